@@ -1,0 +1,134 @@
+// Pass: choices.
+//
+// Checks that every branch of `choice at p` begins with p sending a message (a send, or a
+// connect that carries a message; the first action may sit inside a nested choice, `rec` or
+// `do`), and that the labels that begin the branches are distinct, so every other role can tell
+// the branches apart by the first message it gets. Does not check that the other roles can
+// (that is projection's merge).
+#include <map>
+
+#include "passes.h"
+
+namespace gtype::check {
+namespace {
+
+// What a branch does first: an action, or nothing at all before it ends or loops.
+struct FirstEvent {
+  const Statement* statement = nullptr;  // null: the branch does nothing first
+  std::string from;                      // as the choosing protocol names the role
+  SourceLocation location;               // of the statement, or where the branch does nothing
+};
+
+class ChoiceChecker {
+ public:
+  ChoiceChecker(const Program& program, std::size_t file, const GlobalProtocol& protocol,
+                DiagnosticEngine& diagnostics)
+      : program_(program), file_(file), protocol_(protocol), diagnostics_(diagnostics) {}
+
+  void run() {
+    for_each_statement(protocol_.body, [&](const Statement& s) {
+      if (s.kind == StatementKind::kChoice) choice(s);
+    });
+  }
+
+ private:
+  using Roles = std::map<std::string, std::string>;
+
+  static std::string rename(const Roles& roles, const std::string& role) {
+    auto it = roles.find(role);
+    return it == roles.end() ? role : it->second;
+  }
+
+  // Appends the first events of `block`; returns whether the block can finish without acting
+  // (then the events of what follows it count too).
+  bool first_events(const Block& block, std::size_t file, const Roles& roles, std::vector<FirstEvent>& out) {
+    for (const Statement& s : block) {
+      switch (s.kind) {
+        case StatementKind::kSend:
+        case StatementKind::kConnect:
+        case StatementKind::kDisconnect:
+          out.push_back({&s, rename(roles, s.from.text), s.location});
+          return false;
+        case StatementKind::kChoice: {
+          bool passes = false;
+          for (const Block& branch : s.blocks) passes |= first_events(branch, file, roles, out);
+          if (!passes) return false;
+          break;
+        }
+        case StatementKind::kRec:
+          if (!first_events(s.blocks.at(0), file, roles, out)) return false;
+          break;
+        case StatementKind::kDo: {
+          const GlobalProtocol* callee = callee_of(program_, file, s);
+          if (callee == nullptr) return false;  // reported elsewhere
+          if (!first_events(callee->body, program_.file_of(*callee), bind_roles(*callee, s, roles), out)) {
+            return false;
+          }
+          break;
+        }
+        case StatementKind::kContinue:
+        case StatementKind::kEnd:
+          out.push_back({nullptr, {}, s.location});
+          return false;
+      }
+    }
+    return true;
+  }
+
+  void choice(const Statement& choice) {
+    const std::string& chooser = choice.from.text;
+    std::map<std::string, std::pair<std::size_t, SourceLocation>> first_labels;  // label -> branch, place
+    for (std::size_t b = 0; b < choice.blocks.size(); ++b) {
+      const std::string branch = "branch " + std::to_string(b + 1) + " of the choice at '" + chooser + "'";
+      std::vector<FirstEvent> events;
+      if (first_events(choice.blocks[b], file_, {}, events)) {
+        events.push_back({nullptr, {}, choice.location});
+      }
+      for (const FirstEvent& event : events) {
+        if (event.statement == nullptr) {
+          diagnostics_.error(event.location, branch + " does nothing before it " +
+                                                 (event.location == choice.location ? "finishes" : "ends or loops") +
+                                                 "; it must begin with a message from '" + chooser + "'");
+          continue;
+        }
+        const Statement& s = *event.statement;
+        if (event.from != chooser || s.kind == StatementKind::kDisconnect || !s.message) {
+          Diagnostic& d = diagnostics_.error(event.location, branch + " must begin with a message sent by '" +
+                                                                 chooser + "'");
+          if (s.kind == StatementKind::kDisconnect) {
+            d.notes.push_back({choice.location, "it begins with a disconnect, which carries no label"});
+          } else if (event.from != chooser) {
+            d.notes.push_back({choice.location, "it begins with an action of '" + event.from + "' instead"});
+          } else {
+            d.notes.push_back({choice.location, "it begins with a connect that carries no message"});
+          }
+          continue;
+        }
+        const Name& label = s.message->label;
+        auto [it, inserted] = first_labels.emplace(label.text, std::make_pair(b, label.location));
+        if (!inserted && it->second.first != b) {
+          Diagnostic& d = diagnostics_.error(label.location, "label '" + label.text + "' begins two branches of the choice at '" +
+                                                                 chooser + "'");
+          d.notes.push_back({it->second.second, "it also begins branch " + std::to_string(it->second.first + 1) + " here"});
+        }
+      }
+    }
+  }
+
+  const Program& program_;
+  std::size_t file_;
+  const GlobalProtocol& protocol_;
+  DiagnosticEngine& diagnostics_;
+};
+
+}  // namespace
+
+void check_choices(const Program& program, DiagnosticEngine& diagnostics) {
+  for (std::size_t f = 0; f < program.files.size(); ++f) {
+    for (const GlobalProtocol& protocol : program.files[f].protocols) {
+      ChoiceChecker(program, f, protocol, diagnostics).run();
+    }
+  }
+}
+
+}  // namespace gtype::check

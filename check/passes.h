@@ -1,0 +1,46 @@
+// The well-formedness passes, one per file, run in this order by check.cpp. Each reports every
+// error it finds and assumes nothing of the others, except that names were resolved where a
+// pass says so.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "gtype/diagnostic.h"
+#include "gtype/program.h"
+
+namespace gtype::check {
+
+// Duplicate declarations, unknown payload sorts and wrong sort arguments, in every file.
+void check_declarations(const Program& program, DiagnosticEngine& diagnostics);
+// Roles of each protocol: declared, not duplicated, no message to oneself, `do` arguments,
+// connection actions only in explicit protocols.
+void check_roles(const Program& program, DiagnosticEngine& diagnostics);
+// `do` targets exist and no protocol reaches itself through `do`.
+void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics);
+// `continue` inside its `rec`, guarded recursion, nothing after `continue` or `end`.
+void check_recursion(const Program& program, DiagnosticEngine& diagnostics);
+// Every branch of a choice begins with a message of the chooser; first labels distinct.
+void check_choices(const Program& program, DiagnosticEngine& diagnostics);
+// Explicit protocols: sends on connected pairs only, no double connect, no stray disconnect.
+void check_connections(const Program& program, DiagnosticEngine& diagnostics);
+// Local systems: roles and peers, connection actions, recursion, choice shapes.
+void check_local_systems(const Program& program, DiagnosticEngine& diagnostics);
+
+// Calls `visit` on every statement of `block`, nested ones included, before their children.
+void for_each_statement(const Block& block, const std::function<void(const Statement&)>& visit);
+
+// The protocol a `do` names, when it exists and is not part of a `do` cycle (the passes that
+// look into callees must not loop); null otherwise.
+const GlobalProtocol* callee_of(const Program& program, std::size_t file, const Statement& call);
+
+// Maps the callee's role parameters to the roles passed by `call` (already as the caller sees
+// them, through `caller_roles`).
+std::map<std::string, std::string> bind_roles(const GlobalProtocol& callee, const Statement& call,
+                                              const std::map<std::string, std::string>& caller_roles);
+
+// Whether `protocol` reaches itself through `do`.
+bool in_do_cycle(const Program& program, const GlobalProtocol& protocol);
+
+}  // namespace gtype::check

@@ -1,0 +1,127 @@
+// Pass: roles of global protocols.
+//
+// Checks that a protocol declares each role once; that every statement names declared roles; that
+// no role sends to, connects to or disconnects from itself; that `->>` and `disconnect` appear
+// only in explicit protocols; that a `do` names an existing protocol of the same connection model
+// with as many distinct, declared roles as it has parameters. Does not look inside callees.
+#include <map>
+#include <set>
+
+#include "passes.h"
+
+namespace gtype::check {
+namespace {
+
+class RoleChecker {
+ public:
+  RoleChecker(const Program& program, std::size_t file, const GlobalProtocol& protocol,
+              DiagnosticEngine& diagnostics)
+      : program_(program), file_(file), protocol_(protocol), diagnostics_(diagnostics) {}
+
+  void run() {
+    for (const Name& role : protocol_.roles) {
+      auto [it, inserted] = declared_.emplace(role.text, role.location);
+      if (!inserted) {
+        Diagnostic& d = diagnostics_.error(role.location, "duplicate role '" + role.text + "' in protocol '" +
+                                                              protocol_.name.text + "'");
+        d.notes.push_back({it->second, "'" + role.text + "' was first declared here"});
+      }
+    }
+    for_each_statement(protocol_.body, [&](const Statement& s) { statement(s); });
+  }
+
+ private:
+  void require_declared(const Name& role) {
+    if (role.text.empty() || declared_.count(role.text)) return;
+    Diagnostic& d = diagnostics_.error(role.location, "undeclared role '" + role.text + "' in protocol '" +
+                                                          protocol_.name.text + "'");
+    d.notes.push_back({protocol_.name.location, "the roles of '" + protocol_.name.text + "' are declared here"});
+  }
+
+  void require_explicit(const Statement& s, const std::string& what) {
+    if (protocol_.explicit_connections) return;
+    Diagnostic& d = diagnostics_.error(s.location, what + " is only allowed in an explicit protocol");
+    d.notes.push_back({protocol_.location, "declare it 'explicit global protocol " + protocol_.name.text +
+                                               "' to use connection actions"});
+  }
+
+  void statement(const Statement& s) {
+    switch (s.kind) {
+      case StatementKind::kSend:
+      case StatementKind::kConnect:
+      case StatementKind::kDisconnect: {
+        require_declared(s.from);
+        require_declared(s.to);
+        if (!s.from.text.empty() && s.from.text == s.to.text) {
+          const char* what = s.kind == StatementKind::kSend      ? "sends a message to"
+                             : s.kind == StatementKind::kConnect ? "connects to"
+                                                                 : "disconnects from";
+          diagnostics_.error(s.to.location, "role '" + s.from.text + "' " + what + " itself");
+        }
+        if (s.kind == StatementKind::kConnect) require_explicit(s, "connecting ('->>')");
+        if (s.kind == StatementKind::kDisconnect) require_explicit(s, "'disconnect'");
+        return;
+      }
+      case StatementKind::kChoice:
+        require_declared(s.from);
+        return;
+      case StatementKind::kDo:
+        call(s);
+        return;
+      default:
+        return;
+    }
+  }
+
+  void call(const Statement& s) {
+    std::map<std::string, SourceLocation> passed;
+    for (const Name& argument : s.arguments) {
+      require_declared(argument);
+      auto [it, inserted] = passed.emplace(argument.text, argument.location);
+      if (!inserted) {
+        Diagnostic& d = diagnostics_.error(argument.location, "role '" + argument.text + "' is passed twice to '" +
+                                                                  s.label.text + "'");
+        d.notes.push_back({it->second, "first passed here"});
+      }
+    }
+    const GlobalProtocol* callee = program_.find_protocol(file_, s.label.text);
+    if (callee == nullptr) {
+      diagnostics_.error(s.label.location, "unknown protocol '" + s.label.text + "'");
+      return;
+    }
+    if (callee->roles.size() != s.arguments.size()) {
+      Diagnostic& d = diagnostics_.error(
+          s.label.location, "'" + s.label.text + "' takes " + std::to_string(callee->roles.size()) + " role" +
+                                (callee->roles.size() == 1 ? "" : "s") + ", but " +
+                                std::to_string(s.arguments.size()) + (s.arguments.size() == 1 ? " is" : " are") +
+                                " passed");
+      d.notes.push_back({callee->name.location, "'" + s.label.text + "' is declared here"});
+    }
+    if (callee->explicit_connections != protocol_.explicit_connections) {
+      Diagnostic& d = diagnostics_.error(
+          s.label.location, std::string(protocol_.explicit_connections ? "explicit" : "non-explicit") +
+                                " protocol '" + protocol_.name.text + "' cannot inline " +
+                                (callee->explicit_connections ? "explicit" : "non-explicit") + " protocol '" +
+                                callee->name.text + "'");
+      d.notes.push_back({callee->name.location, "'" + callee->name.text + "' is declared here"});
+    }
+  }
+
+  const Program& program_;
+  std::size_t file_;
+  const GlobalProtocol& protocol_;
+  DiagnosticEngine& diagnostics_;
+  std::map<std::string, SourceLocation> declared_;
+};
+
+}  // namespace
+
+void check_roles(const Program& program, DiagnosticEngine& diagnostics) {
+  for (std::size_t f = 0; f < program.files.size(); ++f) {
+    for (const GlobalProtocol& protocol : program.files[f].protocols) {
+      RoleChecker(program, f, protocol, diagnostics).run();
+    }
+  }
+}
+
+}  // namespace gtype::check

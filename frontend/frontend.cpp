@@ -1,0 +1,25 @@
+#include "gtype/frontend.h"
+
+#include "gtype/check.h"
+
+namespace gtype {
+
+Status analyze_file(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
+                    FrontendResult& out) {
+  out = FrontendResult{};
+  const std::size_t errors_before = diagnostics.error_count();
+  Status status = load_program(path, sources, diagnostics, out.program);
+  if (!status.is_ok()) return status;
+  // A partial AST would only produce follow-on errors.
+  if (out.program.has_syntax_errors) return Status::ok();
+  check_well_formed(out.program, diagnostics);
+  if (diagnostics.error_count() != errors_before) return Status::ok();
+  for (const GlobalProtocol& protocol : out.program.files.front().protocols) {
+    ProtocolProjection projection{&protocol, {}};
+    project_protocol(out.program, protocol, diagnostics, projection.roles);
+    out.projections.push_back(std::move(projection));
+  }
+  return Status::ok();
+}
+
+}  // namespace gtype

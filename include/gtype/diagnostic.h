@@ -1,0 +1,52 @@
+// Diagnostics: the errors a user's input can cause, collected rather than thrown.
+//
+// Every checker reports all the errors it finds into a DiagnosticEngine; the driver prints them
+// in the contract's format (FILE:LINE:COL: error: MESSAGE, the source line, a caret, then notes).
+// Our own bugs are asserts, never diagnostics.
+#pragma once
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gtype/source.h"
+
+namespace gtype {
+
+struct Note {
+  SourceLocation location;  // may be invalid: the note then has no position
+  std::string message;
+};
+
+struct Diagnostic {
+  SourceLocation location;
+  std::string message;
+  std::vector<Note> notes;
+};
+
+class DiagnosticEngine {
+ public:
+  explicit DiagnosticEngine(const SourceManager& sources) : sources_(&sources) {}
+
+  // Records an error; returns it so the caller can attach notes.
+  Diagnostic& error(SourceLocation location, std::string message);
+
+  bool has_errors() const { return !errors_.empty(); }
+  std::size_t error_count() const { return errors_.size(); }
+  const std::vector<Diagnostic>& errors() const { return errors_; }
+
+  // Prints the errors sorted by position (file, line, column), each once, in the contract's
+  // format; returns how many were printed.
+  std::size_t print(std::ostream& out) const;
+
+ private:
+  const SourceManager* sources_;
+  std::vector<Diagnostic> errors_;
+};
+
+// Renders one "PATH:LINE:COL: KIND: MESSAGE" header, then the quoted line and a caret.
+void render_message(std::ostream& out, const SourceManager& sources, SourceLocation location,
+                    const char* kind, const std::string& message);
+
+}  // namespace gtype

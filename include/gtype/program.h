@@ -1,0 +1,58 @@
+// Loading a .gtype file with its imports, and looking names up across them.
+//
+// A Program is one root file and everything it imports, each file parsed once. What a file
+// declares is visible in the files that import it directly (imports are not transitive, as in
+// Scribble). Missing and cyclic imports are diagnostics; an unreadable root file is a Status.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gtype/ast.h"
+#include "gtype/diagnostic.h"
+#include "gtype/source.h"
+
+namespace gtype {
+
+// The outcome of an operation that can fail for reasons outside the input's content (I/O).
+class Status {
+ public:
+  static Status ok() { return Status(); }
+  static Status io_error(std::string message) { return Status(std::move(message)); }
+  bool is_ok() const { return message_.empty(); }
+  const std::string& message() const { return message_; }
+
+ private:
+  Status() = default;
+  explicit Status(std::string message) : message_(std::move(message)) {}
+  std::string message_;
+};
+
+struct Program {
+  std::vector<SourceFile> files;                   // files[0] is the root
+  std::vector<std::vector<std::size_t>> imports;   // per file: the files it imports, resolved
+  bool has_syntax_errors = false;                  // some file did not parse: its AST is partial
+
+  // Declarations visible from `file` (its own, then its direct imports'), or null.
+  const GlobalProtocol* find_protocol(std::size_t file, std::string_view name) const;
+  const SortDecl* find_sort(std::size_t file, std::string_view name) const;
+  const TypeDecl* find_type(std::size_t file, std::string_view name) const;
+  // The file that declares `protocol` (which must belong to this program).
+  std::size_t file_of(const GlobalProtocol& protocol) const;
+};
+
+// Parses text already registered in `sources`; syntax errors go to `diagnostics`. Returns the
+// AST of everything that parsed, and whether the file was free of syntax errors.
+bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics,
+                  SourceFile& out);
+
+// Reads `path` and its imports, transitively. Fails only when `path` itself cannot be read.
+Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
+                    Program& out);
+
+// Reads a whole file; Status::io_error when it cannot.
+Status read_file(const std::string& path, std::string& text);
+
+}  // namespace gtype

@@ -1,0 +1,108 @@
+// Lowering the AST of a protocol to its global type (see global_type.h).
+#include <cassert>
+#include <map>
+#include <set>
+
+#include "global_type.h"
+
+namespace gtype::projection {
+namespace {
+
+struct Scope {
+  std::size_t file;
+  std::map<std::string, std::string> roles;   // callee role -> role of the lowered protocol
+  std::map<std::string, std::string> labels;  // `rec` label in the source -> variable
+};
+
+class Lowering {
+ public:
+  explicit Lowering(const Program& program) : program_(program) {}
+
+  GlobalPtr block(const Block& statements, std::size_t index, const GlobalPtr& rest, const Scope& scope) {
+    if (index == statements.size()) return rest;
+    const Statement& s = statements[index];
+    auto node = std::make_shared<GlobalNode>();
+    node->location = s.location;
+    switch (s.kind) {
+      case StatementKind::kSend:
+      case StatementKind::kConnect:
+      case StatementKind::kDisconnect:
+        node->kind = GlobalKind::kInteraction;
+        node->action = s.kind;
+        node->from = role(scope, s.from.text);
+        node->to = role(scope, s.to.text);
+        node->message = s.message;
+        node->next = block(statements, index + 1, rest, scope);
+        return node;
+      case StatementKind::kChoice: {
+        const GlobalPtr after = block(statements, index + 1, rest, scope);
+        node->kind = GlobalKind::kChoice;
+        node->from = role(scope, s.from.text);
+        for (const Block& branch : s.blocks) {
+          node->branches.push_back(block(branch, 0, after, scope));
+          node->branch_locations.push_back(branch.empty() ? s.location : branch.front().location);
+        }
+        return node;
+      }
+      case StatementKind::kRec: {
+        const GlobalPtr after = block(statements, index + 1, rest, scope);
+        Scope inner = scope;
+        node->kind = GlobalKind::kRec;
+        node->variable = fresh(s.label.text);
+        inner.labels[s.label.text] = node->variable;
+        node->next = block(s.blocks.at(0), 0, after, inner);
+        bound_.erase(node->variable);
+        return node;
+      }
+      case StatementKind::kContinue: {
+        auto label = scope.labels.find(s.label.text);
+        assert(label != scope.labels.end() && "well-formed: continue inside its rec");
+        node->kind = GlobalKind::kVar;
+        node->variable = label->second;
+        return node;
+      }
+      case StatementKind::kDo: {
+        const GlobalPtr after = block(statements, index + 1, rest, scope);
+        const GlobalProtocol* callee = program_.find_protocol(scope.file, s.label.text);
+        assert(callee && callee->roles.size() == s.arguments.size() && "well-formed: do resolves");
+        Scope inner{program_.file_of(*callee), {}, {}};
+        for (std::size_t i = 0; i < callee->roles.size(); ++i) {
+          inner.roles[callee->roles[i].text] = role(scope, s.arguments[i].text);
+        }
+        return block(callee->body, 0, after, inner);
+      }
+      case StatementKind::kEnd:
+        node->kind = GlobalKind::kEnd;
+        return node;
+    }
+    return node;
+  }
+
+ private:
+  static std::string role(const Scope& scope, const std::string& name) {
+    auto it = scope.roles.find(name);
+    return it == scope.roles.end() ? name : it->second;
+  }
+
+  // The user's label, unless a loop around this one already binds it: then label_2, label_3, ...
+  // (what follows a loop may be placed inside an inner loop, so a reused name would capture it).
+  std::string fresh(const std::string& label) {
+    std::string name = label;
+    for (int n = 2; bound_.count(name); ++n) name = label + "_" + std::to_string(n);
+    bound_.insert(name);
+    return name;
+  }
+
+  const Program& program_;
+  std::set<std::string> bound_;  // variables of the loops being lowered
+};
+
+}  // namespace
+
+GlobalPtr lower(const Program& program, const GlobalProtocol& protocol) {
+  auto end = std::make_shared<GlobalNode>();
+  end->location = protocol.location;
+  return Lowering(program).block(protocol.body, 0, end, Scope{program.file_of(protocol), {}, {}});
+}
+
+}  // namespace gtype::projection
