@@ -85,12 +85,14 @@ class Builder {
   }
 
   SortRef sort(GtypeParser::SortRefContext* context) const {
+    if (context == nullptr) return {};
     SortRef sort{context->name ? context->name->getText() : std::string(), {}, at(context->name)};
     for (auto* argument : context->sortRef()) sort.arguments.push_back(this->sort(argument));
     return sort;
   }
 
   Message message(GtypeParser::MessageContext* context) const {
+    if (context == nullptr) return {};
     Message message{name(context->label), {}};
     for (auto* payload : context->sortRef()) message.payload.push_back(sort(payload));
     return message;

@@ -1,6 +1,7 @@
 #include "gtype/diagnostic.h"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 
 namespace gtype {
@@ -20,18 +21,28 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
       << kind << ": " << message << '\n';
   std::string_view line = sources.line(location.file, location.line);
   out << line << '\n';
-  // Keep tabs so that the caret lines up under the column however the terminal expands them.
+  // Columns count characters, not bytes: skip UTF-8 continuation bytes. Keep tabs so that the
+  // caret lines up under the column however the terminal expands them.
   std::string caret;
-  for (std::uint32_t i = 1; i < location.column; ++i) {
-    caret += (i - 1 < line.size() && line[i - 1] == '\t') ? '\t' : ' ';
+  std::uint32_t column = 1;
+  for (std::size_t i = 0; i < line.size() && column < location.column; ++i) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    if ((byte & 0xC0) == 0x80) continue;
+    caret += byte == '\t' ? '\t' : ' ';
+    ++column;
   }
+  caret.append(location.column - column, ' ');  // a column past the end of the line
   out << caret << "^\n";
 }
 
 std::size_t DiagnosticEngine::print(std::ostream& out) const {
   std::vector<const Diagnostic*> sorted;
   for (const Diagnostic& d : errors_) sorted.push_back(&d);
-  auto key = [](const Diagnostic* d) { return std::tie(d->location, d->message); };
+  // By path rather than file index: two roots that import one file load it twice.
+  auto key = [&](const Diagnostic* d) {
+    std::string path = d->location.valid() ? sources_->path(d->location.file) : std::string();
+    return std::make_tuple(std::move(path), d->location.line, d->location.column, std::cref(d->message));
+  };
   std::stable_sort(sorted.begin(), sorted.end(),
                    [&](const Diagnostic* a, const Diagnostic* b) { return key(a) < key(b); });
   // The same error can be found twice, e.g. in a protocol inlined by two `do`s: say it once.
