@@ -17,6 +17,8 @@ struct FirstEvent {
   const Statement* statement = nullptr;  // null: the branch does nothing first
   std::string from;                      // as the choosing protocol names the role
   SourceLocation location;               // of the statement, or where the branch does nothing
+  std::string stop;                      // when it does nothing: "ends" or "loops back to 't'"
+  const Statement* via = nullptr;        // the `do` of the branch it was found through, if any
 };
 
 class ChoiceChecker {
@@ -47,7 +49,7 @@ class ChoiceChecker {
         case StatementKind::kSend:
         case StatementKind::kConnect:
         case StatementKind::kDisconnect:
-          out.push_back({&s, rename(roles, s.from.text), s.location});
+          out.push_back({&s, rename(roles, s.from.text), s.location, {}, nullptr});
           return false;
         case StatementKind::kChoice: {
           bool passes = false;
@@ -61,14 +63,22 @@ class ChoiceChecker {
         case StatementKind::kDo: {
           const GlobalProtocol* callee = callee_of(program_, file, s);
           if (callee == nullptr) return false;  // reported elsewhere
-          if (!first_events(callee->body, program_.file_of(*callee), bind_roles(*callee, s, roles), out)) {
-            return false;
+          const std::size_t before = out.size();
+          const bool passes =
+              first_events(callee->body, program_.file_of(*callee), bind_roles(*callee, s, roles), out);
+          if (roles.empty()) {  // a `do` of the choosing protocol itself
+            for (std::size_t i = before; i < out.size(); ++i) out[i].via = &s;
           }
+          if (!passes) return false;
           break;
         }
         case StatementKind::kContinue:
         case StatementKind::kEnd:
-          out.push_back({nullptr, {}, s.location});
+          out.push_back({nullptr,
+                         {},
+                         s.location,
+                         s.kind == StatementKind::kEnd ? "ends" : "loops back to 'rec " + s.label.text + "'",
+                         nullptr});
           return false;
       }
     }
@@ -77,39 +87,64 @@ class ChoiceChecker {
 
   void choice(const Statement& choice) {
     const std::string& chooser = choice.from.text;
+    // An undeclared chooser is the roles pass's error; every branch would only repeat it.
+    bool declared = false;
+    for (const Name& role : protocol_.roles) declared = declared || role.text == chooser;
+    if (!declared) return;
     std::map<std::string, std::pair<std::size_t, SourceLocation>> first_labels;  // label -> branch, place
     for (std::size_t b = 0; b < choice.blocks.size(); ++b) {
       const std::string branch = "branch " + std::to_string(b + 1) + " of the choice at '" + chooser + "'";
+      const std::string must = "; it must begin with a message sent by '" + chooser + "'";
+      if (choice.blocks[b].empty()) {
+        diagnostics_.error(choice.location, branch + " is empty" + must);
+        continue;
+      }
       std::vector<FirstEvent> events;
       if (first_events(choice.blocks[b], file_, {}, events)) {
-        events.push_back({nullptr, {}, choice.location});
+        events.push_back({nullptr, {}, choice.location, {}, nullptr});
       }
       for (const FirstEvent& event : events) {
         if (event.statement == nullptr) {
-          diagnostics_.error(event.location, branch + " does nothing before it " +
-                                                 (event.location == choice.location ? "finishes" : "ends or loops") +
-                                                 "; it must begin with a message from '" + chooser + "'");
+          if (event.stop.empty()) {
+            diagnostics_.error(choice.location, branch + " does nothing before it finishes" + must);
+            continue;
+          }
+          Diagnostic& d = diagnostics_.error(
+              event.location, branch + " " + event.stop + " before '" + chooser + "' sends anything" + must);
+          d.notes.push_back({choice.location, "the choice is here"});
+          if (event.via)
+            d.notes.push_back(
+                {event.via->location, "the branch inlines '" + event.via->label.text + "' here"});
           continue;
         }
         const Statement& s = *event.statement;
         if (event.from != chooser || s.kind == StatementKind::kDisconnect || !s.message) {
-          Diagnostic& d = diagnostics_.error(event.location, branch + " must begin with a message sent by '" +
-                                                                 chooser + "'");
+          std::string begins;
           if (s.kind == StatementKind::kDisconnect) {
-            d.notes.push_back({choice.location, "it begins with a disconnect, which carries no label"});
+            begins = "begins with a disconnect";
           } else if (event.from != chooser) {
-            d.notes.push_back({choice.location, "it begins with an action of '" + event.from + "' instead"});
+            begins = "begins with an action of '" + event.from + "'";
+            if (event.from != s.from.text) begins += " ('" + s.from.text + "' there)";
           } else {
-            d.notes.push_back({choice.location, "it begins with a connect that carries no message"});
+            begins = "begins with a connect without a message";
           }
+          Diagnostic& d = diagnostics_.error(event.location, branch + " " + begins + must);
+          d.notes.push_back({choice.location, "the choice is here"});
+          if (event.via)
+            d.notes.push_back(
+                {event.via->location, "the branch inlines '" + event.via->label.text + "' here"});
           continue;
         }
         const Name& label = s.message->label;
         auto [it, inserted] = first_labels.emplace(label.text, std::make_pair(b, label.location));
         if (!inserted && it->second.first != b) {
-          Diagnostic& d = diagnostics_.error(label.location, "label '" + label.text + "' begins two branches of the choice at '" +
-                                                                 chooser + "'");
+          Diagnostic& d = diagnostics_.error(
+              label.location, "label '" + label.text + "' begins two branches of the choice at '" + chooser +
+                                  "'; the first labels of the branches must be distinct");
           d.notes.push_back({it->second.second, "it also begins branch " + std::to_string(it->second.first + 1) + " here"});
+          if (event.via)
+            d.notes.push_back(
+                {event.via->location, "the branch inlines '" + event.via->label.text + "' here"});
         }
       }
     }

@@ -25,14 +25,29 @@ Pair pair_of(const std::string& a, const std::string& b) { return a < b ? Pair{a
 struct State {
   std::set<Pair> must;  // connected on every path to here
   std::set<Pair> may;   // connected on some path to here
+  // For the notes: where a pair of `may` was connected, and where a pair was disconnected on
+  // some path to here (the first place in the source when there are several).
+  std::map<Pair, SourceLocation> connected_at;
+  std::map<Pair, SourceLocation> disconnected_at;
   friend bool operator==(const State&, const State&) = default;
 };
+
+void join_places(const std::map<Pair, SourceLocation>& from, std::map<Pair, SourceLocation>& into) {
+  for (const auto& [pair, location] : from) {
+    auto [it, inserted] = into.emplace(pair, location);
+    if (!inserted) it->second = std::min(it->second, location);
+  }
+}
 
 State join(const State& a, const State& b) {
   State out;
   std::set_intersection(a.must.begin(), a.must.end(), b.must.begin(), b.must.end(),
                         std::inserter(out.must, out.must.end()));
   std::set_union(a.may.begin(), a.may.end(), b.may.begin(), b.may.end(), std::inserter(out.may, out.may.end()));
+  out.connected_at = a.connected_at;
+  join_places(b.connected_at, out.connected_at);
+  out.disconnected_at = a.disconnected_at;
+  join_places(b.disconnected_at, out.disconnected_at);
   return out;
 }
 
@@ -61,13 +76,26 @@ class ConnectionChecker {
     return it == context.roles.end() ? name.text : it->second;
   }
 
-  void report(const Context& context, SourceLocation location, std::string message, std::string hint) {
+  // Reports an error with notes: `places` (where the pair was connected or disconnected),
+  // then the chain of `do`s that inlined the statement, then `hint` (without a place).
+  void report(const Context& context, SourceLocation location, std::string message, std::vector<Note> places,
+              std::string hint) {
     if (!reporting_) return;
     Diagnostic& d = diagnostics_.error(location, std::move(message));
-    if (!hint.empty()) d.notes.push_back({location, std::move(hint)});
+    for (Note& place : places) {
+      if (place.location != location) d.notes.push_back(std::move(place));
+    }
     for (auto it = context.calls.rbegin(); it != context.calls.rend(); ++it) {
       d.notes.push_back({(*it)->location, "in '" + (*it)->label.text + "', inlined here"});
     }
+    if (!hint.empty()) d.notes.push_back({{}, std::move(hint)});
+  }
+
+  static std::vector<Note> place(const std::map<Pair, SourceLocation>& places, const Pair& pair,
+                                 const std::string& what) {
+    auto it = places.find(pair);
+    if (it == places.end()) return {};
+    return {Note{it->second, what}};
   }
 
   // Returns the state where `block` falls through, or nothing when every path ends or loops.
@@ -149,38 +177,61 @@ class ConnectionChecker {
     const bool must = state.must.count(pair) > 0;
     const bool may = state.may.count(pair) > 0;
     const std::string both = "'" + from + "' and '" + to + "'";
+    const std::string connect_hint = "connect them first with '" + from + " ->> " + to + "'";
     switch (s.kind) {
       case StatementKind::kSend:
         if (!may) {
           report(context, s.location, "'" + from + "' sends to '" + to + "', but they are not connected",
-                 "connect them first with '" + from + " ->> " + to + "'");
+                 place(state.disconnected_at, pair, "they are disconnected here"), connect_hint);
         } else if (!must) {
+          std::vector<Note> places =
+              place(state.connected_at, pair, "they are connected here, on some paths only");
+          for (Note& note : place(state.disconnected_at, pair, "and disconnected here on some path")) {
+            places.push_back(std::move(note));
+          }
           report(context, s.location,
-                 "'" + from + "' sends to '" + to + "', but they are not connected on every path to here", "");
+                 "'" + from + "' sends to '" + to + "', but they are not connected on every path to here",
+                 std::move(places), "");
         }
         return;
-      case StatementKind::kConnect:
-        if (must) {
-          report(context, s.location, "'" + from + "' connects to '" + to + "', but they are already connected",
+      case StatementKind::kConnect: {
+        auto earlier = state.connected_at.find(pair);
+        const bool same_statement = earlier != state.connected_at.end() && earlier->second == s.location;
+        if (must && !same_statement) {
+          report(context, s.location,
+                 "'" + from + "' connects to '" + to + "', but they are already connected",
+                 place(state.connected_at, pair, "they were connected here"),
                  "use '" + from + " -> " + to + "' to send over the existing connection");
-        } else if (may) {
+        } else if (may && same_statement) {
           report(context, s.location,
                  "'" + from + "' connects to '" + to +
-                     "', but they may already be connected here (on some path, or from an earlier iteration)",
-                 "");
+                     "', but they may still be connected from the previous iteration of the loop",
+                 {},
+                 "disconnect them ('disconnect " + from + ", " + to + ";') before the loop goes round again");
+        } else if (may) {
+          report(context, s.location,
+                 "'" + from + "' connects to '" + to + "', but they may already be connected here",
+                 place(state.connected_at, pair, "they are connected here, on some paths only"), "");
         }
         state.must.insert(pair);
         state.may.insert(pair);
+        state.connected_at[pair] = s.location;
+        state.disconnected_at.erase(pair);
         return;
+      }
       case StatementKind::kDisconnect:
         if (!may) {
-          report(context, s.location, "disconnect of " + both + ", which are not connected", "");
+          report(context, s.location, "disconnect of " + both + ", which are not connected",
+                 place(state.disconnected_at, pair, "they are already disconnected here"), "");
         } else if (!must) {
-          report(context, s.location, "disconnect of " + both + ", which are not connected on every path to here",
-                 "");
+          report(context, s.location,
+                 "disconnect of " + both + ", which are not connected on every path to here",
+                 place(state.connected_at, pair, "they are connected here, on some paths only"), "");
         }
         state.must.erase(pair);
         state.may.erase(pair);
+        state.connected_at.erase(pair);
+        if (may) state.disconnected_at[pair] = s.location;
         return;
       default:
         return;
@@ -195,17 +246,18 @@ class ConnectionChecker {
 }  // namespace
 
 void check_connections(const Program& program, DiagnosticEngine& diagnostics) {
-  std::set<std::string> inlined;  // names of protocols some `do` of the program calls
-  for (const SourceFile& file : program.files) {
-    for (const GlobalProtocol& protocol : file.protocols) {
+  std::set<const GlobalProtocol*> inlined;  // the protocols some `do` of the program calls
+  for (std::size_t f = 0; f < program.files.size(); ++f) {
+    for (const GlobalProtocol& protocol : program.files[f].protocols) {
       for_each_statement(protocol.body, [&](const Statement& s) {
-        if (s.kind == StatementKind::kDo) inlined.insert(s.label.text);
+        if (s.kind != StatementKind::kDo) return;
+        if (const GlobalProtocol* callee = program.find_protocol(f, s.label.text)) inlined.insert(callee);
       });
     }
   }
   for (std::size_t f = 0; f < program.files.size(); ++f) {
     for (const GlobalProtocol& protocol : program.files[f].protocols) {
-      if (protocol.explicit_connections && !inlined.count(protocol.name.text)) {
+      if (protocol.explicit_connections && !inlined.count(&protocol)) {
         ConnectionChecker(program, diagnostics).run(protocol, f);
       }
     }

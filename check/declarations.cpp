@@ -48,7 +48,9 @@ class DeclarationChecker {
     const Declared& previous = it->second;
     if (declared.file == current_file) {
       Diagnostic& d = diagnostics_.error(declared.location, "duplicate " + declared.kind + " '" + name + "'");
-      d.notes.push_back({previous.location, "'" + name + "' was first declared here"});
+      d.notes.push_back(
+          {previous.location, "'" + name + "' was first declared here" +
+                                  (previous.kind == declared.kind ? "" : ", as a " + previous.kind)});
     } else if (previous.file == current_file) {
       // An own declaration clashing with an imported one: report it at the own declaration.
       Diagnostic& d = diagnostics_.error(previous.location, previous.kind + " '" + name +
@@ -97,7 +99,17 @@ class DeclarationChecker {
     if (builtin != builtin_arities().end()) {
       expected = builtin->second;
     } else if (program_.find_sort(f, sort.name) == nullptr && program_.find_type(f, sort.name) == nullptr) {
-      diagnostics_.error(sort.location, "unknown payload sort '" + sort.name + "'");
+      Diagnostic& d = diagnostics_.error(sort.location, "unknown payload sort '" + sort.name + "'" +
+                                                            did_you_mean(sort.name, visible_sorts(f)));
+      // Declared in a file that is imported only indirectly.
+      for (const SourceFile& other : program_.files) {
+        for (const SortDecl& decl : other.sorts) {
+          if (decl.name.text == sort.name) d.notes.push_back({decl.name.location, not_imported(sort.name)});
+        }
+        for (const TypeDecl& decl : other.types) {
+          if (decl.alias.text == sort.name) d.notes.push_back({decl.alias.location, not_imported(sort.name)});
+        }
+      }
       return;
     }
     if (sort.arguments.size() != expected) {
@@ -106,6 +118,19 @@ class DeclarationChecker {
                                             std::to_string(sort.arguments.size()));
     }
     for (const SortRef& argument : sort.arguments) check_sort(f, argument);
+  }
+
+  // The names a payload sort can take in file `f`: built-ins, and sorts and types visible there.
+  std::vector<std::string> visible_sorts(std::size_t f) const {
+    std::vector<std::string> names;
+    for (const auto& [name, arity] : builtin_arities()) names.push_back(name);
+    std::vector<std::size_t> scope{f};
+    scope.insert(scope.end(), program_.imports[f].begin(), program_.imports[f].end());
+    for (std::size_t s : scope) {
+      for (const SortDecl& sort : program_.files[s].sorts) names.push_back(sort.name.text);
+      for (const TypeDecl& type : program_.files[s].types) names.push_back(type.alias.text);
+    }
+    return names;
   }
 
   void check_message(std::size_t f, const std::optional<Message>& message) {

@@ -52,10 +52,11 @@ void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics) {
       std::vector<Call> path;
       if (!path_back(program, protocol, protocol, seen, path)) continue;
       std::string message = path.size() == 1
-                                ? "protocol '" + protocol.name.text + "' inlines itself with 'do'"
+                                ? "protocol '" + protocol.name.text +
+                                      "' inlines itself with 'do'; use 'rec' and 'continue' for a loop"
                                 : "'do' cycle: '" + protocol.name.text + "' inlines '" +
                                       path.front().callee->name.text + "', which leads back to '" +
-                                      protocol.name.text + "'";
+                                      protocol.name.text + "'; use 'rec' and 'continue' for a loop";
       Diagnostic& d = diagnostics.error(path.front().statement->location, message);
       for (std::size_t i = 1; i < path.size(); ++i) {
         d.notes.push_back({path[i].statement->location,

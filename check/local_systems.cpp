@@ -4,7 +4,9 @@
 // connect, accept and disconnect only in an explicit system; `mu` variables bound and guarded;
 // every choice has branches that all begin with sends or connects (internal) or all with
 // receives or accepts from one peer (external; `&{ }` must be external), each carrying a label,
-// with distinct labels (per peer for an internal choice). Does not check that the roles fit
+// with distinct labels (per peer for an internal choice). A branch that begins with `mu` or with
+// a nested choice begins with the first actions of their branches (projection flattens choices
+// only where it can; `mu t.+{ … }` stays a branch as it is). Does not check that the roles fit
 // together: that is what `gtype verify` explores.
 #include <map>
 #include <set>
@@ -40,13 +42,6 @@ class LocalSystemChecker {
   }
 
  private:
-  // The first action of a branch, looking through `mu`; null when there is none.
-  static const LocalType* first_action(const LocalType& type) {
-    const LocalType* t = &type;
-    while (t->kind == LocalKind::kRec && t->next) t = t->next.get();
-    return is_action(t->kind) ? t : nullptr;
-  }
-
   void type(const std::string& self, const LocalType& t, std::vector<Variable> scope) {
     switch (t.kind) {
       case LocalKind::kSend:
@@ -66,7 +61,7 @@ class LocalSystemChecker {
         scope.push_back({t.variable, t.location, false});
         if (t.next) type(self, *t.next, std::move(scope));
         return;
-      case LocalKind::kVar:
+      case LocalKind::kVar: {
         for (auto it = scope.rbegin(); it != scope.rend(); ++it) {
           if (it->name != t.variable) continue;
           if (!it->guarded) {
@@ -77,8 +72,12 @@ class LocalSystemChecker {
           }
           return;
         }
-        diagnostics_.error(t.location, "unbound recursion variable '" + t.variable + "'");
+        std::vector<std::string> bound;
+        for (const Variable& v : scope) bound.push_back(v.name);
+        diagnostics_.error(
+            t.location, "unbound recursion variable '" + t.variable + "'" + did_you_mean(t.variable, bound));
         return;
+      }
       case LocalKind::kEnd:
         return;
     }
@@ -89,8 +88,11 @@ class LocalSystemChecker {
     if (peer == self) {
       diagnostics_.error(t.peer.location, "role '" + self + "' cannot interact with itself");
     } else if (!peer.empty() && !roles_.count(peer)) {
-      Diagnostic& d = diagnostics_.error(t.peer.location, "unknown role '" + peer + "' in local system '" +
-                                                              system_.name.text + "'");
+      std::vector<std::string> roles;
+      for (const auto& [role, location] : roles_) roles.push_back(role);
+      Diagnostic& d =
+          diagnostics_.error(t.peer.location, "unknown role '" + peer + "' in local system '" +
+                                                  system_.name.text + "'" + did_you_mean(peer, roles));
       d.notes.push_back({system_.name.location, "the roles of '" + system_.name.text + "' are the entries here"});
     }
     const bool connection = t.kind == LocalKind::kConnect || t.kind == LocalKind::kAccept ||
@@ -102,16 +104,39 @@ class LocalSystemChecker {
     }
   }
 
+  // The actions a branch can begin with: its first action, or, when it begins with a `mu` or
+  // a nested choice, those of their branches. Null for a branch that can begin with nothing.
+  static void first_actions(const LocalType& t, std::vector<const LocalType*>& out) {
+    if (t.kind == LocalKind::kRec && t.next) {
+      first_actions(*t.next, out);
+    } else if (t.kind == LocalKind::kChoice) {
+      for (const LocalTypePtr& branch : t.branches) first_actions(*branch, out);
+    } else {
+      out.push_back(is_action(t.kind) ? &t : nullptr);
+    }
+  }
+
   void choice(const LocalType& t) {
     std::vector<const LocalType*> firsts;
     for (const LocalTypePtr& branch : t.branches) {
-      const LocalType* first = first_action(*branch);
-      if (first == nullptr || first->kind == LocalKind::kDisconnect) {
-        diagnostics_.error(branch->location, "a choice branch must begin with a send, connect, receive or accept");
-      } else if (!first->message) {
-        diagnostics_.error(first->location, "a choice branch must begin with a message, to tell the branches apart");
-      } else {
-        firsts.push_back(first);
+      std::vector<const LocalType*> actions;
+      first_actions(*branch, actions);
+      for (const LocalType* first : actions) {
+        if (first == nullptr) {
+          diagnostics_.error(branch->location,
+                             "a choice branch must begin with a send, connect, receive or accept");
+          break;
+        }
+        if (first->kind == LocalKind::kDisconnect) {
+          diagnostics_.error(first->location,
+                             "a choice branch cannot begin with a disconnect ('#'): it must begin "
+                             "with a send, connect, receive or accept");
+        } else if (!first->message) {
+          diagnostics_.error(first->location,
+                             "a choice branch must begin with a message, to tell the branches apart");
+        } else {
+          firsts.push_back(first);
+        }
       }
     }
     if (firsts.empty()) return;

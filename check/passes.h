@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "gtype/diagnostic.h"
 #include "gtype/program.h"
@@ -39,6 +40,13 @@ const GlobalProtocol* callee_of(const Program& program, std::size_t file, const 
 // them, through `caller_roles`).
 std::map<std::string, std::string> bind_roles(const GlobalProtocol& callee, const Statement& call,
                                               const std::map<std::string, std::string>& caller_roles);
+
+// "; did you mean 'x'?" when one of `candidates` is close enough to `name` to be what was meant
+// (a small edit distance, or a difference of case only); empty otherwise.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+
+// The note for a name declared in a file that the file using it imports only indirectly.
+std::string not_imported(const std::string& name);
 
 // Whether `protocol` reaches itself through `do`.
 bool in_do_cycle(const Program& program, const GlobalProtocol& protocol);

@@ -3,7 +3,8 @@
 // Checks that every `continue t` is inside a `rec t` (an unknown label and a `continue` outside
 // its `rec` are told apart), that recursion is guarded (some action happens between `rec t` and
 // each `continue t`), and that no statement follows a `continue`, an `end`, or a construct all
-// of whose paths end or loop. Does not check what the loop does (projection and verify do).
+// of whose paths end or loop (a choice, a `rec`, or a `do` whose protocol does: its `end` ends
+// the caller too). Does not check what the loop does (projection and verify do).
 #include <set>
 
 #include "passes.h"
@@ -61,9 +62,13 @@ class RecursionChecker {
       case StatementKind::kEnd:
         return "the protocol ends here";
       case StatementKind::kChoice:
-        return "every branch of this choice ends or loops";
+        return "every branch of this choice ends or loops back, so nothing after it runs";
+      case StatementKind::kRec:
+        return "every path through 'rec " + s.label.text + "' ends or loops back, so nothing after it runs";
+      case StatementKind::kDo:
+        return "every path through '" + s.label.text + "' ends or loops forever, so nothing after it runs";
       default:
-        return "this loops forever";
+        return "nothing after this runs";
     }
   }
 
@@ -108,7 +113,10 @@ class RecursionChecker {
         return;
       case StatementKind::kDo: {
         const GlobalProtocol* callee = callee_of(program_, file_, s);
-        if (callee && always_acts(callee->body, program_.file_of(*callee))) mark_guarded(flow.scope);
+        if (callee == nullptr) return;
+        if (always_acts(callee->body, program_.file_of(*callee))) mark_guarded(flow.scope);
+        // An `end` in the callee ends the caller too.
+        if (!falls_through(callee->body, program_.file_of(*callee))) flow.falls_through = false;
         return;
       }
       case StatementKind::kEnd:
@@ -134,8 +142,39 @@ class RecursionChecker {
                                                                s.label.text + "'");
       d.notes.push_back({rec->second, "'rec " + s.label.text + "' is here"});
     } else {
-      diagnostics_.error(s.label.location, "unbound recursion label '" + s.label.text + "'");
+      std::vector<std::string> labels;
+      for (const Label& label : scope) labels.push_back(label.name);
+      diagnostics_.error(s.label.location, "unbound recursion label '" + s.label.text + "'" +
+                                               did_you_mean(s.label.text, labels));
     }
+  }
+
+  // Whether some path through `block` reaches its end (neither `end` nor a loop back).
+  bool falls_through(const Block& block, std::size_t file) {
+    for (const Statement& s : block) {
+      switch (s.kind) {
+        case StatementKind::kChoice: {
+          bool some = false;
+          for (const Block& branch : s.blocks) some = some || falls_through(branch, file);
+          if (!some) return false;
+          break;
+        }
+        case StatementKind::kRec:
+          if (!falls_through(s.blocks.at(0), file)) return false;
+          break;
+        case StatementKind::kDo: {
+          const GlobalProtocol* callee = callee_of(program_, file, s);
+          if (callee && !falls_through(callee->body, program_.file_of(*callee))) return false;
+          break;
+        }
+        case StatementKind::kContinue:
+        case StatementKind::kEnd:
+          return false;
+        default:
+          break;
+      }
+    }
+    return true;
   }
 
   // Whether every path through `block` performs at least one action.

@@ -5,9 +5,16 @@
 // reports every syntax error of a file. Parts of the tree that did not parse (ANTLR leaves
 // null children) are skipped, which is safe because a file with syntax errors is never checked
 // further.
+//
+// ANTLR's own wording ("mismatched input 'x' expecting {...}", "<EOF>", "ID") is replaced by
+// ReadableErrorStrategy's: "unexpected 'x', expected ...", "expected ';' after ')'" with the
+// caret where the missing token belongs, "unexpected end of file" with the unclosed '{' as a
+// note. At most one syntax error is reported per line: after an error, ANTLR's recovery often
+// trips again over the rest of the same line, and those follow-on errors only confuse.
 #include <antlr4-runtime.h>
 
 #include <cassert>
+#include <set>
 
 #include "GtypeLexer.h"
 #include "GtypeParser.h"
@@ -16,43 +23,374 @@
 namespace gtype {
 namespace {
 
-class CollectingErrorListener : public antlr4::BaseErrorListener {
- public:
-  CollectingErrorListener(std::uint32_t file, DiagnosticEngine& diagnostics)
-      : file_(file), diagnostics_(diagnostics) {}
+std::size_t count_characters(const std::string& utf8) {
+  std::size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
 
-  void syntaxError(antlr4::Recognizer*, antlr4::Token*, size_t line, size_t column,
-                   const std::string& message, std::exception_ptr) override {
+// The syntax errors of one file, at most one per line.
+class SyntaxErrors {
+ public:
+  SyntaxErrors(std::uint32_t file, DiagnosticEngine& diagnostics) : file_(file), diagnostics_(diagnostics) {}
+
+  // `column` is 1-based. Returns null when the line already has an error.
+  Diagnostic* report(std::size_t line, std::size_t column, std::string message) {
     ++count;
-    diagnostics_.error({file_, static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column + 1)},
-                       readable(message));
+    if (!lines_.insert(line).second) return nullptr;
+    return &diagnostics_.error(location(line, column), std::move(message));
   }
+
+  SourceLocation location(std::size_t line, std::size_t column) const {
+    return {file_, static_cast<std::uint32_t>(line), static_cast<std::uint32_t>(column)};
+  }
+
+  // Where the lexer found a character that begins no token (offsets in the text).
+  std::vector<std::size_t> bad_characters;
 
   std::size_t count = 0;
 
  private:
-  // ANTLR says `<EOF>` and `ID`; a user reads "end of file" and "identifier".
-  static std::string readable(std::string message) {
-    const std::pair<std::string_view, std::string_view> words[] = {
-        {"<EOF>", "end of file"}, {"ID", "identifier"}, {"STRING", "string"}};
-    for (auto [from, to] : words) {
-      for (std::size_t at = message.find(from); at != std::string::npos; at = message.find(from, at)) {
-        bool starts = at == 0 || !std::isalnum(static_cast<unsigned char>(message[at - 1]));
-        std::size_t after = at + from.size();
-        bool ends = after == message.size() || !std::isalnum(static_cast<unsigned char>(message[after]));
-        if (starts && ends) {
-          message.replace(at, from.size(), to);
-          at += to.size();
-        } else {
-          at = after;
-        }
-      }
-    }
-    return message;
-  }
-
   std::uint32_t file_;
   DiagnosticEngine& diagnostics_;
+  std::set<std::size_t> lines_;
+};
+
+// Lexer errors: a character that starts no token, or a string or comment left open.
+class LexerErrorListener : public antlr4::BaseErrorListener {
+ public:
+  explicit LexerErrorListener(SyntaxErrors& errors) : errors_(errors) {}
+
+  void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token*, size_t line, size_t column,
+                   const std::string&, std::exception_ptr) override {
+    auto* lexer = dynamic_cast<antlr4::Lexer*>(recognizer);
+    std::string text;
+    if (lexer != nullptr) {
+      antlr4::CharStream* input = lexer->getInputStream();
+      const std::size_t from = lexer->tokenStartCharIndex;
+      errors_.bad_characters.push_back(from);
+      const std::size_t to = std::min(input->index(), input->size() - 1);
+      if (from < input->size()) text = input->getText(antlr4::misc::Interval(from, std::max(from, to)));
+    }
+    std::string message;
+    if (text.rfind("\"", 0) == 0) {
+      message = "unterminated string: it must end with '\"' on the same line";
+    } else if (text.rfind("/*", 0) == 0) {
+      message = "unterminated comment: '/*' without a matching '*/'";
+    } else {
+      std::string shown = text.empty() ? std::string("?") : text.substr(0, text.find_first_of("\r\n"));
+      message = "unexpected character '" + shown + "'";
+    }
+    errors_.report(line, column + 1, std::move(message));
+  }
+
+ private:
+  SyntaxErrors& errors_;
+};
+
+// ANTLR's recovery, with readable messages and two changes of where it resumes:
+//  - an error in a statement, a local-system entry or a sort field skips to the end of that
+//    one (its `;`, or its closing `}`), so the statements after it are parsed as such; ANTLR
+//    would resume at the first token that may follow, often in the middle of the next line;
+//  - a token that cannot begin a statement or a declaration, where one is expected, is
+//    skipped up to the next that can; ANTLR would do so only after the first statement of a
+//    block or the first declaration of the file, and give up on the rest of it before.
+class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  explicit ReadableErrorStrategy(SyntaxErrors& errors) : errors_(errors) {}
+
+  void sync(antlr4::Parser* parser) override {
+    const bool file = dynamic_cast<GtypeParser::FileContext*>(parser->getContext()) != nullptr;
+    const bool block = dynamic_cast<GtypeParser::BlockContext*>(parser->getContext()) != nullptr;
+    if (!inErrorRecoveryMode(parser) && (file || block)) {
+      antlr4::misc::IntervalSet expecting = parser->getExpectedTokens();
+      const std::size_t next = parser->getTokenStream()->LA(1);
+      if (!expecting.contains(next)) {
+        beginErrorCondition(parser);
+        unexpected(parser, parser->getCurrentToken(), expecting);
+        // A declaration inside a block: the block's `}` is missing, and matching it inserts it.
+        if (block && begins_declaration(next)) return;
+        consumeUntil(parser, expecting);
+        return;
+      }
+    }
+    DefaultErrorStrategy::sync(parser);
+  }
+
+  void recover(antlr4::Parser* parser, std::exception_ptr e) override {
+    antlr4::ParserRuleContext* unit = enclosing_unit(parser->getContext());
+    if (unit == nullptr) {
+      DefaultErrorStrategy::recover(parser, e);
+      return;
+    }
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    const std::size_t from = tokens->index();
+    skip_unit(parser, unit);
+    // The unit's own rule gives up on it after this: its `;` is then skipped too, and the
+    // next unit is a fresh start, whose errors are reported.
+    if (unit == parser->getContext()) {
+      if (tokens->LT(1)->getText() == ";") parser->consume();
+      endErrorCondition(parser);
+    }
+    // Called again where it stopped, with nothing consumed: step over one token, so that
+    // recovery always makes progress.
+    if (tokens->index() == from && from == last_recovery_ && tokens->LA(1) != antlr4::Token::EOF)
+      parser->consume();
+    last_recovery_ = tokens->index();
+  }
+
+ protected:
+  // Inside a statement, a local-system entry or a field, ANTLR's resynchronisation stops at the
+  // end of it too, so that it never swallows the next one.
+  void consumeUntil(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) override {
+    antlr4::ParserRuleContext* unit = enclosing_unit(parser->getContext());
+    if (unit == nullptr) {
+      DefaultErrorStrategy::consumeUntil(parser, set);
+      return;
+    }
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    int depth = braces_before(parser, unit);
+    for (;;) {
+      const std::size_t type = tokens->LA(1);
+      if (type == antlr4::Token::EOF || set.contains(type) || begins_declaration(type)) return;
+      const std::string text = tokens->LT(1)->getText();
+      if (depth == 0 && (text == ";" || text == "}")) return;
+      depth += text == "{" ? 1 : text == "}" ? -1 : 0;
+      parser->consume();
+    }
+  }
+
+  // ANTLR may drop one token that is in the way; never a `{`, `}` or `;`, which give the text
+  // its structure (`rec {` lacks a label: ANTLR would drop the `{` and take the next word).
+  antlr4::Token* singleTokenDeletion(antlr4::Parser* parser) override {
+    const std::string text = parser->getCurrentToken()->getText();
+    if (text == "{" || text == "}" || text == ";") return nullptr;
+    return DefaultErrorStrategy::singleTokenDeletion(parser);
+  }
+
+  void reportNoViableAlternative(antlr4::Parser* parser, const antlr4::NoViableAltException& e) override {
+    antlr4::Token* token = e.getOffendingToken();
+    if (after_bad_character(parser, token)) return;
+    antlr4::Token* start = e.getStartToken();
+    // What was expected is known only where the alternatives began; past that, say where.
+    if (start != nullptr && token->getTokenIndex() > start->getTokenIndex() &&
+        token->getType() != antlr4::Token::EOF) {
+      antlr4::Token* previous = previous_token(parser, token);
+      errors_.report(token->getLine(), token->getCharPositionInLine() + 1,
+                     "unexpected " + display(token) + " after " + display(previous, false));
+      return;
+    }
+    unexpected(parser, token, e.getExpectedTokens());
+  }
+  void reportInputMismatch(antlr4::Parser* parser, const antlr4::InputMismatchException& e) override {
+    unexpected(parser, e.getOffendingToken(), e.getExpectedTokens());
+  }
+  void reportUnwantedToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    unexpected(parser, parser->getCurrentToken(), getExpectedTokens(parser));
+  }
+  // A token is missing before the current one: say so where it belongs, after the previous one.
+  void reportMissingToken(antlr4::Parser* parser) override {
+    if (inErrorRecoveryMode(parser)) return;
+    beginErrorCondition(parser);
+    antlr4::Token* current = parser->getCurrentToken();
+    if (after_bad_character(parser, current)) return;
+    const std::string expected = describe(parser, parser->getExpectedTokens());
+    if (antlr4::Token* previous = previous_token(parser, current)) {
+      report_after(previous, "expected " + expected + " after " + display(previous, false));
+    } else {
+      errors_.report(current->getLine(), current->getCharPositionInLine() + 1, "expected " + expected);
+    }
+  }
+
+ private:
+  void unexpected(antlr4::Parser* parser, antlr4::Token* token, const antlr4::misc::IntervalSet& expecting) {
+    if (after_bad_character(parser, token)) return;
+    const std::string expected =
+        expecting.isEmpty() ? std::string() : ", expected " + describe(parser, expecting);
+    if (token->getType() != antlr4::Token::EOF) {
+      Diagnostic* d = errors_.report(token->getLine(), token->getCharPositionInLine() + 1,
+                                     "unexpected " + display(token) + expected);
+      // A declaration where a block goes on: the block was not closed.
+      if (d != nullptr && begins_declaration(token->getType()) && expecting.contains(rbrace(parser))) {
+        if (antlr4::Token* open = unclosed_brace(parser->getContext())) {
+          d->notes.push_back({errors_.location(open->getLine(), open->getCharPositionInLine() + 1),
+                              "the '{' opened here is not closed"});
+        }
+      }
+      return;
+    }
+    // At the end of the file: point after the last token, and at the block left open.
+    antlr4::Token* previous = previous_token(parser, token);
+    Diagnostic* d = previous ? report_after(previous, "unexpected end of file" + expected)
+                             : errors_.report(token->getLine(), token->getCharPositionInLine() + 1,
+                                              "unexpected end of file" + expected);
+    if (d == nullptr) return;
+    if (antlr4::Token* open = unclosed_brace(parser->getContext())) {
+      d->notes.push_back({errors_.location(open->getLine(), open->getCharPositionInLine() + 1),
+                          "the '{' opened here is not closed"});
+    }
+  }
+
+  // Whether the lexer dropped a bad character just before `token`: the parser then trips over
+  // the gap (an unterminated string leaves `import` without its path), which was reported.
+  bool after_bad_character(antlr4::Parser* parser, antlr4::Token* token) {
+    antlr4::Token* previous = previous_token(parser, token);
+    const std::size_t after = previous ? previous->getStopIndex() + 1 : 0;
+    for (std::size_t bad : errors_.bad_characters) {
+      if (bad >= after && bad < token->getStartIndex()) {
+        ++errors_.count;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Diagnostic* report_after(antlr4::Token* token, std::string message) {
+    return errors_.report(token->getLine(),
+                          token->getCharPositionInLine() + 1 + count_characters(token->getText()),
+                          std::move(message));
+  }
+
+  static antlr4::Token* previous_token(antlr4::Parser* parser, antlr4::Token* token) {
+    const std::size_t index = token->getTokenIndex();
+    if (index == 0 || index == static_cast<std::size_t>(-1)) return nullptr;
+    return parser->getTokenStream()->get(index - 1);
+  }
+
+  // The innermost '{' of the rules being parsed that has no '}' yet.
+  static antlr4::Token* unclosed_brace(antlr4::ParserRuleContext* context) {
+    for (; context != nullptr; context = dynamic_cast<antlr4::ParserRuleContext*>(context->parent)) {
+      antlr4::Token* open = nullptr;
+      for (antlr4::tree::ParseTree* child : context->children) {
+        auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+        if (terminal == nullptr) continue;
+        const std::string text = terminal->getSymbol()->getText();
+        if (text == "{") open = terminal->getSymbol();
+        if (text == "}") open = nullptr;
+      }
+      if (open != nullptr) return open;
+    }
+    return nullptr;
+  }
+
+  // The token as an error names it; `keyword` says whether a keyword is called one.
+  static std::string display(antlr4::Token* token, bool keyword = true) {
+    if (token->getType() == antlr4::Token::EOF) return "end of file";
+    const std::size_t type = token->getType();
+    // A keyword where a name was meant is a common slip (`role from`): say it is one.
+    std::string shown = keyword && type >= GtypeParser::MODULE && type <= GtypeParser::MU ? "keyword '" : "'";
+    shown += token->getText();
+    shown += '\'';
+    return shown;
+  }
+
+  // "'}', 'end' or an identifier"; the tokens that begin a statement or a declaration are
+  // summed up as "a statement" and "a declaration".
+  static std::string describe(antlr4::Parser* parser, const antlr4::misc::IntervalSet& set) {
+    const antlr4::dfa::Vocabulary& vocabulary = parser->getVocabulary();
+    constexpr ssize_t kEof = -1;
+    std::set<ssize_t> tokens = set.toSet();
+    std::vector<std::string> words;
+    auto summarise = [&](std::initializer_list<ssize_t> group, const char* word) {
+      for (ssize_t t : group) {
+        if (!tokens.count(t)) return;
+      }
+      for (ssize_t t : group) tokens.erase(t);
+      words.push_back(word);
+    };
+    summarise({GtypeParser::ID, GtypeParser::CONNECT, GtypeParser::DISCONNECT, GtypeParser::CHOICE,
+               GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO, GtypeParser::END},
+              "a statement");
+    summarise({GtypeParser::MODULE, GtypeParser::IMPORT, GtypeParser::TYPE, GtypeParser::SORT,
+               GtypeParser::EXPLICIT, GtypeParser::GLOBAL, GtypeParser::LOCAL},
+              "a declaration (import, type, sort, global protocol or local system)");
+    if (!words.empty() && words.back().rfind("a declaration", 0) == 0) tokens.erase(kEof);
+    std::vector<std::string> names;
+    for (ssize_t t : tokens) {
+      if (t == kEof) {
+        names.push_back("end of file");
+      } else if (t == GtypeParser::ID) {
+        names.push_back("an identifier");
+      } else if (t == GtypeParser::STRING) {
+        names.push_back("a string");
+      } else {
+        names.push_back(vocabulary.getDisplayName(static_cast<std::size_t>(t)));
+      }
+    }
+    names.insert(names.end(), words.begin(), words.end());
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) out += i + 1 == names.size() ? " or " : ", ";
+      out += names[i];
+    }
+    return out;
+  }
+
+  // The statement, local-system entry or field being parsed, innermost first.
+  static antlr4::ParserRuleContext* enclosing_unit(antlr4::ParserRuleContext* context) {
+    for (; context != nullptr; context = dynamic_cast<antlr4::ParserRuleContext*>(context->parent)) {
+      if (dynamic_cast<GtypeParser::StatementContext*>(context) ||
+          dynamic_cast<GtypeParser::LocalRoleContext*>(context) ||
+          dynamic_cast<GtypeParser::FieldContext*>(context)) {
+        return context;
+      }
+    }
+    return nullptr;
+  }
+
+  // Consumes the rest of `unit`: up to its `;` (left for the rule that expects it), or through
+  // its last `}` (a choice goes on with `or {`), braces balanced; stops before a `}` that
+  // closes an enclosing block and before a keyword that begins a declaration.
+  static void skip_unit(antlr4::Parser* parser, antlr4::ParserRuleContext* unit) {
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    int depth = braces_before(parser, unit);
+    for (;;) {
+      const std::size_t type = tokens->LA(1);
+      if (type == antlr4::Token::EOF || begins_declaration(type)) return;
+      const std::string text = tokens->LT(1)->getText();
+      if (text == ";" && depth == 0) return;
+      if (text == "}") {
+        if (depth == 0) return;
+        parser->consume();
+        if (--depth == 0 && tokens->LA(1) != GtypeParser::OR) return;
+        continue;
+      }
+      if (text == "{") ++depth;
+      parser->consume();
+    }
+  }
+
+  // The token type of `}`.
+  static std::size_t rbrace(antlr4::Parser* parser) {
+    const antlr4::dfa::Vocabulary& vocabulary = parser->getVocabulary();
+    for (std::size_t t = 1; t <= vocabulary.getMaxTokenType(); ++t) {
+      if (vocabulary.getLiteralName(t) == "'}'") return t;
+    }
+    return antlr4::Token::INVALID_TYPE;
+  }
+
+  // How many `{` of `unit` are open before the current token.
+  static int braces_before(antlr4::Parser* parser, antlr4::ParserRuleContext* unit) {
+    antlr4::TokenStream* tokens = parser->getTokenStream();
+    int depth = 0;
+    if (unit->getStart() != nullptr) {
+      for (std::size_t i = unit->getStart()->getTokenIndex(); i < tokens->index(); ++i) {
+        const std::string text = tokens->get(i)->getText();
+        depth += text == "{" ? 1 : text == "}" ? -1 : 0;
+      }
+    }
+    return std::max(depth, 0);
+  }
+
+  static bool begins_declaration(std::size_t type) {
+    return type == GtypeParser::MODULE || type == GtypeParser::IMPORT || type == GtypeParser::TYPE ||
+           type == GtypeParser::SORT || type == GtypeParser::EXPLICIT || type == GtypeParser::GLOBAL ||
+           type == GtypeParser::LOCAL;
+  }
+  SyntaxErrors& errors_;
+  std::size_t last_recovery_ = static_cast<std::size_t>(-1);
 };
 
 class Builder {
@@ -258,20 +596,21 @@ bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEn
                   SourceFile& out) {
   antlr4::ANTLRInputStream input(sources.text(file));
   GtypeLexer lexer(&input);
-  CollectingErrorListener listener(file, diagnostics);
+  SyntaxErrors errors(file, diagnostics);
+  LexerErrorListener listener(errors);
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
   GtypeParser parser(&tokens);
   parser.removeErrorListeners();
-  parser.addErrorListener(&listener);
+  parser.setErrorHandler(std::make_shared<ReadableErrorStrategy>(errors));
   GtypeParser::FileContext* tree = parser.file();
 
   out = SourceFile{};
   out.file = file;
   Builder builder(file);
   for (auto* item : tree->item()) builder.item(item, out);
-  return listener.count == 0;
+  return errors.count == 0;
 }
 
 }  // namespace gtype

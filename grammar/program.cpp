@@ -14,6 +14,7 @@ namespace fs = std::filesystem;
 Status read_file(const std::string& path, std::string& text) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return Status::io_error(path + ": is a directory");
+  if (!fs::exists(path, ec)) return Status::io_error(path + ": no such file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::io_error(path + ": cannot open file");
   std::ostringstream buffer;
@@ -77,7 +78,13 @@ class Loader {
     std::string text;
     Status status = read_file(target.string(), text);
     if (!status.is_ok()) {
-      diagnostics_.error(import.location, "cannot import \"" + import.path + "\": " + status.message());
+      // The status names the path it tried, relative to where gtype runs: quote it only when
+      // it is not the path as written.
+      std::string reason = status.message();
+      const std::string tried = target.string() + ": ";
+      if (reason.rfind(tried, 0) == 0) reason = reason.substr(tried.size());
+      if (target.string() != import.path) reason += " (looked for " + target.string() + ")";
+      diagnostics_.error(import.location, "cannot import \"" + import.path + "\": " + reason);
       return;
     }
     std::size_t index = load(target.string(), std::move(text));

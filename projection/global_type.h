@@ -33,6 +33,7 @@ struct GlobalNode {
   // choice
   std::vector<GlobalPtr> branches;
   std::vector<SourceLocation> branch_locations;  // where each branch begins in the source
+  std::vector<const Statement*> calls;           // the `do`s that inlined it, outermost first
   // rec, var
   std::string variable;
 };

@@ -3,6 +3,7 @@
 // Exit codes: 0 fine, 1 errors in the protocols, 2 usage or I/O.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -69,20 +70,42 @@ int run_project(const std::string& file, const std::optional<std::string>& proto
     std::cerr << '\n';
     return kUsage;
   }
-  bool role_found = false;
+  auto has_role = [&](const gtype::ProtocolProjection* projection) {
+    for (const gtype::RoleProjection& role : projection->roles) {
+      if (role.role == *role_name) return true;
+    }
+    return false;
+  };
+  if (role_name) {
+    // Only the protocols that have the role; it is an error when none has.
+    std::erase_if(selected,
+                  [&](const gtype::ProtocolProjection* projection) { return !has_role(projection); });
+    if (selected.empty()) {
+      std::cerr << "gtype: " << file << ": no role '" << *role_name << "'";
+      if (protocol_name) {
+        std::cerr << " in protocol '" << *protocol_name << "'";
+        const char* separator = "; its roles are: ";
+        for (const gtype::ProtocolProjection& projection : result.projections) {
+          if (projection.protocol->name.text != *protocol_name) continue;
+          for (const gtype::Name& role : projection.protocol->roles) {
+            std::cerr << separator << role.text;
+            separator = ", ";
+          }
+        }
+      } else {
+        std::cerr << " in any protocol";
+      }
+      std::cerr << '\n';
+      return kUsage;
+    }
+  }
   for (const gtype::ProtocolProjection* projection : selected) {
     // Several protocols: a comment line names each, which a local system also accepts.
     if (selected.size() > 1) std::cout << "// " << projection->protocol->name.text << '\n';
     for (const gtype::RoleProjection& role : projection->roles) {
       if (role_name && role.role != *role_name) continue;
-      role_found = true;
       std::cout << role.role << ": " << gtype::print_local_type(*role.type) << '\n';
     }
-  }
-  if (role_name && !role_found) {
-    std::cerr << "gtype: " << file << ": no role '" << *role_name << "'"
-              << (protocol_name ? " in protocol '" + *protocol_name + "'" : std::string()) << '\n';
-    return kUsage;
   }
   return kOk;
 }
@@ -90,7 +113,8 @@ int run_project(const std::string& file, const std::optional<std::string>& proto
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"gtype: check, project and verify multiparty session types with explicit connections"};
+  CLI::App app{"gtype: check, project and verify multiparty session types with explicit connections",
+               "gtype"};
   app.require_subcommand(1);
 
   std::vector<std::string> check_files;
@@ -105,6 +129,31 @@ int main(int argc, char** argv) {
   project->add_option("--protocol", protocol_name, "only this global protocol");
   project->add_option("--role", role_name, "only this role");
 
+  // Errors on the command line read like the others: "gtype: ...".
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    std::string message = e.what();
+    if (message.size() > 1 && std::islower(static_cast<unsigned char>(message[1]))) {
+      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
+    }
+    return "gtype: " + message + "\nRun 'gtype --help' for more information.\n";
+  });
+  // CLI11 would only say that a subcommand is required: name the commands.
+  const bool no_command = argc == 1;
+  if (no_command ||
+      (argv[1][0] != '-' &&
+       app.get_subcommands([&](CLI::App* command) { return command->get_name() == argv[1]; }).empty())) {
+    std::cerr << "gtype: "
+              << (no_command ? std::string("a command is required")
+                             : "unknown command '" + std::string(argv[1]) + "'")
+              << "; the commands are: ";
+    const char* separator = "";
+    for (const CLI::App* command : app.get_subcommands({})) {
+      std::cerr << separator << command->get_name();
+      separator = ", ";
+    }
+    std::cerr << "\nRun 'gtype --help' for more information.\n";
+    return kUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
