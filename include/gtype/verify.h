@@ -1,0 +1,75 @@
+// Model checking of communicating automata (verify/).
+//
+// Explores every reachable configuration of a system (the state of each role's machine, the
+// connected pairs, one FIFO queue of capacity K per ordered pair of roles), breadth first, with
+// the semantics of the contract's section 2, and reports each kind of violation with a shortest
+// trace. Safety is checked on every configuration; progress (role-progress, eventual-reception)
+// on the bottom strongly connected components of the state graph, assuming fair scheduling.
+// Where only the queue bound or the state limit stops the search, the verdict is inconclusive.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gtype/automaton.h"
+
+namespace gtype {
+
+enum class ViolationKind {
+  kReceptionError,
+  kUnconnected,
+  kConnectionError,
+  kSynchronisationError,
+  kDeadlock,
+  kUnfinishedRole,
+  kOrphanMessage,
+  kRoleProgress,
+  kEventualReception,
+};
+
+const char* violation_name(ViolationKind kind);  // "reception-error", ...
+
+// One step of a trace: `role` acts with `peer` (for a connect, `peer` accepts in the same step).
+struct TraceStep {
+  ActionKind kind;
+  std::string role;
+  std::string peer;
+  std::string label;  // empty for a connect without a message and for a disconnect
+};
+
+struct Violation {
+  ViolationKind kind;
+  std::vector<std::string> roles;   // the roles concerned, in system order
+  std::vector<TraceStep> trace;     // shortest sequence of steps from the start
+  std::string detail;               // one sentence saying what goes wrong
+};
+
+// The contract's words for a step: "user -> state : quit", "state ? user : quit",
+// "nodes ->> state : active", "disconnect a, b".
+std::string describe_step(const TraceStep& step);
+
+enum class Verdict { kVerified, kViolation, kInconclusive };
+
+const char* verdict_name(Verdict verdict);  // "verified", "violation", "inconclusive"
+
+struct VerifyOptions {
+  std::uint32_t bound = 1;                  // capacity K of every queue
+  std::uint64_t max_states = 50'000'000;    // stop (inconclusive) beyond this many configurations
+  bool liveness = true;                     // check role-progress and eventual-reception
+};
+
+struct VerifyResult {
+  Verdict verdict = Verdict::kVerified;
+  std::uint64_t states = 0;
+  std::uint64_t transitions = 0;
+  double seconds = 0;
+  std::uint32_t bound = 1;
+  std::size_t bytes_per_state = 0;  // memory of the search divided by the states it stored
+  std::string inconclusive_reason;  // when inconclusive: the bound or the state limit
+  std::vector<Violation> violations;
+};
+
+VerifyResult verify_system(const AutomatonSystem& system, const VerifyOptions& options);
+
+}  // namespace gtype

@@ -1,0 +1,86 @@
+#include "cli.h"
+
+#include <cstdio>
+#include <iostream>
+
+namespace gtype::cli {
+
+std::size_t print_diagnostics(const DiagnosticEngine& diagnostics) {
+  const std::size_t printed = diagnostics.print(std::cerr);
+  if (printed > 0) std::cerr << printed << (printed == 1 ? " error" : " errors") << " generated.\n";
+  return printed;
+}
+
+std::optional<int> load_systems(const std::string& file, FileSystems& out) {
+  SourceManager sources;
+  DiagnosticEngine diagnostics(sources);
+  FrontendResult result;
+  const Status status = analyze_file(file, sources, diagnostics, result);
+  if (!status.is_ok()) {
+    std::cerr << "gtype: " << status.message() << '\n';
+    return kUsage;
+  }
+  if (diagnostics.has_errors()) {
+    print_diagnostics(diagnostics);
+    return kInputErrors;
+  }
+  for (const ProtocolProjection& projection : result.projections) {
+    std::vector<RoleType> roles;
+    for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
+    out.systems.push_back(build_automata(projection.protocol->name.text,
+                                         projection.protocol->explicit_connections, roles));
+  }
+  for (const LocalSystem& system : result.program.files.front().local_systems) {
+    std::vector<RoleType> roles;
+    for (const LocalRole& role : system.roles) roles.push_back({role.role.text, role.type});
+    out.systems.push_back(build_automata(system.name.text, system.explicit_connections, roles));
+  }
+  return std::nullopt;
+}
+
+bool select_systems(const std::string& file, const FileSystems& all, const std::optional<std::string>& name,
+                    std::vector<const AutomatonSystem*>& out) {
+  for (const AutomatonSystem& system : all.systems) {
+    if (!name || system.name == *name) out.push_back(&system);
+  }
+  if (!name || !out.empty()) return true;
+  std::cerr << "gtype: " << file << ": no protocol or local system '" << *name << "'";
+  const char* separator = "; it declares: ";
+  for (const AutomatonSystem& system : all.systems) {
+    std::cerr << separator << system.name;
+    separator = ", ";
+  }
+  std::cerr << '\n';
+  return false;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace gtype::cli

@@ -1,0 +1,38 @@
+// What the subcommands of `gtype` share: exit codes, diagnostics, and the systems of a file.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gtype/automaton.h"
+#include "gtype/diagnostic.h"
+#include "gtype/frontend.h"
+
+namespace gtype::cli {
+
+constexpr int kOk = 0;
+constexpr int kInputErrors = 1;  // errors in the protocols (and, for verify, a violation)
+constexpr int kUsage = 2;        // usage or I/O
+constexpr int kInconclusive = 3;  // verify: the bound or the state limit stopped the search
+
+// Prints the collected diagnostics and a count, as compilers do; returns how many.
+std::size_t print_diagnostics(const DiagnosticEngine& diagnostics);
+
+// Each global protocol of a file (through its projections) and each local system, as automata.
+struct FileSystems {
+  std::vector<AutomatonSystem> systems;  // protocols first, then local systems, in file order
+};
+
+// Loads, checks and projects `file`. On failure prints why and returns the exit code.
+std::optional<int> load_systems(const std::string& file, FileSystems& out);
+
+// The systems called `name` (every one when absent); prints an error when there is none.
+bool select_systems(const std::string& file, const FileSystems& all, const std::optional<std::string>& name,
+                    std::vector<const AutomatonSystem*>& out);
+
+// A JSON string literal.
+std::string json_string(const std::string& text);
+
+}  // namespace gtype::cli

@@ -1,0 +1,21 @@
+// The subcommands of `gtype`, each in its own file; main.cpp parses the command line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gtype::cli {
+
+struct VerifyArguments {
+  std::vector<std::string> files;
+  std::optional<std::string> protocol;
+  std::uint32_t bound = 1;
+  std::uint64_t max_states = 50'000'000;
+  bool json = false;
+  std::string trace_format = "text";
+};
+int run_verify(const VerifyArguments& arguments);
+
+}  // namespace gtype::cli

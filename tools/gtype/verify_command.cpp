@@ -1,0 +1,125 @@
+// `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--json] [--trace-format F]`
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli.h"
+#include "commands.h"
+#include "gtype/verify.h"
+
+namespace gtype::cli {
+namespace {
+
+std::string mermaid_trace(const std::vector<std::string>& roles, const Violation& v) {
+  std::ostringstream out;
+  out << "sequenceDiagram\n";
+  for (const std::string& role : roles) out << "  participant " << role << '\n';
+  for (const TraceStep& step : v.trace) {
+    const std::string label = step.label.empty() ? std::string() : step.label;
+    switch (step.kind) {
+      case ActionKind::kSend:
+        out << "  " << step.role << "-)" << step.peer << ": " << label << '\n';
+        break;
+      case ActionKind::kReceive:
+        out << "  Note over " << step.role << ": receives " << label << " from " << step.peer << '\n';
+        break;
+      case ActionKind::kConnect:
+        out << "  " << step.role << "->>" << step.peer << ": connect" << (label.empty() ? "" : ", " + label) << '\n';
+        break;
+      case ActionKind::kAccept:
+        break;  // accepts are part of the connect step
+      case ActionKind::kDisconnect:
+        out << "  Note over " << step.role << "," << step.peer << ": " << step.role << " disconnects\n";
+        break;
+    }
+  }
+  out << "  Note over ";
+  for (std::size_t i = 0; i < v.roles.size(); ++i) out << (i ? "," : "") << v.roles[i];
+  out << ": " << violation_name(v.kind) << '\n';
+  return out.str();
+}
+
+void print_text(const std::string& file, const AutomatonSystem& system, const VerifyResult& r,
+                const std::string& trace_format) {
+  std::cout << file << ": " << system.name << ": " << verdict_name(r.verdict) << " (bound " << r.bound
+            << "): " << r.states << " states, " << r.transitions << " transitions, " << std::fixed
+            << std::setprecision(3) << r.seconds << " s\n";
+  std::cout.unsetf(std::ios::floatfield);
+  if (r.verdict == Verdict::kInconclusive) std::cout << "  inconclusive: " << r.inconclusive_reason << '\n';
+  for (const Violation& v : r.violations) {
+    std::cout << "  " << violation_name(v.kind) << " (";
+    for (std::size_t i = 0; i < v.roles.size(); ++i) std::cout << (i ? ", " : "") << v.roles[i];
+    std::cout << "): " << v.detail << '\n';
+    if (trace_format == "mermaid") {
+      std::cout << mermaid_trace(system.roles, v);
+      continue;
+    }
+    if (v.trace.empty()) std::cout << "    at the start, before any step\n";
+    for (std::size_t i = 0; i < v.trace.size(); ++i) {
+      std::cout << "    " << (i + 1) << ". " << describe_step(v.trace[i]) << '\n';
+    }
+  }
+}
+
+void print_json(const std::string& file, const AutomatonSystem& system, const VerifyResult& r) {
+  std::ostringstream seconds;
+  seconds << std::fixed << std::setprecision(6) << r.seconds;
+  std::cout << "{\"file\":" << json_string(file) << ",\"protocol\":" << json_string(system.name)
+            << ",\"verdict\":\"" << verdict_name(r.verdict) << "\",\"bound\":" << r.bound << ",\"states\":" << r.states
+            << ",\"transitions\":" << r.transitions << ",\"seconds\":" << seconds.str()
+            << ",\"bytes_per_state\":" << r.bytes_per_state;
+  if (r.verdict == Verdict::kInconclusive) std::cout << ",\"reason\":" << json_string(r.inconclusive_reason);
+  std::cout << ",\"violations\":[";
+  for (std::size_t i = 0; i < r.violations.size(); ++i) {
+    const Violation& v = r.violations[i];
+    std::cout << (i ? "," : "") << "{\"kind\":\"" << violation_name(v.kind) << "\",\"roles\":[";
+    for (std::size_t j = 0; j < v.roles.size(); ++j) std::cout << (j ? "," : "") << json_string(v.roles[j]);
+    std::cout << "],\"trace\":[";
+    for (std::size_t j = 0; j < v.trace.size(); ++j) std::cout << (j ? "," : "") << json_string(describe_step(v.trace[j]));
+    std::cout << "],\"detail\":" << json_string(v.detail) << "}";
+  }
+  std::cout << "]}\n";
+}
+
+}  // namespace
+
+int run_verify(const VerifyArguments& arguments) {
+  if (arguments.trace_format != "text" && arguments.trace_format != "mermaid") {
+    std::cerr << "gtype: --trace-format must be 'text' or 'mermaid', not '" << arguments.trace_format << "'\n";
+    return kUsage;
+  }
+  if (arguments.bound == 0) {
+    std::cerr << "gtype: --bound must be at least 1\n";
+    return kUsage;
+  }
+  VerifyOptions options;
+  options.bound = arguments.bound;
+  options.max_states = arguments.max_states;
+  bool violation = false, inconclusive = false, failed = false;
+  int worst_load = kOk;
+  for (const std::string& file : arguments.files) {
+    FileSystems all;
+    if (std::optional<int> code = load_systems(file, all)) {
+      worst_load = std::max(worst_load, *code);
+      failed = true;
+      continue;
+    }
+    std::vector<const AutomatonSystem*> selected;
+    if (!select_systems(file, all, arguments.protocol, selected)) return kUsage;
+    for (const AutomatonSystem* system : selected) {
+      const VerifyResult result = verify_system(*system, options);
+      if (arguments.json) {
+        print_json(file, *system, result);
+      } else {
+        print_text(file, *system, result, arguments.trace_format);
+      }
+      violation = violation || result.verdict == Verdict::kViolation;
+      inconclusive = inconclusive || result.verdict == Verdict::kInconclusive;
+    }
+  }
+  if (worst_load == kUsage) return kUsage;
+  if (failed || violation) return kInputErrors;
+  return inconclusive ? kInconclusive : kOk;
+}
+
+}  // namespace gtype::cli

@@ -1,0 +1,70 @@
+// Successor generation and safety observations on packed configurations (internal to verify/).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gtype/automaton.h"
+#include "gtype/verify.h"
+#include "layout.h"
+
+namespace gtype::verifier {
+
+// One step: a role's transition, and for connect the accepting role's transition.
+struct Step {
+  std::uint32_t role;
+  std::uint32_t transition;        // index in the role's state's `out`
+  std::int32_t partner = -1;       // accepting role of a connect
+  std::uint32_t partner_transition = 0;
+};
+
+// What a configuration shows besides its successors.
+struct Observation {
+  ViolationKind kind;
+  std::vector<std::uint32_t> roles;  // sorted
+  std::string detail;
+};
+
+class Semantics {
+ public:
+  Semantics(const AutomatonSystem& system, const Layout& layout) : system_(system), layout_(layout) {}
+
+  const Layout& layout() const { return layout_; }
+  bool ended(const std::uint8_t* c, std::uint32_t role) const {
+    return system_.machines[role].is_end(layout_.state(c, role));
+  }
+  bool idle(const std::uint8_t* c, std::uint32_t role) const {
+    return !layout_.started(c, role) && system_.machines[role].only_accepts(layout_.state(c, role));
+  }
+  bool connected(const std::uint8_t* c, std::uint32_t a, std::uint32_t b) const {
+    if (system_.explicit_connections) return layout_.connected_bit(c, a, b);
+    return !ended(c, a) && !ended(c, b);
+  }
+
+  void initial(std::uint8_t* config) const;
+
+  // Calls emit(successor, step) for every step from `config`, using `scratch` (layout().size()
+  // bytes) for successors. When `observations` is given, adds the violations `config` shows and
+  // sets `bound_hit` when `config` is stuck only because a send waits for room in a full queue.
+  // Returns the number of steps.
+  template <typename Emit>
+  std::uint32_t expand(const std::uint8_t* config, std::uint8_t* scratch, Emit&& emit,
+                       std::vector<Observation>* observations, bool* bound_hit) const;
+
+ private:
+  void leave(std::uint8_t* next, std::uint32_t role, std::uint32_t target) const;
+  // Records a violation of `subject` with `peer` about `message`; the words are built here, off
+  // the hot path, only when observations are wanted.
+  void observe(std::vector<Observation>* out, ViolationKind kind, std::uint32_t subject, std::uint32_t peer,
+               std::int32_t message) const;
+  void observe_terminal(const std::uint8_t* config, std::vector<Observation>& out) const;
+  std::string label(std::int32_t message) const;
+
+  const AutomatonSystem& system_;
+  const Layout& layout_;
+};
+
+}  // namespace gtype::verifier
+
+#include "explorer_inl.h"

@@ -1,0 +1,41 @@
+#include "layout.h"
+
+namespace gtype::verifier {
+
+Layout::Layout(const AutomatonSystem& system, std::uint32_t capacity)
+    : roles_(static_cast<std::uint32_t>(system.roles.size())), capacity_(capacity) {
+  assert(capacity >= 1);
+  std::size_t most_states = 0;
+  for (const Automaton& m : system.machines) most_states = std::max(most_states, m.states.size());
+  assert(most_states <= 65536 && system.messages.size() < 65535);
+  wide_states_ = most_states > 256;
+
+  std::int32_t bits = 0;
+  started_bit_.assign(roles_, -1);
+  for (std::uint32_t r = 0; r < roles_; ++r) {
+    const Automaton& m = system.machines[r];
+    if (m.only_accepts(0) && m.initial_reentered()) started_bit_[r] = bits++;
+  }
+  pair_bit_.assign(roles_ * roles_, -1);
+  queue_of_.assign(roles_ * roles_, -1);
+  for (std::uint32_t r = 0; r < roles_; ++r) {
+    for (const AutomatonState& s : system.machines[r].states) {
+      for (const Transition& t : s.out) {
+        const std::uint32_t p = t.peer;
+        if (system.explicit_connections && t.kind == ActionKind::kConnect && pair_bit_[r * roles_ + p] < 0) {
+          pair_bit_[r * roles_ + p] = pair_bit_[p * roles_ + r] = bits++;
+        }
+        if (t.kind == ActionKind::kSend && queue_of_[r * roles_ + p] < 0) {
+          queue_of_[r * roles_ + p] = static_cast<std::int32_t>(queue_ends_.size());
+          queue_ends_.emplace_back(r, p);
+        }
+      }
+    }
+  }
+  slot_bytes_ = system.messages.size() < 255 ? 1 : 2;
+  flag_offset_ = roles_ * (wide_states_ ? 2 : 1);
+  queue_offset_ = flag_offset_ + (static_cast<std::size_t>(bits) + 7) / 8;
+  size_ = queue_offset_ + queue_ends_.size() * capacity_ * slot_bytes_;
+}
+
+}  // namespace gtype::verifier

@@ -1,0 +1,75 @@
+#include "state_store.h"
+
+#include <cassert>
+
+namespace gtype::verifier {
+
+StateStore::StateStore(std::size_t width) : width_(width == 0 ? 1 : width), table_(1u << 12, 0) {}
+
+std::uint64_t StateStore::hash(const std::uint8_t* config) const {
+  // Word-at-a-time multiply-xorshift (as in splitmix64): fast, and good enough that probe
+  // sequences stay short for the structured keys configurations are.
+  std::uint64_t h = 0x9E3779B97F4A7C15ull ^ width_;
+  std::size_t i = 0;
+  for (; i + 8 <= width_; i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, config + i, 8);
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 29;
+  }
+  if (i < width_) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, config + i, width_ - i);
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ull;
+  }
+  h ^= h >> 32;
+  h *= 0x94D049BB133111EBull;
+  return h ^ (h >> 29);
+}
+
+std::uint32_t StateStore::find(const std::uint8_t* config) const {
+  const std::size_t mask = table_.size() - 1;
+  for (std::size_t slot = hash(config) & mask;; slot = (slot + 1) & mask) {
+    const std::uint32_t entry = table_[slot];
+    if (entry == 0) return kNone;
+    if (std::memcmp(get(entry - 1), config, width_) == 0) return entry - 1;
+  }
+}
+
+std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* config, std::uint32_t parent) {
+  const std::size_t mask = table_.size() - 1;
+  std::size_t slot = hash(config) & mask;
+  for (;; slot = (slot + 1) & mask) {
+    const std::uint32_t entry = table_[slot];
+    if (entry == 0) break;
+    if (std::memcmp(get(entry - 1), config, width_) == 0) return {entry - 1, false};
+  }
+  assert(size_ < kNone - 1);
+  const std::uint32_t index = size_++;
+  if ((index >> kBlockBits) == blocks_.size()) {
+    blocks_.push_back(std::make_unique<std::uint8_t[]>(width_ << kBlockBits));
+  }
+  std::memcpy(blocks_[index >> kBlockBits].get() + static_cast<std::size_t>(index & kBlockMask) * width_, config, width_);
+  parents_.push_back(parent);
+  table_[slot] = index + 1;
+  if (static_cast<std::size_t>(size_) * 4 > table_.size() * 3) grow();  // load factor at most 3/4
+  return {index, true};
+}
+
+void StateStore::grow() {
+  std::vector<std::uint32_t> table(table_.size() * 2, 0);
+  const std::size_t mask = table.size() - 1;
+  for (std::uint32_t index = 0; index < size_; ++index) {
+    std::size_t slot = hash(get(index)) & mask;
+    while (table[slot] != 0) slot = (slot + 1) & mask;
+    table[slot] = index + 1;
+  }
+  table_.swap(table);
+}
+
+std::size_t StateStore::memory_bytes() const {
+  return blocks_.size() * (width_ << kBlockBits) + parents_.capacity() * sizeof(std::uint32_t) +
+         table_.size() * sizeof(std::uint32_t);
+}
+
+}  // namespace gtype::verifier

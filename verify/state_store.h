@@ -1,0 +1,49 @@
+// The set of visited configurations (internal to verify/).
+//
+// Configurations of one fixed width live in fixed-size blocks (never moved, so a pointer to one
+// stays valid); an open-addressing table of 32-bit indices finds them by content. Each stored
+// configuration also keeps the index of the one it was first reached from, for traces. Memory
+// per state: its packed bytes, 4 bytes of parent, and 4 / load-factor bytes of table.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace gtype::verifier {
+
+class StateStore {
+ public:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  explicit StateStore(std::size_t width);
+
+  // Returns the configuration's index and whether it is new.
+  std::pair<std::uint32_t, bool> insert(const std::uint8_t* config, std::uint32_t parent);
+  // kNone when absent.
+  std::uint32_t find(const std::uint8_t* config) const;
+
+  const std::uint8_t* get(std::uint32_t index) const {
+    return blocks_[index >> kBlockBits].get() + static_cast<std::size_t>(index & kBlockMask) * width_;
+  }
+  std::uint32_t parent(std::uint32_t index) const { return parents_[index]; }
+  std::uint32_t size() const { return size_; }
+  std::size_t width() const { return width_; }
+  std::size_t memory_bytes() const;
+
+ private:
+  static constexpr std::uint32_t kBlockBits = 16;
+  static constexpr std::uint32_t kBlockMask = (1u << kBlockBits) - 1;
+
+  std::uint64_t hash(const std::uint8_t* config) const;
+  void grow();
+
+  std::size_t width_;
+  std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
+  std::vector<std::uint32_t> parents_;
+  std::vector<std::uint32_t> table_;  // index + 1, 0 when free; size a power of two
+  std::uint32_t size_ = 0;
+};
+
+}  // namespace gtype::verifier

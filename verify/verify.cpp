@@ -1,0 +1,278 @@
+// The search: breadth-first exploration with safety observations, then progress on the bottom
+// strongly connected components, then shortest traces for what was found.
+//
+// Checks every kind of the contract's table. Traces are shortest because configurations are
+// numbered in breadth-first order and each keeps the one it was first reached from. Progress
+// assumes fair scheduling: a role or a message that could move forever but never does in a
+// bottom component is reported. Not checked: anything beyond the queue bound or the state
+// limit (the verdict is then inconclusive, unless a violation was already found).
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/property_map/property_map.hpp>
+
+#include <cassert>
+#include <chrono>
+#include <map>
+
+#include "explorer.h"
+#include "gtype/verify.h"
+#include "state_store.h"
+
+namespace gtype {
+
+const char* violation_name(ViolationKind kind) {
+  switch (kind) {
+    case ViolationKind::kReceptionError:
+      return "reception-error";
+    case ViolationKind::kUnconnected:
+      return "unconnected";
+    case ViolationKind::kConnectionError:
+      return "connection-error";
+    case ViolationKind::kSynchronisationError:
+      return "synchronisation-error";
+    case ViolationKind::kDeadlock:
+      return "deadlock";
+    case ViolationKind::kUnfinishedRole:
+      return "unfinished-role";
+    case ViolationKind::kOrphanMessage:
+      return "orphan-message";
+    case ViolationKind::kRoleProgress:
+      return "role-progress";
+    case ViolationKind::kEventualReception:
+      return "eventual-reception";
+  }
+  return "?";
+}
+
+std::string describe_step(const TraceStep& step) {
+  const std::string label = step.label.empty() ? std::string() : " : " + step.label;
+  switch (step.kind) {
+    case ActionKind::kSend:
+      return step.role + " -> " + step.peer + label;
+    case ActionKind::kReceive:
+      return step.role + " ? " + step.peer + label;
+    case ActionKind::kConnect:
+      return step.role + " ->> " + step.peer + label;
+    case ActionKind::kAccept:
+      return step.role + " ?? " + step.peer + label;
+    case ActionKind::kDisconnect:
+      return "disconnect " + step.role + ", " + step.peer;
+  }
+  return {};
+}
+
+const char* verdict_name(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kVerified:
+      return "verified";
+    case Verdict::kViolation:
+      return "violation";
+    case Verdict::kInconclusive:
+      return "inconclusive";
+  }
+  return "?";
+}
+
+namespace verifier {
+namespace {
+
+struct Found {
+  std::uint32_t config;  // where it shows, first in breadth-first order
+  std::string detail;
+};
+
+using FoundKey = std::pair<ViolationKind, std::vector<std::uint32_t>>;
+
+class Search {
+ public:
+  Search(const AutomatonSystem& system, const VerifyOptions& options)
+      : system_(system),
+        options_(options),
+        layout_(system, options.bound),
+        semantics_(system, layout_),
+        store_(layout_.size()),
+        scratch_(layout_.size() + 8),
+        current_(layout_.size() + 8) {}
+
+  VerifyResult run() {
+    const auto start = std::chrono::steady_clock::now();
+    VerifyResult result;
+    result.bound = options_.bound;
+    explore(result);
+    if (options_.liveness && !truncated_) check_progress();
+    for (const auto& [key, found] : found_) result.violations.push_back(violation(key, found));
+    // Shortest first, then by kind: the order a reader wants, and a deterministic one.
+    std::stable_sort(result.violations.begin(), result.violations.end(),
+                     [](const Violation& a, const Violation& b) { return a.trace.size() < b.trace.size(); });
+    result.states = store_.size();
+    result.bytes_per_state = store_.size() == 0 ? 0 : store_.memory_bytes() / store_.size();
+    if (!result.violations.empty()) {
+      result.verdict = Verdict::kViolation;
+    } else if (truncated_ || bound_hit_) {
+      result.verdict = Verdict::kInconclusive;
+      result.inconclusive_reason =
+          truncated_ ? "state limit of " + std::to_string(options_.max_states) + " reached"
+                     : "queue bound " + std::to_string(options_.bound) + " reached: a role waits to send into a full queue";
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+  }
+
+ private:
+  void explore(VerifyResult& result) {
+    semantics_.initial(scratch_.data());
+    store_.insert(scratch_.data(), StateStore::kNone);
+    std::vector<Observation> observations;
+    for (std::uint32_t index = 0; index < store_.size(); ++index) {
+      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      observations.clear();
+      bool bound_hit = false;
+      result.transitions += semantics_.expand(
+          current_.data(), scratch_.data(),
+          [&](const std::uint8_t* next, const Step&) {
+            if (truncated_) return;
+            if (store_.size() >= options_.max_states && store_.find(next) == StateStore::kNone) {
+              truncated_ = true;
+              return;
+            }
+            store_.insert(next, index);
+          },
+          &observations, &bound_hit);
+      bound_hit_ = bound_hit_ || bound_hit;
+      for (Observation& o : observations) found_.emplace(FoundKey{o.kind, o.roles}, Found{index, o.detail});
+    }
+  }
+
+  // Fair progress: in each bottom strongly connected component with a cycle, every role that is
+  // in the session must act and every queued message must be received.
+  void check_progress() {
+    using Graph = boost::compressed_sparse_row_graph<boost::directedS>;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+    for (std::uint32_t index = 0; index < store_.size(); ++index) {
+      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      semantics_.expand(
+          current_.data(), scratch_.data(),
+          [&](const std::uint8_t* next, const Step&) { edges.emplace_back(index, store_.find(next)); }, nullptr,
+          nullptr);
+    }
+    Graph graph(boost::edges_are_sorted, edges.begin(), edges.end(), store_.size());
+    std::vector<std::uint32_t> component(store_.size());
+    const auto count = boost::strong_components(
+        graph, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, graph)));
+    std::vector<bool> bottom(count, true), has_cycle(count, false);
+    for (const auto& [from, to] : edges) {
+      if (component[from] != component[to]) {
+        bottom[component[from]] = false;
+      } else {
+        has_cycle[component[from]] = true;
+      }
+    }
+    edges.clear();
+    edges.shrink_to_fit();
+
+    struct Activity {
+      std::uint32_t first = StateStore::kNone;  // lowest index: reached first
+      std::vector<bool> present, acted, queued, received;
+    };
+    std::map<std::uint32_t, Activity> activity;
+    const std::uint32_t roles = layout_.roles();
+    for (std::uint32_t index = 0; index < store_.size(); ++index) {
+      const std::uint32_t comp = component[index];
+      if (!bottom[comp] || !has_cycle[comp]) continue;
+      Activity& a = activity[comp];
+      if (a.first == StateStore::kNone) {
+        a.first = index;
+        a.present.assign(roles, false);
+        a.acted.assign(roles, false);
+        a.queued.assign(layout_.queue_count(), false);
+        a.received.assign(layout_.queue_count(), false);
+      }
+      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      const std::uint8_t* c = current_.data();
+      for (std::uint32_t r = 0; r < roles; ++r) {
+        if (!semantics_.ended(c, r) && !semantics_.idle(c, r)) a.present[r] = true;
+      }
+      for (std::uint32_t q = 0; q < layout_.queue_count(); ++q) {
+        if (layout_.head(c, static_cast<std::int32_t>(q)) != 0) a.queued[q] = true;
+      }
+      semantics_.expand(
+          c, scratch_.data(),
+          [&](const std::uint8_t* next, const Step& step) {
+            if (component[store_.find(next)] != comp) return;
+            a.acted[step.role] = true;
+            if (step.partner >= 0) a.acted[static_cast<std::uint32_t>(step.partner)] = true;
+            const Transition& t = system_.machines[step.role].states[layout_.state(c, step.role)].out[step.transition];
+            if (t.kind == ActionKind::kReceive) {
+              a.received[static_cast<std::uint32_t>(layout_.queue(t.peer, step.role))] = true;
+            }
+          },
+          nullptr, nullptr);
+    }
+    for (const auto& [comp, a] : activity) {
+      for (std::uint32_t r = 0; r < roles; ++r) {
+        if (a.present[r] && !a.acted[r]) {
+          found_.emplace(FoundKey{ViolationKind::kRoleProgress, {r}},
+                         Found{a.first, "'" + system_.roles[r] + "' is in the session but never acts again, while "
+                                        "the others go on forever"});
+        }
+      }
+      for (std::uint32_t q = 0; q < layout_.queue_count(); ++q) {
+        if (!a.queued[q] || a.received[q]) continue;
+        const auto [from, to] = layout_.queue_ends(q);
+        found_.emplace(FoundKey{ViolationKind::kEventualReception, {std::min(from, to), std::max(from, to)}},
+                       Found{a.first, "a message from '" + system_.roles[from] + "' to '" + system_.roles[to] +
+                                          "' is never received, while the others go on forever"});
+      }
+    }
+  }
+
+  Violation violation(const FoundKey& key, const Found& found) {
+    Violation v{key.first, {}, trace_to(found.config), found.detail};
+    for (std::uint32_t r : key.second) v.roles.push_back(system_.roles[r]);
+    return v;
+  }
+
+  std::vector<TraceStep> trace_to(std::uint32_t target) {
+    std::vector<std::uint32_t> path;
+    for (std::uint32_t at = target; at != StateStore::kNone; at = store_.parent(at)) path.push_back(at);
+    std::reverse(path.begin(), path.end());
+    std::vector<TraceStep> steps;
+    for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+      std::memcpy(current_.data(), store_.get(path[i]), layout_.size());
+      const std::uint8_t* wanted = store_.get(path[i + 1]);
+      bool found = false;
+      semantics_.expand(
+          current_.data(), scratch_.data(),
+          [&](const std::uint8_t* next, const Step& step) {
+            if (found || std::memcmp(next, wanted, layout_.size()) != 0) return;
+            found = true;
+            const Transition& t =
+                system_.machines[step.role].states[layout_.state(current_.data(), step.role)].out[step.transition];
+            steps.push_back(TraceStep{t.kind, system_.roles[step.role], system_.roles[t.peer],
+                                      t.message == kNoMessage ? std::string() : system_.messages[t.message].label.text});
+          },
+          nullptr, nullptr);
+      assert(found && "a stored configuration is a successor of its parent");
+    }
+    return steps;
+  }
+
+  const AutomatonSystem& system_;
+  const VerifyOptions& options_;
+  Layout layout_;
+  Semantics semantics_;
+  StateStore store_;
+  std::vector<std::uint8_t> scratch_, current_;
+  std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
+  bool truncated_ = false;
+  bool bound_hit_ = false;
+};
+
+}  // namespace
+}  // namespace verifier
+
+VerifyResult verify_system(const AutomatonSystem& system, const VerifyOptions& options) {
+  return verifier::Search(system, options).run();
+}
+
+}  // namespace gtype
