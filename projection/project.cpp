@@ -208,7 +208,9 @@ class Projector {
       }
       return branches.front().type;
     }
-    bool all_same = true;
+    // A role that does the same in every branch need not learn which was chosen. But where it
+    // does nothing in some branches, it must learn from a message that it is to act.
+    bool all_same = acting.size() == branches.size();
     for (const Branch& b : acting) all_same = all_same && same_local_type(*b.type, *acting.front().type);
     if (all_same) return acting.front().type;
 

@@ -68,8 +68,8 @@ void StateStore::grow() {
 }
 
 std::size_t StateStore::memory_bytes() const {
-  return blocks_.size() * (width_ << kBlockBits) + parents_.capacity() * sizeof(std::uint32_t) +
-         table_.size() * sizeof(std::uint32_t);
+  // What the stored states occupy (the last block is only partly used), plus the whole table.
+  return static_cast<std::size_t>(size_) * (width_ + sizeof(std::uint32_t)) + table_.size() * sizeof(std::uint32_t);
 }
 
 }  // namespace gtype::verifier

@@ -8,6 +8,10 @@
 
 namespace gtype::cli {
 
+int run_check(const std::vector<std::string>& files);
+int run_project(const std::string& file, const std::optional<std::string>& protocol_name,
+                const std::optional<std::string>& role_name);
+
 struct VerifyArguments {
   std::vector<std::string> files;
   std::optional<std::string> protocol;

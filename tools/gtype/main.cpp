@@ -1,6 +1,7 @@
 // The `gtype` command (contract: ../shared/spec/gtype-language.md, section 3).
 //
-// Exit codes: 0 fine, 1 errors in the protocols, 2 usage or I/O.
+// Exit codes: 0 fine, 1 errors in the protocols (or a violation), 2 usage or I/O, 3 inconclusive.
+// Each subcommand lives in its own file (commands.h); this file only reads the command line.
 #include <CLI/CLI.hpp>
 
 #include <cctype>
@@ -9,106 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "gtype/frontend.h"
-#include "gtype/print.h"
+#include "cli.h"
+#include "commands.h"
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kInputErrors = 1;
-constexpr int kUsage = 2;
-
-// Prints the collected diagnostics and a count, as compilers do.
-void print_diagnostics(const gtype::DiagnosticEngine& diagnostics) {
-  std::size_t printed = diagnostics.print(std::cerr);
-  if (printed > 0) std::cerr << printed << (printed == 1 ? " error" : " errors") << " generated.\n";
-}
-
-int run_check(const std::vector<std::string>& files) {
-  gtype::SourceManager sources;
-  gtype::DiagnosticEngine diagnostics(sources);
-  bool io_failed = false;
-  for (const std::string& file : files) {
-    gtype::FrontendResult result;
-    gtype::Status status = gtype::analyze_file(file, sources, diagnostics, result);
-    if (!status.is_ok()) {
-      std::cerr << "gtype: " << status.message() << '\n';
-      io_failed = true;
-    }
-  }
-  print_diagnostics(diagnostics);
-  if (io_failed) return kUsage;
-  return diagnostics.has_errors() ? kInputErrors : kOk;
-}
-
-int run_project(const std::string& file, const std::optional<std::string>& protocol_name,
-                const std::optional<std::string>& role_name) {
-  gtype::SourceManager sources;
-  gtype::DiagnosticEngine diagnostics(sources);
-  gtype::FrontendResult result;
-  gtype::Status status = gtype::analyze_file(file, sources, diagnostics, result);
-  if (!status.is_ok()) {
-    std::cerr << "gtype: " << status.message() << '\n';
-    return kUsage;
-  }
-  if (diagnostics.has_errors()) {
-    print_diagnostics(diagnostics);
-    return kInputErrors;
-  }
-
-  std::vector<const gtype::ProtocolProjection*> selected;
-  for (const gtype::ProtocolProjection& projection : result.projections) {
-    if (!protocol_name || projection.protocol->name.text == *protocol_name) selected.push_back(&projection);
-  }
-  if (protocol_name && selected.empty()) {
-    std::cerr << "gtype: " << file << ": no global protocol '" << *protocol_name << "'";
-    const char* separator = "; it declares: ";
-    for (const gtype::ProtocolProjection& projection : result.projections) {
-      std::cerr << separator << projection.protocol->name.text;
-      separator = ", ";
-    }
-    std::cerr << '\n';
-    return kUsage;
-  }
-  auto has_role = [&](const gtype::ProtocolProjection* projection) {
-    for (const gtype::RoleProjection& role : projection->roles) {
-      if (role.role == *role_name) return true;
-    }
-    return false;
-  };
-  if (role_name) {
-    // Only the protocols that have the role; it is an error when none has.
-    std::erase_if(selected,
-                  [&](const gtype::ProtocolProjection* projection) { return !has_role(projection); });
-    if (selected.empty()) {
-      std::cerr << "gtype: " << file << ": no role '" << *role_name << "'";
-      if (protocol_name) {
-        std::cerr << " in protocol '" << *protocol_name << "'";
-        const char* separator = "; its roles are: ";
-        for (const gtype::ProtocolProjection& projection : result.projections) {
-          if (projection.protocol->name.text != *protocol_name) continue;
-          for (const gtype::Name& role : projection.protocol->roles) {
-            std::cerr << separator << role.text;
-            separator = ", ";
-          }
-        }
-      } else {
-        std::cerr << " in any protocol";
-      }
-      std::cerr << '\n';
-      return kUsage;
-    }
-  }
-  for (const gtype::ProtocolProjection* projection : selected) {
-    // Several protocols: a comment line names each, which a local system also accepts.
-    if (selected.size() > 1) std::cout << "// " << projection->protocol->name.text << '\n';
-    for (const gtype::RoleProjection& role : projection->roles) {
-      if (role_name && role.role != *role_name) continue;
-      std::cout << role.role << ": " << gtype::print_local_type(*role.type) << '\n';
-    }
-  }
-  return kOk;
-}
+using gtype::cli::kUsage;
 
 }  // namespace
 
@@ -128,6 +35,17 @@ int main(int argc, char** argv) {
   project->add_option("FILE", project_file, "a .gtype file")->required();
   project->add_option("--protocol", protocol_name, "only this global protocol");
   project->add_option("--role", role_name, "only this role");
+
+  gtype::cli::VerifyArguments verify_arguments;
+  CLI::App* verify = app.add_subcommand("verify", "model-check every protocol and local system of the FILEs");
+  verify->add_option("FILE", verify_arguments.files, "a .gtype file")->required();
+  verify->add_option("--protocol", verify_arguments.protocol, "only this protocol or local system");
+  verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)");
+  verify->add_option("--max-states", verify_arguments.max_states,
+                     "stop, inconclusive, beyond this many configurations (default 50000000)");
+  verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
+  verify->add_option("--trace-format", verify_arguments.trace_format,
+                     "how text output shows traces: text (default) or mermaid");
 
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
@@ -162,7 +80,8 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kUsage;
   }
-  if (check->parsed()) return run_check(check_files);
-  if (project->parsed()) return run_project(project_file, protocol_name, role_name);
+  if (check->parsed()) return gtype::cli::run_check(check_files);
+  if (project->parsed()) return gtype::cli::run_project(project_file, protocol_name, role_name);
+  if (verify->parsed()) return gtype::cli::run_verify(verify_arguments);
   return kUsage;
 }
