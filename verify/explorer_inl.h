@@ -14,7 +14,7 @@ std::uint32_t Semantics::expand(const std::uint8_t* c, std::uint8_t* next, Emit&
   bool any_full = false;
   for (std::uint32_t r = 0; r < roles; ++r) {
     const std::uint32_t state = layout_.state(c, r);
-    const std::vector<Transition>& out = system_.machines[r].states[state].out;
+    const std::span<const Transition> out = this->out(r, state);
     if (out.empty()) continue;
     bool receives = false, received = false, accepts = false;
     std::uint32_t receive_peer = 0;
@@ -57,7 +57,7 @@ std::uint32_t Semantics::expand(const std::uint8_t* c, std::uint8_t* next, Emit&
             observe(observations, ViolationKind::kConnectionError, r, p, t.message);
             break;
           }
-          const std::vector<Transition>& offered = system_.machines[p].states[layout_.state(c, p)].out;
+          const std::span<const Transition> offered = this->out(p, layout_.state(c, p));
           bool peer_accepts = false, matched = false;
           for (std::uint32_t j = 0; j < offered.size(); ++j) {
             const Transition& a = offered[j];

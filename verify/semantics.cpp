@@ -29,6 +29,18 @@ std::string quoted_list(const std::vector<std::string>& all, const std::vector<s
 
 }  // namespace
 
+Semantics::Semantics(const AutomatonSystem& system, const Layout& layout) : system_(system), layout_(layout) {
+  for (const Automaton& machine : system.machines) {
+    FlatMachine flat;
+    for (const AutomatonState& state : machine.states) {
+      flat.first.push_back(static_cast<std::uint32_t>(flat.transitions.size()));
+      flat.transitions.insert(flat.transitions.end(), state.out.begin(), state.out.end());
+    }
+    flat.first.push_back(static_cast<std::uint32_t>(flat.transitions.size()));
+    flat_.push_back(std::move(flat));
+  }
+}
+
 void Semantics::initial(std::uint8_t* config) const {
   std::memset(config, 0, layout_.size());
   // Every machine starts in state 0; no pair is connected; every queue is empty.
@@ -37,7 +49,7 @@ void Semantics::initial(std::uint8_t* config) const {
 void Semantics::leave(std::uint8_t* next, std::uint32_t role, std::uint32_t target) const {
   layout_.set_state(next, role, target);
   layout_.set_started(next, role);
-  if (!system_.machines[role].is_end(target)) return;
+  if (!system_.explicit_connections || !is_end(role, target)) return;
   // `end` disconnects the role from everyone.
   for (std::uint32_t other = 0; other < layout_.roles(); ++other) layout_.set_connected(next, role, other, false);
 }
@@ -95,7 +107,7 @@ void Semantics::observe_terminal(const std::uint8_t* c, std::vector<Observation>
   // Who waits for whom: a receive, a connect or an accept waits for the peer to act.
   std::map<std::uint32_t, std::set<std::uint32_t>> waits;
   for (std::uint32_t r : stuck) {
-    for (const Transition& t : system_.machines[r].states[layout_.state(c, r)].out) {
+    for (const Transition& t : this->out(r, layout_.state(c, r))) {
       if (t.kind != ActionKind::kDisconnect && !ended(c, t.peer)) waits[r].insert(t.peer);
     }
   }

@@ -8,6 +8,7 @@
 // limit (the verdict is then inconclusive, unless a violation was already found).
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
+#include <boost/iterator/iterator_facade.hpp>
 #include <boost/property_map/property_map.hpp>
 
 #include <cassert>
@@ -83,6 +84,37 @@ struct Found {
 
 using FoundKey = std::pair<ViolationKind, std::vector<std::uint32_t>>;
 
+// The (source, target) pairs of a graph in compressed rows, in order; each iterator keeps the
+// row it is in, so walking the edges costs nothing per edge beyond reading it.
+class EdgeIterator : public boost::iterator_facade<EdgeIterator, std::pair<std::uint32_t, std::uint32_t>,
+                                                   boost::forward_traversal_tag,
+                                                   std::pair<std::uint32_t, std::uint32_t>> {
+ public:
+  EdgeIterator(const std::vector<std::size_t>& rows, const std::vector<std::uint32_t>& targets, std::size_t edge)
+      : rows_(&rows), targets_(&targets), edge_(edge) {
+    settle();
+  }
+
+ private:
+  friend class boost::iterator_core_access;
+  void settle() {
+    while (row_ + 1 < rows_->size() && (*rows_)[row_ + 1] <= edge_) ++row_;
+  }
+  void increment() {
+    ++edge_;
+    settle();
+  }
+  bool equal(const EdgeIterator& other) const { return edge_ == other.edge_; }
+  std::pair<std::uint32_t, std::uint32_t> dereference() const {
+    return {static_cast<std::uint32_t>(row_), (*targets_)[edge_]};
+  }
+
+  const std::vector<std::size_t>* rows_;
+  const std::vector<std::uint32_t>* targets_;
+  std::size_t edge_;
+  std::size_t row_ = 0;
+};
+
 class Search {
  public:
   Search(const AutomatonSystem& system, const VerifyOptions& options)
@@ -123,10 +155,14 @@ class Search {
     semantics_.initial(scratch_.data());
     store_.insert(scratch_.data(), StateStore::kNone);
     std::vector<Observation> observations;
+    // The state graph in compressed rows, for progress: configurations are expanded in index
+    // order, so the successors of each are appended right after those of the one before.
+    const bool record = options_.liveness;
     for (std::uint32_t index = 0; index < store_.size(); ++index) {
       std::memcpy(current_.data(), store_.get(index), layout_.size());
       observations.clear();
       bool bound_hit = false;
+      if (record) row_starts_.push_back(targets_.size());
       result.transitions += semantics_.expand(
           current_.data(), scratch_.data(),
           [&](const std::uint8_t* next, const Step&) {
@@ -135,40 +171,40 @@ class Search {
               truncated_ = true;
               return;
             }
-            store_.insert(next, index);
+            const std::uint32_t target = store_.insert(next, index).first;
+            if (record) targets_.push_back(target);
           },
           &observations, &bound_hit);
       bound_hit_ = bound_hit_ || bound_hit;
       for (Observation& o : observations) found_.emplace(FoundKey{o.kind, o.roles}, Found{index, o.detail});
     }
+    if (record) row_starts_.push_back(targets_.size());
   }
 
   // Fair progress: in each bottom strongly connected component with a cycle, every role that is
   // in the session must act and every queued message must be received.
   void check_progress() {
-    using Graph = boost::compressed_sparse_row_graph<boost::directedS>;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-    for (std::uint32_t index = 0; index < store_.size(); ++index) {
-      std::memcpy(current_.data(), store_.get(index), layout_.size());
-      semantics_.expand(
-          current_.data(), scratch_.data(),
-          [&](const std::uint8_t* next, const Step&) { edges.emplace_back(index, store_.find(next)); }, nullptr,
-          nullptr);
-    }
-    Graph graph(boost::edges_are_sorted, edges.begin(), edges.end(), store_.size());
-    std::vector<std::uint32_t> component(store_.size());
+    // 32-bit vertices and edges: half the memory of the defaults.
+    using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
+                                                     boost::no_property, std::uint32_t, std::uint64_t>;
+    const std::uint32_t vertices = store_.size();
+    Graph graph(boost::edges_are_sorted, EdgeIterator(row_starts_, targets_, 0),
+                EdgeIterator(row_starts_, targets_, targets_.size()), vertices, targets_.size());
+    std::vector<std::uint32_t> component(vertices);
     const auto count = boost::strong_components(
         graph, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, graph)));
     std::vector<bool> bottom(count, true), has_cycle(count, false);
-    for (const auto& [from, to] : edges) {
-      if (component[from] != component[to]) {
-        bottom[component[from]] = false;
-      } else {
-        has_cycle[component[from]] = true;
+    for (std::uint32_t from = 0; from < vertices; ++from) {
+      for (std::size_t e = row_starts_[from]; e < row_starts_[from + 1]; ++e) {
+        if (component[from] != component[targets_[e]]) {
+          bottom[component[from]] = false;
+        } else {
+          has_cycle[component[from]] = true;
+        }
       }
     }
-    edges.clear();
-    edges.shrink_to_fit();
+    targets_ = {};
+    row_starts_ = {};
 
     struct Activity {
       std::uint32_t first = StateStore::kNone;  // lowest index: reached first
@@ -266,6 +302,8 @@ class Search {
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
   bool truncated_ = false;
   bool bound_hit_ = false;
+  std::vector<std::size_t> row_starts_;   // the state graph: successors of configuration i are
+  std::vector<std::uint32_t> targets_;    // targets_[row_starts_[i] .. row_starts_[i + 1])
 };
 
 }  // namespace

@@ -18,6 +18,7 @@ struct VerifyArguments {
   std::uint32_t bound = 1;
   std::uint64_t max_states = 50'000'000;
   bool json = false;
+  bool progress = true;
   std::string trace_format = "text";
 };
 int run_verify(const VerifyArguments& arguments);

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   verify->add_option("--max-states", verify_arguments.max_states,
                      "stop, inconclusive, beyond this many configurations (default 50000000)");
   verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
+  verify->add_flag("!--no-progress", verify_arguments.progress,
+                   "check safety only, not role-progress and eventual-reception");
   verify->add_option("--trace-format", verify_arguments.trace_format,
                      "how text output shows traces: text (default) or mermaid");
 

@@ -95,6 +95,7 @@ int run_verify(const VerifyArguments& arguments) {
   VerifyOptions options;
   options.bound = arguments.bound;
   options.max_states = arguments.max_states;
+  options.liveness = arguments.progress;
   bool violation = false, inconclusive = false, failed = false;
   int worst_load = kOk;
   for (const std::string& file : arguments.files) {
