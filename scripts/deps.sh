@@ -5,8 +5,9 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   antlr4 default-jre-headless libantlr4-runtime-dev
-  libcli11-dev
+  libcli11-dev libboost-graph-dev
   libgtest-dev libgmock-dev librapidcheck-dev
+  spin bc
 )
 
 missing=()

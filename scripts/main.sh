@@ -9,6 +9,9 @@ gtype=build/bin/gtype
 echo "== gtype check protocols/*.gtype"
 "$gtype" check protocols/*.gtype
 echo "all protocols are well-formed and projectable"
+echo
+echo "== gtype verify protocols/*.gtype"
+"$gtype" verify protocols/*.gtype
 for file in protocols/*.gtype; do
   # sorts.gtype and other declaration-only files have no protocol to project.
   grep -q "global protocol" "$file" || continue

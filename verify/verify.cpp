@@ -137,7 +137,7 @@ class Search {
     std::stable_sort(result.violations.begin(), result.violations.end(),
                      [](const Violation& a, const Violation& b) { return a.trace.size() < b.trace.size(); });
     result.states = store_.size();
-    result.bytes_per_state = store_.size() == 0 ? 0 : store_.memory_bytes() / store_.size();
+    result.bytes_per_state = store_.size() == 0 ? 0 : (store_.memory_bytes() + graph_bytes_) / store_.size();
     if (!result.violations.empty()) {
       result.verdict = Verdict::kViolation;
     } else if (truncated_ || bound_hit_) {
@@ -203,6 +203,10 @@ class Search {
         }
       }
     }
+    // The graph, its Boost copy and the component numbers were all alive here: the peak.
+    graph_bytes_ = row_starts_.capacity() * sizeof(std::size_t) + targets_.capacity() * sizeof(std::uint32_t) +
+                   (static_cast<std::size_t>(vertices) + 1) * sizeof(std::uint64_t) +
+                   targets_.size() * sizeof(std::uint32_t) + component.capacity() * sizeof(std::uint32_t);
     targets_ = {};
     row_starts_ = {};
 
@@ -244,7 +248,13 @@ class Search {
           },
           nullptr, nullptr);
     }
-    for (const auto& [comp, a] : activity) {
+    // Earliest reached component first: where several bottom components show the same violation,
+    // the trace goes to the one breadth-first search reached first, so it is a shortest one.
+    std::vector<const Activity*> by_first;
+    for (const auto& entry : activity) by_first.push_back(&entry.second);
+    std::sort(by_first.begin(), by_first.end(), [](const Activity* x, const Activity* y) { return x->first < y->first; });
+    for (const Activity* each : by_first) {
+      const Activity& a = *each;
       for (std::uint32_t r = 0; r < roles; ++r) {
         if (a.present[r] && !a.acted[r]) {
           found_.emplace(FoundKey{ViolationKind::kRoleProgress, {r}},
@@ -302,6 +312,7 @@ class Search {
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
   bool truncated_ = false;
   bool bound_hit_ = false;
+  std::size_t graph_bytes_ = 0;           // memory of the state graph at its peak (progress only)
   std::vector<std::size_t> row_starts_;   // the state graph: successors of configuration i are
   std::vector<std::uint32_t> targets_;    // targets_[row_starts_[i] .. row_starts_[i + 1])
 };
