@@ -72,13 +72,10 @@ class ChoiceChecker {
           if (!passes) return false;
           break;
         }
-        case StatementKind::kContinue:
         case StatementKind::kEnd:
-          out.push_back({nullptr,
-                         {},
-                         s.location,
-                         s.kind == StatementKind::kEnd ? "ends" : "loops back to 'rec " + s.label.text + "'",
-                         nullptr});
+          break;  // marks the end of the block, which then does nothing more
+        case StatementKind::kContinue:
+          out.push_back({nullptr, {}, s.location, "loops back to 'rec " + s.label.text + "'", nullptr});
           return false;
       }
     }
@@ -101,12 +98,13 @@ class ChoiceChecker {
       }
       std::vector<FirstEvent> events;
       if (first_events(choice.blocks[b], file_, {}, events)) {
-        events.push_back({nullptr, {}, choice.location, {}, nullptr});
+        events.push_back({nullptr, {}, choice.blocks[b].front().location, {}, nullptr});
       }
       for (const FirstEvent& event : events) {
         if (event.statement == nullptr) {
           if (event.stop.empty()) {
-            diagnostics_.error(choice.location, branch + " does nothing before it finishes" + must);
+            Diagnostic& d = diagnostics_.error(event.location, branch + " does nothing" + must);
+            d.notes.push_back({choice.location, "the choice is here"});
             continue;
           }
           Diagnostic& d = diagnostics_.error(

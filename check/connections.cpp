@@ -98,7 +98,7 @@ class ConnectionChecker {
     return {Note{it->second, what}};
   }
 
-  // Returns the state where `block` falls through, or nothing when every path ends or loops.
+  // Returns the state where `block` falls through, or nothing when every path loops back.
   std::optional<State> walk(const Block& block, State state, Context& context) {
     for (const Statement& s : block) {
       std::optional<State> next = statement(s, std::move(state), context);
@@ -137,7 +137,7 @@ class ConnectionChecker {
         return walk(callee->body, std::move(state), inner);
       }
       case StatementKind::kEnd:
-        return std::nullopt;
+        return state;  // marks the end of its block; the pairs are disconnected at the protocol's end
     }
     return state;
   }

@@ -2,9 +2,10 @@
 //
 // Checks that every `continue t` is inside a `rec t` (an unknown label and a `continue` outside
 // its `rec` are told apart), that recursion is guarded (some action happens between `rec t` and
-// each `continue t`), and that no statement follows a `continue`, an `end`, or a construct all
-// of whose paths end or loop (a choice, a `rec`, or a `do` whose protocol does: its `end` ends
-// the caller too). Does not check what the loop does (projection and verify do).
+// each `continue t`), that `end;` is the last statement of its block (it marks the end of the
+// block and does nothing else: the contract makes it optional there), and that no statement
+// follows a `continue` or a construct all of whose paths loop back (a choice, a `rec`, or a
+// `do` whose protocol does). Does not check what the loop does (projection and verify do).
 #include <set>
 
 #include "passes.h"
@@ -43,7 +44,15 @@ class RecursionChecker {
   Flow walk(const Block& block, std::vector<Label> scope) {
     Flow flow{true, std::move(scope)};
     const Statement* stopper = nullptr;  // the statement after which nothing is reachable
+    const Statement* end = nullptr;  // an `end;` seen in this block
     for (const Statement& s : block) {
+      if (end != nullptr) {
+        Diagnostic& d = diagnostics_.error(s.location, "nothing may follow 'end;' in a block");
+        d.notes.push_back({end->location, "'end;' marks the end of this block; remove it, or move what follows "
+                                          "into the block"});
+        break;
+      }
+      if (s.kind == StatementKind::kEnd) end = &s;
       if (!flow.falls_through) {
         Diagnostic& d = diagnostics_.error(s.location, "unreachable statement");
         d.notes.push_back({stopper->location, explain_stop(*stopper)});
@@ -59,14 +68,12 @@ class RecursionChecker {
     switch (s.kind) {
       case StatementKind::kContinue:
         return "the protocol loops back to 'rec " + s.label.text + "' here";
-      case StatementKind::kEnd:
-        return "the protocol ends here";
       case StatementKind::kChoice:
-        return "every branch of this choice ends or loops back, so nothing after it runs";
+        return "every branch of this choice loops back, so nothing after it runs";
       case StatementKind::kRec:
-        return "every path through 'rec " + s.label.text + "' ends or loops back, so nothing after it runs";
+        return "every path through 'rec " + s.label.text + "' loops back, so nothing after it runs";
       case StatementKind::kDo:
-        return "every path through '" + s.label.text + "' ends or loops forever, so nothing after it runs";
+        return "every path through '" + s.label.text + "' loops forever, so nothing after it runs";
       default:
         return "nothing after this runs";
     }
@@ -115,13 +122,12 @@ class RecursionChecker {
         const GlobalProtocol* callee = callee_of(program_, file_, s);
         if (callee == nullptr) return;
         if (always_acts(callee->body, program_.file_of(*callee))) mark_guarded(flow.scope);
-        // An `end` in the callee ends the caller too.
+        // A callee all of whose paths loop forever never returns.
         if (!falls_through(callee->body, program_.file_of(*callee))) flow.falls_through = false;
         return;
       }
       case StatementKind::kEnd:
-        flow.falls_through = false;
-        return;
+        return;  // the block ends here anyway
     }
   }
 
@@ -168,7 +174,6 @@ class RecursionChecker {
           break;
         }
         case StatementKind::kContinue:
-        case StatementKind::kEnd:
           return false;
         default:
           break;

@@ -75,8 +75,7 @@ class Lowering {
         return block(callee->body, 0, after, inner);
       }
       case StatementKind::kEnd:
-        node->kind = GlobalKind::kEnd;
-        return node;
+        return block(statements, index + 1, rest, scope);  // marks the end of its block only
     }
     return node;
   }

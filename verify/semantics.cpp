@@ -104,35 +104,33 @@ void Semantics::observe_terminal(const std::uint8_t* c, std::vector<Observation>
       return;
     }
   }
-  // Who waits for whom: a receive, a connect or an accept waits for the peer to act.
-  std::map<std::uint32_t, std::set<std::uint32_t>> waits;
-  for (std::uint32_t r : stuck) {
+  // Who waits for whom: a receive, a connect or an accept waits for the peer to act. An idle
+  // role waits too (to be connected): a cycle through it and a stuck role is still a deadlock.
+  std::vector<std::set<std::uint32_t>> waits(roles);
+  for (std::uint32_t r = 0; r < roles; ++r) {
+    if (ended(c, r)) continue;
     for (const Transition& t : this->out(r, layout_.state(c, r))) {
       if (t.kind != ActionKind::kDisconnect && !ended(c, t.peer)) waits[r].insert(t.peer);
     }
   }
-  // Find a cycle by walking the wait-for graph from each stuck role (it is tiny).
+  // A cycle through a stuck role: the first stuck role that waits, through others, on itself;
+  // breadth first, so the shortest such cycle (the graph is tiny).
   for (std::uint32_t start : stuck) {
-    std::vector<std::uint32_t> path;
-    std::map<std::uint32_t, std::size_t> on_path;
-    std::set<std::uint32_t> visited;
-    std::vector<std::uint32_t> cycle;
-    auto dfs = [&](auto&& self, std::uint32_t r) -> bool {
-      on_path[r] = path.size();
-      path.push_back(r);
-      visited.insert(r);
-      for (std::uint32_t p : waits[r]) {
-        if (on_path.count(p)) {
-          cycle.assign(path.begin() + static_cast<std::ptrdiff_t>(on_path[p]), path.end());
-          return true;
+    std::vector<std::uint32_t> reached{start};
+    std::vector<std::uint32_t> parent(roles, roles);  // `roles`: not reached
+    for (std::size_t i = 0; i < reached.size(); ++i) {
+      const std::uint32_t r = reached[i];
+      if (waits[r].count(start) == 0) {
+        for (std::uint32_t p : waits[r]) {
+          if (p != start && parent[p] == roles) {
+            parent[p] = r;
+            reached.push_back(p);
+          }
         }
-        if (!visited.count(p) && self(self, p)) return true;
+        continue;
       }
-      path.pop_back();
-      on_path.erase(r);
-      return false;
-    };
-    if (dfs(dfs, start)) {
+      std::vector<std::uint32_t> cycle{start};
+      for (std::uint32_t at = r; at != start; at = parent[at]) cycle.push_back(at);
       std::sort(cycle.begin(), cycle.end());
       out.push_back(Observation{ViolationKind::kDeadlock, cycle,
                                 quoted_list(system_.roles, cycle) + " wait for each other"});

@@ -47,7 +47,7 @@ std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* config, st
   assert(size_ < kNone - 1);
   const std::uint32_t index = size_++;
   if ((index >> kBlockBits) == blocks_.size()) {
-    blocks_.push_back(std::make_unique<std::uint8_t[]>(width_ << kBlockBits));
+    blocks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(width_ << kBlockBits));
   }
   std::memcpy(blocks_[index >> kBlockBits].get() + static_cast<std::size_t>(index & kBlockMask) * width_, config, width_);
   parents_.push_back(parent);

@@ -143,7 +143,7 @@ class Search {
     } else if (truncated_ || bound_hit_) {
       result.verdict = Verdict::kInconclusive;
       result.inconclusive_reason =
-          truncated_ ? "state limit of " + std::to_string(options_.max_states) + " reached"
+          truncated_ ? "state limit of " + std::to_string(max_states_) + " reached"
                      : "queue bound " + std::to_string(options_.bound) + " reached: a role waits to send into a full queue";
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -167,7 +167,7 @@ class Search {
           current_.data(), scratch_.data(),
           [&](const std::uint8_t* next, const Step&) {
             if (truncated_) return;
-            if (store_.size() >= options_.max_states && store_.find(next) == StateStore::kNone) {
+            if (store_.size() >= max_states_ && store_.find(next) == StateStore::kNone) {
               truncated_ = true;
               return;
             }
@@ -310,6 +310,8 @@ class Search {
   StateStore store_;
   std::vector<std::uint8_t> scratch_, current_;
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
+  // 32-bit state numbers: the search stops (inconclusive) before they run out.
+  const std::uint64_t max_states_ = std::min<std::uint64_t>(options_.max_states, StateStore::kNone - 1);
   bool truncated_ = false;
   bool bound_hit_ = false;
   std::size_t graph_bytes_ = 0;           // memory of the state graph at its peak (progress only)

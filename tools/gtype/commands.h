@@ -23,4 +23,12 @@ struct VerifyArguments {
 };
 int run_verify(const VerifyArguments& arguments);
 
+// The automaton of `role` in the protocol or local system `protocol` of `file`, in Graphviz DOT.
+int run_fsm(const std::string& file, const std::string& protocol, const std::string& role);
+// The sequence diagram of the global protocol `protocol` of `file`; `format`: mermaid or svg.
+int run_diagram(const std::string& file, const std::string& protocol, const std::string& format);
+
+// Prints the Promela model of the protocol or local system `protocol` of `file`.
+int run_promela(const std::string& file, const std::string& protocol, std::uint32_t bound);
+
 }  // namespace gtype::cli

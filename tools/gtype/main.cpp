@@ -17,6 +17,14 @@ namespace {
 
 using gtype::cli::kUsage;
 
+// Unsigned options: CLI11 would wrap "-5" around to a huge number.
+const CLI::Validator kWholeNumber(
+    [](std::string& text) {
+      const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? std::string() : "'" + text + "' is not a whole number";
+    },
+    "NUMBER");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -40,14 +48,36 @@ int main(int argc, char** argv) {
   CLI::App* verify = app.add_subcommand("verify", "model-check every protocol and local system of the FILEs");
   verify->add_option("FILE", verify_arguments.files, "a .gtype file")->required();
   verify->add_option("--protocol", verify_arguments.protocol, "only this protocol or local system");
-  verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)");
+  verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)")
+      ->check(kWholeNumber);
   verify->add_option("--max-states", verify_arguments.max_states,
-                     "stop, inconclusive, beyond this many configurations (default 50000000)");
+                     "stop, inconclusive, beyond this many configurations (default 50000000)")
+      ->check(kWholeNumber);
   verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
   verify->add_option("--trace-format", verify_arguments.trace_format,
                      "how text output shows traces: text (default) or mermaid");
+
+  std::string fsm_file, fsm_protocol, fsm_role;
+  CLI::App* fsm = app.add_subcommand("fsm", "print a role's automaton in Graphviz DOT");
+  fsm->add_option("FILE", fsm_file, "a .gtype file")->required();
+  fsm->add_option("--protocol", fsm_protocol, "the protocol or local system")->required();
+  fsm->add_option("--role", fsm_role, "the role")->required();
+
+  std::string diagram_file, diagram_protocol, diagram_format = "mermaid";
+  CLI::App* diagram = app.add_subcommand("diagram", "print the sequence diagram of a global protocol");
+  diagram->add_option("FILE", diagram_file, "a .gtype file")->required();
+  diagram->add_option("--protocol", diagram_protocol, "the global protocol")->required();
+  diagram->add_option("--format", diagram_format, "mermaid (default) or svg");
+
+  std::string promela_file;
+  std::string promela_protocol;
+  std::uint32_t promela_bound = 1;
+  CLI::App* promela = app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
+  promela->add_option("FILE", promela_file, "a .gtype file")->required();
+  promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
+  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)");
 
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
@@ -85,5 +115,8 @@ int main(int argc, char** argv) {
   if (check->parsed()) return gtype::cli::run_check(check_files);
   if (project->parsed()) return gtype::cli::run_project(project_file, protocol_name, role_name);
   if (verify->parsed()) return gtype::cli::run_verify(verify_arguments);
+  if (fsm->parsed()) return gtype::cli::run_fsm(fsm_file, fsm_protocol, fsm_role);
+  if (diagram->parsed()) return gtype::cli::run_diagram(diagram_file, diagram_protocol, diagram_format);
+  if (promela->parsed()) return gtype::cli::run_promela(promela_file, promela_protocol, promela_bound);
   return kUsage;
 }

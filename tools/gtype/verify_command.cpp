@@ -92,6 +92,10 @@ int run_verify(const VerifyArguments& arguments) {
     std::cerr << "gtype: --bound must be at least 1\n";
     return kUsage;
   }
+  if (arguments.max_states == 0) {
+    std::cerr << "gtype: --max-states must be at least 1\n";
+    return kUsage;
+  }
   VerifyOptions options;
   options.bound = arguments.bound;
   options.max_states = arguments.max_states;
