@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   antlr4 default-jre-headless libantlr4-runtime-dev
   libcli11-dev libboost-graph-dev
+  libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libgtest-dev libgmock-dev librapidcheck-dev
   spin bc
 )

@@ -1,0 +1,109 @@
+// One role of one protocol in one process: its sessions, over one transport.
+//
+// The endpoint carries out what generated code asks (send, connect, disconnect, receive,
+// accept) on the role's automaton (RoleSpec), and runs the monitor: every incoming frame is
+// checked — it must decode, belong to a known session (or start one where the role's initial
+// state can take it), come from a role the session expects, carry a label and a payload the
+// local type allows next — before anything reaches user code. What fails is counted and, where
+// it breaks a session, fails that session and tells its peers (kAbort).
+//
+// Not thread-safe: one thread drives an endpoint (blocking calls pump its transport).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gtype/rt/directory.h"
+#include "gtype/rt/envelope.h"
+#include "gtype/rt/result.h"
+#include "gtype/rt/role_spec.h"
+#include "gtype/rt/transport.h"
+
+namespace gtype::rt {
+
+struct EndpointOptions {
+  std::chrono::milliseconds receive_timeout{5000};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::uint64_t seed = 0;  // session ids are drawn from this seed; 0: from std::random_device
+};
+
+// Frames the monitor turned away, by reason; and sessions that failed.
+struct Counters {
+  std::uint64_t delivered = 0;
+  std::uint64_t malformed_frames = 0;
+  std::uint64_t wrong_protocol = 0;
+  std::uint64_t unknown_sessions = 0;
+  std::uint64_t wrong_senders = 0;
+  std::uint64_t wrong_labels = 0;
+  std::uint64_t malformed_payloads = 0;
+  std::uint64_t failed_sessions = 0;
+};
+
+// A message the monitor let through: the transition of the current state that takes it.
+struct Incoming {
+  std::uint16_t transition;  // index among the current state's transitions
+  std::string payload;       // msgpack, already checked by MessageSpec::payload_valid
+};
+
+// What the event-driven API asks user code at a state where the role sends.
+struct Choice {
+  std::uint16_t transition;
+  std::string payload;
+};
+
+class SessionDriver {
+ public:
+  virtual ~SessionDriver() = default;
+  // The role is at `state`, whose transitions send, connect or disconnect: which one, with what.
+  virtual Result<Choice> choose(SessionId session, std::uint16_t state) = 0;
+  // A message was taken at `state` by `transition`.
+  virtual void received(SessionId session, std::uint16_t state, const Incoming& message) = 0;
+  virtual void ended(SessionId session) = 0;
+  virtual void failed(SessionId session, const Error& error) = 0;
+};
+
+class Endpoint {
+ public:
+  static Result<std::unique_ptr<Endpoint>> create(const RoleSpec& spec, Directory directory,
+                                                  std::unique_ptr<Transport> transport,
+                                                  EndpointOptions options = {});
+  ~Endpoint();
+
+  const RoleSpec& spec() const;
+  const std::string& address() const;
+
+  // A new session that this role starts, at state 0.
+  Result<SessionId> start();
+  // Waits for a frame that starts a session this role takes part in (its initial state
+  // accepts or receives it); the session is then at state 0 with that frame queued.
+  Result<SessionId> next_session(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  std::uint16_t state(SessionId session) const;
+  bool has_session(SessionId session) const;
+
+  // Carries out transition `transition` of the current state, which must send, connect or
+  // disconnect; a connect waits until the peer accepts (connect timeout).
+  Status act(SessionId session, std::uint16_t transition, std::string payload);
+  // Waits for a message the current state (which must receive or accept) can take.
+  Result<Incoming> receive(SessionId session, std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  // Fails the session, telling every peer it has met why.
+  void abandon(SessionId session, const std::string& reason);
+
+  // Serves sessions with `driver` until `stop` is set: starts a session for every frame that
+  // starts one, and drives each session through choose/received callbacks.
+  Status serve(SessionDriver& driver, const std::atomic<bool>& stop);
+
+  const Counters& counters() const;
+
+ private:
+  struct Impl;
+  explicit Endpoint(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gtype::rt

@@ -1,0 +1,57 @@
+// Moving frames between processes: an interface, ZeroMQ (tcp://, ipc://, inproc://) and an
+// in-memory network for tests.
+//
+// A transport has one address where peers reach it and sends to any address. Frames between
+// two transports arrive in the order they were sent. A transport reports a peer it lost (its
+// process died, the link broke) as an event, so sessions with that peer can fail cleanly.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "gtype/rt/result.h"
+
+namespace gtype::rt {
+
+struct TransportEvent {
+  enum class Kind { kFrame, kPeerLost } kind = Kind::kFrame;
+  std::string peer;   // the address of the sender, or of the peer lost
+  std::string bytes;  // the frame (kFrame)
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual const std::string& address() const = 0;
+  virtual Status send(const std::string& address, const std::string& bytes) = 0;
+  // The next event, waiting at most `timeout`; kTimeout when there is none.
+  virtual Result<TransportEvent> next(std::chrono::milliseconds timeout) = 0;
+};
+
+struct ZmqOptions {
+  // ZMTP heartbeats: a peer silent for `peer_timeout` is reported lost.
+  std::chrono::milliseconds heartbeat_interval{250};
+  std::chrono::milliseconds peer_timeout{1500};
+};
+
+// Binds `address` (for tcp://host:0 the transport's address() is the port actually bound).
+Result<std::unique_ptr<Transport>> make_zmq_transport(const std::string& address, ZmqOptions options = {});
+
+// Transports of one process that reach each other in memory; `kill` makes an address vanish as
+// a dead process would (its peers get kPeerLost).
+class MemoryNetwork {
+ public:
+  MemoryNetwork();
+  ~MemoryNetwork();
+  Result<std::unique_ptr<Transport>> attach(const std::string& address);
+  void kill(const std::string& address);
+  // Delivers raw bytes to `address` as if `from` had sent them (for fault tests).
+  void inject(const std::string& from, const std::string& address, const std::string& bytes);
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace gtype::rt
