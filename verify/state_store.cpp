@@ -36,9 +36,10 @@ std::uint32_t StateStore::find(const std::uint8_t* config) const {
   }
 }
 
-std::pair<std::uint32_t, bool> StateStore::insert(const std::uint8_t* config, std::uint32_t parent) {
+std::pair<std::uint32_t, bool> StateStore::insert_hashed(const std::uint8_t* config, std::uint64_t hash,
+                                                         std::uint32_t parent) {
   const std::size_t mask = table_.size() - 1;
-  std::size_t slot = hash(config) & mask;
+  std::size_t slot = hash & mask;
   for (;; slot = (slot + 1) & mask) {
     const std::uint32_t entry = table_[slot];
     if (entry == 0) break;

@@ -20,7 +20,19 @@ class StateStore {
   explicit StateStore(std::size_t width);
 
   // Returns the configuration's index and whether it is new.
-  std::pair<std::uint32_t, bool> insert(const std::uint8_t* config, std::uint32_t parent);
+  std::pair<std::uint32_t, bool> insert(const std::uint8_t* config, std::uint32_t parent) {
+    return insert_hashed(config, hash(config), parent);
+  }
+  // The same in two halves, so that a caller with several configurations in hand can hash them
+  // all and prefetch their table slots first: the lookups then wait on memory together.
+  std::uint64_t hash(const std::uint8_t* config) const;
+  void prefetch(std::uint64_t hash) const { __builtin_prefetch(&table_[hash & (table_.size() - 1)]); }
+  // Once the slot is in cache: prefetches the configuration stored there, if any.
+  void prefetch_stored(std::uint64_t hash) const {
+    const std::uint32_t entry = table_[hash & (table_.size() - 1)];
+    if (entry != 0) __builtin_prefetch(get(entry - 1));
+  }
+  std::pair<std::uint32_t, bool> insert_hashed(const std::uint8_t* config, std::uint64_t hash, std::uint32_t parent);
   // kNone when absent.
   std::uint32_t find(const std::uint8_t* config) const;
 
@@ -36,7 +48,6 @@ class StateStore {
   static constexpr std::uint32_t kBlockBits = 16;
   static constexpr std::uint32_t kBlockMask = (1u << kBlockBits) - 1;
 
-  std::uint64_t hash(const std::uint8_t* config) const;
   void grow();
 
   std::size_t width_;

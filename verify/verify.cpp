@@ -158,23 +158,36 @@ class Search {
     // The state graph in compressed rows, for progress: configurations are expanded in index
     // order, so the successors of each are appended right after those of the one before.
     const bool record = options_.liveness;
+    const std::size_t width = layout_.size();
+    std::vector<std::uint8_t> batch;      // the successors of one configuration, packed
+    std::vector<std::uint64_t> hashes;
     for (std::uint32_t index = 0; index < store_.size(); ++index) {
-      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      std::memcpy(current_.data(), store_.get(index), width);
       observations.clear();
       bool bound_hit = false;
       if (record) row_starts_.push_back(targets_.size());
+      batch.clear();
       result.transitions += semantics_.expand(
           current_.data(), scratch_.data(),
-          [&](const std::uint8_t* next, const Step&) {
-            if (truncated_) return;
-            if (store_.size() >= max_states_ && store_.find(next) == StateStore::kNone) {
-              truncated_ = true;
-              return;
-            }
-            const std::uint32_t target = store_.insert(next, index).first;
-            if (record) targets_.push_back(target);
-          },
+          [&](const std::uint8_t* next, const Step&) { batch.insert(batch.end(), next, next + width); },
           &observations, &bound_hit);
+      // Hash every successor and prefetch its slot before looking any up (see StateStore).
+      const std::size_t successors = width == 0 ? 0 : batch.size() / width;
+      hashes.resize(successors);
+      for (std::size_t i = 0; i < successors; ++i) {
+        hashes[i] = store_.hash(batch.data() + i * width);
+        store_.prefetch(hashes[i]);
+      }
+      for (std::size_t i = 0; i < successors; ++i) store_.prefetch_stored(hashes[i]);
+      for (std::size_t i = 0; i < successors && !truncated_; ++i) {
+        const std::uint8_t* next = batch.data() + i * width;
+        if (store_.size() >= max_states_ && store_.find(next) == StateStore::kNone) {
+          truncated_ = true;
+          break;
+        }
+        const std::uint32_t target = store_.insert_hashed(next, hashes[i], index).first;
+        if (record) targets_.push_back(target);
+      }
       bound_hit_ = bound_hit_ || bound_hit;
       for (Observation& o : observations) found_.emplace(FoundKey{o.kind, o.roles}, Found{index, o.detail});
     }
