@@ -592,6 +592,8 @@ class Builder {
 
 }  // namespace
 
+constexpr std::size_t kMaxTokens = 1'000'000;
+
 bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics,
                   SourceFile& out) {
   antlr4::ANTLRInputStream input(sources.text(file));
@@ -601,6 +603,18 @@ bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEn
   lexer.removeErrorListeners();
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
+  // The parser and the passes after it recurse along sequences; a cap on the size of a file
+  // keeps that recursion within the stack `gtype` runs on (see tools/gtype/main.cpp).
+  tokens.fill();
+  if (tokens.size() > kMaxTokens) {
+    const antlr4::Token* last = tokens.get(kMaxTokens);
+    diagnostics.error({file, static_cast<std::uint32_t>(last->getLine()),
+                       static_cast<std::uint32_t>(last->getCharPositionInLine() + 1)},
+                      "file too large: more than " + std::to_string(kMaxTokens) + " tokens");
+    out = SourceFile{};
+    out.file = file;
+    return false;
+  }
   GtypeParser parser(&tokens);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<ReadableErrorStrategy>(errors));

@@ -19,19 +19,32 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
   }
   out << sources.path(location.file) << ':' << location.line << ':' << location.column << ": "
       << kind << ": " << message << '\n';
-  std::string_view line = sources.line(location.file, location.line);
-  out << line << '\n';
+  const std::string_view line = sources.line(location.file, location.line);
+  // A very long line is shown as a window around the column, its cut ends marked "...".
+  constexpr std::size_t kWindow = 120;
+  std::size_t begin = 0;  // first byte shown (windows are placed as if the line were ASCII)
+  std::string caret;
+  if (line.size() > 2 * kWindow) {
+    const std::size_t at = std::min<std::size_t>(location.column - 1, line.size());
+    begin = at > kWindow / 2 ? at - kWindow / 2 : 0;
+    if (begin > 0) {
+      out << "...";
+      caret = "   ";
+    }
+    out << line.substr(begin, kWindow) << (begin + kWindow < line.size() ? "..." : "") << '\n';
+  } else {
+    out << line << '\n';
+  }
   // Columns count characters, not bytes: skip UTF-8 continuation bytes. Keep tabs so that the
   // caret lines up under the column however the terminal expands them.
-  std::string caret;
-  std::uint32_t column = 1;
-  for (std::size_t i = 0; i < line.size() && column < location.column; ++i) {
+  std::uint32_t column = static_cast<std::uint32_t>(begin) + 1;
+  for (std::size_t i = begin; i < line.size() && column < location.column; ++i) {
     const auto byte = static_cast<unsigned char>(line[i]);
     if ((byte & 0xC0) == 0x80) continue;
     caret += byte == '\t' ? '\t' : ' ';
     ++column;
   }
-  caret.append(location.column - column, ' ');  // a column past the end of the line
+  if (column < location.column) caret.append(location.column - column, ' ');  // past the end of the line
   out << caret << "^\n";
 }
 

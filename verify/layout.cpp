@@ -7,8 +7,7 @@ Layout::Layout(const AutomatonSystem& system, std::uint32_t capacity)
   assert(capacity >= 1);
   std::size_t most_states = 0;
   for (const Automaton& m : system.machines) most_states = std::max(most_states, m.states.size());
-  assert(most_states <= 65536 && system.messages.size() < 65535);
-  wide_states_ = most_states > 256;
+  state_bytes_ = bytes_for(most_states);
 
   std::int32_t bits = 0;
   started_bit_.assign(roles_, -1);
@@ -32,8 +31,8 @@ Layout::Layout(const AutomatonSystem& system, std::uint32_t capacity)
       }
     }
   }
-  slot_bytes_ = system.messages.size() < 255 ? 1 : 2;
-  flag_offset_ = roles_ * (wide_states_ ? 2 : 1);
+  slot_bytes_ = bytes_for(system.messages.size() + 1);  // + 1: 0 marks a free slot
+  flag_offset_ = static_cast<std::size_t>(roles_) * state_bytes_;
   queue_offset_ = flag_offset_ + (static_cast<std::size_t>(bits) + 7) / 8;
   size_ = queue_offset_ + queue_ends_.size() * capacity_ * slot_bytes_;
 }

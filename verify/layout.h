@@ -1,10 +1,10 @@
 // How one configuration is packed into bytes (internal to verify/).
 //
-//   [ machine state of each role: 1 or 2 bytes ]
+//   [ machine state of each role: 1, 2 or 4 bytes, as many as the largest machine needs ]
 //   [ flag bits: "has left its initial state" for the roles that need it, then one
 //     "connected" bit per pair of roles that can ever connect (explicit systems only) ]
 //   [ one queue per ordered pair that can ever carry a message: K slots of 1 or 2 bytes,
-//     each a message number + 1, filled from slot 0, 0 when free ]
+//     each a message number + 1 (1, 2 or 4 bytes), filled from slot 0, 0 when free ]
 //
 // Only what can vary is stored, so configurations stay small and equal bytes mean equal
 // configurations (every field has one canonical encoding).
@@ -30,14 +30,10 @@ class Layout {
   std::pair<std::uint32_t, std::uint32_t> queue_ends(std::uint32_t queue) const { return queue_ends_[queue]; }
 
   std::uint32_t state(const std::uint8_t* c, std::uint32_t role) const {
-    return wide_states_ ? load16(c + 2 * role) : c[role];
+    return load(c + state_bytes_ * role, state_bytes_);
   }
   void set_state(std::uint8_t* c, std::uint32_t role, std::uint32_t value) const {
-    if (wide_states_) {
-      store16(c + 2 * role, value);
-    } else {
-      c[role] = static_cast<std::uint8_t>(value);
-    }
+    store(c + state_bytes_ * role, state_bytes_, value);
   }
 
   // Whether `role` has left its initial state; only tracked where it is not implied by the
@@ -91,11 +87,17 @@ class Layout {
   }
 
  private:
-  static std::uint32_t load16(const std::uint8_t* p) { return p[0] | (static_cast<std::uint32_t>(p[1]) << 8); }
-  static void store16(std::uint8_t* p, std::uint32_t v) {
-    p[0] = static_cast<std::uint8_t>(v);
-    p[1] = static_cast<std::uint8_t>(v >> 8);
+  // Little-endian fields of 1, 2 or 4 bytes.
+  static std::uint32_t load(const std::uint8_t* p, std::uint32_t bytes) {
+    if (bytes == 1) return *p;
+    std::uint32_t v = 0;
+    for (std::uint32_t i = 0; i < bytes; ++i) v |= static_cast<std::uint32_t>(p[i]) << (8 * i);
+    return v;
   }
+  static void store(std::uint8_t* p, std::uint32_t bytes, std::uint32_t v) {
+    for (std::uint32_t i = 0; i < bytes; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  }
+  static std::uint32_t bytes_for(std::size_t values) { return values <= 0x100 ? 1 : values <= 0x10000 ? 2 : 4; }
   bool bit(const std::uint8_t* c, std::int32_t index) const {
     return (c[flag_offset_ + index / 8] >> (index % 8)) & 1;
   }
@@ -105,21 +107,15 @@ class Layout {
     byte = value ? (byte | mask) : (byte & ~mask);
   }
   std::uint32_t slot(const std::uint8_t* c, std::uint32_t queue, std::uint32_t index) const {
-    const std::uint8_t* p = c + queue_offset_ + (queue * capacity_ + index) * slot_bytes_;
-    return slot_bytes_ == 1 ? *p : load16(p);
+    return load(c + queue_offset_ + (queue * capacity_ + index) * slot_bytes_, slot_bytes_);
   }
   void set_slot(std::uint8_t* c, std::uint32_t queue, std::uint32_t index, std::uint32_t value) const {
-    std::uint8_t* p = c + queue_offset_ + (queue * capacity_ + index) * slot_bytes_;
-    if (slot_bytes_ == 1) {
-      *p = static_cast<std::uint8_t>(value);
-    } else {
-      store16(p, value);
-    }
+    store(c + queue_offset_ + (queue * capacity_ + index) * slot_bytes_, slot_bytes_, value);
   }
 
   std::uint32_t roles_;
   std::uint32_t capacity_;
-  bool wide_states_;
+  std::uint32_t state_bytes_;
   std::vector<std::int32_t> started_bit_;
   std::vector<std::int32_t> pair_bit_;   // roles x roles, symmetric
   std::vector<std::int32_t> queue_of_;   // roles x roles
