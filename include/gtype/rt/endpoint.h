@@ -8,12 +8,25 @@
 // it breaks a session, fails that session and tells its peers (kAbort).
 //
 // Not thread-safe: one thread drives an endpoint (blocking calls pump its transport).
+//
+// Life of a session: it is open from start() or next_session() until its end or its failure
+// has been reported: a blocking call that reaches an end state or returns the session's error,
+// or the driver's ended()/failed(). Then it is gone (has_session() is false, calls on it return
+// kClosed). A session fails on a timeout, a protocol violation by a peer, a lost peer, an abort
+// by a peer, or abandon(); the failure is told to every peer whose address the session knows
+// (kAbort; a role that gets one passes it on), and a blocking call returns it. A lost peer is
+// noticed by the roles that have exchanged frames with it in the session; others learn of it
+// from their aborts, or by timing out.
+//
+// A frame for a session this role has not met starts one only if the role's initial state
+// waits (receives or accepts) and the frame is one the role can take from there on — so a role
+// connected to late still learns of a session from any peer that reaches it first.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,9 +40,14 @@
 namespace gtype::rt {
 
 struct EndpointOptions {
+  // A receive (blocking: from the call; serve: from entering the receiving state) or a connect
+  // that does not complete in time fails the session (kTimeout) and tells its peers.
   std::chrono::milliseconds receive_timeout{5000};
   std::chrono::milliseconds connect_timeout{5000};
   std::uint64_t seed = 0;  // session ids are drawn from this seed; 0: from std::random_device
+  // Told of every frame the monitor turns away (kProtocolViolation, saying which frame and why),
+  // as it is counted; nothing when null.
+  std::function<void(const Error&)> on_reject;
 };
 
 // Frames the monitor turned away, by reason; and sessions that failed.
@@ -42,6 +60,7 @@ struct Counters {
   std::uint64_t wrong_labels = 0;
   std::uint64_t malformed_payloads = 0;
   std::uint64_t failed_sessions = 0;
+  std::uint64_t ended_sessions = 0;  // reached an end state
 };
 
 // A message the monitor let through: the transition of the current state that takes it.
@@ -60,6 +79,8 @@ class SessionDriver {
  public:
   virtual ~SessionDriver() = default;
   // The role is at `state`, whose transitions send, connect or disconnect: which one, with what.
+  // An Error fails the session with it (the peers see kAborted with its message). Callbacks may
+  // call Endpoint::abandon on their session.
   virtual Result<Choice> choose(SessionId session, std::uint16_t state) = 0;
   // A message was taken at `state` by `transition`.
   virtual void received(SessionId session, std::uint16_t state, const Incoming& message) = 0;
@@ -72,6 +93,7 @@ class Endpoint {
   static Result<std::unique_ptr<Endpoint>> create(const RoleSpec& spec, Directory directory,
                                                   std::unique_ptr<Transport> transport,
                                                   EndpointOptions options = {});
+  // Fails every open session (kClosed here; its peers see kAborted).
   ~Endpoint();
 
   const RoleSpec& spec() const;
@@ -79,25 +101,32 @@ class Endpoint {
 
   // A new session that this role starts, at state 0.
   Result<SessionId> start();
-  // Waits for a frame that starts a session this role takes part in (its initial state
-  // accepts or receives it); the session is then at state 0 with that frame queued.
+  // Waits for a frame that starts a session this role takes part in (see above; default
+  // timeout: receive_timeout); the session is then at state 0 with that frame queued.
   Result<SessionId> next_session(std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
+  // Requires has_session(session).
   std::uint16_t state(SessionId session) const;
   bool has_session(SessionId session) const;
 
   // Carries out transition `transition` of the current state, which must send, connect or
-  // disconnect; a connect waits until the peer accepts (connect timeout).
+  // disconnect; a connect waits until the peer accepts (connect timeout). `payload` is the
+  // message's msgpack payload ("" for a connect or disconnect without a message). Returns the
+  // session's error if it had failed meanwhile (say, a peer aborted it).
   Status act(SessionId session, std::uint16_t transition, std::string payload);
-  // Waits for a message the current state (which must receive or accept) can take.
+  // Waits for a message the current state (which must receive or accept) can take; default
+  // timeout: receive_timeout. A timeout fails the session.
   Result<Incoming> receive(SessionId session, std::optional<std::chrono::milliseconds> timeout = std::nullopt);
-  // Fails the session, telling every peer it has met why.
+  // Fails the session, telling its peers why (they see kAborted with `reason`).
   void abandon(SessionId session, const std::string& reason);
 
-  // Serves sessions with `driver` until `stop` is set: starts a session for every frame that
-  // starts one, and drives each session through choose/received callbacks.
+  // Serves sessions with `driver` until `stop` is set (checked at least every 50 ms): starts a
+  // session for every frame that starts one, and drives each open session, including those
+  // start()ed before, through choose/received callbacks. A connect does not block the others.
+  // Returns an error only if the transport fails (kClosed when it was killed).
   Status serve(SessionDriver& driver, const std::atomic<bool>& stop);
 
+  // Not synchronised: read them on the thread that drives the endpoint, or after serve returned.
   const Counters& counters() const;
 
  private:

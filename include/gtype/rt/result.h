@@ -18,7 +18,8 @@ enum class ErrorCode {
   kProtocolViolation,  // a peer sent what the local type does not allow here (session failed)
   kTransport,        // the transport could not send or bind
   kConsumedState,    // a state object was used after it had been consumed
-  kClosed,           // the endpoint was stopped
+  kClosed,           // the endpoint was stopped, or the session is no longer open
+  kConfig,           // a configuration (directory file, role tables) is not well formed
 };
 
 const char* error_code_name(ErrorCode code);

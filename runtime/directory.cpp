@@ -1,0 +1,47 @@
+// Directory files: `role address` per line, `#` comments, blank lines ignored.
+//
+// A role listed twice, or a line that is not exactly two words, is an error naming the file and
+// line. Addresses are not checked here: the transport says whether it can reach them.
+#include "gtype/rt/directory.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace gtype::rt {
+
+std::optional<std::string> Directory::address(std::string_view role) const {
+  auto it = addresses_.find(role);
+  if (it == addresses_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Directory> Directory::parse(std::string_view text, const std::string& file_name) {
+  Directory directory;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::istringstream words(line);
+    std::string role, address, extra;
+    if (!(words >> role)) continue;
+    auto where = [&] { return file_name + ":" + std::to_string(number) + ": "; };
+    if (!(words >> address) || (words >> extra)) {
+      return Error{ErrorCode::kConfig, where() + "expected `role address`, got `" + line + "`"};
+    }
+    if (directory.addresses_.count(role) != 0) {
+      return Error{ErrorCode::kConfig, where() + "role " + role + " is listed twice"};
+    }
+    directory.set(role, address);
+  }
+  return directory;
+}
+
+Result<Directory> Directory::load(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse(text.str(), path);
+}
+
+}  // namespace gtype::rt

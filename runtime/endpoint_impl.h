@@ -1,0 +1,105 @@
+// The endpoint's state (internal to runtime/): sessions, their peers' queues, the monitor.
+//
+// endpoint.cpp carries out the role's actions and the public API; monitor.cpp checks frames as
+// they arrive. Invariants:
+//  - a session in `sessions_` is open: not yet reported ended or failed to the user;
+//  - once `failure` or `ended` is set it never changes, its queues are empty, and frames for it
+//    are dropped without being counted;
+//  - every frame in a peer's inbox passed the arrival checks (decodes, right protocol, sender,
+//    receiver, a label the role can still take from that peer, a valid payload);
+//  - a session id is in `closed_` once its session is gone, so late frames are told apart from
+//    frames for sessions never seen.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <map>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gtype/rt/endpoint.h"
+#include "spec_index.h"
+
+namespace gtype::rt {
+
+using Clock = std::chrono::steady_clock;
+
+// What the role knows of one peer in one session.
+struct PeerLink {
+  std::deque<Envelope> inbox;   // kMessage, kConnect and kDisconnect frames, in arrival order
+  std::string address;          // where to send: from its frames, else from the directory
+  bool learned = false;         // `address` came from its frames: later ones must come from there
+  bool met = false;             // frames went either way: it must hear of an abort
+  bool connected = false;       // explicit protocols: a connection is open
+  bool closed_by_peer = false;  // its last frame was kDisconnect: losing it no longer matters
+};
+
+struct Session {
+  SessionId id = 0;
+  std::uint16_t state = 0;
+  Clock::time_point since;      // when `state` was entered (serve mode's receive timeout)
+  std::vector<PeerLink> peers;  // by role index; peers[self] unused
+  struct PendingConnect {
+    std::uint16_t peer;
+    std::uint16_t target;
+    Clock::time_point deadline;
+  };
+  std::optional<PendingConnect> pending;  // a connect waiting for the peer's kConnectAck
+  std::optional<Error> failure;
+  bool ended = false;
+};
+
+struct Endpoint::Impl {
+  Impl(const RoleSpec& spec, Directory directory, std::unique_ptr<Transport> transport,
+       EndpointOptions options);
+
+  // --- monitor.cpp: the arrival stage -------------------------------------------------------
+  void on_event(const TransportEvent& event);
+  void on_frame(const std::string& source, const std::string& bytes);
+  void on_peer_lost(const std::string& address);
+  // Counts a rejected frame and tells options.on_reject.
+  void reject(std::uint64_t Counters::*counter, std::string message);
+  // Takes transport events until one arrives or `deadline`, then those already there.
+  // kTimeout is not an error here; a transport that fails (kClosed) is.
+  Status pump(Clock::time_point deadline);
+
+  // --- endpoint.cpp: the role's actions -------------------------------------------------------
+  Session& open(SessionId id);
+  Session* find(SessionId id);
+  std::string describe(const Session& session) const;
+  void move_to(Session& session, std::uint16_t state);
+  // Sends a frame of this session to `peer`, at its learned or directory address.
+  Status send(Session& session, std::uint16_t peer, FrameKind kind, std::string_view label,
+              std::string payload);
+  // Fails the session: counts it, tells every peer it met (but `except`) why.
+  void fail(Session& session, ErrorCode code, const std::string& detail,
+            std::optional<std::uint16_t> except = std::nullopt);
+  // The session reached an end state: disconnect from everyone.
+  void finish(Session& session);
+  // Forgets a session whose end or failure is being reported.
+  void close(SessionId id);
+  // Returns the session's failure (which must be set) and forgets the session.
+  Error report(SessionId id);
+  // Starts transition `transition` of the current (sending) state; a connect stays pending.
+  void begin_act(Session& session, std::uint16_t transition, std::string payload);
+  enum class Take { kNothing, kTaken, kFailed };
+  // Takes the frame the current (waiting) state can take now, if one is queued.
+  Take take(Session& session, Incoming* incoming);
+
+  SpecIndex index;
+  Directory directory;
+  std::unique_ptr<Transport> transport;
+  EndpointOptions options;
+  Counters counters;
+  std::mt19937_64 random;
+  std::map<SessionId, Session> sessions;
+  std::deque<SessionId> fresh;  // started by a frame, not yet handed out by next_session()
+  std::set<SessionId> closed;
+  std::deque<SessionId> closed_order;  // oldest first; `closed` keeps at most kClosedMemory ids
+  static constexpr std::size_t kClosedMemory = 1 << 16;
+};
+
+}  // namespace gtype::rt

@@ -1,0 +1,184 @@
+// The monitor's arrival stage: every transport event is checked before anything is queued.
+//
+// A frame must decode, be for this protocol and this role, come from another role of the
+// protocol (and, once a peer's address is known in a session, from that address), and belong
+// to an open session or start one (see endpoint.h). Frames that fail these checks cannot be
+// pinned on a session: they are counted, told to on_reject and dropped, and no session changes.
+// A frame that passes them is from a session's peer, so if its label is one the role can no
+// longer take from that peer, or its payload does not decode, the peer breaks the protocol:
+// the frame is counted and the session fails (kProtocolViolation), telling its peers.
+// Whether a queued frame fits the state the role is in when it takes it is checked later, by
+// Impl::take (endpoint.cpp).
+#include <cmath>
+
+#include "endpoint_impl.h"
+
+namespace gtype::rt {
+
+void Endpoint::Impl::reject(std::uint64_t Counters::*counter, std::string message) {
+  ++(counters.*counter);
+  if (options.on_reject) options.on_reject(Error{ErrorCode::kProtocolViolation, std::move(message)});
+}
+
+Status Endpoint::Impl::pump(Clock::time_point deadline) {
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+  Result<TransportEvent> event = transport->next(std::max(left, std::chrono::milliseconds(0)));
+  for (int drained = 0; event.ok() && drained < 1024; ++drained) {
+    on_event(*event);
+    event = transport->next(std::chrono::milliseconds(0));
+  }
+  if (!event.ok() && event.error().code != ErrorCode::kTimeout) return event.error();
+  return ok_status();
+}
+
+void Endpoint::Impl::on_event(const TransportEvent& event) {
+  if (event.kind == TransportEvent::Kind::kPeerLost) {
+    on_peer_lost(event.peer);
+  } else {
+    on_frame(event.peer, event.bytes);
+  }
+}
+
+void Endpoint::Impl::on_peer_lost(const std::string& address) {
+  for (auto& [id, session] : sessions) {
+    if (session.failure || session.ended) continue;
+    for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
+      const PeerLink& link = session.peers[p];
+      if (p == index.spec().self || !link.met || link.closed_by_peer || link.address != address) continue;
+      fail(session, ErrorCode::kPeerLost,
+           "role " + std::string(index.role_name(p)) + " at " + address +
+               " was lost (its process died or the link broke)",
+           p);
+      break;
+    }
+  }
+}
+
+namespace {
+
+std::string kind_name(FrameKind kind) {
+  switch (kind) {
+    case FrameKind::kMessage:
+      return "message";
+    case FrameKind::kConnect:
+      return "connect";
+    case FrameKind::kConnectAck:
+      return "connect-ack";
+    case FrameKind::kDisconnect:
+      return "disconnect";
+    case FrameKind::kAbort:
+      return "abort";
+  }
+  return "?";
+}
+
+std::string shown(const Envelope& frame) {
+  if (frame.kind == FrameKind::kMessage) return frame.label;
+  if (frame.kind == FrameKind::kConnect)
+    return frame.label.empty() ? "a connect" : "a connect with " + frame.label;
+  return "a " + kind_name(frame.kind);
+}
+
+}  // namespace
+
+void Endpoint::Impl::on_frame(const std::string& source, const std::string& bytes) {
+  const RoleSpec& spec = index.spec();
+  const std::string self(index.self_name());
+  const std::string where =
+      std::string(spec.protocol) + " role " + self + ": frame from " + source + " rejected: ";
+  Result<Envelope> decoded = decode(bytes);
+  if (!decoded.ok()) return reject(&Counters::malformed_frames, where + decoded.error().message);
+  Envelope& frame = *decoded;
+  if (frame.protocol != spec.protocol) {
+    return reject(&Counters::wrong_protocol, where + "it is for protocol " + frame.protocol);
+  }
+  std::optional<std::uint16_t> sender = index.role(frame.from);
+  if (!sender || *sender == spec.self) {
+    return reject(&Counters::wrong_senders, where + "it comes from role '" + frame.from +
+                                                "', which is not a peer of " + self + " in " +
+                                                std::string(spec.protocol));
+  }
+  if (frame.to != self)
+    return reject(&Counters::wrong_senders, where + "it is addressed to role '" + frame.to + "'");
+  const std::string in_session = "session " + std::to_string(frame.session) + ": ";
+  const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
+
+  auto it = sessions.find(frame.session);
+  if (it == sessions.end()) {
+    if (closed.count(frame.session)) {
+      if (frame.kind == FrameKind::kMessage || frame.kind == FrameKind::kConnect) {
+        reject(&Counters::unknown_sessions, where + in_session + shown(frame) + " from " + frame.from +
+                                                " arrived after the session ended or failed");
+      }
+      return;  // late control frames of a finished session are expected
+    }
+    if (frame.kind == FrameKind::kAbort) return;  // aborts go to every peer with an address, joined or not
+    const bool starts = frame.kind == (spec.explicit_connections ? FrameKind::kConnect : FrameKind::kMessage);
+    SpecIndex::Reach reach = starts && index.waits(0)
+                                 ? index.reachable(0, action, *sender, frame.label, frame.payload)
+                                 : SpecIndex::Reach::kNoLabel;
+    if (reach == SpecIndex::Reach::kNoLabel) {
+      return reject(&Counters::unknown_sessions, where + "unknown " + in_session + "and " + shown(frame) +
+                                                     " from " + frame.from + " does not start a session of " +
+                                                     self);
+    }
+    if (reach == SpecIndex::Reach::kBadPayload) {
+      return reject(&Counters::malformed_payloads, where + in_session + "the payload of " + frame.label +
+                                                       " from " + frame.from + " is malformed");
+    }
+    it = sessions.find(open(frame.session).id);
+    fresh.push_back(frame.session);
+  }
+  Session& session = it->second;
+  if (session.failure || session.ended) return;
+  PeerLink& link = session.peers[*sender];
+  if (link.learned && link.address != source) {
+    return reject(&Counters::wrong_senders, where + in_session + "role " + frame.from + " sends from " +
+                                                link.address + " in this session, not from " + source);
+  }
+  link.address = source;
+  link.learned = link.met = true;
+
+  switch (frame.kind) {
+    case FrameKind::kAbort:
+      return fail(session, ErrorCode::kAborted, "aborted by role " + frame.from + ": " + frame.payload,
+                  *sender);
+    case FrameKind::kConnectAck:
+      if (!session.pending || session.pending->peer != *sender) {
+        return reject(&Counters::wrong_labels, describe(session) + ": role " + frame.from +
+                                                   " accepted a connection that " + self +
+                                                   " did not ask for");
+      }
+      link.connected = true;
+      move_to(session, session.pending->target);
+      session.pending.reset();
+      if (index.is_end(session.state)) finish(session);
+      return;
+    case FrameKind::kDisconnect:
+      link.closed_by_peer = true;
+      link.inbox.push_back(std::move(frame));
+      return;
+    case FrameKind::kConnect:
+    case FrameKind::kMessage:
+      break;
+  }
+  SpecIndex::Reach reach = frame.kind == FrameKind::kConnect && !spec.explicit_connections
+                               ? SpecIndex::Reach::kNoLabel
+                               : index.reachable(session.state, action, *sender, frame.label, frame.payload);
+  if (reach != SpecIndex::Reach::kYes) {
+    const bool bad_payload = reach == SpecIndex::Reach::kBadPayload;
+    std::string detail = bad_payload
+                             ? "the payload of " + frame.label + " from " + frame.from + " is malformed"
+                             : "role " + frame.from + " sent " + shown(frame) + ", which " + self +
+                                   " cannot take from " + frame.from + " at state " +
+                                   std::to_string(session.state) + " or later (it can take " +
+                                   index.reachable_labels(session.state, action, *sender) + ")";
+    reject(bad_payload ? &Counters::malformed_payloads : &Counters::wrong_labels,
+           describe(session) + ": " + detail);
+    return fail(session, ErrorCode::kProtocolViolation, detail);
+  }
+  if (frame.kind == FrameKind::kConnect) link.closed_by_peer = false;
+  link.inbox.push_back(std::move(frame));
+}
+
+}  // namespace gtype::rt

@@ -1,0 +1,323 @@
+// The ZeroMQ transport and endpoints over it, for inproc://, ipc:// and tcp://: frames in
+// order, many sessions over one socket, explicit connections, garbage from a raw socket, and a
+// peer process killed mid-session (runtime_peer, started with posix_spawn and SIGKILLed).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <zmq.hpp>
+#include <zmq_addon.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <regex>
+
+#include "test_support.h"
+
+extern char** environ;
+
+namespace gtype::rt::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+// Fresh addresses of one scheme: ipc:// sockets live in a temporary directory of the test.
+class Addresses {
+ public:
+  explicit Addresses(std::string scheme) : scheme_(std::move(scheme)) {
+    if (scheme_ == "ipc") {
+      char pattern[] = "/tmp/c12s-ipc-XXXXXX";
+      dir_ = mkdtemp(pattern);
+    }
+  }
+  ~Addresses() {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+  std::string next(const std::string& role) {
+    static std::atomic<int> count{0};
+    const std::string name = role + std::to_string(++count);
+    if (scheme_ == "inproc") return "inproc://c12s-test-" + name;
+    if (scheme_ == "ipc") return "ipc://" + dir_ + "/" + name;
+    return "tcp://127.0.0.1:0";
+  }
+
+ private:
+  std::string scheme_;
+  std::string dir_;
+};
+
+// A killed process is seen at once through its closed connection, not through heartbeats; a
+// loaded test machine must not make a live peer look lost, so the tests give it time.
+ZmqOptions patient_heartbeats() { return ZmqOptions{250ms, 5000ms}; }
+
+class ZmqScheme : public ::testing::TestWithParam<std::string> {
+ protected:
+  Addresses addresses_{GetParam()};
+};
+
+INSTANTIATE_TEST_SUITE_P(Schemes, ZmqScheme, ::testing::Values("inproc", "ipc", "tcp"));
+
+TEST(ZmqTransport, TcpPortZeroReportsThePortBound) {
+  auto t = make_zmq_transport("tcp://127.0.0.1:0");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_THAT((*t)->address(), MatchesRegex("tcp://127\\.0\\.0\\.1:[1-9][0-9]*"));
+}
+
+TEST(ZmqTransport, BadAddresses) {
+  auto t = make_zmq_transport("bogus://x");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.error().code, ErrorCode::kTransport);
+  EXPECT_THAT(t.error().message, HasSubstr("cannot bind bogus://x: "));
+  auto ok = make_zmq_transport("tcp://127.0.0.1:0");
+  ASSERT_TRUE(ok.ok());
+  Status sent = (*ok)->send("nonsense", "x");
+  ASSERT_FALSE(sent.ok());
+  EXPECT_THAT(sent.error().message, HasSubstr("cannot connect to nonsense: "));
+}
+
+TEST_P(ZmqScheme, FramesArriveInOrderWithTheSendersAddress) {
+  auto a = make_zmq_transport(addresses_.next("a"));
+  auto b = make_zmq_transport(addresses_.next("b"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE((*a)->send((*b)->address(), "frame " + std::to_string(i)).ok());
+  for (int i = 0; i < 100; ++i) {
+    Result<TransportEvent> e = (*b)->next(2000ms);
+    ASSERT_TRUE(e.ok()) << e.error().message;
+    ASSERT_EQ(e->kind, TransportEvent::Kind::kFrame);
+    EXPECT_EQ(e->peer, (*a)->address());
+    EXPECT_EQ(e->bytes, "frame " + std::to_string(i));
+  }
+  Result<TransportEvent> none = (*b)->next(20ms);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kTimeout);
+}
+
+TEST_P(ZmqScheme, ManyPingPongSessionsOverOneSocket) {
+  auto b = make_endpoint(kPingB, Directory(), make_zmq_transport(addresses_.next("b")),
+                         fast_options(nullptr, 3000ms));
+  auto a = make_endpoint(kPingA, directory({{"B", b->address()}}), make_zmq_transport(addresses_.next("a")),
+                         fast_options(nullptr, 3000ms));
+  constexpr int kSessions = 50;
+  for (int i = 0; i < kSessions; ++i) ASSERT_TRUE(a->start().ok());
+  DriverLog client_log, server_log;
+  PingClientDriver client(&client_log, 4);
+  PingServerDriver server(&server_log);
+  Server b_thread(*b, server), a_thread(*a, client);
+  EXPECT_TRUE(eventually(
+      [&] {
+        std::lock_guard lock(server_log.mutex);
+        return server_log.ended.size() + server_log.failed.size() == kSessions;
+      },
+      5000ms));
+  EXPECT_TRUE(eventually(
+      [&] {
+        std::lock_guard lock(client_log.mutex);
+        return client_log.ended.size() + client_log.failed.size() == kSessions;
+      },
+      5000ms));
+  a_thread.stop();
+  b_thread.stop();
+  EXPECT_TRUE(client_log.failed.empty());
+  EXPECT_TRUE(server_log.failed.empty());
+  EXPECT_EQ(a->counters().delivered, 4u * kSessions);
+  EXPECT_EQ(b->counters().delivered, 6u * kSessions);
+}
+
+TEST_P(ZmqScheme, RelayWithExplicitConnections) {
+  auto l = make_endpoint(kRelayL, Directory(), make_zmq_transport(addresses_.next("l")),
+                         fast_options(nullptr, 3000ms));
+  auto s = make_endpoint(kRelayS, directory({{"L", l->address()}}), make_zmq_transport(addresses_.next("s")),
+                         fast_options(nullptr, 3000ms));
+  auto c = make_endpoint(kRelayC, directory({{"S", s->address()}}), make_zmq_transport(addresses_.next("c")),
+                         fast_options(nullptr, 3000ms));
+  DriverLog s_log, l_log;
+  RelayDriver s_driver(&s_log), l_driver(&l_log);
+  Server s_thread(*s, s_driver), l_thread(*l, l_driver);
+  SessionId id = *c->start();
+  ASSERT_TRUE(c->act(id, 0, "").ok());
+  ASSERT_TRUE(c->act(id, 0, pack_text("job")).ok());
+  Result<Incoming> resp = c->receive(id);
+  ASSERT_TRUE(resp.ok()) << resp.error().message;
+  EXPECT_EQ(unpack_text(resp->payload), "resp:job");
+  ASSERT_TRUE(c->act(id, 0, "").ok());
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(l_log.mutex);
+    return l_log.ended.size() == 1;
+  }));
+  s_thread.stop();
+  l_thread.stop();
+  EXPECT_EQ(l_log.received, std::vector<std::string>{"0:note:job"});
+}
+
+TEST_P(ZmqScheme, GarbageFromARawSocketIsRejected) {
+  if (GetParam() == "inproc") GTEST_SKIP() << "a raw socket of another context cannot reach inproc://";
+  Rejections rejected;
+  auto b =
+      make_endpoint(kPingB, Directory(), make_zmq_transport(addresses_.next("b")), fast_options(&rejected));
+  zmq::context_t context;
+  zmq::socket_t raw(context, zmq::socket_type::dealer);
+  raw.set(zmq::sockopt::linger, 0);
+  raw.set(zmq::sockopt::routing_id, "garbler");
+  raw.connect(b->address());
+  std::mt19937 random(1);
+  for (int i = 0; i < 20; ++i) {
+    std::string bytes(random() % 64, '\0');
+    for (char& ch : bytes) ch = static_cast<char>(random());
+    raw.send(zmq::buffer(bytes));
+  }
+  std::array<zmq::const_buffer, 2> two_parts{zmq::str_buffer("one"), zmq::str_buffer("two")};
+  zmq::send_multipart(raw, two_parts);
+  EXPECT_TRUE(eventually([&] {
+    (void)b->next_session(10ms);
+    return b->counters().malformed_frames == 21;
+  }));
+  EXPECT_EQ(b->counters().delivered, 0u);
+  for (const std::string& m : rejected.messages()) {
+    EXPECT_THAT(m, ::testing::StartsWith("PingPong role B: frame from garbler rejected: malformed frame: "));
+  }
+}
+
+TEST_P(ZmqScheme, EndpointClosedMidSession) {
+  auto b = make_endpoint(kPingB, Directory(), make_zmq_transport(addresses_.next("b"), patient_heartbeats()),
+                         fast_options(nullptr, 3000ms));
+  const std::string b_address = b->address();
+  auto a = make_endpoint(kPingA, directory({{"B", b_address}}),
+                         make_zmq_transport(addresses_.next("a"), patient_heartbeats()),
+                         fast_options(nullptr, 3000ms));
+  SessionId id = *a->start();
+  ASSERT_TRUE(a->act(id, 0, pack_none()).ok());
+  ASSERT_TRUE(a->act(id, 0, pack_int(1)).ok());
+  ASSERT_TRUE(b->next_session(2000ms).ok());
+  ASSERT_TRUE(b->receive(id).ok());
+  b.reset();  // B's endpoint closes with the session open: it aborts the session, then its sockets go
+  Result<Incoming> r = a->receive(id);
+  ASSERT_FALSE(r.ok());
+  // The abort and the lost connection race over two TCP connections; either names role B.
+  if (r.error().code == ErrorCode::kAborted) {
+    EXPECT_EQ(r.error().message,
+              session_text("PingPong", id, "A") + ": aborted by role B: the endpoint of role B was closed");
+  } else {
+    EXPECT_NE(GetParam(), "inproc");
+    EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
+    EXPECT_EQ(r.error().message, session_text("PingPong", id, "A") + ": role B at " + b_address +
+                                     " was lost (its process died or the link broke)");
+  }
+}
+
+// A runtime_peer process whose stdout the test reads line by line.
+class PeerProcess {
+ public:
+  explicit PeerProcess(std::vector<std::string> args) {
+    args.insert(args.begin(), RUNTIME_PEER);
+    int fds[2];
+    EXPECT_EQ(pipe(fds), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+    posix_spawn_file_actions_addclose(&actions, fds[0]);
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    EXPECT_EQ(posix_spawn(&pid_, RUNTIME_PEER, &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    out_ = fds[0];
+  }
+  ~PeerProcess() {
+    kill();
+    close(out_);
+  }
+  // The next line the peer prints, or "" after `timeout`.
+  std::string line(std::chrono::milliseconds timeout = 5000ms) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      if (auto nl = buffer_.find('\n'); nl != std::string::npos) {
+        std::string l = buffer_.substr(0, nl);
+        buffer_.erase(0, nl + 1);
+        return l;
+      }
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      pollfd p{out_, POLLIN, 0};
+      if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return "";
+      char chunk[256];
+      ssize_t n = read(out_, chunk, sizeof chunk);
+      if (n <= 0) return "";
+      buffer_.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+  void kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+
+ private:
+  pid_t pid_ = 0;
+  int out_ = -1;
+  std::string buffer_;
+};
+
+class ZmqPeerLost : public ZmqScheme {};
+INSTANTIATE_TEST_SUITE_P(Schemes, ZmqPeerLost, ::testing::Values("ipc", "tcp"));
+
+TEST_P(ZmqPeerLost, ServerProcessKilledMidSession) {
+  PeerProcess b({"server", addresses_.next("b")});
+  std::string ready = b.line();
+  ASSERT_THAT(ready, ::testing::StartsWith("ready "));
+  const std::string b_address = ready.substr(6);
+  auto a = make_endpoint(kPingA, directory({{"B", b_address}}),
+                         make_zmq_transport(addresses_.next("a"), patient_heartbeats()),
+                         fast_options(nullptr, 3000ms));
+  SessionId id = *a->start();
+  ASSERT_TRUE(a->act(id, 0, pack_none()).ok());
+  ASSERT_TRUE(a->act(id, 0, pack_int(1)).ok());
+  Result<Incoming> pong = a->receive(id);
+  ASSERT_TRUE(pong.ok()) << pong.error().message;
+  ASSERT_EQ(b.line(), "answered");
+  ASSERT_TRUE(a->act(id, 0, pack_int(2)).ok());
+  b.kill();
+  const auto start = std::chrono::steady_clock::now();
+  Result<Incoming> r = a->receive(id);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2000ms);  // well before the receive timeout
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
+  EXPECT_EQ(r.error().message, session_text("PingPong", id, "A") + ": role B at " + b_address +
+                                   " was lost (its process died or the link broke)");
+  EXPECT_EQ(a->counters().failed_sessions, 1u);
+  EXPECT_EQ(a->counters().delivered, 1u);
+}
+
+TEST_P(ZmqPeerLost, ClientProcessKilledMidSession) {
+  auto b = make_endpoint(kPingB, Directory(), make_zmq_transport(addresses_.next("b"), patient_heartbeats()),
+                         fast_options(nullptr, 3000ms));
+  PeerProcess a({"client", addresses_.next("a"), b->address()});
+  std::string ready = a.line();
+  ASSERT_THAT(ready, ::testing::StartsWith("ready "));
+  const std::string a_address = ready.substr(6);
+  Result<SessionId> id = b->next_session(3000ms);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(b->receive(*id).ok());
+  Result<Incoming> ping = b->receive(*id);
+  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  ASSERT_TRUE(b->act(*id, 0, pack_int(2)).ok());
+  ASSERT_EQ(a.line(), "pinged");
+  a.kill();
+  Result<Incoming> r = b->receive(*id);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
+  EXPECT_EQ(r.error().message, session_text("PingPong", *id, "B") + ": role A at " + a_address +
+                                   " was lost (its process died or the link broke)");
+  EXPECT_EQ(b->counters().delivered, 2u);
+}
+
+}  // namespace
+}  // namespace gtype::rt::testing
