@@ -7,7 +7,19 @@
 # verdict fails too). Also adds a test <name> that runs the same check. DEPENDS lists files the
 # FILES import, so that editing them re-runs the check.
 #
-# GTYPE_EXECUTABLE names the gtype command (the `gtype` target of this project by default).
+#   gtype_add_protocol(<target> FILES <file>... [ROLES <role>...] [DEPENDS <file>...]
+#                      [BOUND <k>] [MAX_STATES <n>] [NO_VERIFY])
+#
+# At build time, whenever a FILE or a DEPENDS file changes: verifies every protocol and local
+# system of the FILEs as gtype_verify does (the build fails with the violation and its trace;
+# NO_VERIFY skips this), then generates C++ for their roles (only the ROLES, when given) into
+# ${CMAKE_CURRENT_BINARY_DIR}/<target>/. <target> is an INTERFACE library: linking it puts that
+# folder on the include path and links the runtime (gtype::runtime). Sources then include
+# <protocol>/<role>.h (protocol in snake_case), or <target>.h for every generated header.
+# Unchanged generated files keep their timestamps, so regenerating rebuilds only what changed.
+#
+# GTYPE_EXECUTABLE names the gtype command (the `gtype` target of this project by default; the
+# installed command when this file comes from find_package(gtype)).
 
 if(NOT DEFINED GTYPE_EXECUTABLE)
   set(GTYPE_EXECUTABLE $<TARGET_FILE:gtype>)
@@ -52,4 +64,83 @@ function(gtype_verify name)
   if(COMMAND add_test)
     add_test(NAME ${name} COMMAND ${GTYPE_EXECUTABLE} verify ${options} ${files})
   endif()
+endfunction()
+
+function(gtype_add_protocol target)
+  cmake_parse_arguments(ARG "NO_VERIFY" "BOUND;MAX_STATES" "FILES;ROLES;DEPENDS" ${ARGN})
+  if(NOT ARG_FILES)
+    message(FATAL_ERROR "gtype_add_protocol(${target}): FILES is required")
+  endif()
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "gtype_add_protocol(${target}): unexpected arguments: ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  set(files)
+  foreach(file IN LISTS ARG_FILES)
+    get_filename_component(file ${file} ABSOLUTE)
+    list(APPEND files ${file})
+  endforeach()
+  set(depends)
+  foreach(file IN LISTS ARG_DEPENDS)
+    get_filename_component(file ${file} ABSOLUTE)
+    list(APPEND depends ${file})
+  endforeach()
+  set(verify_options)
+  if(ARG_BOUND)
+    list(APPEND verify_options --bound ${ARG_BOUND})
+  endif()
+  if(ARG_MAX_STATES)
+    list(APPEND verify_options --max-states ${ARG_MAX_STATES})
+  endif()
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(index ${out}/${target}.h)
+  set(gen_options --out ${out} --index ${target}.h)
+  foreach(role IN LISTS ARG_ROLES)
+    list(APPEND gen_options --role ${role})
+  endforeach()
+  set(tool_dependency)
+  if(TARGET gtype)
+    set(tool_dependency gtype)
+  endif()
+
+  # With the command already built (an installed gtype), name the generated headers now, so that
+  # Ninja knows which step writes them and recompiles their includers as soon as they change;
+  # re-configure when a .gtype changes, since that may change the list. Otherwise (gtype is built
+  # by this project) the index header <target>.h, rewritten by every generation, is what is known.
+  set(byproducts)
+  if(NOT GTYPE_EXECUTABLE MATCHES "[$]<" AND EXISTS "${GTYPE_EXECUTABLE}")
+    execute_process(COMMAND ${GTYPE_EXECUTABLE} gen ${files} ${gen_options} --list
+                    OUTPUT_VARIABLE listed RESULT_VARIABLE listed_status ERROR_QUIET)
+    if(listed_status EQUAL 0)
+      string(REPLACE "\n" ";" listed "${listed}")
+      foreach(path IN LISTS listed)
+        if(path AND NOT path STREQUAL index)
+          list(APPEND byproducts ${path})
+        endif()
+      endforeach()
+    endif()
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${files} ${depends})
+  endif()
+
+  set(verify_command)
+  if(NOT ARG_NO_VERIFY)
+    set(verify_command COMMAND ${GTYPE_EXECUTABLE} verify ${verify_options} ${files})
+  endif()
+  add_custom_command(
+    OUTPUT ${index}
+    BYPRODUCTS ${byproducts}
+    ${verify_command}
+    COMMAND ${GTYPE_EXECUTABLE} gen ${files} ${gen_options}
+    DEPENDS ${files} ${depends} ${tool_dependency}
+    COMMENT "Verifying and generating ${target}"
+    VERBATIM)
+  add_custom_target(${target}_generate DEPENDS ${index})
+
+  if(NOT TARGET gtype::runtime AND TARGET gtype_runtime)
+    add_library(gtype::runtime ALIAS gtype_runtime)
+  endif()
+  add_library(${target} INTERFACE)
+  add_dependencies(${target} ${target}_generate)
+  target_include_directories(${target} INTERFACE ${out})
+  target_link_libraries(${target} INTERFACE gtype::runtime)
+  target_compile_features(${target} INTERFACE cxx_std_20)
 endfunction()

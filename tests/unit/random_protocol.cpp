@@ -142,7 +142,8 @@ struct Action {
 struct CalleeInfo {
   std::string name;
   std::size_t roles;
-  bool falls_through;  // whether some path through its body reaches the end (else a `do` ends the caller)
+  bool falls_through;  // whether some path through its body reaches the end (else it loops forever)
+  bool has_choice;     // whether its body holds a choice, directly or through a `do`
 };
 
 enum class BlockKind { kTop, kBranch, kLoopBody };
@@ -177,13 +178,21 @@ PathState join(const std::vector<PathState>& states) {
 
 // ------------------------------------------------------------------------------ protocols
 
+// How the branches of a choice reach the other roles.
+enum class Discipline {
+  kNone,        // anyhow: projection may fail
+  kLearnFirst,  // a role learns the branch by a receive before it acts (projection likely succeeds)
+  kInformAll,   // each branch begins with the chooser telling every other role (safe, see the header)
+};
+
 class ProtocolGenerator {
  public:
-  ProtocolGenerator(std::vector<std::string> roles, bool explicit_connections, bool disciplined, int fuel,
+  ProtocolGenerator(std::vector<std::string> roles, bool explicit_connections, Discipline discipline, int fuel,
                     std::vector<std::string> payload_sorts, std::vector<CalleeInfo> callees)
       : roles_(std::move(roles)),
         explicit_(explicit_connections),
-        disciplined_(disciplined),
+        disciplined_(discipline == Discipline::kLearnFirst),
+        inform_all_(discipline == Discipline::kInformAll),
         fuel_(fuel),
         payload_sorts_(std::move(payload_sorts)),
         callees_(std::move(callees)) {}
@@ -194,6 +203,9 @@ class ProtocolGenerator {
     falls_through = block(body, PathState{}, 0, BlockKind::kTop).has_value();
     return body;
   }
+
+  // Whether the body generated holds a choice, directly or through a `do`.
+  bool has_choice() const { return has_choice_; }
 
  private:
   // ---- the discipline
@@ -276,9 +288,31 @@ class ProtocolGenerator {
   std::vector<std::string> choosers(const PathState& s) const {
     std::vector<std::string> out;
     for (const std::string& role : roles_) {
-      if (!messages(s, &role, true).empty()) out.push_back(role);
+      if (inform_all_ ? can_inform_all(s, role) : !messages(s, &role, true).empty()) out.push_back(role);
     }
     return out;
+  }
+
+  // Inform-all: whether `chooser` can tell every other role the branch, in the same way in every
+  // branch: over a connection every path has, or (explicit) by connecting where no path has one.
+  bool can_inform_all(const PathState& s, const std::string& chooser) const {
+    if (!explicit_) return true;
+    for (const std::string& role : roles_) {
+      const Pair pair = pair_of(chooser, role);
+      if (role != chooser && !s.must.count(pair) && s.may.count(pair)) return false;
+    }
+    return true;
+  }
+
+  // Inform-all: the beginning of a branch of a choice at `chooser`, the chooser sending `label`
+  // to every other role, in `order`: over the connection, or connecting (with the label).
+  void inform_all(Block& out, PathState& s, const std::string& chooser, const std::vector<std::string>& order,
+                  const std::string& label) {
+    for (const std::string& role : order) {
+      const bool connected = !explicit_ || s.must.count(pair_of(chooser, role)) > 0;
+      emit_message(out, s, {connected ? StatementKind::kSend : StatementKind::kConnect, chooser, role},
+                   {}, true, &label);
+    }
   }
 
   std::vector<const CalleeInfo*> callable(const PathState& s) const {
@@ -286,6 +320,8 @@ class ProtocolGenerator {
     for (const std::string& role : roles_) knowing += knows(s, role) ? 1 : 0;
     std::vector<const CalleeInfo*> out;
     for (const CalleeInfo& callee : callees_) {
+      // Inform-all: the roles a `do` leaves out would not learn the branches of its choices.
+      if (inform_all_ && callee.has_choice && callee.roles < roles_.size()) continue;
       if (callee.roles <= knowing) out.push_back(&callee);
     }
     return out;
@@ -300,10 +336,11 @@ class ProtocolGenerator {
     return m;
   }
 
-  // Emits `action` with a label not in `excluded`; returns the label.
+  // Emits `action` with a label not in `excluded` (or with `fixed`, when given); returns the label.
   std::string emit_message(Block& out, PathState& s, const Action& action,
-                           const std::set<std::string>& excluded, bool needs_label) {
-    std::string label = pick_from(labels_for(s, action.to, excluded));
+                           const std::set<std::string>& excluded, bool needs_label,
+                           const std::string* fixed = nullptr) {
+    std::string label = fixed ? *fixed : pick_from(labels_for(s, action.to, excluded));
     Statement st;
     st.kind = action.kind;
     st.from = name(action.from);
@@ -345,8 +382,8 @@ class ProtocolGenerator {
     for (std::size_t g = 0; g < s.guarded.size(); ++g) s.guarded[g] = true;
   }
 
-  // A block: some statements, then fall through, `end;` or `continue`. Returns the state where
-  // it falls through, or nothing when it ends or loops.
+  // A block: some statements, then fall through (perhaps marked by `end;`) or `continue`.
+  // Returns the state where it falls through, or nothing when it loops.
   std::optional<PathState> block(Block& out, PathState state, int depth, BlockKind kind) {
     const int length = pick(0, std::min(fuel_, kind == BlockKind::kTop ? 8 : 3));
     for (int i = 0; i < length && fuel_ > 0; ++i) {
@@ -392,6 +429,7 @@ class ProtocolGenerator {
       case kDo: {
         const CalleeInfo& callee = *pick_from(callable(s));
         call(out, state, callee);
+        has_choice_ = has_choice_ || callee.has_choice;
         if (!callee.falls_through) return std::nullopt;
         return state;
       }
@@ -411,6 +449,13 @@ class ProtocolGenerator {
     state.guarded.push_back(false);
     std::optional<PathState> after = std::move(state);
     if (chooser) after = led_by(rec.blocks.front(), std::move(*after), depth + 1, *chooser, *first_labels);
+    // Inform-all: mostly a `while` loop, whose body begins with a choice (to go on or not).
+    if (inform_all_ && after && fuel_ >= 2 && !choosers(*after).empty() && chance(60)) {
+      --fuel_;
+      std::set<std::string> unused;
+      const std::string who = pick_from(choosers(*after));
+      after = choice(rec.blocks.front(), *after, depth + 1, who, unused);
+    }
     if (after) after = block(rec.blocks.front(), std::move(*after), depth + 1, BlockKind::kLoopBody);
     loops_.pop_back();
     out.push_back(std::move(rec));
@@ -466,14 +511,38 @@ class ProtocolGenerator {
     st.from = name(chooser);
     auto info = std::make_shared<ChoiceInfo>();
     const int branches = pick(2, 3);
+    has_choice_ = true;
+    // Inform-all: the order in which the chooser tells the others, the same in every branch.
+    std::vector<std::string> order;
+    std::vector<std::string> free_labels = kLabels;
+    if (inform_all_) {
+      std::vector<std::string> others;
+      for (const std::string& role : roles_) {
+        if (role != chooser) others.push_back(role);
+      }
+      while (!others.empty()) {
+        const std::size_t k = static_cast<std::size_t>(pick(0, static_cast<int>(others.size()) - 1));
+        order.push_back(others[k]);
+        others.erase(others.begin() + static_cast<std::ptrdiff_t>(k));
+      }
+    }
     std::vector<std::size_t> falling;  // the branches that fall through
     std::vector<PathState> ends;
     for (int b = 0; b < branches; ++b) {
       PathState state = s;
       if (disciplined_) state.frames.push_back(Frame{info, {chooser}});
       st.blocks.emplace_back();
-      std::optional<PathState> end =
-          led_by(st.blocks.back(), std::move(state), depth + 1, chooser, first_labels);
+      std::optional<PathState> end;
+      if (inform_all_) {
+        // A label of this branch only, the same for every role.
+        const std::size_t k = static_cast<std::size_t>(pick(0, static_cast<int>(free_labels.size()) - 1));
+        const std::string label = free_labels[k];
+        free_labels.erase(free_labels.begin() + static_cast<std::ptrdiff_t>(k));
+        inform_all(st.blocks.back(), state, chooser, order, label);
+        end = std::move(state);
+      } else {
+        end = led_by(st.blocks.back(), std::move(state), depth + 1, chooser, first_labels);
+      }
       if (end) end = block(st.blocks.back(), std::move(*end), depth + 1, BlockKind::kBranch);
       if (end) {
         falling.push_back(static_cast<std::size_t>(b));
@@ -523,10 +592,18 @@ class ProtocolGenerator {
     for (std::size_t i = 0; i < ends.size(); ++i) {
       PathState& end = ends[i];
       const std::set<Pair> must = end.must;
+      Block& branch = choice.blocks[falling[i]];
+      // Before the branch's `end;`, which must stay last.
+      std::optional<Statement> marker;
+      if (!branch.empty() && branch.back().kind == StatementKind::kEnd) {
+        marker = std::move(branch.back());
+        branch.pop_back();
+      }
       for (const Pair& pair : must) {
         if (common.count(pair) || !knows(end, pair.first) || !knows(end, pair.second)) continue;
-        emit_disconnect(choice.blocks[falling[i]], end, pair);
+        emit_disconnect(branch, end, pair);
       }
+      if (marker) branch.push_back(std::move(*marker));
     }
   }
 
@@ -575,10 +652,11 @@ class ProtocolGenerator {
       case 0:
         return s;
       case 1: {
+        // `end;` marks the end of its block only: what follows the block comes next.
         Statement end;
         end.kind = StatementKind::kEnd;
         out.push_back(std::move(end));
-        return std::nullopt;
+        return s;
       }
       default: {
         const Loop& loop = loops_[pick_from(targets)];
@@ -597,6 +675,8 @@ class ProtocolGenerator {
   const std::vector<std::string> roles_;
   const bool explicit_;
   const bool disciplined_;
+  const bool inform_all_;
+  bool has_choice_ = false;
   int fuel_;  // statements left to generate (choice branches may overrun it a little)
   const std::vector<std::string> payload_sorts_;
   const std::vector<CalleeInfo> callees_;
@@ -616,7 +696,7 @@ std::vector<std::string> distinct_roles(int count) {
   return roles;
 }
 
-gtype::SourceFile generate_file(int size) {
+gtype::SourceFile generate_file(int size, bool safe) {
   gtype::SourceFile file;
   std::vector<std::string> payload_sorts;  // declared so far
   const int sorts = pick(0, 2);
@@ -645,16 +725,17 @@ gtype::SourceFile generate_file(int size) {
     gtype::GlobalProtocol protocol;
     protocol.name = name("Proto" + std::to_string(p));
     protocol.explicit_connections = chance(40);
-    const bool disciplined = !chance(30);
+    const Discipline discipline = safe ? Discipline::kInformAll : chance(30) ? Discipline::kNone : Discipline::kLearnFirst;
     protocol.roles.clear();
     for (const std::string& role : distinct_roles(pick(2, 5))) protocol.roles.push_back(name(role));
     std::vector<std::string> roles;
     for (const Name& role : protocol.roles) roles.push_back(role.text);
-    ProtocolGenerator generator(roles, protocol.explicit_connections, disciplined, fuel, payload_sorts,
+    ProtocolGenerator generator(roles, protocol.explicit_connections, discipline, fuel, payload_sorts,
                                 protocol.explicit_connections ? std::vector<CalleeInfo>{} : callees);
     bool falls_through = true;
     protocol.body = generator.generate(falls_through);
-    if (!protocol.explicit_connections) callees.push_back({protocol.name.text, roles.size(), falls_through});
+    if (!protocol.explicit_connections)
+      callees.push_back({protocol.name.text, roles.size(), falls_through, generator.has_choice()});
     file.protocols.push_back(std::move(protocol));
   }
   return file;
@@ -664,7 +745,12 @@ gtype::SourceFile generate_file(int size) {
 
 rc::Gen<RandomFile> random_file() {
   return rc::gen::withSize(
-      [](int size) { return rc::gen::exec([size] { return RandomFile{generate_file(size)}; }); });
+      [](int size) { return rc::gen::exec([size] { return RandomFile{generate_file(size, false)}; }); });
+}
+
+rc::Gen<RandomFile> random_safe_file() {
+  return rc::gen::withSize(
+      [](int size) { return rc::gen::exec([size] { return RandomFile{generate_file(size, true)}; }); });
 }
 
 void showValue(const RandomFile& value, std::ostream& out) {

@@ -28,6 +28,17 @@ int run_fsm(const std::string& file, const std::string& protocol, const std::str
 // The sequence diagram of the global protocol `protocol` of `file`; `format`: mermaid or svg.
 int run_diagram(const std::string& file, const std::string& protocol, const std::string& format);
 
+// `gtype gen`: C++ endpoint code for every role (gen_command.cpp).
+struct GenArguments {
+  std::vector<std::string> files;
+  std::optional<std::string> out;    // the folder to write into
+  std::vector<std::string> roles;    // only these roles' headers (every role when empty)
+  std::optional<std::string> index;  // also this header, relative to `out`, including all the others
+  bool to_stdout = false;            // print the files instead of writing them
+  bool list = false;                 // print the paths that would be written
+};
+int run_gen(const GenArguments& arguments);
+
 // Prints the Promela model of the protocol or local system `protocol` of `file`.
 int run_promela(const std::string& file, const std::string& protocol, std::uint32_t bound);
 

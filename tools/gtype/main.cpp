@@ -3,6 +3,7 @@
 // Exit codes: 0 fine, 1 errors in the protocols (or a violation), 2 usage or I/O, 3 inconclusive.
 // Each subcommand lives in its own file (commands.h); this file only reads the command line.
 #include <CLI/CLI.hpp>
+#include <pthread.h>
 
 #include <cctype>
 #include <iostream>
@@ -27,7 +28,9 @@ const CLI::Validator kWholeNumber(
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_gtype(int argc, char** argv) {
   CLI::App app{"gtype: check, project and verify multiparty session types with explicit connections",
                "gtype"};
   app.require_subcommand(1);
@@ -58,6 +61,15 @@ int main(int argc, char** argv) {
                    "check safety only, not role-progress and eventual-reception");
   verify->add_option("--trace-format", verify_arguments.trace_format,
                      "how text output shows traces: text (default) or mermaid");
+
+  gtype::cli::GenArguments gen_arguments;
+  CLI::App* gen = app.add_subcommand("gen", "write C++ endpoint code for every role of the FILEs' protocols");
+  gen->add_option("FILE", gen_arguments.files, "a .gtype file")->required();
+  gen->add_option("--out", gen_arguments.out, "the folder to write into");
+  gen->add_option("--role", gen_arguments.roles, "only this role's header (repeat for several)")->expected(1);
+  gen->add_option("--index", gen_arguments.index, "also write this header (in --out), including every other");
+  gen->add_flag("--stdout", gen_arguments.to_stdout, "print the files instead of writing them");
+  gen->add_flag("--list", gen_arguments.list, "print the paths of the files, write nothing");
 
   std::string fsm_file, fsm_protocol, fsm_role;
   CLI::App* fsm = app.add_subcommand("fsm", "print a role's automaton in Graphviz DOT");
@@ -115,8 +127,35 @@ int main(int argc, char** argv) {
   if (check->parsed()) return gtype::cli::run_check(check_files);
   if (project->parsed()) return gtype::cli::run_project(project_file, protocol_name, role_name);
   if (verify->parsed()) return gtype::cli::run_verify(verify_arguments);
+  if (gen->parsed()) return gtype::cli::run_gen(gen_arguments);
   if (fsm->parsed()) return gtype::cli::run_fsm(fsm_file, fsm_protocol, fsm_role);
   if (diagram->parsed()) return gtype::cli::run_diagram(diagram_file, diagram_protocol, diagram_format);
   if (promela->parsed()) return gtype::cli::run_promela(promela_file, promela_protocol, promela_bound);
   return kUsage;
+}
+
+}  // namespace
+
+// The front end and the printers recurse along a protocol's sequences: run on a thread with a
+// large stack (reserved, only touched as deep inputs need it), so that a long protocol is
+// handled rather than overflowing the default 8 MiB. The parser caps the input's size.
+int main(int argc, char** argv) {
+  struct Call {
+    int argc;
+    char** argv;
+    int result;
+  } call{argc, argv, gtype::cli::kUsage};
+  pthread_attr_t attributes;
+  pthread_attr_init(&attributes);
+  pthread_attr_setstacksize(&attributes, std::size_t{1} << 30);
+  pthread_t thread;
+  auto body = [](void* argument) -> void* {
+    auto* c = static_cast<Call*>(argument);
+    c->result = run_gtype(c->argc, c->argv);
+    return nullptr;
+  };
+  if (pthread_create(&thread, &attributes, body, &call) != 0) return run_gtype(argc, argv);
+  pthread_join(thread, nullptr);
+  pthread_attr_destroy(&attributes);
+  return call.result;
 }

@@ -1,0 +1,238 @@
+// What the C++ that `gtype gen` writes is built on, besides the runtime (gtype/rt): payloads
+// packed as msgpack arrays, sorts as strict msgpack maps, and the base of the state classes.
+//
+// Header-only. Generated code is its only intended user; the names are public so that
+// generated headers of several protocols can share them. It does not carry out actions (the
+// runtime's Endpoint does) and knows nothing of any particular protocol.
+#pragma once
+
+#include <msgpack.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "gtype/rt/endpoint.h"
+#include "gtype/rt/result.h"
+
+namespace gtype::gen {
+
+// ------------------------------------------------------------------------------ payloads
+
+// A message's payload on the wire: a msgpack array of its values, in order.
+template <typename... T>
+std::string pack_payload(const T&... values) {
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> packer(buffer);
+  packer.pack_array(static_cast<std::uint32_t>(sizeof...(T)));
+  (packer.pack(values), ...);
+  return std::string(buffer.data(), buffer.size());
+}
+
+template <typename... T>
+std::string pack_payload_tuple(const std::tuple<T...>& values) {
+  return std::apply([](const auto&... v) { return pack_payload(v...); }, values);
+}
+
+namespace detail {
+
+template <typename Tuple, std::size_t... I>
+void convert_elements([[maybe_unused]] const msgpack::object* elements, Tuple& values, std::index_sequence<I...>) {
+  (elements[I].convert(std::get<I>(values)), ...);
+}
+
+}  // namespace detail
+
+// The values of a payload: exactly one msgpack array of sizeof...(T) elements, each of the
+// right type, and nothing after it; nullopt otherwise.
+template <typename... T>
+std::optional<std::tuple<T...>> unpack_payload(std::string_view payload) {
+  try {
+    std::size_t offset = 0;
+    const msgpack::object_handle handle = msgpack::unpack(payload.data(), payload.size(), offset);
+    if (offset != payload.size()) return std::nullopt;
+    const msgpack::object& array = handle.get();
+    if (array.type != msgpack::type::ARRAY || array.via.array.size != sizeof...(T)) return std::nullopt;
+    std::tuple<T...> values;
+    detail::convert_elements(array.via.array.ptr, values, std::index_sequence_for<T...>());
+    return values;
+  } catch (...) {  // msgpack reports a malformed or mistyped payload by throwing
+    return std::nullopt;
+  }
+}
+
+// MessageSpec::payload_valid for a message whose payload is T...
+template <typename... T>
+bool payload_valid(std::string_view payload) {
+  return unpack_payload<T...>(payload).has_value();
+}
+
+// ------------------------------------------------------------------------------ sorts
+
+// A sort is a struct with `static constexpr auto gtype_fields()` returning a tuple of Field:
+// it travels as a msgpack map from field names to values, and is read back only when every
+// field is there exactly once, with a value of its type, and nothing else is.
+template <typename S, typename T>
+struct Field {
+  const char* name;
+  T S::*member;
+};
+
+template <typename S, typename T>
+constexpr Field<S, T> field(const char* name, T S::*member) {
+  return {name, member};
+}
+
+template <typename T, typename = void>
+struct is_sort : std::false_type {};
+template <typename T>
+struct is_sort<T, std::void_t<decltype(T::gtype_fields())>> : std::true_type {};
+template <typename T>
+inline constexpr bool is_sort_v = is_sort<T>::value;
+
+namespace detail {
+
+template <typename T>
+void read_field(const msgpack::object_map& map, std::string_view name, T& out) {
+  for (std::uint32_t i = 0; i < map.size; ++i) {
+    const msgpack::object& key = map.ptr[i].key;
+    if (key.type == msgpack::type::STR && std::string_view(key.via.str.ptr, key.via.str.size) == name) {
+      map.ptr[i].val.convert(out);
+      return;
+    }
+  }
+  throw msgpack::type_error();  // a field is missing (or, the size being right, another is twice)
+}
+
+}  // namespace detail
+
+// ------------------------------------------------------------------------------ states
+
+// The endpoint and session of a state that an action has consumed. An action that fails
+// abandons the session, unless the runtime has already closed it.
+struct Live {
+  rt::Endpoint* endpoint;
+  rt::SessionId session;
+
+  rt::Status act(std::uint16_t transition, std::string payload) const {
+    rt::Status status = endpoint->act(session, transition, std::move(payload));
+    if (!status) fail(status.error());
+    return status;
+  }
+  rt::Result<rt::Incoming> receive(std::optional<std::chrono::milliseconds> timeout) const {
+    rt::Result<rt::Incoming> incoming = endpoint->receive(session, timeout);
+    if (!incoming) fail(incoming.error());
+    return incoming;
+  }
+  // The monitor let through a payload that does not unpack: cannot happen while generated
+  // code and its RoleSpec agree.
+  rt::Error malformed() const {
+    rt::Error error{rt::ErrorCode::kProtocolViolation, "a payload the monitor accepted does not unpack"};
+    fail(error);
+    return error;
+  }
+  void fail(const rt::Error& error) const {
+    if (endpoint->has_session(session)) endpoint->abandon(session, error.message);
+  }
+};
+
+// Base of the generated state classes S0..Sn: one session of one role, in one state of its
+// automaton. Move-only; a moved-from or consumed state is empty and its actions return
+// kConsumedState. Destroying a state that is neither empty nor the end abandons the session
+// (its peers are told) and says so on standard error.
+class State {
+ public:
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  State(State&& other) noexcept
+      : endpoint_(std::exchange(other.endpoint_, nullptr)), session_(other.session_), state_(other.state_) {}
+  State& operator=(State&& other) noexcept {
+    if (this != &other) {
+      drop();
+      endpoint_ = std::exchange(other.endpoint_, nullptr);
+      session_ = other.session_;
+      state_ = other.state_;
+    }
+    return *this;
+  }
+
+  // Whether this object was moved from or consumed by an action.
+  bool consumed() const { return endpoint_ == nullptr; }
+  rt::SessionId session() const { return session_; }
+
+ protected:
+  State(rt::Endpoint* endpoint, rt::SessionId session, std::uint16_t state)
+      : endpoint_(endpoint), session_(session), state_(state) {}
+  ~State() { drop(); }
+
+  // Empties this state for an action; kConsumedState when it was already empty.
+  rt::Result<Live> take() {
+    if (endpoint_ == nullptr) {
+      return rt::Error{rt::ErrorCode::kConsumedState,
+                       "state S" + std::to_string(state_) + " used after it was moved from or consumed"};
+    }
+    return Live{std::exchange(endpoint_, nullptr), session_};
+  }
+
+ private:
+  void drop() {
+    if (endpoint_ == nullptr) return;
+    rt::Endpoint* endpoint = std::exchange(endpoint_, nullptr);
+    if (!endpoint->has_session(session_)) return;
+    const rt::RoleSpec& spec = endpoint->spec();
+    const std::string where = std::string(spec.protocol) + "/" + std::string(spec.roles[spec.self]) +
+                              " in state S" + std::to_string(state_);
+    std::fprintf(stderr, "gtype: session %llu of %s dropped before its end: abandoned\n",
+                 static_cast<unsigned long long>(session_), where.c_str());
+    endpoint->abandon(session_, "session dropped by " + where);
+  }
+
+  rt::Endpoint* endpoint_;
+  rt::SessionId session_;
+  std::uint16_t state_;
+};
+
+}  // namespace gtype::gen
+
+// Sorts as msgpack maps (see is_sort above).
+namespace msgpack {
+MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
+namespace adaptor {
+
+template <typename T>
+struct pack<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
+  template <typename Stream>
+  msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& out, const T& value) const {
+    constexpr auto fields = T::gtype_fields();
+    out.pack_map(static_cast<std::uint32_t>(std::tuple_size_v<decltype(fields)>));
+    std::apply(
+        [&](const auto&... f) {
+          ((out.pack(std::string_view(f.name)), out.pack(value.*(f.member))), ...);
+        },
+        fields);
+    return out;
+  }
+};
+
+template <typename T>
+struct convert<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
+  const msgpack::object& operator()(const msgpack::object& in, T& value) const {
+    constexpr auto fields = T::gtype_fields();
+    if (in.type != msgpack::type::MAP || in.via.map.size != std::tuple_size_v<decltype(fields)>) {
+      throw msgpack::type_error();
+    }
+    std::apply([&](const auto&... f) { (gtype::gen::detail::read_field(in.via.map, f.name, value.*(f.member)), ...); },
+               fields);
+    return in;
+  }
+};
+
+}  // namespace adaptor
+}  // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
+}  // namespace msgpack

@@ -1,0 +1,462 @@
+// Generated code running on the runtime, in one process over the in-memory network: payloads
+// on the wire, both APIs through every branch of the sample protocols, and what happens to a
+// state that is reused or dropped. (Processes over TCP: thesis_e2e_test.cpp.)
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "codegen_samples.h"
+
+namespace rt = gtype::rt;
+namespace pp = gtype_gen::ping_pong;
+namespace draw = gtype_gen::draw;
+using namespace std::chrono_literals;
+
+namespace {
+
+rt::EndpointOptions quick() {
+  rt::EndpointOptions options;
+  options.receive_timeout = 3000ms;
+  options.connect_timeout = 3000ms;
+  return options;
+}
+
+// Roles of one protocol on one in-memory network, each at mem://<name>.
+class Network {
+ public:
+  explicit Network(std::vector<std::string> roles) {
+    for (const std::string& role : roles) directory_.set(role, "mem://" + role);
+  }
+  template <typename Role>
+  Role attach(const std::string& name) {
+    auto transport = network_.attach("mem://" + name);
+    EXPECT_TRUE(transport.ok());
+    auto role = Role::create(directory_, std::move(*transport), quick());
+    EXPECT_TRUE(role.ok()) << (role.ok() ? "" : role.error().message);
+    return std::move(*role);
+  }
+
+ private:
+  rt::MemoryNetwork network_;
+  rt::Directory directory_;
+};
+
+draw::Shape sample_shape() {
+  draw::Shape shape;
+  shape.name = "triangle";
+  shape.points = {{0, 0}, {1, 0}, {0.5, 0.75}};
+  shape.tags = {{"colour", "blue"}, {"layer", "2"}};
+  shape.note = "a note";
+  shape.blob = {0x00, 0xff, 0x10};
+  shape.sides = 3;
+  shape.closed = true;
+  shape.origin = draw::Point{-1.5, 2.25};
+  return shape;
+}
+
+std::string packed(const std::function<void(msgpack::packer<msgpack::sbuffer>&)>& write) {
+  msgpack::sbuffer buffer;
+  msgpack::packer<msgpack::sbuffer> packer(buffer);
+  write(packer);
+  return std::string(buffer.data(), buffer.size());
+}
+
+// ---------------------------------------------------------------------------- payloads
+
+TEST(Payloads, RoundTrip) {
+  const draw::Shape shape = sample_shape();
+  const std::string payload = gtype::gen::pack_payload(shape, draw::Count{-42});
+  auto values = gtype::gen::unpack_payload<draw::Shape, draw::Count>(payload);
+  ASSERT_TRUE(values.has_value());
+  EXPECT_EQ(std::get<0>(*values), shape);
+  EXPECT_EQ(std::get<1>(*values), -42);
+  draw::Shape empty;
+  auto again = gtype::gen::unpack_payload<draw::Shape>(gtype::gen::pack_payload(empty));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(std::get<0>(*again), empty);
+}
+
+TEST(Payloads, SortsAreMapsFromFieldNames) {
+  const std::string payload = gtype::gen::pack_payload(draw::Point{1.5, -2});
+  const msgpack::object_handle handle = msgpack::unpack(payload.data(), payload.size());
+  const msgpack::object& array = handle.get();
+  ASSERT_EQ(array.type, msgpack::type::ARRAY);
+  ASSERT_EQ(array.via.array.size, 1u);
+  const msgpack::object& point = array.via.array.ptr[0];
+  ASSERT_EQ(point.type, msgpack::type::MAP);
+  ASSERT_EQ(point.via.map.size, 2u);
+  EXPECT_EQ(point.via.map.ptr[0].key.as<std::string>(), "x");
+  EXPECT_EQ(point.via.map.ptr[0].val.as<double>(), 1.5);
+  EXPECT_EQ(point.via.map.ptr[1].key.as<std::string>(), "y");
+}
+
+TEST(Payloads, OnlyWellFormedPayloadsAreValid) {
+  using gtype::gen::payload_valid;
+  auto point = [](std::vector<std::pair<std::string, double>> fields) {
+    return packed([&](auto& p) {
+      p.pack_array(1);
+      p.pack_map(static_cast<std::uint32_t>(fields.size()));
+      for (const auto& [key, value] : fields) {
+        p.pack(key);
+        p.pack(value);
+      }
+    });
+  };
+  EXPECT_TRUE(payload_valid<draw::Point>(point({{"y", 2}, {"x", 1}}))) << "fields in any order";
+  EXPECT_FALSE(payload_valid<draw::Point>(point({{"x", 1}}))) << "a field missing";
+  EXPECT_FALSE(payload_valid<draw::Point>(point({{"x", 1}, {"y", 2}, {"z", 3}}))) << "an unknown field";
+  EXPECT_FALSE(payload_valid<draw::Point>(point({{"x", 1}, {"x", 2}}))) << "a field twice";
+  EXPECT_FALSE(payload_valid<draw::Point>(packed([](auto& p) {
+    p.pack_array(1);
+    p.pack_map(2);
+    p.pack(std::string("x"));
+    p.pack(std::string("one"));
+    p.pack(std::string("y"));
+    p.pack(2.0);
+  }))) << "a field of the wrong sort";
+  EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload())) << "too few values";
+  EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload(draw::Point{}, draw::Point{}))) << "too many";
+  EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload(draw::Point{}) + "x")) << "trailing bytes";
+  EXPECT_FALSE(payload_valid<draw::Point>("")) << "nothing";
+  EXPECT_FALSE(payload_valid<std::uint64_t>(gtype::gen::pack_payload(std::int64_t{-1}))) << "uint is not negative";
+  EXPECT_TRUE(payload_valid<>(gtype::gen::pack_payload()));
+}
+
+TEST(Payloads, TheMessageTableChecksEachMessage) {
+  const auto& messages = draw::detail::kMessages;
+  auto find = [&](std::string_view label) {
+    for (const rt::MessageSpec& m : messages) {
+      if (m.label == label) return m;
+    }
+    ADD_FAILURE() << "no message " << label;
+    return messages[0];
+  };
+  EXPECT_TRUE(find("shape").payload_valid(gtype::gen::pack_payload(sample_shape(), draw::Count{1})));
+  EXPECT_FALSE(find("shape").payload_valid(gtype::gen::pack_payload(sample_shape())));
+  EXPECT_TRUE(find("drawn").payload_valid(gtype::gen::pack_payload(std::uint64_t{3}, std::string("ok"))));
+  EXPECT_FALSE(find("drawn").payload_valid(gtype::gen::pack_payload(std::string("ok"), std::uint64_t{3})));
+}
+
+// ---------------------------------------------------------------------------- state channels
+
+// PingPong's server with the state API: answers n + 1 to every ping; returns the bye's point.
+draw::Point serve_ping_pong(pp::server::Role& server, std::vector<std::int64_t>& pings) {
+  auto s0 = server.next_session(3000ms);
+  if (!s0) return {-1, -1};
+  auto first = std::move(*s0).receive();
+  if (!first) return {-2, -2};
+  pings.push_back(first->value);
+  std::int64_t n = first->value;
+  pp::server::S1 state = std::move(first->next);
+  for (;;) {
+    auto waiting = std::move(state).send_pong(n + 1);
+    if (!waiting) return {-3, -3};
+    auto branch = std::move(*waiting).receive();
+    if (!branch) return {-4, -4};
+    if (auto* ping = std::get_if<pp::server::S2::Ping>(&*branch)) {
+      pings.push_back(ping->value);
+      n = ping->value;
+      state = std::move(ping->next);
+      continue;
+    }
+    return std::get<pp::server::S2::Bye>(*branch).value;
+  }
+}
+
+TEST(StateChannels, PingPongTakesTheLoopAndTheExit) {
+  Network network({"client", "server"});
+  auto server = network.attach<pp::server::Role>("server");
+  auto client = network.attach<pp::client::Role>("client");
+  std::vector<std::int64_t> pings;
+  draw::Point bye{};
+  std::thread server_thread([&] { bye = serve_ping_pong(server, pings); });
+
+  std::vector<std::int64_t> pongs;
+  auto s0 = client.start();
+  ASSERT_TRUE(s0.ok());
+  auto s1 = std::move(*s0).connect_ping(10);
+  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  for (int round = 0;; ++round) {
+    auto pong = std::move(*s1).receive();
+    ASSERT_TRUE(pong.ok()) << pong.error().message;
+    pongs.push_back(pong->value);
+    if (round == 2) {
+      auto end = std::move(pong->next).send_bye(pp::Point{3.5, -1});
+      ASSERT_TRUE(end.ok()) << end.error().message;
+      break;
+    }
+    s1 = std::move(pong->next).send_ping(pong->value * 10);
+    ASSERT_TRUE(s1.ok()) << s1.error().message;
+  }
+  server_thread.join();
+  EXPECT_EQ(pings, (std::vector<std::int64_t>{10, 110, 1110}));
+  EXPECT_EQ(pongs, (std::vector<std::int64_t>{11, 111, 1111}));
+  EXPECT_EQ(bye, (pp::Point{3.5, -1}));
+}
+
+// Draw with the state API on every side; `accept` picks canvas's branch.
+void run_draw(bool accept) {
+  Network network({"painter", "canvas", "archive"});
+  auto painter = network.attach<draw::painter::Role>("painter");
+  auto canvas = network.attach<draw::canvas::Role>("canvas");
+  auto archive = network.attach<draw::archive::Role>("archive");
+  const draw::Shape shape = sample_shape();
+
+  std::string canvas_error;
+  std::thread canvas_thread([&] {
+    auto s0 = canvas.next_session(3000ms);
+    if (!s0) return void(canvas_error = "next_session: " + s0.error().message);
+    auto connected = std::move(*s0).receive();
+    if (!connected) return void(canvas_error = "accept: " + connected.error().message);
+    auto got = std::move(connected->next).receive();
+    if (!got) return void(canvas_error = "shape: " + got.error().message);
+    if (!(got->value0 == shape) || got->value1 != 7) return void(canvas_error = "wrong shape");
+    if (accept) {
+      auto s3 = std::move(got->next).send_drawn(std::uint64_t{3}, "drawn");
+      if (!s3) return void(canvas_error = "drawn: " + s3.error().message);
+      auto s4 = std::move(*s3).connect_keep(shape);
+      if (!s4) return void(canvas_error = "keep: " + s4.error().message);
+      auto s5 = std::move(*s4).disconnect_archive();
+      if (!s5) return void(canvas_error = "disconnect archive: " + s5.error().message);
+      auto end = std::move(*s5).disconnect_painter();
+      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message);
+    } else {
+      auto s6 = std::move(got->next).send_refused("too many sides");
+      if (!s6) return void(canvas_error = "refused: " + s6.error().message);
+      auto end = std::move(*s6).disconnect_painter();
+      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message);
+    }
+  });
+  std::string archive_error = "not run";
+  std::thread archive_thread([&] {
+    if (!accept) return void(archive_error.clear());  // archive takes no part in a refusal
+    auto s0 = archive.next_session(3000ms);
+    if (!s0) return void(archive_error = "next_session: " + s0.error().message);
+    auto kept = std::move(*s0).receive();
+    if (!kept) return void(archive_error = "keep: " + kept.error().message);
+    if (!(kept->value == shape)) return void(archive_error = "wrong shape kept");
+    auto end = std::move(kept->next).disconnect_canvas();
+    if (!end) return void(archive_error = "disconnect: " + end.error().message);
+    archive_error.clear();
+  });
+
+  auto s0 = painter.start();
+  ASSERT_TRUE(s0.ok());
+  auto s1 = std::move(*s0).connect_canvas();
+  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  auto s2 = std::move(*s1).send_shape(shape, draw::Count{7});
+  ASSERT_TRUE(s2.ok()) << s2.error().message;
+  auto answer = std::move(*s2).receive();
+  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  if (accept) {
+    auto* drawn = std::get_if<draw::painter::S2::Drawn>(&*answer);
+    ASSERT_NE(drawn, nullptr);
+    EXPECT_EQ(drawn->value0, 3u);
+    EXPECT_EQ(drawn->value1, "drawn");
+    auto end = std::move(drawn->next).disconnect_canvas();
+    EXPECT_TRUE(end.ok()) << end.error().message;
+  } else {
+    auto* refused = std::get_if<draw::painter::S2::Refused>(&*answer);
+    ASSERT_NE(refused, nullptr);
+    EXPECT_EQ(refused->value, "too many sides");
+    auto end = std::move(refused->next).disconnect_canvas();
+    EXPECT_TRUE(end.ok()) << end.error().message;
+  }
+  canvas_thread.join();
+  archive_thread.join();
+  EXPECT_EQ(canvas_error, "");
+  EXPECT_EQ(archive_error, "");
+}
+
+TEST(StateChannels, DrawWhenTheCanvasDraws) { run_draw(true); }
+TEST(StateChannels, DrawWhenTheCanvasRefuses) { run_draw(false); }
+
+TEST(StateChannels, AConsumedStateSaysSo) {
+  Network network({"client", "server"});
+  auto client = network.attach<pp::client::Role>("client");
+  auto s0 = client.start();
+  ASSERT_TRUE(s0.ok());
+  pp::client::S0 kept = std::move(*s0);
+  EXPECT_TRUE(s0->consumed());
+  EXPECT_FALSE(kept.consumed());
+  auto again = std::move(*s0).connect_ping(1);  // NOLINT(bugprone-use-after-move): the point of the test
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, rt::ErrorCode::kConsumedState);
+  testing::internal::CaptureStderr();
+  { pp::client::S0 dropped = std::move(kept); }
+  const std::string said = testing::internal::GetCapturedStderr();
+  EXPECT_NE(said.find("PingPong/client in state S0 dropped before its end"), std::string::npos) << said;
+  EXPECT_EQ(said.find("dropped", said.find("dropped") + 1), std::string::npos) << "said once: " << said;
+}
+
+TEST(StateChannels, DroppingASessionAbandonsIt) {
+  Network network({"client", "server"});
+  auto server = network.attach<pp::server::Role>("server");
+  auto client = network.attach<pp::client::Role>("client");
+  std::string server_said;
+  std::thread server_thread([&] {
+    auto s0 = server.next_session(3000ms);
+    if (!s0) return;
+    auto ping = std::move(*s0).receive();
+    if (!ping) return;
+    testing::internal::CaptureStderr();
+    { pp::server::S1 dropped = std::move(ping->next); }
+    server_said = testing::internal::GetCapturedStderr();
+  });
+  auto s1 = std::move(*client.start()).connect_ping(1);
+  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  auto pong = std::move(*s1).receive();
+  server_thread.join();
+  ASSERT_FALSE(pong.ok());
+  EXPECT_EQ(pong.error().code, rt::ErrorCode::kAborted) << pong.error().message;
+  EXPECT_NE(server_said.find("dropped before its end"), std::string::npos) << server_said;
+}
+
+TEST(StateChannels, AReceiveTimesOut) {
+  Network network({"client", "server"});
+  auto server = network.attach<pp::server::Role>("server");
+  auto client = network.attach<pp::client::Role>("client");
+  std::atomic<bool> done{false};
+  std::thread server_thread([&] {
+    auto s0 = server.next_session(3000ms);
+    if (!s0) return;
+    auto ping = std::move(*s0).receive();
+    while (!done) std::this_thread::sleep_for(5ms);  // never answers
+  });
+  auto s1 = std::move(*client.start()).connect_ping(1);
+  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  auto pong = std::move(*s1).receive(50ms);
+  done = true;
+  server_thread.join();
+  ASSERT_FALSE(pong.ok());
+  EXPECT_EQ(pong.error().code, rt::ErrorCode::kTimeout);
+}
+
+// ---------------------------------------------------------------------------- event-driven
+
+// PingPong's server as a Handler: pong is the last ping plus one.
+class PingPongServer : public pp::server::Handler {
+ public:
+  void on_ping_at_s0(rt::SessionId session, const std::int64_t& value) override { last_[session] = value; }
+  rt::Result<std::int64_t> choose_pong(rt::SessionId session) override { return last_[session] + 1; }
+  void on_ping_at_s2(rt::SessionId session, const std::int64_t& value) override { last_[session] = value; }
+  void on_bye(rt::SessionId session, const pp::Point& value) override {
+    byes_.push_back(value);
+    last_.erase(session);
+  }
+  void ended(rt::SessionId) override { ++ended_; }
+  void failed(rt::SessionId, const rt::Error& error) override { failures_.push_back(error.message); }
+
+  std::atomic<int> ended_{0};
+  std::vector<pp::Point> byes_;
+  std::vector<std::string> failures_;
+
+ private:
+  std::map<rt::SessionId, std::int64_t> last_;
+};
+
+TEST(EventDriven, OneServerManyConcurrentSessions) {
+  constexpr int kClients = 24;
+  rt::MemoryNetwork network;
+  rt::Directory directory;
+  directory.set("server", "mem://server");
+  auto server = pp::server::Role::create(directory, std::move(*network.attach("mem://server")), quick());
+  ASSERT_TRUE(server.ok());
+  PingPongServer handler;
+  std::atomic<bool> stop{false};
+  rt::Status served = rt::ok_status();
+  std::thread server_thread([&] { served = server->serve(handler, stop); });
+
+  std::vector<std::string> errors(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      auto client = pp::client::Role::create(directory, std::move(*network.attach("mem://client" + std::to_string(i))),
+                                             quick());
+      if (!client) return void(errors[i] = client.error().message);
+      auto s1 = std::move(*client->start()).connect_ping(i);
+      for (int round = 0; s1; ++round) {
+        auto pong = std::move(*s1).receive();
+        if (!pong) return void(errors[i] = pong.error().message);
+        if (pong->value != (round == 0 ? i : 100 * i + round - 1) + 1) return void(errors[i] = "wrong pong");
+        if (round == 2) {
+          auto end = std::move(pong->next).send_bye(pp::Point{static_cast<double>(i), 0});
+          if (!end) errors[i] = end.error().message;
+          return;
+        }
+        s1 = std::move(pong->next).send_ping(100 * i + round);
+      }
+      errors[i] = s1.error().message;
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  for (int i = 0; i < 200 && handler.ended_ < kClients; ++i) std::this_thread::sleep_for(10ms);
+  stop = true;
+  server_thread.join();
+  for (int i = 0; i < kClients; ++i) EXPECT_EQ(errors[i], "") << "client " << i;
+  EXPECT_TRUE(served.ok()) << (served.ok() ? "" : served.error().message);
+  EXPECT_EQ(handler.ended_, kClients);
+  EXPECT_EQ(handler.byes_.size(), static_cast<std::size_t>(kClients));
+  EXPECT_TRUE(handler.failures_.empty());
+}
+
+// Draw's canvas as a Handler, through both of its branches.
+class Canvas : public draw::canvas::Handler {
+ public:
+  void on_accept_painter(rt::SessionId) override {}
+  void on_shape(rt::SessionId session, const draw::Shape& shape, const draw::Count& count) override {
+    shapes_[session] = shape;
+    counts_[session] = count;
+  }
+  rt::Result<draw::canvas::S2::Choice> choose_drawn_or_refused(rt::SessionId session) override {
+    if (counts_[session] > 0) return draw::canvas::S2::Choice(draw::canvas::S2::Drawn{shapes_[session].sides, "ok"});
+    return draw::canvas::S2::Choice(draw::canvas::S2::Refused{"no"});
+  }
+  rt::Result<draw::Shape> choose_keep(rt::SessionId session) override { return shapes_[session]; }
+  void ended(rt::SessionId) override { ++ended_; }
+
+  std::atomic<int> ended_{0};
+
+ private:
+  std::map<rt::SessionId, draw::Shape> shapes_;
+  std::map<rt::SessionId, draw::Count> counts_;
+};
+
+TEST(EventDriven, DrawCanvasTakesBothBranches) {
+  Network network({"painter", "canvas", "archive"});
+  auto canvas = network.attach<draw::canvas::Role>("canvas");
+  auto archive = network.attach<draw::archive::Role>("archive");
+  auto painter = network.attach<draw::painter::Role>("painter");
+  Canvas handler;
+  std::atomic<bool> stop{false};
+  std::thread canvas_thread([&] { static_cast<void>(canvas.serve(handler, stop)); });
+  std::thread archive_thread([&] {
+    auto s0 = archive.next_session(3000ms);
+    if (!s0) return;
+    auto kept = std::move(*s0).receive();
+    if (!kept) return;
+    static_cast<void>(std::move(kept->next).disconnect_canvas());
+  });
+  for (draw::Count count : {draw::Count{1}, draw::Count{0}}) {
+    auto s2 = std::move(*std::move(*painter.start()).connect_canvas()).send_shape(sample_shape(), count);
+    ASSERT_TRUE(s2.ok()) << s2.error().message;
+    auto answer = std::move(*s2).receive();
+    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    ASSERT_EQ(answer->index(), count > 0 ? 0u : 1u);
+    auto end = std::visit([](auto& branch) { return std::move(branch.next).disconnect_canvas(); }, *answer);
+    EXPECT_TRUE(end.ok()) << end.error().message;
+  }
+  archive_thread.join();
+  for (int i = 0; i < 200 && handler.ended_ < 2; ++i) std::this_thread::sleep_for(10ms);
+  stop = true;
+  canvas_thread.join();
+  EXPECT_EQ(handler.ended_, 2);
+}
+
+}  // namespace

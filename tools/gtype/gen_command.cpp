@@ -1,0 +1,150 @@
+// `gtype gen FILE… --out DIR [--role R]… [--index H] [--stdout] [--list]`: C++ endpoint code
+// for every role of every protocol and local system of the FILEs (codegen/).
+//
+// Files are written only when their text changes, so a regeneration that changes nothing
+// rebuilds nothing; the --index header is always rewritten (a build uses it as its stamp).
+// This command neither verifies the protocols (`gtype verify` does; gtype_add_protocol runs
+// both) nor compiles what it writes.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include "cli.h"
+#include "commands.h"
+#include "gtype/codegen.h"
+#include "gtype/frontend.h"
+
+namespace gtype::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Loads `file` and generates its files. The automata are built from the projections and local
+// systems exactly as load_systems (cli.cpp) builds them for `gtype verify`; this keeps the
+// Program that sort names are resolved in, which load_systems does not return.
+std::optional<int> generate_file(const std::string& file, const CodegenOptions& options,
+                                 std::vector<std::string>& roles_seen, std::vector<GeneratedFile>& out) {
+  SourceManager sources;
+  DiagnosticEngine diagnostics(sources);
+  FrontendResult result;
+  const gtype::Status status = analyze_file(file, sources, diagnostics, result);
+  if (!status.is_ok()) {
+    std::cerr << "gtype: " << status.message() << '\n';
+    return kUsage;
+  }
+  if (diagnostics.has_errors()) {
+    print_diagnostics(diagnostics);
+    return kInputErrors;
+  }
+  std::vector<AutomatonSystem> systems;
+  for (const ProtocolProjection& projection : result.projections) {
+    std::vector<RoleType> roles;
+    for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
+    systems.push_back(build_automata(projection.protocol->name.text, projection.protocol->explicit_connections, roles));
+  }
+  for (const LocalSystem& system : result.program.files.front().local_systems) {
+    std::vector<RoleType> roles;
+    for (const LocalRole& role : system.roles) roles.push_back({role.role.text, role.type});
+    systems.push_back(build_automata(system.name.text, system.explicit_connections, roles));
+  }
+  for (const AutomatonSystem& system : systems) {
+    roles_seen.insert(roles_seen.end(), system.roles.begin(), system.roles.end());
+  }
+  if (!generate_code(result.program, sources, systems, options, diagnostics, out)) {
+    print_diagnostics(diagnostics);
+    return kInputErrors;
+  }
+  return std::nullopt;
+}
+
+// Writes `text` to `path` unless it already holds exactly that; false (and says why) on failure.
+bool write_if_changed(const fs::path& path, const std::string& text, bool always) {
+  if (!always) {
+    std::ifstream in(path, std::ios::binary);
+    if (in) {
+      std::ostringstream old;
+      old << in.rdbuf();
+      if (old.str() == text) return true;
+    }
+  }
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "gtype: cannot write " << path.string() << '\n';
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_gen(const GenArguments& arguments) {
+  if (!arguments.out && !arguments.to_stdout && !arguments.list) {
+    std::cerr << "gtype: gen needs --out DIR (or --stdout, or --list)\nRun 'gtype gen --help' for more information.\n";
+    return kUsage;
+  }
+  if (arguments.index && !arguments.out) {
+    std::cerr << "gtype: --index needs --out DIR\n";
+    return kUsage;
+  }
+  CodegenOptions options;
+  options.roles = arguments.roles;
+  std::vector<GeneratedFile> files;
+  std::vector<std::string> roles_seen;
+  std::map<std::string, std::string> written_by;  // path -> file
+  int code = kOk;
+  for (const std::string& file : arguments.files) {
+    std::vector<GeneratedFile> generated;
+    if (std::optional<int> failed = generate_file(file, options, roles_seen, generated)) {
+      code = std::max(code, *failed);
+      continue;
+    }
+    std::set<std::string> clashes;  // files this one clashes with, each said once
+    for (GeneratedFile& g : generated) {
+      auto [other, fresh] = written_by.emplace(g.path, file);
+      if (!fresh) {
+        if (clashes.insert(other->second).second) {
+          std::cerr << "gtype: " << file << " and " << other->second << " would both write " << g.path
+                    << ": they declare protocols of the same name\n";
+        }
+        code = std::max(code, kInputErrors);
+        continue;
+      }
+      files.push_back(std::move(g));
+    }
+  }
+  if (code != kOk) return code;
+  for (const std::string& role : arguments.roles) {
+    if (std::find(roles_seen.begin(), roles_seen.end(), role) == roles_seen.end()) {
+      std::cerr << "gtype: --role " << role << ": no protocol or local system of the files has that role\n";
+      return kUsage;
+    }
+  }
+  if (arguments.index) files.push_back(index_header(*arguments.index, files));
+
+  if (arguments.list) {
+    for (const GeneratedFile& file : files) {
+      std::cout << (arguments.out ? (fs::path(*arguments.out) / file.path).generic_string() : file.path) << '\n';
+    }
+    return kOk;
+  }
+  if (arguments.to_stdout) {
+    for (const GeneratedFile& file : files) std::cout << "// ---- " << file.path << '\n' << file.text;
+    return kOk;
+  }
+  for (const GeneratedFile& file : files) {
+    const bool is_index = arguments.index && file.path == *arguments.index;
+    if (!write_if_changed(fs::path(*arguments.out) / file.path, file.text, is_index)) return kUsage;
+  }
+  return kOk;
+}
+
+}  // namespace gtype::cli
