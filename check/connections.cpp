@@ -246,15 +246,7 @@ class ConnectionChecker {
 }  // namespace
 
 void check_connections(const Program& program, DiagnosticEngine& diagnostics) {
-  std::set<const GlobalProtocol*> inlined;  // the protocols some `do` of the program calls
-  for (std::size_t f = 0; f < program.files.size(); ++f) {
-    for (const GlobalProtocol& protocol : program.files[f].protocols) {
-      for_each_statement(protocol.body, [&](const Statement& s) {
-        if (s.kind != StatementKind::kDo) return;
-        if (const GlobalProtocol* callee = program.find_protocol(f, s.label.text)) inlined.insert(callee);
-      });
-    }
-  }
+  const std::set<const GlobalProtocol*> inlined = program.inlined_protocols();
   for (std::size_t f = 0; f < program.files.size(); ++f) {
     for (const GlobalProtocol& protocol : program.files[f].protocols) {
       if (protocol.explicit_connections && !inlined.count(&protocol)) {

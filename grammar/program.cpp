@@ -163,6 +163,22 @@ std::size_t Program::file_of(const GlobalProtocol& protocol) const {
   return 0;
 }
 
+std::set<const GlobalProtocol*> Program::inlined_protocols() const {
+  std::set<const GlobalProtocol*> inlined;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    auto walk = [&](auto&& self, const Block& block) -> void {
+      for (const Statement& s : block) {
+        if (s.kind == StatementKind::kDo) {
+          if (const GlobalProtocol* callee = find_protocol(f, s.label.text)) inlined.insert(callee);
+        }
+        for (const Block& nested : s.blocks) self(self, nested);
+      }
+    };
+    for (const GlobalProtocol& protocol : files[f].protocols) walk(walk, protocol.body);
+  }
+  return inlined;
+}
+
 Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
                     Program& out) {
   std::string text;

@@ -197,7 +197,7 @@ class Search {
   // Fair progress: in each bottom strongly connected component with a cycle, every role that is
   // in the session must act and every queued message must be received.
   void check_progress() {
-    // 32-bit vertices and edges: half the memory of the defaults.
+    // 32-bit vertices (edges are counted in 64 bits): less memory than the defaults.
     using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
                                                      boost::no_property, std::uint32_t, std::uint64_t>;
     const std::uint32_t vertices = store_.size();

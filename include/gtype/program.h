@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,9 @@ struct Program {
   const TypeDecl* find_type(std::size_t file, std::string_view name) const;
   // The file that declares `protocol` (which must belong to this program).
   std::size_t file_of(const GlobalProtocol& protocol) const;
+  // The protocols that some `do` of the program inlines: written for their callers' context
+  // (connections already made), they are checked and verified there, not on their own.
+  std::set<const GlobalProtocol*> inlined_protocols() const;
 };
 
 // Parses text already registered in `sources`; syntax errors go to `diagnostics`. Returns the

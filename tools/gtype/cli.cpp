@@ -24,6 +24,7 @@ std::optional<int> load_systems(const std::string& file, FileSystems& out) {
     print_diagnostics(diagnostics);
     return kInputErrors;
   }
+  for (const GlobalProtocol* protocol : result.program.inlined_protocols()) out.inlined.insert(protocol->name.text);
   for (const ProtocolProjection& projection : result.projections) {
     std::vector<RoleType> roles;
     for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});

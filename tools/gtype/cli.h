@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ std::size_t print_diagnostics(const DiagnosticEngine& diagnostics);
 // Each global protocol of a file (through its projections) and each local system, as automata.
 struct FileSystems {
   std::vector<AutomatonSystem> systems;  // protocols first, then local systems, in file order
+  // Names of the protocols that some `do` of the file's program inlines: they are written for
+  // their callers' context (connections, roles) and checked there, not on their own.
+  std::set<std::string> inlined;
 };
 
 // Loads, checks and projects `file`. On failure prints why and returns the exit code.

@@ -19,6 +19,7 @@ struct VerifyArguments {
   std::uint64_t max_states = 50'000'000;
   bool json = false;
   bool progress = true;
+  bool timing = true;  // false: leave times out, so the output is the same on every run
   std::string trace_format = "text";
 };
 int run_verify(const VerifyArguments& arguments);

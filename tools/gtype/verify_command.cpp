@@ -24,7 +24,7 @@ std::string mermaid_trace(const std::vector<std::string>& roles, const Violation
         out << "  Note over " << step.role << ": receives " << label << " from " << step.peer << '\n';
         break;
       case ActionKind::kConnect:
-        out << "  " << step.role << "->>" << step.peer << ": connect" << (label.empty() ? "" : ", " + label) << '\n';
+        out << "  " << step.role << "->>" << step.peer << ": connect" << (label.empty() ? "" : ": " + label) << '\n';
         break;
       case ActionKind::kAccept:
         break;  // accepts are part of the connect step
@@ -40,11 +40,16 @@ std::string mermaid_trace(const std::vector<std::string>& roles, const Violation
 }
 
 void print_text(const std::string& file, const AutomatonSystem& system, const VerifyResult& r,
-                const std::string& trace_format) {
+                const VerifyArguments& arguments) {
   std::cout << file << ": " << system.name << ": " << verdict_name(r.verdict) << " (bound " << r.bound
-            << "): " << r.states << " states, " << r.transitions << " transitions, " << std::fixed
-            << std::setprecision(3) << r.seconds << " s\n";
-  std::cout.unsetf(std::ios::floatfield);
+            << "): " << r.states << (r.states == 1 ? " state, " : " states, ") << r.transitions
+            << (r.transitions == 1 ? " transition" : " transitions");
+  if (arguments.timing) {
+    std::cout << ", " << std::fixed << std::setprecision(3) << r.seconds << " s";
+    std::cout.unsetf(std::ios::floatfield);
+  }
+  std::cout << '\n';
+  const std::string& trace_format = arguments.trace_format;
   if (r.verdict == Verdict::kInconclusive) std::cout << "  inconclusive: " << r.inconclusive_reason << '\n';
   for (const Violation& v : r.violations) {
     std::cout << "  " << violation_name(v.kind) << " (";
@@ -61,13 +66,16 @@ void print_text(const std::string& file, const AutomatonSystem& system, const Ve
   }
 }
 
-void print_json(const std::string& file, const AutomatonSystem& system, const VerifyResult& r) {
-  std::ostringstream seconds;
-  seconds << std::fixed << std::setprecision(6) << r.seconds;
+void print_json(const std::string& file, const AutomatonSystem& system, const VerifyResult& r, bool timing) {
   std::cout << "{\"file\":" << json_string(file) << ",\"protocol\":" << json_string(system.name)
             << ",\"verdict\":\"" << verdict_name(r.verdict) << "\",\"bound\":" << r.bound << ",\"states\":" << r.states
-            << ",\"transitions\":" << r.transitions << ",\"seconds\":" << seconds.str()
-            << ",\"bytes_per_state\":" << r.bytes_per_state;
+            << ",\"transitions\":" << r.transitions;
+  if (timing) {
+    std::ostringstream seconds;
+    seconds << std::fixed << std::setprecision(6) << r.seconds;
+    std::cout << ",\"seconds\":" << seconds.str();
+  }
+  std::cout << ",\"bytes_per_state\":" << r.bytes_per_state;
   if (r.verdict == Verdict::kInconclusive) std::cout << ",\"reason\":" << json_string(r.inconclusive_reason);
   std::cout << ",\"violations\":[";
   for (std::size_t i = 0; i < r.violations.size(); ++i) {
@@ -102,6 +110,7 @@ int run_verify(const VerifyArguments& arguments) {
   options.liveness = arguments.progress;
   bool violation = false, inconclusive = false, failed = false;
   int worst_load = kOk;
+  std::vector<std::pair<std::string, FileSystems>> loaded;
   for (const std::string& file : arguments.files) {
     FileSystems all;
     if (std::optional<int> code = load_systems(file, all)) {
@@ -109,14 +118,36 @@ int run_verify(const VerifyArguments& arguments) {
       failed = true;
       continue;
     }
+    loaded.emplace_back(file, std::move(all));
+  }
+  // --protocol picks the systems of that name in every file; it is a usage error only when no
+  // file has one (then the message lists what the files declare).
+  if (arguments.protocol) {
+    bool found = false;
+    for (const auto& [file, all] : loaded) {
+      for (const AutomatonSystem& system : all.systems) found = found || system.name == *arguments.protocol;
+    }
+    if (!found && !loaded.empty()) {
+      std::vector<const AutomatonSystem*> none;
+      for (const auto& [file, all] : loaded) select_systems(file, all, arguments.protocol, none);
+      return kUsage;
+    }
+  }
+  for (const auto& [file, all] : loaded) {
     std::vector<const AutomatonSystem*> selected;
-    if (!select_systems(file, all, arguments.protocol, selected)) return kUsage;
+    for (const AutomatonSystem& system : all.systems) {
+      if (arguments.protocol ? system.name == *arguments.protocol : !all.inlined.count(system.name)) {
+        selected.push_back(&system);
+      } else if (!arguments.protocol && !arguments.json) {
+        std::cout << file << ": " << system.name << ": inlined by 'do', so verified where it is inlined\n";
+      }
+    }
     for (const AutomatonSystem* system : selected) {
       const VerifyResult result = verify_system(*system, options);
       if (arguments.json) {
-        print_json(file, *system, result);
+        print_json(file, *system, result, arguments.timing);
       } else {
-        print_text(file, *system, result, arguments.trace_format);
+        print_text(file, *system, result, arguments);
       }
       violation = violation || result.verdict == Verdict::kViolation;
       inconclusive = inconclusive || result.verdict == Verdict::kInconclusive;
