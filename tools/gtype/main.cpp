@@ -57,6 +57,8 @@ int run_gtype(int argc, char** argv) {
                      "stop, inconclusive, beyond this many configurations (default 50000000)")
       ->check(kWholeNumber);
   verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
+  verify->add_flag("!--no-timing", verify_arguments.timing,
+                   "leave times out of the output, so that it is the same on every run");
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
   verify->add_option("--trace-format", verify_arguments.trace_format,
@@ -89,7 +91,7 @@ int run_gtype(int argc, char** argv) {
   CLI::App* promela = app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
   promela->add_option("FILE", promela_file, "a .gtype file")->required();
   promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
-  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)");
+  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")->check(kWholeNumber);
 
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
