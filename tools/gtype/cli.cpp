@@ -11,10 +11,9 @@ std::size_t print_diagnostics(const DiagnosticEngine& diagnostics) {
   return printed;
 }
 
-std::optional<int> load_systems(const std::string& file, FileSystems& out) {
+std::optional<int> analyze_or_report(const std::string& file, FrontendResult& result) {
   SourceManager sources;
   DiagnosticEngine diagnostics(sources);
-  FrontendResult result;
   const Status status = analyze_file(file, sources, diagnostics, result);
   if (!status.is_ok()) {
     std::cerr << "gtype: " << status.message() << '\n';
@@ -24,6 +23,12 @@ std::optional<int> load_systems(const std::string& file, FileSystems& out) {
     print_diagnostics(diagnostics);
     return kInputErrors;
   }
+  return std::nullopt;
+}
+
+std::optional<int> load_systems(const std::string& file, FileSystems& out) {
+  FrontendResult result;
+  if (std::optional<int> failed = analyze_or_report(file, result)) return failed;
   for (const GlobalProtocol* protocol : result.program.inlined_protocols()) out.inlined.insert(protocol->name.text);
   for (const ProtocolProjection& projection : result.projections) {
     std::vector<RoleType> roles;

@@ -21,6 +21,10 @@ constexpr int kInconclusive = 3;  // verify: the bound or the state limit stoppe
 // Prints the collected diagnostics and a count, as compilers do; returns how many.
 std::size_t print_diagnostics(const DiagnosticEngine& diagnostics);
 
+// Loads, checks and projects `file`. When that fails, prints why (the I/O error, or every
+// diagnostic) and returns the exit code to use.
+std::optional<int> analyze_or_report(const std::string& file, FrontendResult& result);
+
 // Each global protocol of a file (through its projections) and each local system, as automata.
 struct FileSystems {
   std::vector<AutomatonSystem> systems;  // protocols first, then local systems, in file order

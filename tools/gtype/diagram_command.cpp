@@ -13,18 +13,8 @@ int run_diagram(const std::string& file, const std::string& protocol, const std:
     std::cerr << "gtype: --format must be 'mermaid' or 'svg', not '" << format << "'\n";
     return kUsage;
   }
-  SourceManager sources;
-  DiagnosticEngine diagnostics(sources);
   FrontendResult result;
-  const Status status = analyze_file(file, sources, diagnostics, result);
-  if (!status.is_ok()) {
-    std::cerr << "gtype: " << status.message() << '\n';
-    return kUsage;
-  }
-  if (diagnostics.has_errors()) {
-    print_diagnostics(diagnostics);
-    return kInputErrors;
-  }
+  if (std::optional<int> failed = analyze_or_report(file, result)) return *failed;
   const SourceFile& root = result.program.files.front();
   const GlobalProtocol* found = nullptr;
   for (const GlobalProtocol& candidate : root.protocols) {

@@ -12,18 +12,8 @@ namespace gtype::cli {
 
 int run_project(const std::string& file, const std::optional<std::string>& protocol_name,
                 const std::optional<std::string>& role_name) {
-  SourceManager sources;
-  DiagnosticEngine diagnostics(sources);
   FrontendResult result;
-  Status status = analyze_file(file, sources, diagnostics, result);
-  if (!status.is_ok()) {
-    std::cerr << "gtype: " << status.message() << '\n';
-    return kUsage;
-  }
-  if (diagnostics.has_errors()) {
-    print_diagnostics(diagnostics);
-    return kInputErrors;
-  }
+  if (std::optional<int> failed = analyze_or_report(file, result)) return *failed;
 
   std::vector<const ProtocolProjection*> selected;
   for (const ProtocolProjection& projection : result.projections) {
