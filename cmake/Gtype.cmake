@@ -102,13 +102,21 @@ function(gtype_add_protocol target)
     set(tool_dependency gtype)
   endif()
 
-  # With the command already built (an installed gtype), name the generated headers now, so that
-  # Ninja knows which step writes them and recompiles their includers as soon as they change;
-  # re-configure when a .gtype changes, since that may change the list. Otherwise (gtype is built
-  # by this project) the index header <target>.h, rewritten by every generation, is what is known.
-  set(byproducts)
+  # With the command already built (an installed gtype, or this project's from an earlier
+  # build), name the generated headers now, so that Ninja knows which step writes them and
+  # recompiles their includers in the same build that changes them; re-configure when a .gtype
+  # changes, since that may change the list. Without it (a first build of this project), only the
+  # index header <target>.h is known: includers of the other headers may then be recompiled one
+  # build late after a change.
+  set(lister)
   if(NOT GTYPE_EXECUTABLE MATCHES "[$]<" AND EXISTS "${GTYPE_EXECUTABLE}")
-    execute_process(COMMAND ${GTYPE_EXECUTABLE} gen ${files} ${gen_options} --list
+    set(lister ${GTYPE_EXECUTABLE})
+  elseif(TARGET gtype AND CMAKE_RUNTIME_OUTPUT_DIRECTORY AND EXISTS "${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/gtype")
+    set(lister ${CMAKE_RUNTIME_OUTPUT_DIRECTORY}/gtype)
+  endif()
+  set(byproducts)
+  if(lister)
+    execute_process(COMMAND ${lister} gen ${files} ${gen_options} --list
                     OUTPUT_VARIABLE listed RESULT_VARIABLE listed_status ERROR_QUIET)
     if(listed_status EQUAL 0)
       string(REPLACE "\n" ";" listed "${listed}")

@@ -431,9 +431,11 @@ std::string types_header(const ProtocolModel& model) {
   for (const SortEntry& entry : table.entries()) {
     if (entry.type) host_headers.insert(entry.type->header);
   }
-  for (const char* header :
-       {"<array>", "<cstdint>", "<map>", "<optional>", "<string>", "<string_view>", "<tuple>", "<vector>"}) {
+  const std::set<std::string> standard = {"<array>",  "<cstdint>",     "<map>",   "<optional>",
+                                           "<string>", "<string_view>", "<tuple>", "<vector>"};
+  for (const std::string& header : standard) {
     out << "#include " << header << "\n";
+    host_headers.erase(header);
   }
   if (!host_headers.empty()) {
     out << "\n";

@@ -309,12 +309,16 @@ TEST(StateChannels, DroppingASessionAbandonsIt) {
     { pp::server::S1 dropped = std::move(ping->next); }
     server_said = testing::internal::GetCapturedStderr();
   });
+  // The abort may overtake the acknowledgement of the connection: then the connect fails.
   auto s1 = std::move(*client.start()).connect_ping(1);
-  ASSERT_TRUE(s1.ok()) << s1.error().message;
-  auto pong = std::move(*s1).receive();
+  rt::Error error = s1.ok() ? rt::Error{rt::ErrorCode::kClosed, "no error"} : s1.error();
+  if (s1.ok()) {
+    auto pong = std::move(*s1).receive();
+    if (!pong.ok()) error = pong.error();
+  }
   server_thread.join();
-  ASSERT_FALSE(pong.ok());
-  EXPECT_EQ(pong.error().code, rt::ErrorCode::kAborted) << pong.error().message;
+  EXPECT_EQ(error.code, rt::ErrorCode::kAborted) << error.message;
+  EXPECT_NE(error.message.find("session dropped by PingPong/server in state S1"), std::string::npos) << error.message;
   EXPECT_NE(server_said.find("dropped before its end"), std::string::npos) << server_said;
 }
 
@@ -404,6 +408,49 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
   EXPECT_EQ(handler.ended_, kClients);
   EXPECT_EQ(handler.byes_.size(), static_cast<std::size_t>(kClients));
   EXPECT_TRUE(handler.failures_.empty());
+}
+
+// PingPong's client as a Handler: pings 1, then each pong times ten, until the third pong.
+class PingPongClient : public pp::client::Handler {
+ public:
+  explicit PingPongClient(std::atomic<bool>& stop) : stop_(stop) {}
+  rt::Result<std::int64_t> choose_ping(rt::SessionId) override { return 1; }
+  void on_pong(rt::SessionId, const std::int64_t& value) override { pongs.push_back(value); }
+  rt::Result<pp::client::S2::Choice> choose_ping_or_bye(rt::SessionId) override {
+    if (pongs.size() == 3) return pp::client::S2::Choice(pp::client::S2::Bye{pp::Point{0.5, 0.25}});
+    return pp::client::S2::Choice(pp::client::S2::Ping{pongs.back() * 10});
+  }
+  void ended(rt::SessionId) override { stop_ = true; }
+  void failed(rt::SessionId, const rt::Error& error) override {
+    failure = error.message;
+    stop_ = true;
+  }
+  std::vector<std::int64_t> pongs;
+  std::string failure;
+
+ private:
+  std::atomic<bool>& stop_;
+};
+
+TEST(EventDriven, BothSidesServedByHandlers) {
+  Network network({"client", "server"});
+  auto server = network.attach<pp::server::Role>("server");
+  auto client = network.attach<pp::client::Role>("client");
+  PingPongServer server_handler;
+  std::atomic<bool> server_stop{false};
+  std::thread server_thread([&] { static_cast<void>(server.serve(server_handler, server_stop)); });
+  std::atomic<bool> client_stop{false};
+  PingPongClient client_handler(client_stop);
+  ASSERT_TRUE(client.start_served().ok());
+  rt::Status served = client.serve(client_handler, client_stop);
+  for (int i = 0; i < 200 && server_handler.ended_ < 1; ++i) std::this_thread::sleep_for(10ms);
+  server_stop = true;
+  server_thread.join();
+  EXPECT_TRUE(served.ok());
+  EXPECT_EQ(client_handler.failure, "");
+  EXPECT_EQ(client_handler.pongs, (std::vector<std::int64_t>{2, 21, 211}));
+  ASSERT_EQ(server_handler.byes_.size(), 1u);
+  EXPECT_EQ(server_handler.byes_[0], (pp::Point{0.5, 0.25}));
 }
 
 // Draw's canvas as a Handler, through both of its branches.

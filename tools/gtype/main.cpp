@@ -68,7 +68,7 @@ int run_gtype(int argc, char** argv) {
   CLI::App* gen = app.add_subcommand("gen", "write C++ endpoint code for every role of the FILEs' protocols");
   gen->add_option("FILE", gen_arguments.files, "a .gtype file")->required();
   gen->add_option("--out", gen_arguments.out, "the folder to write into");
-  gen->add_option("--role", gen_arguments.roles, "only this role's header (repeat for several)")->expected(1);
+  gen->add_option("--role", gen_arguments.roles, "only this role's header (repeat for several)")->allow_extra_args(false);
   gen->add_option("--index", gen_arguments.index, "also write this header (in --out), including every other");
   gen->add_flag("--stdout", gen_arguments.to_stdout, "print the files instead of writing them");
   gen->add_flag("--list", gen_arguments.list, "print the paths of the files, write nothing");

@@ -1,0 +1,82 @@
+// The client of KeyValue (key_value.gtype), written with the state-channel API: each state is
+// a value whose methods are the actions the protocol allows there, and each action consumes it
+// (std::move) and returns the next state.
+//
+//   kv_client STORE_ADDRESS
+//
+// Connects to the store, puts two entries, gets one that is there and one that is not, and
+// says bye. STORE_ADDRESS `-` reads the store's "serving at ADDRESS" line from standard input.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <variant>
+
+#include <key_value/client.h>
+
+namespace kv = gtype_gen::key_value;
+namespace rt = gtype::rt;
+
+namespace {
+
+int fail(const char* what, const rt::Error& error) {
+  std::fprintf(stderr, "kv_client: %s: %s\n", what, error.message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: kv_client STORE_ADDRESS\n");
+    return 2;
+  }
+  std::string store = argv[1];
+  if (store == "-") {
+    std::string line;
+    std::getline(std::cin, line);  // "store: serving at ADDRESS"
+    store = line.substr(line.rfind(' ') + 1);
+  }
+  rt::Directory directory;
+  directory.set("store", store);
+  // The client binds an address too, where the store's replies arrive (port 0: any free one).
+  auto role = kv::client::Role::bind("tcp://127.0.0.1:0", directory);
+  if (!role) return fail("bind", role.error());
+
+  // S0: store!!hello(string). ...
+  auto s0 = role->start();
+  if (!s0) return fail("start", s0.error());
+  auto s1 = std::move(*s0).connect_hello("example client");
+  if (!s1) return fail("hello", s1.error());
+
+  // S1: +{ store!put(Entry).store?stored().session ; store!get(string)... ; store!bye().end }
+  for (const kv::Entry& entry : {kv::Entry{"colour", "blue"}, kv::Entry{"size", "large"}}) {
+    auto s2 = std::move(*s1).send_put(entry);
+    if (!s2) return fail("put", s2.error());
+    auto stored = std::move(*s2).receive();  // S2: store?stored()
+    if (!stored) return fail("stored", stored.error());
+    s1 = std::move(stored->next);
+  }
+  for (const std::string key : {"colour", "weight"}) {
+    auto s3 = std::move(*s1).send_get(key);
+    if (!s3) return fail("get", s3.error());
+    auto answer = std::move(*s3).receive();  // S3: +{ store?found(Entry) ; store?missing(string) }
+    if (!answer) return fail("answer", answer.error());
+    if (auto* found = std::get_if<kv::client::S3::Found>(&*answer)) {
+      std::printf("client: %s = %s\n", found->value.key.c_str(), found->value.value.c_str());
+      s1 = std::move(found->next);
+    } else {
+      auto& missing = std::get<kv::client::S3::Missing>(*answer);
+      std::printf("client: %s is missing\n", missing.value.c_str());
+      s1 = std::move(missing.next);
+    }
+  }
+  auto end = std::move(*s1).send_bye();
+  if (!end) return fail("bye", end.error());
+  std::printf("client: done\n");
+  // The runtime does not yet flush what is queued when a process exits right after its last
+  // action: give the store time to take bye before the process (and its socket) goes away.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return 0;
+}
