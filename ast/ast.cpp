@@ -42,6 +42,9 @@ bool same_statement(const Statement& a, const Statement& b) {
 
 bool same_local_ptr(const LocalTypePtr& a, const LocalTypePtr& b) {
   if (!a || !b) return !a && !b;
+  // Projection shares continuations between branches: a shared subtree is equal to itself
+  // without a walk (which would be exponential in the number of choices in a row).
+  if (a == b) return true;
   return same_local_type(*a, *b);
 }
 

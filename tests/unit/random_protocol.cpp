@@ -187,8 +187,8 @@ enum class Discipline {
 
 class ProtocolGenerator {
  public:
-  ProtocolGenerator(std::vector<std::string> roles, bool explicit_connections, Discipline discipline, int fuel,
-                    std::vector<std::string> payload_sorts, std::vector<CalleeInfo> callees)
+  ProtocolGenerator(std::vector<std::string> roles, bool explicit_connections, Discipline discipline,
+                    int fuel, std::vector<std::string> payload_sorts, std::vector<CalleeInfo> callees)
       : roles_(std::move(roles)),
         explicit_(explicit_connections),
         disciplined_(discipline == Discipline::kLearnFirst),
@@ -310,8 +310,8 @@ class ProtocolGenerator {
                   const std::string& label) {
     for (const std::string& role : order) {
       const bool connected = !explicit_ || s.must.count(pair_of(chooser, role)) > 0;
-      emit_message(out, s, {connected ? StatementKind::kSend : StatementKind::kConnect, chooser, role},
-                   {}, true, &label);
+      emit_message(out, s, {connected ? StatementKind::kSend : StatementKind::kConnect, chooser, role}, {},
+                   true, &label);
     }
   }
 
@@ -725,7 +725,9 @@ gtype::SourceFile generate_file(int size, bool safe) {
     gtype::GlobalProtocol protocol;
     protocol.name = name("Proto" + std::to_string(p));
     protocol.explicit_connections = chance(40);
-    const Discipline discipline = safe ? Discipline::kInformAll : chance(30) ? Discipline::kNone : Discipline::kLearnFirst;
+    const Discipline discipline = safe         ? Discipline::kInformAll
+                                  : chance(30) ? Discipline::kNone
+                                               : Discipline::kLearnFirst;
     protocol.roles.clear();
     for (const std::string& role : distinct_roles(pick(2, 5))) protocol.roles.push_back(name(role));
     std::vector<std::string> roles;
