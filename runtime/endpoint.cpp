@@ -82,8 +82,10 @@ void Endpoint::Impl::fail(Session& session, ErrorCode code, const std::string& d
     PeerLink& link = session.peers[p];
     link.inbox.clear();
     // Every peer that may still wait on this role, met or not (in a chain A -> B -> C -> A, C
-    // has not met A, which waits for it); those not in the session drop the abort unseen.
-    if (p == index.spec().self || p == except || link.closed_by_peer || link.address.empty()) continue;
+    // has not met A, which waits for it); those not in the session drop the abort unseen. Not
+    // to a lost peer: nothing would take it, and the frame would only delay the transport's end.
+    if (p == index.spec().self || p == except || link.closed_by_peer || link.lost || link.address.empty())
+      continue;
     (void)send(session, p, FrameKind::kAbort, "", detail);  // best effort: the session is over anyway
   }
 }
@@ -97,6 +99,10 @@ void Endpoint::Impl::finish(Session& session) {
     link.inbox.clear();
     if (p == index.spec().self || !(explicit_connections ? link.connected : link.met)) continue;
     link.connected = false;
+    // Not to a peer that disconnected first (it has ended, or closed its side, and needs no
+    // answer: it may well have exited, and a frame to it would then only delay the transport's
+    // end), nor to a lost one.
+    if (link.closed_by_peer || link.lost) continue;
     (void)send(session, p, FrameKind::kDisconnect, "", "");
   }
 }
@@ -131,6 +137,8 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   const std::string peer(index.role_name(t.peer));
   const std::string_view label = index.label(t.message);
   const bool explicit_connections = index.spec().explicit_connections;
+  if (link.lost && t.action != Action::kDisconnect)
+    return fail(session, ErrorCode::kPeerLost, lost_detail(session, t.peer));
   FrameKind kind = FrameKind::kMessage;
   switch (t.action) {
     case Action::kSend:
@@ -155,9 +163,11 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
     case Action::kAccept:
       assert(false);  // ruled out by index.waits() above
   }
-  if (Status sent = send(session, t.peer, kind, label, std::move(payload)); !sent.ok()) {
+  // Nor does a disconnect go to a lost peer, or one that disconnected first (see finish()).
+  const bool unneeded = kind == FrameKind::kDisconnect && (link.lost || link.closed_by_peer);
+  Status sent = unneeded ? ok_status() : send(session, t.peer, kind, label, std::move(payload));
+  if (!sent.ok())
     return fail(session, sent.error().code, "cannot send to " + peer + ": " + sent.error().message);
-  }
   if (kind == FrameKind::kConnect) {
     session.pending = Session::PendingConnect{t.peer, t.target, Clock::now() + options.connect_timeout};
     return;
@@ -171,6 +181,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
   const std::string self(index.self_name());
   const std::string waits_for = "role " + self + " at state " + std::to_string(session.state) +
                                 " waits for " + index.expected(session.state);
+  std::optional<std::uint16_t> lost;  // a peer waited for that is gone, with nothing of its queued
   for (const TransitionSpec& first : out) {
     const std::uint16_t p = first.peer;
     PeerLink& link = session.peers[p];
@@ -185,7 +196,10 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
       link.inbox.pop_front();
       link.connected = false;
     }
-    if (link.inbox.empty()) continue;
+    if (link.inbox.empty()) {
+      if (link.lost) lost = p;
+      continue;
+    }
     Envelope& frame = link.inbox.front();
     const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
     for (std::uint16_t i = 0; i < out.size(); ++i) {
@@ -217,6 +231,10 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
                                  ? (frame.label.empty() ? "connected" : "connected with " + frame.label)
                                  : "sent " + frame.label;
     fail(session, ErrorCode::kProtocolViolation, waits_for + ", but " + peer + " " + sent);
+    return Take::kFailed;
+  }
+  if (lost) {
+    fail(session, ErrorCode::kPeerLost, lost_detail(session, *lost));
     return Take::kFailed;
   }
   return Take::kNothing;

@@ -35,6 +35,10 @@ struct PeerLink {
   bool met = false;             // frames went either way: it must hear of an abort
   bool connected = false;       // explicit protocols: a connection is open
   bool closed_by_peer = false;  // its last frame was kDisconnect: losing it no longer matters
+  // The transport lost it (after its last frame: see transport.h). The session fails when it
+  // needs the peer: at once if it is still connected (see on_peer_lost), else when the role
+  // waits for it with nothing of its queued, or sends to it.
+  bool lost = false;
 };
 
 struct Session {
@@ -60,6 +64,8 @@ struct Endpoint::Impl {
   void on_event(const TransportEvent& event);
   void on_frame(const std::string& source, const std::string& bytes);
   void on_peer_lost(const std::string& address);
+  // "role B at b was lost (...)": the detail of a session failed by a lost peer.
+  std::string lost_detail(const Session& session, std::uint16_t peer) const;
   // Counts a rejected frame and tells options.on_reject.
   void reject(std::uint64_t Counters::*counter, std::string message);
   // Takes transport events until one arrives or `deadline`, then those already there.
@@ -96,7 +102,8 @@ struct Endpoint::Impl {
   Counters counters;
   std::mt19937_64 random;
   std::map<SessionId, Session> sessions;
-  std::deque<SessionId> fresh;  // started by a frame, not yet handed out by next_session()
+  std::deque<SessionId> fresh;          // started by a frame, not yet handed out by next_session()
+  std::vector<SessionId> acked_to_end;  // at an end state by a connect ack, to finish after the pump
   std::set<SessionId> closed;
   std::deque<SessionId> closed_order;  // oldest first; `closed` keeps at most kClosedMemory ids
   static constexpr std::size_t kClosedMemory = 1 << 16;

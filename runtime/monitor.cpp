@@ -27,6 +27,14 @@ Status Endpoint::Impl::pump(Clock::time_point deadline) {
     on_event(*event);
     event = transport->next(std::chrono::milliseconds(0));
   }
+  // A session that an accept brought to its end ends only now, after the frames that came with
+  // the ack: an acceptor that ends at the accept sends its disconnect right behind, and having
+  // seen it, finish() spares a disconnect to a peer that may be exiting already.
+  for (SessionId id : acked_to_end) {
+    if (Session* session = find(id); session != nullptr && !session->failure && !session->ended)
+      finish(*session);
+  }
+  acked_to_end.clear();
   if (!event.ok() && event.error().code != ErrorCode::kTimeout) return event.error();
   return ok_status();
 }
@@ -39,16 +47,30 @@ void Endpoint::Impl::on_event(const TransportEvent& event) {
   }
 }
 
+std::string Endpoint::Impl::lost_detail(const Session& session, std::uint16_t peer) const {
+  return "role " + std::string(index.role_name(peer)) + " at " + session.peers[peer].address +
+         " was lost (its process died or the link broke)";
+}
+
+// Every frame the peer sent has been through on_frame by now (the transport reports a loss after
+// them), so a peer that ended has said so (kDisconnect): its loss fails nothing by itself.
+// Otherwise the session fails at once — in explicit protocols only while a connection with the
+// peer is open or being opened: with none, the role may well be done with it (this role closed
+// the connection, so the peer had nothing to disconnect at its end). Either way the session
+// fails later if the role needs the peer again: waits for it with nothing of its queued
+// (take()), or sends to it (begin_act()).
 void Endpoint::Impl::on_peer_lost(const std::string& address) {
+  const bool explicit_connections = index.spec().explicit_connections;
   for (auto& [id, session] : sessions) {
     if (session.failure || session.ended) continue;
     for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
-      const PeerLink& link = session.peers[p];
-      if (p == index.spec().self || !link.met || link.closed_by_peer || link.address != address) continue;
-      fail(session, ErrorCode::kPeerLost,
-           "role " + std::string(index.role_name(p)) + " at " + address +
-               " was lost (its process died or the link broke)",
-           p);
+      PeerLink& link = session.peers[p];
+      if (p == index.spec().self || !link.met || link.lost || link.address != address) continue;
+      link.lost = true;
+      if (link.closed_by_peer) continue;
+      const bool connecting = session.pending && session.pending->peer == p;
+      if (explicit_connections && !link.connected && !connecting) continue;
+      fail(session, ErrorCode::kPeerLost, lost_detail(session, p), p);
       break;
     }
   }
@@ -152,7 +174,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
       link.connected = true;
       move_to(session, session.pending->target);
       session.pending.reset();
-      if (index.is_end(session.state)) finish(session);
+      if (index.is_end(session.state)) acked_to_end.push_back(session.id);  // see pump()
       return;
     case FrameKind::kDisconnect:
       link.closed_by_peer = true;

@@ -4,24 +4,47 @@
 // each connection is the sender's own address, so a frame's sender is known without trusting
 // its contents. One DEALER per remote address sends (a DEALER queues until its connection is
 // up, so nothing sent before the link exists is lost). A DEALER is also opened to every
-// address a frame comes from, so that a peer that only ever sends to us is watched too.
+// address a frame comes from, so that a peer that only ever sends to us is watched too. Each
+// DEALER first sends an empty frame, which only tells the peer's ROUTER which connection is ours
+// (see below); the receiving transport swallows it.
 //
 // Peers lost: each DEALER has a socket monitor; ZMQ_EVENT_DISCONNECTED (the peer's process died
 // and its kernel closed the connection, or ZMTP heartbeats went unanswered for peer_timeout)
-// becomes a kPeerLost event and closes that DEALER (a later send opens a new one). inproc://
-// connections have no such events: a lost in-process peer is not reported.
+// closes that DEALER (a later send opens a new one) and makes the peer *suspected*. Its frames
+// come over another connection (its DEALER to our ROUTER), which ZeroMQ does not order with the
+// first: reporting the loss at once would overtake the frames a peer sent just before it exited.
+// So the loss is reported (kPeerLost, after every frame already queued) only once no connection
+// to our ROUTER may still carry frames from that peer: the ROUTER's own monitor reports each
+// accepted connection (ACCEPTED) and its end (DISCONNECTED, emitted after everything read on
+// it has been queued to the ROUTER), by file descriptor, and each frame's descriptor
+// (ZMQ_SRCFD) says whose connection that is. A connection not yet identified might be the
+// peer's, so it holds the report back too; the empty first frame identifies connections at
+// once. ZmqOptions::loss_grace bounds the wait (a link broken one way only, a connection that
+// never says who it is). inproc:// connections have no such events: a lost in-process peer is
+// not reported.
 //
-// One zmq::context_t per process, created on first use and never destroyed: destroying it at
-// exit would wait for sockets some other static might still hold. Not thread-safe (one thread
-// drives a transport), as ZeroMQ sockets are not.
+// Contexts and destruction: tcp:// and ipc:// DEALERs live in a context of the transport's own,
+// and so does the ROUTER, in another. Destroying the transport closes the DEALERs and terminates
+// their context, which waits (at most flush_timeout, their linger) until what they queued has
+// been written out — a program may return from main right after its last action — and only
+// then closes the ROUTER. The order matters to the peers: closing the ROUTER breaks their links
+// to us, which makes them suspect us, and they must by then have our frames (or at least our
+// connections, which hold the report back). One context could not do this: terminating it
+// needs every socket closed first. inproc:// sockets must share one context to reach each
+// other: they use one per process, never terminated (destroying it at exit would wait for
+// sockets some other static might still hold); their frames are in memory already.
+// Not thread-safe (one thread drives a transport), as ZeroMQ sockets are not.
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <deque>
 #include <map>
+#include <optional>
+#include <set>
 #include <vector>
 
 #include "gtype/rt/transport.h"
@@ -30,41 +53,86 @@ namespace gtype::rt {
 namespace {
 
 constexpr int kHighWaterMark = 100000;  // frames queued per socket before send fails
-// A closed DEALER keeps sending what it has queued (a closing endpoint's aborts) this long. The
-// context is never terminated, so this never blocks anything.
-constexpr int kDealerLingerMs = 1000;
 constexpr std::size_t kMaxRoutingId = 255;
+// Frames taken from the ROUTER per poll when no loss waits on them (the rest wait for the next
+// poll, so a flood from one peer cannot keep next() from returning).
+constexpr int kFramesPerPoll = 1024;
 
-zmq::context_t& context() {
+zmq::context_t& shared_context() {
   static zmq::context_t* const instance = new zmq::context_t();
   return *instance;
 }
+
+bool is_inproc(const std::string& address) { return address.rfind("inproc://", 0) == 0; }
 
 std::atomic<std::uint64_t> monitor_count{0};
 
 using Clock = std::chrono::steady_clock;
 
+struct MonitorEvent {
+  std::uint16_t event = 0;
+  std::int32_t value = 0;  // ACCEPTED, DISCONNECTED: the connection's file descriptor
+};
+
+// The next event a socket monitor has queued, if any (the first part is the event number and
+// its value, the second the endpoint, unused here).
+std::optional<MonitorEvent> next_monitor_event(zmq::socket_t& monitor) {
+  std::vector<zmq::message_t> parts;
+  try {
+    if (!zmq::recv_multipart(monitor, std::back_inserter(parts), zmq::recv_flags::dontwait))
+      return std::nullopt;
+  } catch (const zmq::error_t&) {
+    return std::nullopt;
+  }
+  MonitorEvent out;
+  if (!parts.empty() && parts[0].size() >= sizeof out.event + sizeof out.value) {
+    std::memcpy(&out.event, parts[0].data(), sizeof out.event);
+    std::memcpy(&out.value, static_cast<const char*>(parts[0].data()) + sizeof out.event, sizeof out.value);
+  }
+  return out;
+}
+
+// Starts monitoring `socket` for `events`, read from the PAIR socket returned.
+zmq::socket_t monitor(zmq::context_t& context, zmq::socket_t& socket, int events) {
+  const std::string address = "inproc://c12s-monitor-" + std::to_string(++monitor_count);
+  if (zmq_socket_monitor(socket.handle(), address.c_str(), events) != 0) throw zmq::error_t();
+  zmq::socket_t pair(context, zmq::socket_type::pair);
+  pair.set(zmq::sockopt::linger, 0);
+  pair.connect(address);
+  return pair;
+}
+
 class ZmqTransport final : public Transport {
  public:
-  ZmqTransport(ZmqOptions options) : options_(options), router_(context(), zmq::socket_type::router) {}
+  explicit ZmqTransport(ZmqOptions options) : options_(options) {}
 
   ~ZmqTransport() override {
-    for (auto& [address, link] : links_) close(*link);
-    router_.close();
+    // The DEALERs, then their context: terminating it waits for their queues (their linger,
+    // flush_timeout, bounds it). A link that only watches a peer has just its greeting queued,
+    // if anything: nothing worth waiting for (the peer may have exited before the link came
+    // up). Then the ROUTER, which has nothing to send (see above for the order).
+    for (auto& [address, link] : links_) close(*link, /*flush=*/link->carried_frames);
+    dealer_context_.close();
+    close_router();
+    router_context_.close();
   }
 
   Status bind(const std::string& address) {
     if (address.size() > kMaxRoutingId) {
       return Error{ErrorCode::kTransport, "address " + address + " is longer than 255 bytes"};
     }
+    zmq::context_t& context = is_inproc(address) ? shared_context() : router_context_;
     try {
+      router_ = zmq::socket_t(context, zmq::socket_type::router);
       router_.set(zmq::sockopt::linger, 0);
       router_.set(zmq::sockopt::router_handover, true);  // a restarted peer takes over its id
       router_.set(zmq::sockopt::rcvhwm, kHighWaterMark);
       set_heartbeats(router_);
+      router_monitor_ = monitor(context, router_, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED);
       router_.bind(address);
       address_ = router_.get(zmq::sockopt::last_endpoint);
     } catch (const zmq::error_t& e) {
+      close_router();
       return Error{ErrorCode::kTransport, "cannot bind " + address + ": " + e.what()};
     }
     return ok_status();
@@ -80,6 +148,7 @@ class ZmqTransport final : public Transport {
       if (!(*link)->dealer.send(message, zmq::send_flags::dontwait)) {
         return Error{ErrorCode::kTransport, "send queue to " + address + " is full"};
       }
+      (*link)->carried_frames = true;
     } catch (const zmq::error_t& e) {
       return Error{ErrorCode::kTransport, "cannot send to " + address + ": " + e.what()};
     }
@@ -89,7 +158,10 @@ class ZmqTransport final : public Transport {
   Result<TransportEvent> next(std::chrono::milliseconds timeout) override {
     const Clock::time_point deadline = Clock::now() + timeout;
     while (events_.empty()) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      // Wake up for a suspected loss's deadline too, or it would wait for the next frame.
+      Clock::time_point until = deadline;
+      for (const auto& [address, latest] : suspected_) until = std::min(until, latest);
+      auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
       if (Status polled = poll(std::max(left, std::chrono::milliseconds(0))); !polled.ok())
         return polled.error();
       if (!events_.empty() || Clock::now() >= deadline) break;
@@ -103,7 +175,8 @@ class ZmqTransport final : public Transport {
  private:
   struct Link {
     zmq::socket_t dealer;
-    zmq::socket_t monitor;  // PAIR, receives the dealer's events
+    zmq::socket_t monitor;        // PAIR, receives the dealer's events
+    bool carried_frames = false;  // send() used it: the transport's destruction flushes it
   };
 
   void set_heartbeats(zmq::socket_t& socket) {
@@ -115,22 +188,19 @@ class ZmqTransport final : public Transport {
   Result<Link*> open_link(const std::string& address) {
     if (auto it = links_.find(address); it != links_.end()) return it->second.get();
     auto link = std::make_unique<Link>();
+    zmq::context_t& context = is_inproc(address) ? shared_context() : dealer_context_;
     try {
-      link->dealer = zmq::socket_t(context(), zmq::socket_type::dealer);
-      link->dealer.set(zmq::sockopt::linger, kDealerLingerMs);
+      link->dealer = zmq::socket_t(context, zmq::socket_type::dealer);
+      link->dealer.set(zmq::sockopt::linger, static_cast<int>(options_.flush_timeout.count()));
       link->dealer.set(zmq::sockopt::routing_id, address_);
       link->dealer.set(zmq::sockopt::sndhwm, kHighWaterMark);
       set_heartbeats(link->dealer);
-      const std::string monitor_address = "inproc://c12s-monitor-" + std::to_string(++monitor_count);
-      if (zmq_socket_monitor(link->dealer.handle(), monitor_address.c_str(), ZMQ_EVENT_DISCONNECTED) != 0) {
-        throw zmq::error_t();
-      }
-      link->monitor = zmq::socket_t(context(), zmq::socket_type::pair);
-      link->monitor.set(zmq::sockopt::linger, 0);
-      link->monitor.connect(monitor_address);
+      link->monitor = monitor(context, link->dealer, ZMQ_EVENT_DISCONNECTED);
       link->dealer.connect(address);
+      // Introduces the connection to the peer's ROUTER before any frame needs to (see above).
+      link->dealer.send(zmq::message_t(), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
-      close(*link);
+      close(*link, /*flush=*/false);
       return Error{ErrorCode::kTransport, "cannot connect to " + address + ": " + e.what()};
     }
     Link* raw = link.get();
@@ -138,78 +208,160 @@ class ZmqTransport final : public Transport {
     return raw;
   }
 
-  static void close(Link& link) {
+  // Closes a link; unless `flush`, what it still has queued is dropped (its peer is gone).
+  static void close(Link& link, bool flush) {
     if (link.dealer) zmq_socket_monitor(link.dealer.handle(), nullptr, 0);
     if (link.monitor) link.monitor.close();
-    if (link.dealer) link.dealer.close();
+    if (!link.dealer) return;
+    if (!flush) link.dealer.set(zmq::sockopt::linger, 0);
+    link.dealer.close();
   }
 
-  // Waits up to `timeout` for the router or a monitor, and queues what they have.
+  void close_router() {
+    if (router_) zmq_socket_monitor(router_.handle(), nullptr, 0);
+    if (router_monitor_) router_monitor_.close();
+    if (router_) router_.close();
+  }
+
+  // Waits up to `timeout` for the router or a monitor, then takes what they have, in an order
+  // that keeps the promise that a lost peer comes after its frames:
+  //  1. the DEALERs' monitors: links lost, whose peers become suspected;
+  //  2. the ROUTER's monitor: connections accepted and closed. The ACCEPTED of a connection
+  //     that carries a suspected peer's frames was emitted before the peer could send over it,
+  //     let alone break the link read in 1 (a peer that exits closes its ROUTER only after its
+  //     frames are out; a killed one had sent them before), so it is known by now;
+  //  3. the ROUTER: every frame queued (all of them while a loss is suspected), including
+  //     those of connections just reported closed;
+  //  4. the losses whose peers can have no frames left in flight.
   Status poll(std::chrono::milliseconds timeout) {
-    std::vector<zmq_pollitem_t> items{{router_.handle(), 0, ZMQ_POLLIN, 0}};
-    std::vector<std::string> watched;
-    for (auto& [address, link] : links_) {
-      items.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
-      watched.push_back(address);
-    }
+    std::vector<zmq_pollitem_t> items{{router_.handle(), 0, ZMQ_POLLIN, 0},
+                                      {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+    for (auto& [address, link] : links_) items.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
     try {
       zmq::poll(items, timeout);
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) return ok_status();  // a signal (say, SIGCHLD): the caller polls again
       return Error{ErrorCode::kTransport, std::string("poll failed: ") + e.what()};
     }
-    if (items[0].revents & ZMQ_POLLIN) receive_frames();
-    for (std::size_t i = 1; i < items.size(); ++i) {
-      if (items[i].revents & ZMQ_POLLIN) read_monitor(watched[i - 1]);
-    }
+    read_link_monitors();
+    read_router_monitor();
+    const bool drained = receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
+    if (drained) closed_since_drained_.clear();
+    report_losses(drained);
     return ok_status();
   }
 
-  void receive_frames() {
-    for (int n = 0; n < 1024; ++n) {
+  void read_link_monitors() {
+    for (auto it = links_.begin(); it != links_.end();) {
+      bool lost = false;
+      while (std::optional<MonitorEvent> event = next_monitor_event(it->second->monitor)) {
+        lost |= event->event == ZMQ_EVENT_DISCONNECTED;
+      }
+      if (!lost) {
+        ++it;
+        continue;
+      }
+      close(*it->second, /*flush=*/false);
+      suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
+      it = links_.erase(it);
+    }
+  }
+
+  void read_router_monitor() {
+    while (std::optional<MonitorEvent> event = next_monitor_event(router_monitor_)) {
+      const int fd = event->value;
+      if (event->event == ZMQ_EVENT_ACCEPTED) {
+        open_.insert(fd);
+        connection_peer_.erase(fd);
+        // Its first frame may have been read before this event (another queue).
+        if (auto early = early_peer_.find(fd); early != early_peer_.end()) {
+          connection_peer_[fd] = early->second;
+          early_peer_.erase(early);
+        }
+      } else if (event->event == ZMQ_EVENT_DISCONNECTED) {
+        open_.erase(fd);
+        connection_peer_.erase(fd);
+        early_peer_.erase(fd);
+        closed_since_drained_.insert(fd);
+      }
+    }
+  }
+
+  // Queues up to `limit` frames (all when negative); whether the ROUTER is empty now.
+  bool receive_frames(int limit) {
+    for (int n = 0; limit < 0 || n < limit; ++n) {
       std::vector<zmq::message_t> parts;
       try {
-        if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return;
+        if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return true;
       } catch (const zmq::error_t&) {
-        return;
+        return true;
       }
       if (parts.empty()) continue;
       std::string peer = parts[0].to_string();
+      identify(zmq_msg_get(parts.back().handle(), ZMQ_SRCFD), peer);
+      // The empty first frame of a connection (see above) carries nothing.
+      if (parts.size() == 2 && parts[1].size() == 0) continue;
       // One frame per message; anything else is garbage the monitor rejects as malformed.
       std::string bytes = parts.size() == 2 ? parts[1].to_string() : std::string();
-      if (!links_.count(peer) && !peer.empty() && peer[0] != '\0') (void)open_link(peer);
+      // Not back to a suspected peer: these are frames it sent before its link broke, and a link
+      // to where it was would only hold up the transport's destruction.
+      if (!links_.count(peer) && !suspected_.count(peer) && !peer.empty() && peer[0] != '\0')
+        (void)open_link(peer);
       events_.push_back(TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes)});
+    }
+    return false;
+  }
+
+  // Records that the connection at descriptor `fd` is `peer`'s (-1: not a connection of ours,
+  // such as inproc://). A descriptor closed since the ROUTER was last emptied may still yield
+  // frames of its old connection, which must not name a new one that reuses the number.
+  void identify(int fd, const std::string& peer) {
+    if (fd < 0 || closed_since_drained_.count(fd)) return;
+    if (open_.count(fd)) {
+      connection_peer_[fd] = peer;
+    } else {
+      early_peer_[fd] = peer;
     }
   }
 
-  void read_monitor(const std::string& address) {
-    auto it = links_.find(address);
-    if (it == links_.end()) return;
-    bool lost = false;
-    while (true) {
-      std::vector<zmq::message_t> parts;
-      try {
-        if (!zmq::recv_multipart(it->second->monitor, std::back_inserter(parts), zmq::recv_flags::dontwait))
-          break;
-      } catch (const zmq::error_t&) {
-        break;
+  // Whether some open connection to the ROUTER may still carry frames from `peer`: one it sent
+  // over, or one that has not said whose it is.
+  bool may_carry_frames_of(const std::string& peer) const {
+    return std::any_of(open_.begin(), open_.end(), [&](int fd) {
+      auto it = connection_peer_.find(fd);
+      return it == connection_peer_.end() || it->second == peer;
+    });
+  }
+
+  void report_losses(bool drained) {
+    const Clock::time_point now = Clock::now();
+    for (auto it = suspected_.begin(); it != suspected_.end();) {
+      if (now < it->second && !(drained && !may_carry_frames_of(it->first))) {
+        ++it;
+        continue;
       }
-      std::uint16_t event = 0;
-      if (!parts.empty() && parts[0].size() >= sizeof event)
-        std::memcpy(&event, parts[0].data(), sizeof event);
-      if (event == ZMQ_EVENT_DISCONNECTED) lost = true;
+      events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, it->first, ""});
+      it = suspected_.erase(it);
     }
-    if (!lost) return;
-    close(*it->second);
-    links_.erase(it);
-    events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, address, ""});
   }
 
   ZmqOptions options_;
+  // Declared before the sockets, so that they outlive them; closed by the destructor.
+  zmq::context_t router_context_;
+  zmq::context_t dealer_context_;
   std::string address_;
   zmq::socket_t router_;
+  zmq::socket_t router_monitor_;                        // PAIR, receives the router's events
   std::map<std::string, std::unique_ptr<Link>> links_;  // by remote address
   std::deque<TransportEvent> events_;                   // received, not yet returned by next()
+  // Peers whose link broke, not yet reported lost: by address, the latest time to report.
+  std::map<std::string, Clock::time_point> suspected_;
+  // Connections to the ROUTER, by file descriptor: open ones, whose they are (from their frames),
+  // frames read before their ACCEPTED event, and descriptors closed since the ROUTER was emptied.
+  std::set<int> open_;
+  std::map<int, std::string> connection_peer_;
+  std::map<int, std::string> early_peer_;
+  std::set<int> closed_since_drained_;
 };
 
 }  // namespace

@@ -2,8 +2,10 @@
 // own process, over ZeroMQ TCP on 127.0.0.1, every branch of every choice taken by some case.
 //
 // Each case forks one process per role that takes part (a role a branch leaves idle is not
-// started: nobody would contact it); each process runs its role to End and exits 0, or prints
-// what went wrong and exits 1. Choices follow the case's script; every payload received is
+// started: nobody would contact it); each process runs its role to End and exits 0 at once, or
+// prints what went wrong and exits 1. A role's process may be gone while its peers still read
+// what it sent last: the runtime flushes a closing endpoint's frames, and a peer is seen lost
+// only after its last frames. Choices follow the case's script; every payload received is
 // checked against the value its sender was given. Most roles use the state-channel API; some
 // (noted) serve their one session with a Handler, as a server would. Ports come from the
 // test's process id; a case whose ports are taken is run again on others.
@@ -78,20 +80,20 @@ rt::EndpointOptions options() {
   return out;
 }
 
-void report_and_wait(int code);
+[[noreturn]] void report_and_exit(int code);
 
 // Binds the role; a port already in use makes the whole case start again elsewhere. The role
-// lives until the process exits, after every role of the case has finished (see run_once), as
-// a service would: its peers may still be reading what it sent last.
+// function owns the Role: it is destroyed (flushing what it sent last) when the function returns,
+// and the process exits right after.
 template <typename Role>
-Role& bind(const Context& context) {
+Role bind(const Context& context) {
   auto role = Role::bind(context.address, context.directory, options());
   if (!role) {
     std::fprintf(stderr, "%s: bind %s: %s\n", context.role.c_str(), context.address.c_str(),
                  role.error().message.c_str());
-    report_and_wait(role.error().code == rt::ErrorCode::kTransport ? kPortTaken : 1);
+    report_and_exit(role.error().code == rt::ErrorCode::kTransport ? kPortTaken : 1);
   }
-  return *new Role(std::move(*role));  // never deleted: the process ends with _exit
+  return std::move(*role);
 }
 
 // Serves one session with `handler` (which sets `stop` when it ends or fails).
@@ -161,7 +163,7 @@ sorts::ListBriefView brief_view() { return {{{"edge", {{"tier", "edge"}}, 1, 1, 
 // ---------------------------------------------------------------------------- HealthCheck
 
 int health_node(const Context& context) {
-  auto& role = bind<hc::node::Role>(context);
+  auto role = bind<hc::node::Role>(context);
   STEP(s0, role.start());
   STEP(end, std::move(*s0).connect_health_check(node_report()));
   return 0;
@@ -196,14 +198,14 @@ class HealthNodes : public hc::nodes::Handler {
 };
 
 int health_nodes(const Context& context) {
-  auto& role = bind<hc::nodes::Role>(context);
+  auto role = bind<hc::nodes::Role>(context);
   std::atomic<bool> stop{false};
   HealthNodes handler(context, stop);
   return serve_one(context, role, handler, stop);
 }
 
 int health_state(const Context& context) {
-  auto& role = bind<hc::state::Role>(context);
+  auto role = bind<hc::state::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(active, std::move(*s0).receive());
   CHECK_VALUE(active->value == node_status("n1"));
@@ -211,7 +213,7 @@ int health_state(const Context& context) {
 }
 
 int health_log(const Context& context) {
-  auto& role = bind<hc::log::Role>(context);
+  auto role = bind<hc::log::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(branch, std::move(*s0).receive());
   const bool used = std::holds_alternative<hc::log::S0::Used>(*branch);
@@ -225,7 +227,7 @@ int health_log(const Context& context) {
 
 // user: script queries=N (extra rounds of the loop), then=mutate|quit.
 int formation_user(const Context& context) {
-  auto& role = bind<cf::user::Role>(context);
+  auto role = bind<cf::user::Role>(context);
   STEP(s0, role.start());
   STEP(s1, std::move(*s0).connect_query(selector(0)));
   for (int round = 0;; ++round) {
@@ -248,7 +250,7 @@ int formation_user(const Context& context) {
 }
 
 int formation_state(const Context& context) {
-  auto& role = bind<cf::state::Role>(context);
+  auto role = bind<cf::state::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(query, std::move(*s0).receive());
   CHECK_VALUE(query->value == selector(0));
@@ -289,7 +291,7 @@ int formation_state(const Context& context) {
 
 // nodes: script reserve=yes|no.
 int formation_nodes(const Context& context) {
-  auto& role = bind<cf::nodes::Role>(context);
+  auto role = bind<cf::nodes::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(query, std::move(*s0).receive());
   CHECK_VALUE(query->value == selector(0));
@@ -318,7 +320,7 @@ int formation_nodes(const Context& context) {
 }
 
 int formation_log(const Context& context) {
-  auto& role = bind<cf::log::Role>(context);
+  auto role = bind<cf::log::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(logged, std::move(*s0).receive());
   if (context.is("reserve", "no")) {
@@ -331,7 +333,7 @@ int formation_log(const Context& context) {
 }
 
 int formation_pool(const Context& context) {
-  auto& role = bind<cf::pool::Role>(context);
+  auto role = bind<cf::pool::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(update, std::move(*s0).receive());
   CHECK_VALUE(update->value == formation());
@@ -341,7 +343,7 @@ int formation_pool(const Context& context) {
 }
 
 int formation_sched(const Context& context) {
-  auto& role = bind<cf::sched::Role>(context);
+  auto role = bind<cf::sched::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(ids, std::move(*s0).receive());
   CHECK_VALUE(ids->value == schedule());
@@ -354,7 +356,7 @@ int formation_sched(const Context& context) {
 
 // user: script request=quit|create.
 int idempotency_user(const Context& context) {
-  auto& role = bind<ic::user::Role>(context);
+  auto role = bind<ic::user::Role>(context);
   STEP(s0, role.start());
   if (context.is("request", "quit")) {
     STEP(end, std::move(*s0).connect_quit());
@@ -366,7 +368,7 @@ int idempotency_user(const Context& context) {
 }
 
 int idempotency_service(const Context& context) {
-  auto& role = bind<ic::service::Role>(context);
+  auto role = bind<ic::service::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(request, std::move(*s0).receive());
   if (std::holds_alternative<ic::service::S0::Quit>(*request)) {
@@ -426,14 +428,14 @@ class IdempotencyStorage : public ic::istorage::Handler {
 };
 
 int idempotency_istorage(const Context& context) {
-  auto& role = bind<ic::istorage::Role>(context);
+  auto role = bind<ic::istorage::Role>(context);
   std::atomic<bool> stop{false};
   IdempotencyStorage handler(context, stop);
   return serve_one(context, role, handler, stop);
 }
 
 int idempotency_mstorage(const Context& context) {
-  auto& role = bind<ic::mstorage::Role>(context);
+  auto role = bind<ic::mstorage::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(store, std::move(*s0).receive());
   CHECK_VALUE(store->value == topology());
@@ -444,7 +446,7 @@ int idempotency_mstorage(const Context& context) {
 }
 
 int idempotency_log(const Context& context) {
-  auto& role = bind<ic::log::Role>(context);
+  auto role = bind<ic::log::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(done, std::move(*s0).receive());
   CHECK_VALUE(done->value == "edge: already formed");
@@ -452,7 +454,7 @@ int idempotency_log(const Context& context) {
 }
 
 int idempotency_nodes(const Context& context) {
-  auto& role = bind<ic::nodes::Role>(context);
+  auto role = bind<ic::nodes::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(ids, std::move(*s0).receive());
   CHECK_VALUE(ids->value == node_ids("n"));
@@ -461,7 +463,7 @@ int idempotency_nodes(const Context& context) {
 }
 
 int idempotency_sched(const Context& context) {
-  auto& role = bind<ic::sched::Role>(context);
+  auto role = bind<ic::sched::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(ids, std::move(*s0).receive());
   CHECK_VALUE(ids->value == schedule());
@@ -472,7 +474,7 @@ int idempotency_sched(const Context& context) {
 
 // user: script list=detail|brief.
 int list_user(const Context& context) {
-  auto& role = bind<ld::user::Role>(context);
+  auto role = bind<ld::user::Role>(context);
   STEP(s0, role.start());
   if (context.is("list", "detail")) {
     STEP(s1, std::move(*s0).connect_list(list_request()));
@@ -518,14 +520,14 @@ class ListState : public ld::state::Handler {
 };
 
 int list_state(const Context& context) {
-  auto& role = bind<ld::state::Role>(context);
+  auto role = bind<ld::state::Role>(context);
   std::atomic<bool> stop{false};
   ListState handler(stop);
   return serve_one(context, role, handler, stop);
 }
 
 int list_nodes(const Context& context) {
-  auto& role = bind<ld::nodes::Role>(context);
+  auto role = bind<ld::nodes::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(query, std::move(*s0).receive());
   CHECK_VALUE(query->value == metrics_query());
@@ -534,7 +536,7 @@ int list_nodes(const Context& context) {
 }
 
 int list_log(const Context& context) {
-  auto& role = bind<ld::log::Role>(context);
+  auto role = bind<ld::log::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(logged, std::move(*s0).receive());
   if (context.is("list", "detail")) {
@@ -561,21 +563,17 @@ struct Case {
   std::map<std::string, std::string> script;
 };
 
-// The pipes between the test and its role processes: each role writes its exit code to
-// `status`, then waits for `release` to close before it exits.
+// The pipe between the test and its role processes: each role writes its exit code there, then
+// exits at once.
 int status_pipe[2] = {-1, -1};
-int release_pipe[2] = {-1, -1};
 int role_number = 0;
 
-void report_and_wait(int code) {
+void report_and_exit(int code) {
   std::fflush(stdout);
   std::fflush(stderr);
   const unsigned char message[2] = {static_cast<unsigned char>(role_number), static_cast<unsigned char>(code)};
   if (write(status_pipe[1], message, sizeof message) != static_cast<ssize_t>(sizeof message)) _exit(2);
-  char byte;
-  while (read(release_pipe[0], &byte, 1) > 0) {
-  }
-  _exit(code);
+  _exit(code);  // not exit(): the forked copy of the test must not run its atexit handlers
 }
 
 // Forks every role of `c` on ports base, base+1, ...; the exit code of each, or -1 when it did
@@ -585,7 +583,7 @@ std::map<std::string, int> run_once(const Case& c, int base) {
   for (std::size_t i = 0; i < c.all_roles.size(); ++i) {
     directory.set(c.all_roles[i], "tcp://127.0.0.1:" + std::to_string(base + static_cast<int>(i)));
   }
-  if (pipe(status_pipe) != 0 || pipe(release_pipe) != 0) return {};
+  if (pipe(status_pipe) != 0) return {};
   std::vector<pid_t> children;
   for (std::size_t r = 0; r < c.roles.size(); ++r) {
     std::fflush(stdout);
@@ -593,16 +591,14 @@ std::map<std::string, int> run_once(const Case& c, int base) {
     const pid_t pid = fork();
     if (pid == 0) {
       close(status_pipe[0]);
-      close(release_pipe[1]);
       role_number = static_cast<int>(r);
       const auto& [role, main] = c.roles[r];
       Context context{role, *directory.address(role), directory, c.script};
-      report_and_wait(main(context));
+      report_and_exit(main(context));
     }
     children.push_back(pid);
   }
   close(status_pipe[1]);
-  close(release_pipe[0]);
 
   std::map<std::string, int> status;
   const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -619,7 +615,6 @@ std::map<std::string, int> run_once(const Case& c, int base) {
       std::fprintf(stderr, "%s: did not finish within a minute\n", role.c_str());
     }
   }
-  close(release_pipe[1]);  // every role may exit now
   close(status_pipe[0]);
   for (pid_t child : children) {
     for (int i = 0; i < 200 && waitpid(child, nullptr, WNOHANG) == 0; ++i) std::this_thread::sleep_for(10ms);

@@ -16,7 +16,10 @@
 // by a peer, or abandon(); the failure is told to every peer whose address the session knows
 // (kAbort; a role that gets one passes it on), and a blocking call returns it. A lost peer is
 // noticed by the roles that have exchanged frames with it in the session; others learn of it
-// from their aborts, or by timing out.
+// from their aborts, or by timing out. A peer is seen lost only after the frames it sent (see
+// transport.h), so a role whose process exits right at its end (having disconnected) fails
+// nobody. Destroying the endpoint sends what it still has queued before it returns (see
+// transport.h), so a program may return from main right after its last action.
 //
 // A frame for a session this role has not met starts one only if the role's initial state
 // waits (receives or accepts) and the frame is one the role can take from there on — so a role
@@ -116,7 +119,8 @@ class Endpoint {
   Status act(SessionId session, std::uint16_t transition, std::string payload);
   // Waits for a message the current state (which must receive or accept) can take; default
   // timeout: receive_timeout. A timeout fails the session.
-  Result<Incoming> receive(SessionId session, std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  Result<Incoming> receive(SessionId session,
+                           std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   // Fails the session, telling its peers why (they see kAborted with `reason`).
   void abandon(SessionId session, const std::string& reason);
 

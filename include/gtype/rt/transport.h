@@ -4,6 +4,12 @@
 // A transport has one address where peers reach it and sends to any address. Frames between
 // two transports arrive in the order they were sent. A transport reports a peer it lost (its
 // process died, the link broke) as an event, so sessions with that peer can fail cleanly.
+//
+// Ordering: a peer's kPeerLost comes after every frame of that peer that reached this
+// transport — a peer that sends its last frames and exits is seen to send them, then to go,
+// never the reverse (ZeroMQ: see ZmqOptions::loss_grace for the one bound on that wait).
+// Destroying a transport sends what it still has queued first (ZeroMQ: for at most
+// ZmqOptions::flush_timeout), so a program may return from main right after its last action.
 #pragma once
 
 #include <chrono>
@@ -33,6 +39,14 @@ struct ZmqOptions {
   // ZMTP heartbeats: a peer silent for `peer_timeout` is reported lost.
   std::chrono::milliseconds heartbeat_interval{250};
   std::chrono::milliseconds peer_timeout{1500};
+  // Destroying the transport waits at most this long for frames still queued to be written out
+  // (a peer that is gone, or never came, cannot hold up exit any longer).
+  std::chrono::milliseconds flush_timeout{1000};
+  // A peer whose link broke is reported lost as soon as no connection from it to this transport
+  // can still hold frames (each has closed and its frames were taken, which on a peer's exit is
+  // at once), and after this long at the latest (a link broken one way only, or a connection
+  // from something that never sends, which might be that peer's).
+  std::chrono::milliseconds loss_grace{500};
 };
 
 // Binds `address` (for tcp://host:0 the transport's address() is the port actually bound).
