@@ -7,6 +7,8 @@
 // rest renumbered breadth-first, so the numbering depends on the local type alone.
 #include "gtype/automaton.h"
 
+#include "gtype/print.h"
+
 #include <cassert>
 #include <deque>
 #include <map>
@@ -173,5 +175,12 @@ AutomatonSystem build_automata(std::string name, bool explicit_connections, cons
   return system;
 }
 
+
+std::string print_transition(const AutomatonSystem& system, const Transition& t) {
+  static constexpr const char* kSymbols[] = {"!", "?", "!!", "??", "#"};  // by ActionKind
+  std::string text = system.roles.at(t.peer) + kSymbols[static_cast<int>(t.kind)];
+  if (t.message != kNoMessage) text += print_message(system.messages.at(static_cast<std::size_t>(t.message)));
+  return text;
+}
 
 }  // namespace gtype

@@ -63,21 +63,6 @@ const char* action_name(ActionKind kind) {
   return "";
 }
 
-const char* action_symbol(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::kSend:
-      return "!";
-    case ActionKind::kReceive:
-      return "?";
-    case ActionKind::kConnect:
-      return "!!";
-    case ActionKind::kAccept:
-      return "??";
-    case ActionKind::kDisconnect:
-      return "#";
-  }
-  return "";
-}
 
 bool is_input(ActionKind kind) { return kind == ActionKind::kReceive || kind == ActionKind::kAccept; }
 
@@ -167,7 +152,7 @@ class RoleWriter {
           step.message = &system_.messages[static_cast<std::size_t>(transition.message)];
           step.payload = model_.payloads[static_cast<std::size_t>(transition.message)];
         }
-        step.text = step.peer + action_symbol(transition.kind) + (step.message ? print_message(*step.message) : "");
+        step.text = print_transition(system_, transition);
         const std::string label = step.message ? step.message->label.text : "";
         switch (transition.kind) {
           case ActionKind::kSend:

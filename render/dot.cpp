@@ -40,28 +40,6 @@ std::string dot_string(const std::string& text) {
   return out + "\"";
 }
 
-std::string action_symbol(ActionKind kind) {
-  switch (kind) {
-    case ActionKind::kSend:
-      return "!";
-    case ActionKind::kReceive:
-      return "?";
-    case ActionKind::kConnect:
-      return "!!";
-    case ActionKind::kAccept:
-      return "??";
-    case ActionKind::kDisconnect:
-      return "#";
-  }
-  return "";
-}
-
-std::string transition_label(const AutomatonSystem& system, const Transition& t) {
-  std::string label = system.roles.at(t.peer) + action_symbol(t.kind);
-  if (t.message != kNoMessage) label += print_message(system.messages.at(static_cast<std::size_t>(t.message)));
-  return label;
-}
-
 }  // namespace
 
 std::string render_dot(const AutomatonSystem& system, std::size_t role) {
@@ -86,7 +64,7 @@ std::string render_dot(const AutomatonSystem& system, std::size_t role) {
   out << "  start -> s0;\n";
   for (std::size_t i = 0; i < machine.states.size(); ++i) {
     for (const Transition& t : machine.states[i].out) {
-      out << "  s" << i << " -> s" << t.target << " [label=" << dot_string(transition_label(system, t)) << "];\n";
+      out << "  s" << i << " -> s" << t.target << " [label=" << dot_string(print_transition(system, t)) << "];\n";
     }
   }
   out << "}\n";

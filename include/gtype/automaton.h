@@ -58,6 +58,10 @@ struct AutomatonSystem {
   std::int32_t role_index(const std::string& role) const;  // -1 when absent
 };
 
+// A transition in the thesis's local notation, as its role sees it: `state!!active(NodeStatus)`,
+// `nodes?resp(NodeList)`, `b#`.
+std::string print_transition(const AutomatonSystem& system, const Transition& t);
+
 // Builds the machines of well-formed local types (see check/ for local systems, projection/
 // for global protocols): every peer must be one of `roles`, every recursion guarded and bound.
 AutomatonSystem build_automata(std::string name, bool explicit_connections, const std::vector<RoleType>& roles);
