@@ -20,11 +20,12 @@
 // (ZMQ_SRCFD) says whose connection that is. A connection not yet identified might be the
 // peer's, so it holds the report back too; the empty first frame identifies connections at
 // once. ZmqOptions::loss_grace bounds the wait (a link broken one way only, a connection that
-// never says who it is). inproc:// connections have no such events: a lost in-process peer is
-// not reported.
+// never says who it is; and should a ZeroMQ drop ZMQ_SRCFD, deprecated though served by 4.x,
+// every connection would stay unidentified and each loss would wait that long, never less
+// safely). inproc:// connections have no such events: a lost in-process peer is not reported.
 //
-// Contexts and destruction: tcp:// and ipc:// DEALERs live in a context of the transport's own,
-// and so does the ROUTER, in another. Destroying the transport closes the DEALERs and terminates
+// Contexts and destruction: a transport's tcp:// and ipc:// DEALERs live in a context of their
+// own, its ROUTER in another. Destroying the transport closes the DEALERs and terminates
 // their context, which waits (at most flush_timeout, their linger) until what they queued has
 // been written out — a program may return from main right after its last action — and only
 // then closes the ROUTER. The order matters to the peers: closing the ROUTER breaks their links
@@ -108,10 +109,18 @@ class ZmqTransport final : public Transport {
 
   ~ZmqTransport() override {
     // The DEALERs, then their context: terminating it waits for their queues (their linger,
-    // flush_timeout, bounds it). A link that only watches a peer has just its greeting queued,
-    // if anything: nothing worth waiting for (the peer may have exited before the link came
-    // up). Then the ROUTER, which has nothing to send (see above for the order).
-    for (auto& [address, link] : links_) close(*link, /*flush=*/link->carried_frames);
+    // flush_timeout, bounds it). Not for a link that only watches a peer (it has just its
+    // greeting queued, if anything), nor for one whose peer is gone already (its connection
+    // broke: what it holds waits for a reconnection that will not come — typically a
+    // disconnect sent to a peer that ended and exited first). Then the ROUTER, which has
+    // nothing to send (see above for the order).
+    for (auto& [address, link] : links_) {
+      bool gone = false;
+      while (std::optional<MonitorEvent> event = next_monitor_event(link->monitor)) {
+        gone |= event->event == ZMQ_EVENT_DISCONNECTED;
+      }
+      close(*link, /*flush=*/link->carried_frames && !gone);
+    }
     dealer_context_.close();
     close_router();
     router_context_.close();

@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libboost-graph-dev
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libgtest-dev libgmock-dev librapidcheck-dev
+  libyaml-cpp-dev libsqlite3-dev
   spin bc
 )
 
