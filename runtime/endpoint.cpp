@@ -54,22 +54,16 @@ void Endpoint::Impl::move_to(Session& session, std::uint16_t state) {
 }
 
 Status Endpoint::Impl::send(Session& session, std::uint16_t peer, FrameKind kind, std::string_view label,
-                            std::string payload) {
+                            std::string_view payload) {
   PeerLink& link = session.peers[peer];
-  const std::string name(index.role_name(peer));
   if (link.address.empty()) {
-    return Error{ErrorCode::kTransport, "no address for role " + name +
+    return Error{ErrorCode::kTransport, "no address for role " + std::string(index.role_name(peer)) +
                                             ": it is not in the directory and has not sent to this session"};
   }
   link.met = true;
-  Envelope frame{kind,
-                 std::string(index.spec().protocol),
-                 session.id,
-                 std::string(index.self_name()),
-                 name,
-                 std::string(label),
-                 std::move(payload)};
-  return transport->send(link.address, encode(frame));
+  return transport->send(link.address,
+                         encode(EnvelopeView{kind, index.spec().protocol, session.id, index.self_name(),
+                                             index.role_name(peer), label, payload}));
 }
 
 void Endpoint::Impl::fail(Session& session, ErrorCode code, const std::string& detail,
@@ -126,15 +120,15 @@ Error Endpoint::Impl::report(SessionId id) {
 
 void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::string payload) {
   auto out = index.out(session.state);
-  const std::string self(index.self_name());
+  auto self = [&] { return std::string(index.self_name()); };  // for messages: built on failure only
   if (transition >= out.size() || index.waits(session.state)) {
     return fail(session, ErrorCode::kProtocolViolation,
-                "role " + self + " has no sending transition " + std::to_string(transition) + " at state " +
+                "role " + self() + " has no sending transition " + std::to_string(transition) + " at state " +
                     std::to_string(session.state));
   }
   const TransitionSpec& t = out[transition];
   PeerLink& link = session.peers[t.peer];
-  const std::string peer(index.role_name(t.peer));
+  auto peer = [&] { return std::string(index.role_name(t.peer)); };
   const std::string_view label = index.label(t.message);
   const bool explicit_connections = index.spec().explicit_connections;
   if (link.lost && t.action != Action::kDisconnect)
@@ -145,13 +139,13 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
       if (explicit_connections && !link.connected) {
         return fail(
             session, ErrorCode::kProtocolViolation,
-            "role " + self + " sends " + std::string(label) + " to " + peer + " without a connection");
+            "role " + self() + " sends " + std::string(label) + " to " + peer() + " without a connection");
       }
       break;
     case Action::kConnect:
       if (link.connected) {
         return fail(session, ErrorCode::kProtocolViolation,
-                    "role " + self + " connects to " + peer + ", to which it is already connected");
+                    "role " + self() + " connects to " + peer() + ", to which it is already connected");
       }
       kind = FrameKind::kConnect;
       break;
@@ -165,9 +159,9 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   }
   // Nor does a disconnect go to a lost peer, or one that disconnected first (see finish()).
   const bool unneeded = kind == FrameKind::kDisconnect && (link.lost || link.closed_by_peer);
-  Status sent = unneeded ? ok_status() : send(session, t.peer, kind, label, std::move(payload));
+  Status sent = unneeded ? ok_status() : send(session, t.peer, kind, label, payload);
   if (!sent.ok())
-    return fail(session, sent.error().code, "cannot send to " + peer + ": " + sent.error().message);
+    return fail(session, sent.error().code, "cannot send to " + peer() + ": " + sent.error().message);
   if (kind == FrameKind::kConnect) {
     session.pending = Session::PendingConnect{t.peer, t.target, Clock::now() + options.connect_timeout};
     return;
@@ -178,19 +172,21 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
 
 Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) {
   auto out = index.out(session.state);
-  const std::string self(index.self_name());
-  const std::string waits_for = "role " + self + " at state " + std::to_string(session.state) +
-                                " waits for " + index.expected(session.state);
+  // Messages are built only when the session fails: this runs for every frame taken.
+  auto waits_for = [&] {
+    return "role " + std::string(index.self_name()) + " at state " + std::to_string(session.state) +
+           " waits for " + index.expected(session.state);
+  };
   std::optional<std::uint16_t> lost;  // a peer waited for that is gone, with nothing of its queued
   for (const TransitionSpec& first : out) {
     const std::uint16_t p = first.peer;
     PeerLink& link = session.peers[p];
-    const std::string peer(index.role_name(p));
+    auto peer = [&] { return std::string(index.role_name(p)); };
     bool receives = false;
     for (const TransitionSpec& t : out) receives |= t.peer == p && t.action == Action::kReceive;
     while (!link.inbox.empty() && link.inbox.front().kind == FrameKind::kDisconnect) {
       if (receives) {
-        fail(session, ErrorCode::kProtocolViolation, waits_for + ", but " + peer + " disconnected");
+        fail(session, ErrorCode::kProtocolViolation, waits_for() + ", but " + peer() + " disconnected");
         return Take::kFailed;
       }
       link.inbox.pop_front();
@@ -200,24 +196,26 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
       if (link.lost) lost = p;
       continue;
     }
-    Envelope& frame = link.inbox.front();
+    Arrived& frame = link.inbox.front();
     const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
     for (std::uint16_t i = 0; i < out.size(); ++i) {
       const TransitionSpec& t = out[i];
-      if (t.peer != p || t.action != action || !index.fits(t.message, frame.label, frame.payload)) continue;
+      if (t.peer != p || t.action != action) continue;
+      // The arrival check unpacked the payload already, as frame.message.
+      if (t.message != frame.message && !index.fits(t.message, frame.label, frame.payload)) continue;
       // Explicit protocols: a message needs an open connection, an accept a closed one.
       const bool connection_wrong = action == Action::kReceive ? !link.connected : link.connected;
       if (index.spec().explicit_connections && connection_wrong) {
         fail(session, ErrorCode::kProtocolViolation,
              action == Action::kReceive
-                 ? waits_for + ", but " + peer + " sent " + frame.label + " without a connection"
-                 : waits_for + ", but " + peer + " connected again while connected");
+                 ? waits_for() + ", but " + peer() + " sent " + frame.label + " without a connection"
+                 : waits_for() + ", but " + peer() + " connected again while connected");
         return Take::kFailed;
       }
       if (action == Action::kAccept) {
         link.connected = true;
         if (Status sent = send(session, p, FrameKind::kConnectAck, "", ""); !sent.ok()) {
-          fail(session, sent.error().code, "cannot accept " + peer + ": " + sent.error().message);
+          fail(session, sent.error().code, "cannot accept " + peer() + ": " + sent.error().message);
           return Take::kFailed;
         }
       }
@@ -230,7 +228,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
     const std::string sent = frame.kind == FrameKind::kConnect
                                  ? (frame.label.empty() ? "connected" : "connected with " + frame.label)
                                  : "sent " + frame.label;
-    fail(session, ErrorCode::kProtocolViolation, waits_for + ", but " + peer + " " + sent);
+    fail(session, ErrorCode::kProtocolViolation, waits_for() + ", but " + peer() + " " + sent);
     return Take::kFailed;
   }
   if (lost) {

@@ -27,9 +27,18 @@ namespace gtype::rt {
 
 using Clock = std::chrono::steady_clock;
 
+// A frame that passed the arrival checks, and the message they found it to be an instance of
+// (label and payload), so that taking it need not unpack the payload again.
+struct Arrived {
+  FrameKind kind = FrameKind::kMessage;
+  std::string label;
+  std::string payload;
+  std::uint16_t message = kNoMessageIndex;  // meaningless for kDisconnect
+};
+
 // What the role knows of one peer in one session.
 struct PeerLink {
-  std::deque<Envelope> inbox;   // kMessage, kConnect and kDisconnect frames, in arrival order
+  std::deque<Arrived> inbox;    // kMessage, kConnect and kDisconnect frames, in arrival order
   std::string address;          // where to send: from its frames, else from the directory
   bool learned = false;         // `address` came from its frames: later ones must come from there
   bool met = false;             // frames went either way: it must hear of an abort
@@ -79,7 +88,7 @@ struct Endpoint::Impl {
   void move_to(Session& session, std::uint16_t state);
   // Sends a frame of this session to `peer`, at its learned or directory address.
   Status send(Session& session, std::uint16_t peer, FrameKind kind, std::string_view label,
-              std::string payload);
+              std::string_view payload);
   // Fails the session: counts it, tells every peer it met (but `except`) why.
   void fail(Session& session, ErrorCode code, const std::string& detail,
             std::optional<std::uint16_t> except = std::nullopt);

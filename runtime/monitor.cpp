@@ -94,10 +94,10 @@ std::string kind_name(FrameKind kind) {
   return "?";
 }
 
-std::string shown(const Envelope& frame) {
-  if (frame.kind == FrameKind::kMessage) return frame.label;
-  if (frame.kind == FrameKind::kConnect)
-    return frame.label.empty() ? "a connect" : "a connect with " + frame.label;
+std::string shown(const EnvelopeView& frame) {
+  const std::string label(frame.label);
+  if (frame.kind == FrameKind::kMessage) return label;
+  if (frame.kind == FrameKind::kConnect) return label.empty() ? "a connect" : "a connect with " + label;
   return "a " + kind_name(frame.kind);
 }
 
@@ -105,31 +105,38 @@ std::string shown(const Envelope& frame) {
 
 void Endpoint::Impl::on_frame(const std::string& source, const std::string& bytes) {
   const RoleSpec& spec = index.spec();
-  const std::string self(index.self_name());
-  const std::string where =
-      std::string(spec.protocol) + " role " + self + ": frame from " + source + " rejected: ";
-  Result<Envelope> decoded = decode(bytes);
-  if (!decoded.ok()) return reject(&Counters::malformed_frames, where + decoded.error().message);
-  Envelope& frame = *decoded;
+  const std::string_view self = index.self_name();
+  // Messages are built only for frames that are rejected: this runs for every frame.
+  auto where = [&] {
+    return std::string(spec.protocol) + " role " + std::string(self) + ": frame from " + source +
+           " rejected: ";
+  };
+  Result<EnvelopeView> decoded = decode_view(bytes);
+  if (!decoded.ok()) return reject(&Counters::malformed_frames, where() + decoded.error().message);
+  const EnvelopeView& frame = *decoded;
   if (frame.protocol != spec.protocol) {
-    return reject(&Counters::wrong_protocol, where + "it is for protocol " + frame.protocol);
+    return reject(&Counters::wrong_protocol, where() + "it is for protocol " + std::string(frame.protocol));
   }
   std::optional<std::uint16_t> sender = index.role(frame.from);
   if (!sender || *sender == spec.self) {
-    return reject(&Counters::wrong_senders, where + "it comes from role '" + frame.from +
-                                                "', which is not a peer of " + self + " in " +
+    return reject(&Counters::wrong_senders, where() + "it comes from role '" + std::string(frame.from) +
+                                                "', which is not a peer of " + std::string(self) + " in " +
                                                 std::string(spec.protocol));
   }
   if (frame.to != self)
-    return reject(&Counters::wrong_senders, where + "it is addressed to role '" + frame.to + "'");
-  const std::string in_session = "session " + std::to_string(frame.session) + ": ";
+    return reject(&Counters::wrong_senders,
+                  where() + "it is addressed to role '" + std::string(frame.to) + "'");
+  auto in_session = [&] { return "session " + std::to_string(frame.session) + ": "; };
   const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
+  std::uint16_t message = kNoMessageIndex;  // what the frame is, once a reach check says kYes
+  bool checked = false;                     // it started the session: state 0 has checked it
 
   auto it = sessions.find(frame.session);
   if (it == sessions.end()) {
     if (closed.count(frame.session)) {
       if (frame.kind == FrameKind::kMessage || frame.kind == FrameKind::kConnect) {
-        reject(&Counters::unknown_sessions, where + in_session + shown(frame) + " from " + frame.from +
+        reject(&Counters::unknown_sessions, where() + in_session() + shown(frame) + " from " +
+                                                std::string(frame.from) +
                                                 " arrived after the session ended or failed");
       }
       return;  // late control frames of a finished session are expected
@@ -137,38 +144,41 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
     if (frame.kind == FrameKind::kAbort) return;  // aborts go to every peer with an address, joined or not
     const bool starts = frame.kind == (spec.explicit_connections ? FrameKind::kConnect : FrameKind::kMessage);
     SpecIndex::Reach reach = starts && index.waits(0)
-                                 ? index.reachable(0, action, *sender, frame.label, frame.payload)
+                                 ? index.reachable(0, action, *sender, frame.label, frame.payload, &message)
                                  : SpecIndex::Reach::kNoLabel;
     if (reach == SpecIndex::Reach::kNoLabel) {
-      return reject(&Counters::unknown_sessions, where + "unknown " + in_session + "and " + shown(frame) +
-                                                     " from " + frame.from + " does not start a session of " +
-                                                     self);
+      return reject(&Counters::unknown_sessions, where() + "unknown " + in_session() + "and " + shown(frame) +
+                                                     " from " + std::string(frame.from) +
+                                                     " does not start a session of " + std::string(self));
     }
     if (reach == SpecIndex::Reach::kBadPayload) {
-      return reject(&Counters::malformed_payloads, where + in_session + "the payload of " + frame.label +
-                                                       " from " + frame.from + " is malformed");
+      return reject(&Counters::malformed_payloads, where() + in_session() + "the payload of " +
+                                                       std::string(frame.label) + " from " +
+                                                       std::string(frame.from) + " is malformed");
     }
     it = sessions.find(open(frame.session).id);
     fresh.push_back(frame.session);
+    checked = true;
   }
   Session& session = it->second;
   if (session.failure || session.ended) return;
   PeerLink& link = session.peers[*sender];
   if (link.learned && link.address != source) {
-    return reject(&Counters::wrong_senders, where + in_session + "role " + frame.from + " sends from " +
-                                                link.address + " in this session, not from " + source);
+    return reject(&Counters::wrong_senders, where() + in_session() + "role " + std::string(frame.from) +
+                                                " sends from " + link.address +
+                                                " in this session, not from " + source);
   }
-  link.address = source;
+  if (!link.learned) link.address = source;
   link.learned = link.met = true;
 
   switch (frame.kind) {
     case FrameKind::kAbort:
-      return fail(session, ErrorCode::kAborted, "aborted by role " + frame.from + ": " + frame.payload,
-                  *sender);
+      return fail(session, ErrorCode::kAborted,
+                  "aborted by role " + std::string(frame.from) + ": " + std::string(frame.payload), *sender);
     case FrameKind::kConnectAck:
       if (!session.pending || session.pending->peer != *sender) {
-        return reject(&Counters::wrong_labels, describe(session) + ": role " + frame.from +
-                                                   " accepted a connection that " + self +
+        return reject(&Counters::wrong_labels, describe(session) + ": role " + std::string(frame.from) +
+                                                   " accepted a connection that " + std::string(self) +
                                                    " did not ask for");
       }
       link.connected = true;
@@ -178,29 +188,31 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
       return;
     case FrameKind::kDisconnect:
       link.closed_by_peer = true;
-      link.inbox.push_back(std::move(frame));
+      link.inbox.push_back(Arrived{frame.kind, {}, {}});
       return;
     case FrameKind::kConnect:
     case FrameKind::kMessage:
       break;
   }
-  SpecIndex::Reach reach = frame.kind == FrameKind::kConnect && !spec.explicit_connections
-                               ? SpecIndex::Reach::kNoLabel
-                               : index.reachable(session.state, action, *sender, frame.label, frame.payload);
+  SpecIndex::Reach reach =
+      frame.kind == FrameKind::kConnect && !spec.explicit_connections ? SpecIndex::Reach::kNoLabel
+      : checked                                                       ? SpecIndex::Reach::kYes
+                : index.reachable(session.state, action, *sender, frame.label, frame.payload, &message);
   if (reach != SpecIndex::Reach::kYes) {
     const bool bad_payload = reach == SpecIndex::Reach::kBadPayload;
     std::string detail = bad_payload
-                             ? "the payload of " + frame.label + " from " + frame.from + " is malformed"
-                             : "role " + frame.from + " sent " + shown(frame) + ", which " + self +
-                                   " cannot take from " + frame.from + " at state " +
-                                   std::to_string(session.state) + " or later (it can take " +
+                             ? "the payload of " + std::string(frame.label) + " from " +
+                                   std::string(frame.from) + " is malformed"
+                             : "role " + std::string(frame.from) + " sent " + shown(frame) + ", which " +
+                                   std::string(self) + " cannot take from " + std::string(frame.from) +
+                                   " at state " + std::to_string(session.state) + " or later (it can take " +
                                    index.reachable_labels(session.state, action, *sender) + ")";
     reject(bad_payload ? &Counters::malformed_payloads : &Counters::wrong_labels,
            describe(session) + ": " + detail);
     return fail(session, ErrorCode::kProtocolViolation, detail);
   }
   if (frame.kind == FrameKind::kConnect) link.closed_by_peer = false;
-  link.inbox.push_back(std::move(frame));
+  link.inbox.push_back(Arrived{frame.kind, std::string(frame.label), std::string(frame.payload), message});
 }
 
 }  // namespace gtype::rt

@@ -99,13 +99,16 @@ const std::vector<std::uint64_t>& SpecIndex::reach(std::uint16_t state) const {
 }
 
 SpecIndex::Reach SpecIndex::reachable(std::uint16_t state, Action action, std::uint16_t peer,
-                                      std::string_view label, std::string_view payload) const {
+                                      std::string_view label, std::string_view payload,
+                                      std::uint16_t* message) const {
   const std::vector<std::uint64_t>& keys = reach(state);
   bool labelled = false;
   auto try_message = [&](std::uint16_t m) {
     if (!std::binary_search(keys.begin(), keys.end(), key(action, peer, m))) return false;
     labelled = true;
-    return fits(m, label, payload);
+    if (!fits(m, label, payload)) return false;
+    *message = m;
+    return true;
   };
   if (label.empty() && try_message(kNoMessageIndex)) return Reach::kYes;
   for (std::uint16_t m = 0; m < spec_.message_count; ++m) {

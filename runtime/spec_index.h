@@ -46,9 +46,10 @@ class SpecIndex {
 
   enum class Reach { kYes, kNoLabel, kBadPayload };
   // Whether a transition with `action` (kReceive or kAccept) from `peer`, reachable from
-  // `state` (itself included), takes `label` with `payload`.
+  // `state` (itself included), takes `label` with `payload`; on kYes, `*message` is the message
+  // it was found to be.
   Reach reachable(std::uint16_t state, Action action, std::uint16_t peer, std::string_view label,
-                  std::string_view payload) const;
+                  std::string_view payload, std::uint16_t* message) const;
 
   // For messages: "ping or quit from A" — what `state` takes.
   std::string expected(std::uint16_t state) const;

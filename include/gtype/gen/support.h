@@ -8,6 +8,7 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -20,6 +21,8 @@
 
 #include "gtype/rt/endpoint.h"
 #include "gtype/rt/result.h"
+#include "gtype/rt/string_sink.h"
+#include "gtype/rt/wire.h"
 
 namespace gtype::gen {
 
@@ -28,11 +31,12 @@ namespace gtype::gen {
 // A message's payload on the wire: a msgpack array of its values, in order.
 template <typename... T>
 std::string pack_payload(const T&... values) {
-  msgpack::sbuffer buffer;
-  msgpack::packer<msgpack::sbuffer> packer(buffer);
+  std::string bytes;
+  rt::StringSink sink{&bytes};
+  msgpack::packer<rt::StringSink> packer(sink);
   packer.pack_array(static_cast<std::uint32_t>(sizeof...(T)));
   (packer.pack(values), ...);
-  return std::string(buffer.data(), buffer.size());
+  return bytes;
 }
 
 template <typename... T>
@@ -43,28 +47,80 @@ std::string pack_payload_tuple(const std::tuple<T...>& values) {
 namespace detail {
 
 template <typename Tuple, std::size_t... I>
-void convert_elements([[maybe_unused]] const msgpack::object* elements, Tuple& values, std::index_sequence<I...>) {
+void convert_elements([[maybe_unused]] const msgpack::object* elements, Tuple& values,
+                      std::index_sequence<I...>) {
   (elements[I].convert(std::get<I>(values)), ...);
+}
+
+// Types the direct reader (gtype/rt/wire.h) reads as msgpack-c would convert them.
+template <typename T>
+inline constexpr bool direct_v =
+    std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t> || std::is_same_v<T, double> ||
+    std::is_same_v<T, bool> || std::is_same_v<T, std::string>;
+
+template <typename T>
+bool read_direct(rt::WireReader& in, T& out) {
+  if constexpr (std::is_same_v<T, std::int64_t>) {
+    return in.int64(&out);
+  } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+    return in.uint(&out);
+  } else if constexpr (std::is_same_v<T, double>) {
+    return in.float64(&out);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return in.boolean(&out);
+  } else {
+    std::string_view s;
+    if (!in.str(&s)) return false;
+    out.assign(s);
+    return true;
+  }
+}
+
+template <typename... T, std::size_t... I>
+std::optional<std::tuple<T...>> unpack_direct(std::string_view payload, std::index_sequence<I...>) {
+  rt::WireReader in(payload);
+  std::uint32_t size = 0;
+  if (!in.array(&size) || size != sizeof...(T)) return std::nullopt;
+  std::tuple<T...> values;
+  if (!(read_direct(in, std::get<I>(values)) && ...) || !in.done()) return std::nullopt;
+  return values;
+}
+
+// msgpack-c's reading. Every element takes a byte at least, so no array, map, string or bin
+// can be longer than the payload: the limits keep a forged length from allocating before the
+// bytes run out. The zone starts small (msgpack's default is 8 KiB a payload) and grows.
+template <typename... T>
+std::optional<std::tuple<T...>> unpack_generic(std::string_view payload) {
+  try {
+    const std::size_t n = payload.size();
+    const msgpack::unpack_limit limit(n, n, n, n, n, /*depth=*/64);
+    msgpack::zone zone(std::max<std::size_t>(128, 2 * n));
+    std::size_t offset = 0;
+    bool referenced = false;
+    const msgpack::object array =
+        msgpack::unpack(zone, payload.data(), n, offset, referenced, nullptr, nullptr, limit);
+    if (offset != n) return std::nullopt;
+    if (array.type != msgpack::type::ARRAY || array.via.array.size != sizeof...(T)) return std::nullopt;
+    std::tuple<T...> values;
+    convert_elements(array.via.array.ptr, values, std::index_sequence_for<T...>());
+    return values;
+  } catch (...) {  // msgpack reports a malformed or mistyped payload by throwing
+    return std::nullopt;
+  }
 }
 
 }  // namespace detail
 
 // The values of a payload: exactly one msgpack array of sizeof...(T) elements, each of the
-// right type, and nothing after it; nullopt otherwise.
+// right type, and nothing after it; nullopt otherwise. Payloads of plain values are read
+// directly (see gtype/rt/wire.h), the rest, and whatever that reader does not take, by
+// msgpack-c: both read alike (tests/runtime/wire_test.cpp).
 template <typename... T>
 std::optional<std::tuple<T...>> unpack_payload(std::string_view payload) {
-  try {
-    std::size_t offset = 0;
-    const msgpack::object_handle handle = msgpack::unpack(payload.data(), payload.size(), offset);
-    if (offset != payload.size()) return std::nullopt;
-    const msgpack::object& array = handle.get();
-    if (array.type != msgpack::type::ARRAY || array.via.array.size != sizeof...(T)) return std::nullopt;
-    std::tuple<T...> values;
-    detail::convert_elements(array.via.array.ptr, values, std::index_sequence_for<T...>());
-    return values;
-  } catch (...) {  // msgpack reports a malformed or mistyped payload by throwing
-    return std::nullopt;
+  if constexpr ((detail::direct_v<T> && ...)) {
+    if (auto values = detail::unpack_direct<T...>(payload, std::index_sequence_for<T...>())) return values;
   }
+  return detail::unpack_generic<T...>(payload);
 }
 
 // MessageSpec::payload_valid for a message whose payload is T...
@@ -203,36 +259,37 @@ class State {
 // Sorts as msgpack maps (see is_sort above).
 namespace msgpack {
 MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
-namespace adaptor {
+  namespace adaptor {
 
-template <typename T>
-struct pack<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
-  template <typename Stream>
-  msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& out, const T& value) const {
-    constexpr auto fields = T::gtype_fields();
-    out.pack_map(static_cast<std::uint32_t>(std::tuple_size_v<decltype(fields)>));
-    std::apply(
-        [&](const auto&... f) {
-          ((out.pack(std::string_view(f.name)), out.pack(value.*(f.member))), ...);
-        },
-        fields);
-    return out;
-  }
-};
-
-template <typename T>
-struct convert<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
-  const msgpack::object& operator()(const msgpack::object& in, T& value) const {
-    constexpr auto fields = T::gtype_fields();
-    if (in.type != msgpack::type::MAP || in.via.map.size != std::tuple_size_v<decltype(fields)>) {
-      throw msgpack::type_error();
+  template <typename T>
+  struct pack<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
+    template <typename Stream>
+    msgpack::packer<Stream>& operator()(msgpack::packer<Stream>& out, const T& value) const {
+      constexpr auto fields = T::gtype_fields();
+      out.pack_map(static_cast<std::uint32_t>(std::tuple_size_v<decltype(fields)>));
+      std::apply(
+          [&](const auto&... f) { ((out.pack(std::string_view(f.name)), out.pack(value.*(f.member))), ...); },
+          fields);
+      return out;
     }
-    std::apply([&](const auto&... f) { (gtype::gen::detail::read_field(in.via.map, f.name, value.*(f.member)), ...); },
-               fields);
-    return in;
-  }
-};
+  };
 
-}  // namespace adaptor
+  template <typename T>
+  struct convert<T, std::enable_if_t<gtype::gen::is_sort_v<T>>> {
+    const msgpack::object& operator()(const msgpack::object& in, T& value) const {
+      constexpr auto fields = T::gtype_fields();
+      if (in.type != msgpack::type::MAP || in.via.map.size != std::tuple_size_v<decltype(fields)>) {
+        throw msgpack::type_error();
+      }
+      std::apply(
+          [&](const auto&... f) {
+            (gtype::gen::detail::read_field(in.via.map, f.name, value.*(f.member)), ...);
+          },
+          fields);
+      return in;
+    }
+  };
+
+  }  // namespace adaptor
 }  // MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS)
 }  // namespace msgpack

@@ -27,14 +27,28 @@ struct Envelope {
   FrameKind kind = FrameKind::kMessage;
   std::string protocol;
   SessionId session = 0;
-  std::string from;   // role names
+  std::string from;  // role names
   std::string to;
   std::string label;  // empty when the frame carries no message
   std::string payload;
 };
 
+// An envelope whose fields live elsewhere: what the endpoint sends, encoded without copies.
+struct EnvelopeView {
+  FrameKind kind = FrameKind::kMessage;
+  std::string_view protocol;
+  SessionId session = 0;
+  std::string_view from;
+  std::string_view to;
+  std::string_view label;
+  std::string_view payload;
+};
+
+std::string encode(const EnvelopeView& envelope);
 std::string encode(const Envelope& envelope);
 // kProtocolViolation, saying what is wrong, when `bytes` is not a well-formed frame.
 Result<Envelope> decode(std::string_view bytes);
+// The same, without copies: the view's fields point into `bytes`.
+Result<EnvelopeView> decode_view(std::string_view bytes);
 
 }  // namespace gtype::rt
