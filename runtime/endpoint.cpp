@@ -35,6 +35,7 @@ Session& Endpoint::Impl::open(SessionId id) {
   for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
     if (auto address = directory.address(index.role_name(p))) session.peers[p].address = *address;
   }
+  touch(session);
   return session;
 }
 
@@ -69,6 +70,7 @@ Status Endpoint::Impl::send(Session& session, std::uint16_t peer, FrameKind kind
 void Endpoint::Impl::fail(Session& session, ErrorCode code, const std::string& detail,
                           std::optional<std::uint16_t> except) {
   if (session.failure || session.ended) return;
+  touch(session);
   session.failure = Error{code, describe(session) + ": " + detail};
   ++counters.failed_sessions;
   session.pending.reset();
@@ -374,62 +376,77 @@ void Endpoint::abandon(SessionId id, const std::string& reason) {
 
 Status Endpoint::serve(SessionDriver& driver, const std::atomic<bool>& stop) {
   Impl& impl = *impl_;
+  Clock::time_point sweep = Clock::now();  // next visit of every session, for its timeouts
+  std::vector<SessionId> ids;
   while (!stop.load()) {
     impl.fresh.clear();
-    std::vector<SessionId> ids;
-    for (const auto& [id, session] : impl.sessions) ids.push_back(id);
-    for (SessionId id : ids) {
-      while (Session* session = impl.find(id)) {
-        if (session->failure) {
-          Error error = impl.report(id);
-          driver.failed(id, error);
-          break;
-        }
-        if (session->ended) {
-          impl.close(id);
-          driver.ended(id);
-          break;
-        }
-        const auto now = Clock::now();
-        if (session->pending) {
-          if (now < session->pending->deadline) break;
-          impl.fail(*session, ErrorCode::kTimeout,
-                    "role " + std::string(impl.index.role_name(session->pending->peer)) +
-                        " did not accept the connection within " + millis(impl.options.connect_timeout));
-          continue;
-        }
-        const std::uint16_t state = session->state;
-        if (!impl.index.waits(state)) {
-          Result<Choice> choice = driver.choose(id, state);
-          if ((session = impl.find(id)) == nullptr) break;  // the driver abandoned it
-          if (!choice.ok()) {
-            impl.fail(*session, choice.error().code, choice.error().message);
-          } else {
-            impl.begin_act(*session, choice->transition, std::move(choice->payload));
-          }
-          continue;
-        }
-        Incoming incoming{};
-        Impl::Take took = impl.take(*session, &incoming);
-        if (took == Impl::Take::kTaken) {
-          ++impl.counters.delivered;
-          if (impl.index.is_end(session->state)) impl.finish(*session);
-          driver.received(id, state, incoming);
-          continue;
-        }
-        if (took == Impl::Take::kNothing) {
-          if (now - session->since < impl.options.receive_timeout) break;
-          impl.fail(*session, ErrorCode::kTimeout,
-                    "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
-                        std::string(impl.index.self_name()) + " at state " + std::to_string(state) +
-                        " waits for " + impl.index.expected(state));
-        }
-      }
+    ids.clear();
+    if (Clock::now() >= sweep) {
+      for (auto& [id, session] : impl.sessions) ids.push_back(id);
+      sweep = Clock::now() + kServePoll;
+    } else {
+      ids.swap(impl.touched);
     }
+    for (SessionId id : ids) {
+      if (Session* session = impl.find(id)) session->touched = false;
+    }
+    impl.touched.clear();  // a sweep visits them all
+    for (SessionId id : ids) visit(id, driver);
     if (stop.load()) break;
-    if (Status pumped = impl.pump(Clock::now() + kServePoll); !pumped.ok()) return pumped.error();
+    const Clock::time_point wake = impl.touched.empty() ? sweep : Clock::now();
+    if (Status pumped = impl.pump(wake); !pumped.ok()) return pumped.error();
   }
   return ok_status();
+}
+
+void Endpoint::visit(SessionId id, SessionDriver& driver) {
+  Impl& impl = *impl_;
+  while (Session* session = impl.find(id)) {
+    if (session->failure) {
+      Error error = impl.report(id);
+      driver.failed(id, error);
+      return;
+    }
+    if (session->ended) {
+      impl.close(id);
+      driver.ended(id);
+      return;
+    }
+    const auto now = Clock::now();
+    if (session->pending) {
+      if (now < session->pending->deadline) return;
+      impl.fail(*session, ErrorCode::kTimeout,
+                "role " + std::string(impl.index.role_name(session->pending->peer)) +
+                    " did not accept the connection within " + millis(impl.options.connect_timeout));
+      continue;
+    }
+    const std::uint16_t state = session->state;
+    if (!impl.index.waits(state)) {
+      Result<Choice> choice = driver.choose(id, state);
+      if ((session = impl.find(id)) == nullptr) return;  // the driver abandoned it
+      if (!choice.ok()) {
+        impl.fail(*session, choice.error().code, choice.error().message);
+      } else {
+        impl.begin_act(*session, choice->transition, std::move(choice->payload));
+      }
+      continue;
+    }
+    Incoming incoming{};
+    Impl::Take took = impl.take(*session, &incoming);
+    if (took == Impl::Take::kTaken) {
+      ++impl.counters.delivered;
+      if (impl.index.is_end(session->state)) impl.finish(*session);
+      driver.received(id, state, incoming);
+      continue;
+    }
+    if (took == Impl::Take::kNothing) {
+      if (now - session->since < impl.options.receive_timeout) return;
+      impl.fail(*session, ErrorCode::kTimeout,
+                "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
+                    std::string(impl.index.self_name()) + " at state " + std::to_string(state) +
+                    " waits for " + impl.index.expected(state));
+    }
+  }
 }
 
 }  // namespace gtype::rt

@@ -63,6 +63,7 @@ struct Session {
   std::optional<PendingConnect> pending;  // a connect waiting for the peer's kConnectAck
   std::optional<Error> failure;
   bool ended = false;
+  bool touched = false;  // in Impl::touched
 };
 
 struct Endpoint::Impl {
@@ -94,6 +95,12 @@ struct Endpoint::Impl {
             std::optional<std::uint16_t> except = std::nullopt);
   // The session reached an end state: disconnect from everyone.
   void finish(Session& session);
+  // Puts the session on the list serve() visits next: something happened to it.
+  void touch(Session& session) {
+    if (session.touched) return;
+    session.touched = true;
+    touched.push_back(session.id);
+  }
   // Forgets a session whose end or failure is being reported.
   void close(SessionId id);
   // Returns the session's failure (which must be set) and forgets the session.
@@ -113,6 +120,10 @@ struct Endpoint::Impl {
   std::map<SessionId, Session> sessions;
   std::deque<SessionId> fresh;          // started by a frame, not yet handed out by next_session()
   std::vector<SessionId> acked_to_end;  // at an end state by a connect ack, to finish after the pump
+  // Sessions opened, or with a frame, an ack, a loss or a failure since serve() last visited
+  // them: serve() visits these, and every session only on its timeout sweeps, so that a frame
+  // costs the same with ten sessions open or ten thousand. (Ids may be of closed sessions.)
+  std::vector<SessionId> touched;
   std::set<SessionId> closed;
   std::deque<SessionId> closed_order;  // oldest first; `closed` keeps at most kClosedMemory ids
   static constexpr std::size_t kClosedMemory = 1 << 16;

@@ -85,6 +85,11 @@ class MemoryTransport final : public Transport {
     return event;
   }
 
+  bool queued() const override {
+    std::lock_guard lock(network_->mutex);
+    return alive() && !mailbox_->events.empty();
+  }
+
  private:
   // Requires the mutex.
   bool alive() const {

@@ -23,16 +23,19 @@ void Endpoint::Impl::reject(std::uint64_t Counters::*counter, std::string messag
 Status Endpoint::Impl::pump(Clock::time_point deadline) {
   auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
   Result<TransportEvent> event = transport->next(std::max(left, std::chrono::milliseconds(0)));
-  for (int drained = 0; event.ok() && drained < 1024; ++drained) {
+  for (int taken = 0; event.ok(); ++taken) {
     on_event(*event);
+    if (taken == 1024 || !transport->queued()) break;  // the rest on the next pump
     event = transport->next(std::chrono::milliseconds(0));
   }
   // A session that an accept brought to its end ends only now, after the frames that came with
   // the ack: an acceptor that ends at the accept sends its disconnect right behind, and having
   // seen it, finish() spares a disconnect to a peer that may be exiting already.
   for (SessionId id : acked_to_end) {
-    if (Session* session = find(id); session != nullptr && !session->failure && !session->ended)
+    if (Session* session = find(id); session != nullptr && !session->failure && !session->ended) {
       finish(*session);
+      touch(*session);
+    }
   }
   acked_to_end.clear();
   if (!event.ok() && event.error().code != ErrorCode::kTimeout) return event.error();
@@ -67,6 +70,7 @@ void Endpoint::Impl::on_peer_lost(const std::string& address) {
       PeerLink& link = session.peers[p];
       if (p == index.spec().self || !link.met || link.lost || link.address != address) continue;
       link.lost = true;
+      touch(session);  // serve() looks again: it may wait for this peer
       if (link.closed_by_peer) continue;
       const bool connecting = session.pending && session.pending->peer == p;
       if (explicit_connections && !link.connected && !connecting) continue;
@@ -162,6 +166,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
   }
   Session& session = it->second;
   if (session.failure || session.ended) return;
+  touch(session);
   PeerLink& link = session.peers[*sender];
   if (link.learned && link.address != source) {
     return reject(&Counters::wrong_senders, where() + in_session() + "role " + std::string(frame.from) +

@@ -24,14 +24,17 @@
 // every connection would stay unidentified and each loss would wait that long, never less
 // safely). inproc:// connections have no such events: a lost in-process peer is not reported.
 //
-// Contexts and destruction: a transport's tcp:// and ipc:// DEALERs live in a context of their
-// own, its ROUTER in another. Destroying the transport closes the DEALERs and terminates
-// their context, which waits (at most flush_timeout, their linger) until what they queued has
-// been written out — a program may return from main right after its last action — and only
-// then closes the ROUTER. The order matters to the peers: closing the ROUTER breaks their links
-// to us, which makes them suspect us, and they must by then have our frames (or at least our
-// connections, which hold the report back). One context could not do this: terminating it
-// needs every socket closed first. inproc:// sockets must share one context to reach each
+// Context and destruction: a transport's tcp:// and ipc:// sockets live in a context of its own
+// (one I/O thread, which both reads and writes: a second context for the DEALERs would cost a
+// thread wake-up per frame). Destroying the transport first waits (at most flush_timeout) until
+// every DEALER that carried frames has completed its handshake with the peer's ROUTER, then
+// closes the DEALERs (their linger is flush_timeout) and the ROUTER, and terminates the
+// context, which waits until what the DEALERs queued has been written out: a program may
+// return from main right after its last action. The wait for handshakes matters to the peers:
+// closing our ROUTER breaks their links to us, which makes them suspect us, and our open
+// connections to them then hold the report back until our frames are through (see above). A
+// completed handshake means the peer's ROUTER has accepted the connection, so its monitor
+// reported it before our ROUTER closed. inproc:// sockets must share one context to reach each
 // other: they use one per process, never terminated (destroying it at exit would wait for
 // sockets some other static might still hold); their frames are in memory already.
 // Not thread-safe (one thread drives a transport), as ZeroMQ sockets are not.
@@ -58,7 +61,7 @@ constexpr std::size_t kMaxRoutingId = 255;
 // Frames taken from the ROUTER per poll when no loss waits on them (the rest wait for the next
 // poll, so a flood from one peer cannot keep next() from returning).
 constexpr int kFramesPerPoll = 1024;
-// Between waits, monitors are read at most this often (see take_ready).
+// Between polls, monitors are read at most this often (see poll).
 constexpr std::chrono::milliseconds kMonitorPeriod{1};
 
 zmq::context_t& shared_context() {
@@ -114,29 +117,37 @@ class ZmqTransport final : public Transport {
   explicit ZmqTransport(ZmqOptions options) : options_(options) {}
 
   ~ZmqTransport() override {
-    // The DEALERs, then their context: terminating it waits for their queues (their linger,
-    // flush_timeout, bounds it). Not for a link that only watches a peer (it has just its
-    // greeting queued, if anything), nor for one whose peer is gone already (its connection
-    // broke: what it holds waits for a reconnection that will not come — typically a
-    // disconnect sent to a peer that ended and exited first). Then the ROUTER, which has
-    // nothing to send (see above for the order).
-    for (auto& [address, link] : links_) {
-      bool gone = false;
-      while (std::optional<MonitorEvent> event = next_monitor_event(link->monitor)) {
-        gone |= event->event == ZMQ_EVENT_DISCONNECTED;
+    // Not for a link that only watches a peer (it has just its greeting queued, if anything),
+    // nor for one whose peer is gone already (its connection broke: what it holds waits for a
+    // reconnection that will not come; typically a disconnect sent to a peer that ended and
+    // exited first).
+    auto must_flush = [](const Link& link) { return link.carried_frames && !link.gone; };
+    const Clock::time_point deadline = Clock::now() + options_.flush_timeout;
+    while (true) {
+      std::vector<zmq_pollitem_t> waiting;
+      for (auto& [address, link] : links_) {
+        read_monitor(*link);
+        if (must_flush(*link) && !link->handshaken)
+          waiting.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
       }
-      close(*link, /*flush=*/link->carried_frames && !gone);
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      if (waiting.empty() || left.count() <= 0) break;
+      try {
+        zmq::poll(waiting, left);
+      } catch (const zmq::error_t&) {
+        break;  // a signal, or worse: close without waiting
+      }
     }
-    dealer_context_.close();
+    for (auto& [address, link] : links_) close(*link, must_flush(*link));
     close_router();
-    router_context_.close();
+    context_.close();
   }
 
   Status bind(const std::string& address) {
     if (address.size() > kMaxRoutingId) {
       return Error{ErrorCode::kTransport, "address " + address + " is longer than 255 bytes"};
     }
-    zmq::context_t& context = is_inproc(address) ? shared_context() : router_context_;
+    zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
     try {
       router_ = zmq::socket_t(context, zmq::socket_type::router);
       router_.set(zmq::sockopt::linger, 0);
@@ -170,6 +181,8 @@ class ZmqTransport final : public Transport {
     return ok_status();
   }
 
+  bool queued() const override { return !events_.empty(); }
+
   Result<TransportEvent> next(std::chrono::milliseconds timeout) override {
     const Clock::time_point deadline = Clock::now() + timeout;
     while (events_.empty()) {
@@ -192,6 +205,8 @@ class ZmqTransport final : public Transport {
     zmq::socket_t dealer;
     zmq::socket_t monitor;        // PAIR, receives the dealer's events
     bool carried_frames = false;  // send() used it: the transport's destruction flushes it
+    bool handshaken = false;      // the peer's ROUTER accepted it (ZMTP handshake done)
+    bool gone = false;            // its connection broke
   };
 
   void set_heartbeats(zmq::socket_t& socket) {
@@ -203,14 +218,14 @@ class ZmqTransport final : public Transport {
   Result<Link*> open_link(const std::string& address) {
     if (auto it = links_.find(address); it != links_.end()) return it->second.get();
     auto link = std::make_unique<Link>();
-    zmq::context_t& context = is_inproc(address) ? shared_context() : dealer_context_;
+    zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
     try {
       link->dealer = zmq::socket_t(context, zmq::socket_type::dealer);
       link->dealer.set(zmq::sockopt::linger, static_cast<int>(options_.flush_timeout.count()));
       link->dealer.set(zmq::sockopt::routing_id, address_);
       link->dealer.set(zmq::sockopt::sndhwm, kHighWaterMark);
       set_heartbeats(link->dealer);
-      link->monitor = monitor(context, link->dealer, ZMQ_EVENT_DISCONNECTED);
+      link->monitor = monitor(context, link->dealer, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
       link->dealer.connect(address);
       // Introduces the connection to the peer's ROUTER before any frame needs to (see above).
       link->dealer.send(zmq::message_t(), zmq::send_flags::dontwait);
@@ -250,56 +265,70 @@ class ZmqTransport final : public Transport {
   //     those of connections just reported closed;
   //  4. the losses whose peers can have no frames left in flight.
   //
-  // It reads without waiting first: under load something is there, and zmq_poll would cost a
-  // system call per frame. The poll items change only with the links.
+  // zmq_poll says which of them have something: reading one that has nothing costs a system
+  // call in ZeroMQ (it checks its mailbox), so only those are read. Without a poll (frames left
+  // from the last read, see backlog_) the ROUTER is read at once, the monitors once a
+  // millisecond: skipping them never reorders a loss before frames, since a peer is suspected
+  // only in step 1, and the step 2 that follows records the connections that may still carry
+  // its frames.
   Status poll(std::chrono::milliseconds timeout) {
-    take_ready(/*waited=*/false);
-    if (!events_.empty() || timeout.count() == 0) return ok_status();
     if (poll_items_.empty()) {
       poll_items_ = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
       for (auto& [address, link] : links_) poll_items_.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
     }
-    try {
-      zmq::poll(poll_items_, timeout);
-    } catch (const zmq::error_t& e) {
-      if (e.num() == EINTR) return ok_status();  // a signal (say, SIGCHLD): the caller polls again
-      return Error{ErrorCode::kTransport, std::string("poll failed: ") + e.what()};
+    const bool polled = !backlog_;
+    if (polled) {
+      try {
+        zmq::poll(poll_items_, timeout);
+      } catch (const zmq::error_t& e) {
+        if (e.num() == EINTR) return ok_status();  // a signal (say, SIGCHLD): the caller polls again
+        return Error{ErrorCode::kTransport, std::string("poll failed: ") + e.what()};
+      }
     }
-    take_ready(/*waited=*/true);
+    const Clock::time_point now = Clock::now();
+    const bool monitors = polled || now - monitors_read_ >= kMonitorPeriod;
+    auto ready = [&](std::size_t item) { return !polled || (poll_items_[item].revents & ZMQ_POLLIN) != 0; };
+    if (monitors) {
+      monitors_read_ = now;
+      read_link_monitors(ready);
+      if (ready(1)) read_router_monitor();
+    }
+    // While a loss is suspected, "drained" must be seen after the monitors were read (step 3
+    // after 2): frames that came in since zmq_poll looked may be from a connection reported
+    // closed just now. Otherwise a ROUTER that zmq_poll found empty need not be read.
+    const bool drained =
+        (!ready(0) && suspected_.empty()) || receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
+    backlog_ = !drained;
+    if (drained) closed_since_drained_.clear();
+    report_losses(drained);
     return ok_status();
   }
 
-  // Steps 1-4 above. Reading the monitors costs about as much as reading a frame, so between
-  // waits they are read once a millisecond: a loss is seen that much later under load. Skipping
-  // them never reorders a loss before frames: a peer is suspected only in step 1, and the step 2
-  // that follows it records the connections that may still carry its frames.
-  void take_ready(bool waited) {
-    const Clock::time_point now = Clock::now();
-    if (waited || now - monitors_read_ >= kMonitorPeriod) {
-      monitors_read_ = now;
-      read_link_monitors();
-      read_router_monitor();
+  // Takes the events of a link's monitor.
+  static void read_monitor(Link& link) {
+    while (std::optional<MonitorEvent> event = next_monitor_event(link.monitor)) {
+      link.gone |= event->event == ZMQ_EVENT_DISCONNECTED;
+      link.handshaken |= event->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
     }
-    const bool drained = receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
-    if (drained) closed_since_drained_.clear();
-    report_losses(drained);
   }
 
-  void read_link_monitors() {
-    for (auto it = links_.begin(); it != links_.end();) {
-      bool lost = false;
-      while (std::optional<MonitorEvent> event = next_monitor_event(it->second->monitor)) {
-        lost |= event->event == ZMQ_EVENT_DISCONNECTED;
-      }
-      if (!lost) {
+  // Reads the monitors of the links whose poll item (from 2 on, in links_'s order) is ready.
+  template <typename Ready>
+  void read_link_monitors(const Ready& ready) {
+    std::size_t item = 2;
+    bool erased = false;
+    for (auto it = links_.begin(); it != links_.end(); ++item) {
+      if (ready(item)) read_monitor(*it->second);
+      if (!it->second->gone) {
         ++it;
         continue;
       }
       close(*it->second, /*flush=*/false);
       suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
       it = links_.erase(it);
-      poll_items_.clear();
+      erased = true;
     }
+    if (erased) poll_items_.clear();  // after the loop: `ready` reads them
   }
 
   void read_router_monitor() {
@@ -387,16 +416,16 @@ class ZmqTransport final : public Transport {
 
   ZmqOptions options_;
   // Declared before the sockets, so that they outlive them; closed by the destructor.
-  zmq::context_t router_context_;
-  zmq::context_t dealer_context_;
+  zmq::context_t context_;
   std::string address_;
   zmq::socket_t router_;
   zmq::socket_t router_monitor_;                        // PAIR, receives the router's events
   std::map<std::string, std::unique_ptr<Link>> links_;  // by remote address
   std::vector<zmq_pollitem_t> poll_items_;              // ROUTER, its monitor, links_'s; empty: rebuild
   std::vector<zmq::message_t> parts_;                   // receive_frames' buffer, reused
-  Clock::time_point monitors_read_;                     // when take_ready last read the monitors
-  std::deque<TransportEvent> events_;                   // received, not yet returned by next()
+  Clock::time_point monitors_read_;                     // when poll last read the monitors
+  bool backlog_ = false;               // the last read stopped at kFramesPerPoll: the ROUTER has more
+  std::deque<TransportEvent> events_;  // received, not yet returned by next()
   // Peers whose link broke, not yet reported lost: by address, the latest time to report.
   std::map<std::string, Clock::time_point> suspected_;
   // Connections to the ROUTER, by file descriptor: open ones, whose they are (from their frames),

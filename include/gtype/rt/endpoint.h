@@ -136,6 +136,8 @@ class Endpoint {
  private:
   struct Impl;
   explicit Endpoint(std::unique_ptr<Impl> impl);
+  // serve(): drives one session until it waits, ends or fails.
+  void visit(SessionId session, SessionDriver& driver);
   std::unique_ptr<Impl> impl_;
 };
 

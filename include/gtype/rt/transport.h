@@ -33,6 +33,9 @@ class Transport {
   virtual Status send(const std::string& address, const std::string& bytes) = 0;
   // The next event, waiting at most `timeout`; kTimeout when there is none.
   virtual Result<TransportEvent> next(std::chrono::milliseconds timeout) = 0;
+  // Whether next() has an event already taken in, which it returns without looking for more
+  // (a zero-timeout next() looks, at the cost of a system call or so).
+  virtual bool queued() const = 0;
 };
 
 struct ZmqOptions {
