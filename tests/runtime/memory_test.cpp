@@ -107,6 +107,45 @@ TEST(Endpoint, ManySessionsMultiplexedInServeMode) {
   EXPECT_EQ(b->counters().ended_sessions, std::uint64_t{kSessions});
 }
 
+// serve() visits a session when something happens to it, and every session on its timeout
+// sweeps: thousands of sessions whose peer never answers all time out, while sessions of
+// another endpoint on the same network go on.
+TEST(Endpoint, IdleSessionsTimeOutInServeModeWhileOthersGoOn) {
+  MemoryNetwork net;
+  auto idle =
+      make_endpoint(kPingA, directory({{"B", "nowhere"}}), net.attach("idle"), fast_options(nullptr, 300ms));
+  auto a = make_endpoint(kPingA, directory({{"B", "b"}}), net.attach("a"), fast_options(nullptr, 3000ms));
+  auto b = make_endpoint(kPingB, Directory(), net.attach("b"), fast_options(nullptr, 3000ms));
+  constexpr int kIdle = 3000;
+  constexpr int kBusy = 50;
+  for (int i = 0; i < kIdle; ++i) ASSERT_TRUE(idle->start().ok());
+  for (int i = 0; i < kBusy; ++i) ASSERT_TRUE(a->start().ok());
+  DriverLog idle_log, client_log, server_log;
+  PingClientDriver idle_client(&idle_log, 3), client(&client_log, 3);
+  PingServerDriver server(&server_log);
+  Server idle_thread(*idle, idle_client);
+  Server b_thread(*b, server);
+  Server a_thread(*a, client);
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(idle_log.mutex);
+    return idle_log.failed.size() == kIdle;
+  }));
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(client_log.mutex);
+    return client_log.ended.size() == kBusy;
+  }));
+  idle_thread.stop();
+  a_thread.stop();
+  b_thread.stop();
+  EXPECT_TRUE(idle_log.ended.empty());
+  for (const auto& [id, error] : idle_log.failed) {
+    EXPECT_EQ(error.code, ErrorCode::kTimeout);
+    EXPECT_NE(error.message.find("nothing arrived within 300 ms"), std::string::npos) << error.message;
+  }
+  EXPECT_TRUE(client_log.failed.empty());
+  EXPECT_EQ(idle->counters().failed_sessions, std::uint64_t{kIdle});
+}
+
 TEST(Endpoint, InterleavedBlockingSessions) {
   MemoryNetwork net;
   auto a = make_endpoint(kPingA, directory({{"B", "b"}}), net.attach("a"), fast_options(nullptr, 2000ms));
