@@ -1,0 +1,245 @@
+// The YAML reader: yaml-cpp behind checks that report instead of throwing.
+#include "yaml_reader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <system_error>
+#include <tuple>
+
+#include "c12s/model/quantity.h"
+#include "text.h"
+
+namespace c12s::model::yaml {
+namespace {
+
+// yaml-cpp's names for what a node holds, for "must be text, not a map".
+const char* kind_of(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map:
+      return "a map";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "text";
+    default:
+      return "empty";
+  }
+}
+
+}  // namespace
+
+Position Reader::place(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0) return Position{file_, 0, 0};
+  return Position{file_, mark.line + 1, mark.column + 1};
+}
+
+std::optional<Entry> Reader::load(std::string_view text) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(text));
+  } catch (const YAML::Exception& e) {
+    error(place(e.mark), "invalid YAML: " + e.msg);
+    return std::nullopt;
+  }
+  if (documents.size() > 1) {
+    error(place(documents[1].Mark()),
+          "the file holds " + std::to_string(documents.size()) + " YAML documents; expected one");
+    return std::nullopt;
+  }
+  Entry document;
+  document.value = documents.empty() ? YAML::Node() : documents.front();
+  return document;
+}
+
+Position Reader::key_place(const Entry& entry) const {
+  const Position at = place(entry.key_node.Mark());
+  return at.line > 0 ? at : Position{file_, 1, 1};
+}
+
+Position Reader::value_place(const Entry& entry) const {
+  const Position at = place(entry.value.Mark());
+  return entry.value.IsNull() || at.line == 0 ? key_place(entry) : at;
+}
+
+Diagnostic& Reader::error(Position at, std::string message) {
+  errors_.push_back(Diagnostic{std::move(at), std::move(message), {}});
+  return errors_.back();
+}
+
+std::optional<std::vector<Entry>> Reader::map(const Entry& entry, std::string_view what,
+                                              std::string_view expected) {
+  if (!entry.value.IsMap()) {
+    if (entry.value.IsNull()) {
+      error(value_place(entry), std::string(what) + " is empty; expected " + std::string(expected));
+    } else {
+      error(value_place(entry),
+            std::string(what) + " must be " + std::string(expected) + ", not " + kind_of(entry.value));
+    }
+    return std::nullopt;
+  }
+  std::vector<Entry> entries;
+  std::map<std::string, Position> first_place;  // membership only; output follows the file
+  for (auto it = entry.value.begin(); it != entry.value.end(); ++it) {
+    if (!it->first.IsScalar()) {
+      error(place(it->first.Mark()),
+            "a key of " + std::string(what) + " must be text, not " + kind_of(it->first));
+      continue;
+    }
+    Entry child{it->first.Scalar(), it->first, it->second};
+    const auto [first, inserted] = first_place.emplace(child.key, key_place(child));
+    if (!inserted) {
+      error(key_place(child), "duplicate key " + quote(child.key) + " in " + std::string(what))
+          .notes.push_back({first->second, quote(child.key) + " first given here"});
+      continue;
+    }
+    entries.push_back(std::move(child));
+  }
+  return entries;
+}
+
+void Reader::reject_unknown(const std::vector<Entry>& entries, std::string_view what,
+                            std::initializer_list<std::string_view> allowed) {
+  for (const Entry& entry : entries) {
+    if (std::find(allowed.begin(), allowed.end(), entry.key) != allowed.end()) continue;
+    std::string list;
+    for (std::string_view key : allowed) list += (list.empty() ? "" : ", ") + quote(key);
+    error(key_place(entry), "unknown key " + quote(entry.key) + " in " + std::string(what))
+        .notes.push_back({Position{}, "the keys of " + std::string(what) + " are " + list});
+  }
+}
+
+const Entry* Reader::find(const std::vector<Entry>& entries, std::string_view key) {
+  for (const Entry& entry : entries) {
+    if (entry.key == key) return &entry;
+  }
+  return nullptr;
+}
+
+const Entry* Reader::require(const std::vector<Entry>& entries, const Entry& owner, std::string_view what,
+                             std::string_view key) {
+  const Entry* found = find(entries, key);
+  if (found == nullptr) error(key_place(owner), std::string(what) + " has no " + quote(key));
+  return found;
+}
+
+std::optional<std::string> Reader::text(const Entry& entry) {
+  if (entry.value.IsNull()) {
+    error(value_place(entry), quote(entry.key) + " has no value");
+    return std::nullopt;
+  }
+  if (!entry.value.IsScalar()) {
+    error(value_place(entry), quote(entry.key) + " must be text, not " + kind_of(entry.value));
+    return std::nullopt;
+  }
+  if (entry.value.Scalar().empty()) {
+    error(value_place(entry), quote(entry.key) + " is empty");
+    return std::nullopt;
+  }
+  return entry.value.Scalar();
+}
+
+std::optional<std::string> Reader::name(const Entry& entry) {
+  std::optional<std::string> value = text(entry);
+  if (value && !is_name(*value)) {
+    error(value_place(entry),
+          quote(entry.key) + " must be a name of " + std::string(kNameRule) + ", not " + quote(*value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::uint64_t> Reader::count(const Entry& entry, std::uint64_t at_least) {
+  const std::optional<std::string> value = text(entry);
+  if (!value) return std::nullopt;
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t number = 0;
+  bool good = true;
+  for (char c : *value) {
+    const auto digit = static_cast<std::uint64_t>(c - '0');
+    if (c < '0' || c > '9' || number > (kMax - digit) / 10) {
+      good = false;
+      break;
+    }
+    number = number * 10 + digit;
+  }
+  if (!good || number < at_least) {
+    error(value_place(entry), quote(entry.key) + " must be a whole number of at least " +
+                                  std::to_string(at_least) + ", not " + quote(*value));
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<std::chrono::milliseconds> Reader::duration(const Entry& entry) {
+  const std::optional<std::string> value = text(entry);
+  if (!value) return std::nullopt;
+  const std::optional<std::chrono::milliseconds> parsed = parse_duration(*value);
+  if (!parsed || parsed->count() == 0) {
+    error(value_place(entry), quote(entry.key) + " must be a duration longer than zero, such as 30s, 1m or " +
+                                  "1h30m, not " + quote(*value));
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+std::optional<Labels> Reader::labels(const Entry& entry, std::string_view what) {
+  const std::optional<std::vector<Entry>> entries = map(entry, what, "a map of labels");
+  if (!entries) return std::nullopt;
+  Labels labels;
+  for (const Entry& label : *entries) {
+    bool good = true;
+    if (!is_label_token(label.key)) {
+      error(key_place(label), "label key " + quote(label.key) + " in " + std::string(what) +
+                                  " may only hold " + std::string(kLabelTokenRule));
+      good = false;
+    }
+    if (label.value.IsNull()) {
+      error(key_place(label), "label " + quote(label.key) + " in " + std::string(what) + " has no value");
+      good = false;
+    } else if (!label.value.IsScalar()) {
+      error(value_place(label), "label " + quote(label.key) + " in " + std::string(what) +
+                                    " must be text, not " + kind_of(label.value));
+      good = false;
+    } else if (label.value.Scalar().empty()) {
+      error(value_place(label), "label " + quote(label.key) + " in " + std::string(what) + " is empty");
+      good = false;
+    } else if (!is_label_token(label.value.Scalar())) {
+      error(value_place(label), "value " + quote(label.value.Scalar()) + " of label " + quote(label.key) +
+                                    " in " + std::string(what) + " may only hold " +
+                                    std::string(kLabelTokenRule));
+      good = false;
+    }
+    if (good) labels.emplace(label.key, label.value.Scalar());
+  }
+  return labels;
+}
+
+Diagnostics Reader::finish() {
+  std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.at.line, a.at.column) < std::tie(b.at.line, b.at.column);
+  });
+  return std::move(errors_);
+}
+
+std::optional<std::string> read_file(const std::string& path, Diagnostics& errors) {
+  auto fail = [&](const std::string& why) {
+    errors.push_back({Position{path, 0, 0}, "cannot read the file: " + why, {}});
+    return std::nullopt;
+  };
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) return fail("no such file");
+  if (std::filesystem::is_directory(status)) return fail("it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("it cannot be opened");
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return fail("reading failed");
+  return content.str();
+}
+
+}  // namespace c12s::model::yaml
