@@ -1,6 +1,9 @@
 // The YAML reader: yaml-cpp behind checks that report instead of throwing.
 #include "yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -37,22 +40,54 @@ Position Reader::place(const YAML::Mark& mark) const {
   return Position{file_, mark.line + 1, mark.column + 1};
 }
 
+namespace {
+
+// Counts documents, building nothing. yaml-cpp 0.7's LoadAll loops for ever, allocating, on
+// some malformed text (`"a", "b"` at the top level yields one empty document after another):
+// here at most `cap` are asked for.
+class DocumentCounter final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents == 2) second = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
+  void OnMapEnd() override {}
+
+  int documents = 0;
+  YAML::Mark second = YAML::Mark::null_mark();
+};
+
+}  // namespace
+
 std::optional<Entry> Reader::load(std::string_view text) {
-  std::vector<YAML::Node> documents;
+  const std::string content(text);
+  YAML::Node document;
+  DocumentCounter counter;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    std::istringstream in(content);
+    YAML::Parser parser(in);
+    while (counter.documents < 2 && parser.HandleNextDocument(counter)) {
+    }
+    document = YAML::Load(content);
   } catch (const YAML::Exception& e) {
     error(place(e.mark), "invalid YAML: " + e.msg);
     return std::nullopt;
   }
-  if (documents.size() > 1) {
-    error(place(documents[1].Mark()),
-          "the file holds " + std::to_string(documents.size()) + " YAML documents; expected one");
+  if (counter.documents > 1) {
+    error(place(counter.second), "the file holds more than one YAML document; expected one");
     return std::nullopt;
   }
-  Entry document;
-  document.value = documents.empty() ? YAML::Node() : documents.front();
-  return document;
+  Entry entry;
+  entry.value = document;
+  return entry;
 }
 
 Position Reader::key_place(const Entry& entry) const {

@@ -148,7 +148,9 @@ sorts::TopologySpec topology() {
   return spec;
 }
 
-sorts::NodeIds node_ids(const std::string& prefix) { return {{"task-7"}, {prefix + "1", prefix + "2"}}; }
+sorts::NodeIds node_ids(const std::string& prefix) {
+  return {{"task-7"}, {prefix + "1", prefix + "2"}, std::nullopt};
+}
 sorts::ScheduleSpec schedule() { return {{"task-7"}, topology(), {"n1", "n2"}}; }
 sorts::FormationUpdate formation() {
   return {{"task-7"}, {{"n1", "c1-n1", "node-n1", {{"arch", "arm64"}}, "edge", "eu", "c1", {"c1-n1", "c1-n2"}}}};

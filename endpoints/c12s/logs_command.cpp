@@ -1,0 +1,105 @@
+// c12s logs get TASK, c12s logs list --selector k=v,...: LogsQuery sessions with the log
+// service. Records print oldest first, one a line: time, level, task, labels, message.
+#include <logs_query/user.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "c12s/model/selector.h"
+#include "commands.h"
+
+namespace c12s::cli {
+namespace {
+
+namespace lq = gtype_gen::logs_query::user;
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+
+std::string time_text(std::int64_t millis) {
+  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  char with_millis[40];
+  std::snprintf(with_millis, sizeof with_millis, "%s.%03dZ", text, static_cast<int>(millis % 1000));
+  return with_millis;
+}
+
+int print(const ClientOptions& options, const sorts::LogRecords& records) {
+  if (options.json) {
+    std::string out = "{\"records\": [";
+    for (std::size_t i = 0; i < records.records.size(); ++i) {
+      const sorts::LogRecord& r = records.records[i];
+      out += (i ? ", " : "") + std::string("{\"task\": ") + json_string(r.task) +
+             ", \"time\": " + std::to_string(r.time) + ", \"level\": " + json_string(r.level) +
+             ", \"labels\": " + json_labels(r.labels) + ", \"message\": " + json_string(r.message) + "}";
+    }
+    std::printf("%s]}\n", out.c_str());
+    return 0;
+  }
+  for (const sorts::LogRecord& r : records.records) {
+    std::printf("%s %-7s %s %s %s\n", time_text(r.time).c_str(), r.level.c_str(),
+                r.task.empty() ? "-" : r.task.c_str(), labels_text(r.labels).c_str(), r.message.c_str());
+  }
+  return 0;
+}
+
+// Runs one LogsQuery session; `ask` takes S0 to the state that receives the records.
+template <typename Ask>
+int run(const ClientOptions& options, const char* what, Ask ask) {
+  system::SystemMap map;
+  std::string error;
+  if (!load_system(options, &map, &error)) {
+    std::fputs(error.c_str(), stderr);
+    return 1;
+  }
+  gtype::rt::EndpointOptions endpoint;
+  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
+  gtype::rt::Result<lq::Role> role =
+      lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), endpoint);
+  if (!role.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", what, role.error().message.c_str());
+    return 1;
+  }
+  auto s0 = role->start();
+  if (!s0.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", what, s0.error().message.c_str());
+    return 1;
+  }
+  gtype::rt::Result<sorts::LogRecords> records = ask(std::move(*s0));
+  if (!records.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", what, records.error().message.c_str());
+    return 1;
+  }
+  return print(options, *records);
+}
+
+template <typename State>
+gtype::rt::Result<sorts::LogRecords> records_of(gtype::rt::Result<State> state) {
+  if (!state.ok()) return state.error();
+  auto answer = std::move(*state).receive();
+  if (!answer.ok()) return answer.error();
+  return answer->value;
+}
+
+}  // namespace
+
+int logs_get_command(const ClientOptions& options, const std::string& task) {
+  return run(options, "logs get",
+             [&](lq::S0 s0) { return records_of(std::move(s0).connect_get(sorts::TaskId{task})); });
+}
+
+int logs_list_command(const ClientOptions& options, const std::string& selector_text, unsigned limit) {
+  model::Result<model::Selector> selector = model::parse_selector(selector_text, "--selector");
+  if (!selector.ok()) {
+    std::fputs(selector.error_text().c_str(), stderr);
+    return 2;
+  }
+  sorts::LogsFilter filter;
+  filter.selector.labels =
+      std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
+  filter.limit = limit;
+  return run(options, "logs list", [&](lq::S0 s0) { return records_of(std::move(s0).connect_list(filter)); });
+}
+
+}  // namespace c12s::cli

@@ -1,0 +1,114 @@
+// c12s mutate -f topology.yaml [--no-wait]: submits the desired state of listing 5.4 as an
+// IdempotencyCheck session, prints its task id, and follows the task in the log until the
+// topology is formed, already existed, or the task failed (unless --no-wait).
+//
+// The file is checked first (every mistake named, with its line): nothing is sent for a file
+// with errors. Exit: 0 formed or already there, 1 the task failed or the system did not
+// answer, 2 the file is wrong.
+#include <idempotency_check/user.h>
+#include <logs_query/user.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "c12s/model/topology.h"
+#include "c12s/services/convert.h"
+#include "commands.h"
+
+namespace c12s::cli {
+namespace {
+
+namespace ic = gtype_gen::idempotency_check::user;
+namespace lq = gtype_gen::logs_query::user;
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+
+// The task's records so far, or an error.
+gtype::rt::Result<sorts::LogRecords> task_records(const system::SystemMap& map, const std::string& task) {
+  gtype::rt::EndpointOptions options;
+  options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(3000);
+  auto role = lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), options);
+  if (!role.ok()) return role.error();
+  auto s0 = role->start();
+  if (!s0.ok()) return s0.error();
+  auto s1 = std::move(*s0).connect_get(sorts::TaskId{task});
+  if (!s1.ok()) return s1.error();
+  auto records = std::move(*s1).receive();
+  if (!records.ok()) return records.error();
+  return records->value;
+}
+
+// The outcome the records show: EXISTS, CREATED or FAILED with its message; empty while running.
+std::pair<std::string, std::string> outcome(const sorts::LogRecords& records) {
+  std::pair<std::string, std::string> found;
+  for (const sorts::LogRecord& r : records.records) {
+    auto state = r.labels.find("state");
+    if (state == r.labels.end()) continue;
+    if (state->second == "EXISTS") return {state->second, r.message};
+    if (state->second == "CREATED" || state->second == "FAILED") found = {state->second, r.message};
+  }
+  return found;
+}
+
+}  // namespace
+
+int mutate_command(const ClientOptions& options, const std::string& file, bool wait) {
+  model::Result<model::TopologySpec> topology = model::load_topology_file(file);
+  if (!topology.ok()) {
+    std::fputs(topology.error_text().c_str(), stderr);
+    return 2;
+  }
+  system::SystemMap map;
+  std::string error;
+  if (!load_system(options, &map, &error)) {
+    std::fputs(error.c_str(), stderr);
+    return 1;
+  }
+  gtype::rt::EndpointOptions endpoint;
+  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
+  auto role = ic::Role::bind("tcp://127.0.0.1:0", map.directory("IdempotencyCheck"), endpoint);
+  auto fail = [](const gtype::rt::Error& e) {
+    std::fprintf(stderr, "c12s mutate: %s\n", e.message.c_str());
+    return 1;
+  };
+  if (!role.ok()) return fail(role.error());
+  auto s0 = role->start();
+  if (!s0.ok()) return fail(s0.error());
+  const std::string task = services::task_id(s0->session());
+  auto s2 = std::move(*s0).connect_create(services::to_sort(*topology));
+  if (!s2.ok()) return fail(s2.error());
+  if (auto ok = std::move(*s2).receive(); !ok.ok()) return fail(ok.error());
+  if (!options.json) {
+    std::printf("task %s: topology %s submitted\n", task.c_str(), topology->name.c_str());
+    std::fflush(stdout);
+  }
+  if (!wait) {
+    if (options.json) std::printf("{\"task\": %s}\n", json_string(task).c_str());
+    return 0;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::pair<std::string, std::string> result;
+  while (result.first.empty() && std::chrono::steady_clock::now() < deadline) {
+    gtype::rt::Result<sorts::LogRecords> records = task_records(map, task);
+    if (records.ok()) result = outcome(*records);
+    if (result.first.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (result.first.empty()) {
+    std::fprintf(stderr,
+                 "c12s mutate: task %s did not finish within 120 s; follow it with `c12s logs get %s`\n",
+                 task.c_str(), task.c_str());
+    return 1;
+  }
+  if (options.json) {
+    std::printf("{\"task\": %s, \"state\": %s, \"message\": %s}\n", json_string(task).c_str(),
+                json_string(result.first).c_str(), json_string(result.second).c_str());
+  } else if (result.first == "EXISTS") {
+    std::printf("task %s: topology %s already exists: nothing to do\n", task.c_str(), topology->name.c_str());
+  } else if (result.first == "CREATED") {
+    std::printf("task %s: topology %s formed\n", task.c_str(), topology->name.c_str());
+  } else {
+    std::printf("task %s: failed: %s\n", task.c_str(), result.second.c_str());
+  }
+  return result.first == "FAILED" ? 1 : 0;
+}
+
+}  // namespace c12s::cli

@@ -1,0 +1,73 @@
+// c12s query --selector k=v,...: the free nodes that a selector matches (rules 4.9-4.11), as a
+// ClusterFormation session that queries once and quits.
+#include <cluster_formation/user.h>
+
+#include <cstdio>
+
+#include "c12s/model/selector.h"
+#include "commands.h"
+
+namespace c12s::cli {
+namespace {
+namespace cf = gtype_gen::cluster_formation::user;
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+}  // namespace
+
+int query_command(const ClientOptions& options, const std::string& selector_text) {
+  model::Result<model::Selector> selector = model::parse_selector(selector_text, "--selector");
+  if (!selector.ok()) {
+    std::fputs(selector.error_text().c_str(), stderr);
+    return 2;
+  }
+  system::SystemMap map;
+  std::string error;
+  if (!load_system(options, &map, &error)) {
+    std::fputs(error.c_str(), stderr);
+    return 1;
+  }
+  gtype::rt::EndpointOptions endpoint;
+  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
+  gtype::rt::Result<cf::Role> role =
+      cf::Role::bind("tcp://127.0.0.1:0", map.directory("ClusterFormation"), endpoint);
+  if (!role.ok()) {
+    std::fprintf(stderr, "c12s query: %s\n", role.error().message.c_str());
+    return 1;
+  }
+  auto fail = [](const gtype::rt::Error& e) {
+    std::fprintf(stderr, "c12s query: %s\n", e.message.c_str());
+    return 1;
+  };
+  auto s0 = role->start();
+  if (!s0.ok()) return fail(s0.error());
+  sorts::Selector wire;
+  wire.labels = std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
+  auto s1 = std::move(*s0).connect_query(wire);
+  if (!s1.ok()) return fail(s1.error());
+  auto resp = std::move(*s1).receive();
+  if (!resp.ok()) return fail(resp.error());
+  const sorts::NodeList nodes = resp->value;
+  if (auto end = std::move(resp->next).send_quit(); !end.ok()) return fail(end.error());
+
+  if (options.json) {
+    std::string out = "{\"nodes\": [";
+    for (std::size_t i = 0; i < nodes.nodes.size(); ++i) {
+      const sorts::NodeStatus& n = nodes.nodes[i];
+      out += (i ? ", " : "") + std::string("{\"id\": ") + json_string(n.id) +
+             ", \"name\": " + json_string(n.name) + ", \"status\": " + json_string(n.status) +
+             ", \"labels\": " + json_labels(n.labels) + "}";
+    }
+    std::printf("%s]}\n", out.c_str());
+    return 0;
+  }
+  if (nodes.nodes.empty()) {
+    std::printf("no free node matches %s\n", model::format_selector(*selector).c_str());
+    return 0;
+  }
+  std::vector<std::vector<std::string>> rows{{"ID", "NAME", "STATUS", "LABELS"}};
+  for (const sorts::NodeStatus& n : nodes.nodes)
+    rows.push_back({n.id, n.name, n.status, labels_text(n.labels)});
+  std::fputs(table(rows).c_str(), stdout);
+  return 0;
+}
+
+}  // namespace c12s::cli

@@ -1,0 +1,68 @@
+// c12s service NAME --system FILE, c12s daemon --config FILE --system FILE: run one process of
+// the system until SIGINT or SIGTERM (`c12s up` starts them; they can be run by hand too).
+#include <cstdio>
+
+#include "c12s/model/daemon_config.h"
+#include "c12s/services/services.h"
+#include "c12s/system/host.h"
+#include "commands.h"
+
+namespace c12s::cli {
+
+int service_command(const std::string& name, const std::string& system_path) {
+  model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
+  if (!map.ok()) {
+    std::fputs(map.error_text().c_str(), stderr);
+    return 2;
+  }
+  const std::atomic<bool>& stop = system::stop_on_signals();
+  gtype::rt::Status status = gtype::rt::ok_status();
+  if (name == "nodes") {
+    status = services::run_nodes(*map, services::NodesOptions{}, stop);
+  } else if (name == "state") {
+    status = services::run_state(*map, services::StateOptions{}, stop);
+  } else if (name == "log") {
+    status = services::run_log(*map, stop);
+  } else if (name == "push") {
+    status = services::run_push(*map, stop);
+  } else if (name == "scheduler") {
+    status = services::run_scheduler(*map, services::SchedulerOptions{}, stop);
+  } else {
+    std::fprintf(stderr, "c12s service: unknown service '%s' (log, nodes, state, push, scheduler)\n",
+                 name.c_str());
+    return 2;
+  }
+  if (!status.ok()) {
+    std::fprintf(stderr, "c12s service %s: %s\n", name.c_str(), status.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int daemon_command(const std::string& config_path, const std::string& system_path,
+                   const std::string& listen) {
+  model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
+  if (!config.ok()) {
+    std::fputs(config.error_text().c_str(), stderr);
+    return 2;
+  }
+  model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
+  if (!map.ok()) {
+    std::fputs(map.error_text().c_str(), stderr);
+    return 2;
+  }
+  model::Result<std::string> nodes = map->address("HealthCheck", "nodes");
+  if (!nodes.ok()) {
+    std::fputs(nodes.error_text().c_str(), stderr);
+    return 2;
+  }
+  services::DaemonOptions options{*config, *nodes, listen};
+  gtype::rt::Status status = services::run_daemon(options, system::stop_on_signals());
+  if (!status.ok()) {
+    std::fprintf(stderr, "c12s daemon %s: %s\n", config->node_id.c_str(), status.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace c12s::cli

@@ -1,0 +1,223 @@
+// c12s up [--nodes N] [--data DIR] [--port BASE]: the whole system on this machine.
+//
+// Writes DIR/system.yaml (every service endpoint on 127.0.0.1, ports from BASE on) and a
+// daemon configuration per node (DIR/nodes/node-i.yaml, listing 5.2, with labels of a
+// Raspberry Pi, or of a BeagleBone for every fourth node), starts every service and N node
+// daemons as processes of their own (this same binary: `c12s service NAME`, `c12s daemon`),
+// their output in DIR/logs/, waits until every node has registered, and says how to use the
+// system. On SIGINT or SIGTERM it stops the daemons, then the services (SIGTERM, then SIGKILL
+// after 5 s), and returns 0. A service that exits by itself stops everything and `up` returns
+// 1, naming it; a node daemon that exits is reported, and the system goes on without it (the
+// state service declares it dead). The children die with `up` should it be killed
+// (PR_SET_PDEATHSIG).
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <logs_query/user.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "c12s/system/host.h"
+#include "commands.h"
+
+namespace c12s::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+
+struct Child {
+  std::string name;
+  pid_t pid = -1;
+};
+
+std::string self_path() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("c12s") : self.string();
+}
+
+// Starts `args` (args[0] is this binary) with output to `log`; -1 if it cannot.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) _exit(1);  // `up` died before the line above
+  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  if (out >= 0) {
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    close(out);
+  }
+  std::vector<char*> argv;
+  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execv(argv[0], argv.data());
+  std::perror("exec");
+  _exit(127);
+}
+
+std::string node_config(int i, const std::string& nodes_address) {
+  const bool beaglebone = i % 4 == 0;
+  std::string labels = beaglebone ? "    os: linux\n    arch: arm\n    model: beaglebone\n    memory: 512MB\n"
+                                    "    storage: 4GB\n    cpu: 1GHz\n    cores: 1\n"
+                                  : "    os: linux\n    arch: arm\n    model: rpi\n    memory: 4GB\n"
+                                    "    storage: 32GB\n    cpu: 1.5GHz\n    cores: 4\n";
+  const std::string id = "node-" + std::to_string(i);
+  return "# The daemon of " + id +
+         " (listing 5.2), written by `c12s up`.\nstar:\n  version: v1\n  nodeid: " + id + "\n  name: " + id +
+         "\n  flusher: " + nodes_address + "\n  healthcheck:\n    address: " + nodes_address +
+         "\n    topic: health\n    interval: 1s\n  labels:\n" + labels;
+}
+
+// How many nodes the log has seen register, or -1 when it cannot be asked yet.
+int registered(const system::SystemMap& map) {
+  namespace lq = gtype_gen::logs_query::user;
+  gtype::rt::EndpointOptions options;
+  options.receive_timeout = options.connect_timeout = std::chrono::milliseconds(1000);
+  auto role = lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), options);
+  if (!role.ok()) return -1;
+  auto s0 = role->start();
+  if (!s0.ok()) return -1;
+  sorts::LogsFilter filter;
+  filter.selector.labels = {{"service", "nodes"}};
+  auto s2 = std::move(*s0).connect_list(filter);
+  if (!s2.ok()) return -1;
+  auto records = std::move(*s2).receive();
+  if (!records.ok()) return -1;
+  std::set<std::string> nodes;
+  for (const sorts::LogRecord& r : records->value.records) {
+    if (auto node = r.labels.find("node"); node != r.labels.end()) nodes.insert(node->second);
+  }
+  return static_cast<int>(nodes.size());
+}
+
+void stop_all(std::vector<Child>& children) {
+  // Daemons first, then the services in the reverse of their start order.
+  for (auto it = children.rbegin(); it != children.rend(); ++it) {
+    if (it->pid > 0) kill(it->pid, SIGTERM);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (Child& child : children) {
+    while (child.pid > 0) {
+      int status = 0;
+      const pid_t done = waitpid(child.pid, &status, WNOHANG);
+      if (done == child.pid || done < 0) {
+        child.pid = -1;
+      } else if (std::chrono::steady_clock::now() >= deadline) {
+        kill(child.pid, SIGKILL);
+        waitpid(child.pid, &status, 0);
+        child.pid = -1;
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int up_command(const UpOptions& options) {
+  if (options.nodes < 0 || options.nodes > 1000) {
+    std::fprintf(stderr, "c12s up: --nodes must be between 0 and 1000\n");
+    return 2;
+  }
+  std::error_code ec;
+  const fs::path data = fs::absolute(options.data, ec);
+  fs::create_directories(data / "logs", ec);
+  if (!ec) fs::create_directories(data / "nodes", ec);
+  if (ec) {
+    std::fprintf(stderr, "c12s up: cannot create %s: %s\n", data.c_str(), ec.message().c_str());
+    return 1;
+  }
+  const system::SystemMap map = system::SystemMap::loopback(data.string(), options.port);
+  const fs::path system_file = data / "system.yaml";
+  std::ofstream(system_file) << map.to_yaml();
+  const std::atomic<bool>& stop = system::stop_on_signals();  // before the children: no signal lost
+
+  const std::string self = self_path();
+  std::vector<Child> children;
+  for (const std::string& service : system::service_names()) {
+    children.push_back({service, spawn({self, "service", service, "--system", system_file.string()},
+                                       data / "logs" / (service + ".log"))});
+  }
+  const std::string nodes_address = *map.address("HealthCheck", "nodes");
+  for (int i = 1; i <= options.nodes; ++i) {
+    const std::string id = "node-" + std::to_string(i);
+    const fs::path config = data / "nodes" / (id + ".yaml");
+    std::ofstream(config) << node_config(i, nodes_address);
+    children.push_back(
+        {id, spawn({self, "daemon", "--config", config.string(), "--system", system_file.string()},
+                   data / "logs" / (id + ".log"))});
+  }
+  for (const Child& child : children) {
+    if (child.pid < 0) {
+      std::fprintf(stderr, "c12s up: cannot start %s\n", child.name.c_str());
+      stop_all(children);
+      return 1;
+    }
+  }
+
+  std::printf("c12s: starting %zu services and %d node daemons (data and logs in %s)...\n",
+              system::service_names().size(), options.nodes, data.c_str());
+  std::fflush(stdout);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  int seen = -1;
+  while (!stop.load() && std::chrono::steady_clock::now() < deadline &&
+         (seen = registered(map)) < options.nodes) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (seen < options.nodes && !stop.load()) {
+    std::fprintf(stderr, "c12s up: only %d of %d nodes registered within 30 s; see %s\n", std::max(seen, 0),
+                 options.nodes, (data / "logs").c_str());
+  } else if (!stop.load()) {
+    std::printf(
+        "c12s is up: services log, nodes, state, push and scheduler, and %d nodes (node-1 ... node-%d) on "
+        "127.0.0.1.\n"
+        "In another terminal, in this directory (or with C12S_SYSTEM=%s):\n"
+        "  c12s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n"
+        "  c12s mutate -f topology.yaml\n"
+        "  c12s list\n"
+        "  c12s logs list --selector service=nodes\n"
+        "Ctrl-C stops everything.\n",
+        options.nodes, options.nodes, system_file.c_str());
+    std::fflush(stdout);
+  }
+
+  int exit_code = 0;
+  while (!stop.load()) {
+    int status = 0;
+    const pid_t done = waitpid(-1, &status, WNOHANG);
+    if (done > 0) {
+      for (Child& child : children) {
+        if (child.pid != done) continue;
+        child.pid = -1;
+        // A node that goes away is what the system is there to notice; a service is not.
+        const bool node = child.name.rfind("node-", 0) == 0;
+        std::fprintf(stderr, "c12s up: %s exited (%s %d)%s (see %s)\n", child.name.c_str(),
+                     WIFSIGNALED(status) ? "signal" : "status",
+                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+                     node ? "; the system goes on" : "; stopping everything",
+                     (data / "logs" / (child.name + ".log")).c_str());
+        if (!node) exit_code = 1;
+      }
+      if (exit_code != 0) break;
+      continue;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  stop_all(children);
+  if (exit_code == 0) std::printf("c12s: stopped\n");
+  return exit_code;
+}
+
+}  // namespace c12s::cli

@@ -1,0 +1,153 @@
+// Conversions between sorts and model/store types, and the data files of a service.
+#include "c12s/services/convert.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "c12s/model/quantity.h"
+
+namespace c12s::services {
+
+std::string task_id(std::uint64_t session) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(session));
+  return text;
+}
+
+store::Time now_millis() {
+  return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+gtype::rt::Status open_store(const system::SystemMap& map, const char* service,
+                             std::unique_ptr<store::Database>* out) {
+  const std::filesystem::path dir = std::filesystem::path(map.data_dir) / service;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return gtype::rt::Error{gtype::rt::ErrorCode::kConfig,
+                            "cannot create " + dir.string() + ": " + ec.message()};
+  store::Status opened = store::Database::open((dir / (std::string(service) + ".db")).string(), out);
+  if (!opened.ok()) return gtype::rt::Error{gtype::rt::ErrorCode::kConfig, opened.to_string()};
+  return gtype::rt::ok_status();
+}
+
+store::NodeReport to_store(const sorts::NodeReport& report) {
+  store::NodeReport out;
+  out.id = report.id;
+  out.name = report.name;
+  out.address = report.address;
+  out.labels = model::Labels(report.labels.begin(), report.labels.end());
+  out.metrics = store::Metrics(report.metrics.begin(), report.metrics.end());
+  return out;
+}
+
+model::Selector to_model(const sorts::Selector& selector) {
+  return model::Selector{model::Labels(selector.labels.begin(), selector.labels.end())};
+}
+
+sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease) {
+  sorts::NodeStatus out;
+  out.id = record.id;
+  out.name = record.name;
+  out.labels = std::map<std::string, std::string>(record.labels.begin(), record.labels.end());
+  out.metrics = std::map<std::string, double>(record.metrics.begin(), record.metrics.end());
+  out.status = store::node_status_name(record.status);
+  out.lease = static_cast<std::uint64_t>(std::chrono::ceil<std::chrono::seconds>(lease).count());
+  if (record.cluster) {
+    out.topology = record.cluster->topology;
+    out.region = record.cluster->region;
+    out.cluster = record.cluster->cluster;
+  }
+  out.last_seen =
+      std::chrono::floor<std::chrono::seconds>(record.lease_deadline - lease).time_since_epoch().count();
+  return out;
+}
+
+sorts::TopologySpec to_sort(const model::TopologySpec& topology) {
+  auto labels = [](const model::Labels& l) { return std::map<std::string, std::string>(l.begin(), l.end()); };
+  sorts::TopologySpec out;
+  out.version = topology.version;
+  out.kind = topology.kind;
+  out.meta = sorts::TaskMeta{topology.meta.task_name, topology.meta.queue};
+  out.name = topology.name;
+  out.labels = labels(topology.labels);
+  for (const model::RegionSpec& region : topology.regions) {
+    sorts::RegionSpec r;
+    r.name = region.name;
+    for (const model::ClusterSpec& cluster : region.clusters) {
+      sorts::ClusterSpec c;
+      c.name = cluster.name;
+      if (cluster.retention) c.retention = model::format_duration(*cluster.retention);
+      for (const model::NodeSpec& node : cluster.nodes) {
+        c.nodes.push_back(sorts::NodeSpec{node.id, node.name,
+                                          labels(model::effective_labels(topology, region, cluster, node))});
+      }
+      r.clusters.push_back(std::move(c));
+    }
+    out.regions.push_back(std::move(r));
+  }
+  return out;
+}
+
+model::TopologySpec to_model(const sorts::TopologySpec& topology) {
+  auto labels = [](const std::map<std::string, std::string>& l) { return model::Labels(l.begin(), l.end()); };
+  model::TopologySpec out;
+  out.version = topology.version;
+  out.kind = topology.kind;
+  out.meta = model::TaskMeta{topology.meta.task_name, topology.meta.queue};
+  out.name = topology.name;
+  out.labels = labels(topology.labels);
+  for (const sorts::RegionSpec& region : topology.regions) {
+    model::RegionSpec r;
+    r.name = region.name;
+    for (const sorts::ClusterSpec& cluster : region.clusters) {
+      model::ClusterSpec c;
+      c.name = cluster.name;
+      if (cluster.retention) c.retention = model::parse_duration(*cluster.retention);
+      for (const sorts::NodeSpec& node : cluster.nodes)
+        c.nodes.push_back({node.id, node.name, labels(node.labels)});
+      r.clusters.push_back(std::move(c));
+    }
+    out.regions.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::string> node_ids(const sorts::TopologySpec& topology) {
+  std::vector<std::string> ids;
+  for (const sorts::RegionSpec& region : topology.regions) {
+    for (const sorts::ClusterSpec& cluster : region.clusters) {
+      for (const sorts::NodeSpec& node : cluster.nodes) ids.push_back(node.id);
+    }
+  }
+  return ids;
+}
+
+sorts::ListDetailView detail_view(const std::vector<store::NodeRecord>& nodes,
+                                  const sorts::MetricsQuery& query, std::chrono::milliseconds lease) {
+  const std::set<std::string> wanted(query.nodes.begin(), query.nodes.end());
+  const std::set<std::string> metrics(query.metrics.begin(), query.metrics.end());
+  std::map<store::ClusterPath, sorts::ClusterDetail> clusters;  // ordered: deterministic output
+  for (const store::NodeRecord& node : nodes) {
+    if (!node.cluster || (!wanted.empty() && !wanted.count(node.id))) continue;
+    sorts::ClusterDetail& detail = clusters[*node.cluster];
+    detail.topology = node.cluster->topology;
+    detail.region = node.cluster->region;
+    detail.cluster = node.cluster->cluster;
+    detail.nodes.push_back(to_sort(node, lease));
+    const std::int64_t seen =
+        std::chrono::floor<std::chrono::seconds>(node.lease_deadline - lease).time_since_epoch().count();
+    for (const auto& [name, value] : node.metrics) {
+      if (!metrics.empty() && !metrics.count(name)) continue;
+      detail.series.push_back(sorts::MetricSeries{node.id, name, {seen}, {value}});
+    }
+  }
+  sorts::ListDetailView view;
+  for (auto& [path, detail] : clusters) view.clusters.push_back(std::move(detail));
+  return view;
+}
+
+}  // namespace c12s::services

@@ -1,0 +1,155 @@
+// The node daemon (thesis 5.1.2): runs on an edge node, tells the nodes service it is alive
+// every healthcheck interval (HealthCheck, as `node`), and takes its part of a cluster
+// formation (FormationPush, as `node`).
+//
+// A health check carries the node's labels from its configuration (listing 5.2), metrics
+// sampled from /proc (load, memory), the address where the daemon takes formations, and,
+// once formed, its place. A nodes service that is down makes that health check fail with a
+// message on standard error; the daemon tries again at the next interval.
+//
+// A formation is taken unless the node is in a cluster of another topology (then it is
+// refused, saying which); a new state of its own topology may move it to another cluster. Not here yet: SWIM
+// among the cluster's members after formation, and keeping the formation across a restart of the daemon.
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include <formation_push/node.h>
+#include <health_check/node.h>
+
+#include "c12s/services/convert.h"
+#include "c12s/services/services.h"
+#include "serving.h"
+
+namespace c12s::services {
+namespace {
+
+namespace rt = gtype::rt;
+namespace hc = gtype_gen::health_check::node;
+namespace fp = gtype_gen::formation_push::node;
+
+// The first number of /proc/loadavg, and memory figures of /proc/meminfo in bytes.
+std::map<std::string, double> sample_metrics() {
+  std::map<std::string, double> metrics;
+  if (std::ifstream load("/proc/loadavg"); load) {
+    double one = 0;
+    if (load >> one) metrics["load1"] = one;
+  }
+  if (std::ifstream meminfo("/proc/meminfo"); meminfo) {
+    std::string key;
+    double kib = 0;
+    std::string unit;
+    while (meminfo >> key >> kib) {
+      std::getline(meminfo, unit);
+      if (key == "MemTotal:") metrics["memory_total"] = kib * 1024;
+      if (key == "MemAvailable:") metrics["memory_free"] = kib * 1024;
+    }
+  }
+  return metrics;
+}
+
+struct Node {
+  std::mutex mutex;
+  DaemonOptions options;
+  std::string address;                         // where formations reach this daemon
+  std::optional<sorts::NodeFormation> formed;  // its part of a cluster, once taken
+};
+
+class FormationPushNode final : public fp::Handler {
+ public:
+  explicit FormationPushNode(Node& node) : node_(node) {}
+  void on_form(rt::SessionId session, const sorts::NodeFormation& formation) override {
+    std::lock_guard lock(node_.mutex);
+    const auto& current = node_.formed;
+    // A new state of its own topology may move it (the thesis's recreation); another
+    // topology may not take it.
+    if (current && current->topology != formation.topology) {
+      answers_.insert_or_assign(session, "node " + node_.options.config.node_id + " is in topology " +
+                                             current->topology + " (cluster " + current->region + "/" +
+                                             current->cluster + ")");
+      return;
+    }
+    node_.formed = formation;
+    answers_.insert_or_assign(session, "");
+  }
+  rt::Result<fp::S1::Choice> choose_ack_or_refuse(rt::SessionId session) override {
+    std::lock_guard lock(node_.mutex);
+    auto it = answers_.find(session);
+    if (it == answers_.end()) return refused("no formation was received");
+    const std::string why = it->second;
+    answers_.erase(it);
+    if (why.empty()) return fp::S1::Choice(fp::S1::Ack{});
+    return fp::S1::Choice(fp::S1::Refuse{why});
+  }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(node_.mutex);
+    answers_.erase(session);
+  }
+
+ private:
+  Node& node_;
+  std::map<rt::SessionId, std::string> answers_;  // "" take it, else why not
+};
+
+sorts::NodeReport report_of(Node& node) {
+  std::lock_guard lock(node.mutex);
+  const model::DaemonConfig& config = node.options.config;
+  sorts::NodeReport report;
+  report.id = config.node_id;
+  report.name = config.name;
+  report.version = config.version;
+  report.address = node.address;
+  report.labels = std::map<std::string, std::string>(config.labels.begin(), config.labels.end());
+  report.metrics = sample_metrics();
+  if (node.formed) {
+    report.topology = node.formed->topology;
+    report.region = node.formed->region;
+    report.cluster = node.formed->cluster;
+  }
+  report.sent_at =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  return report;
+}
+
+rt::Status health_checks(Node& node, const std::atomic<bool>& stop) {
+  rt::Directory directory;
+  directory.set("nodes", node.options.nodes_address);
+  rt::EndpointOptions endpoint_options;
+  endpoint_options.connect_timeout = std::chrono::milliseconds(2000);
+  rt::Result<hc::Role> role = hc::Role::bind("tcp://127.0.0.1:0", directory, endpoint_options);
+  if (!role.ok()) return role.error();
+  while (!stop.load()) {
+    const auto next = std::chrono::steady_clock::now() + node.options.config.healthcheck.interval;
+    rt::Result<hc::S0> s0 = role->start();
+    if (s0.ok()) {
+      rt::Result<hc::End> sent = std::move(*s0).connect_health_check(report_of(node));
+      if (!sent.ok()) {
+        std::fprintf(stderr, "c12s daemon %s: health check not taken: %s\n",
+                     node.options.config.node_id.c_str(), sent.error().message.c_str());
+      }
+    }
+    while (!stop.load() && std::chrono::steady_clock::now() < next)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return rt::ok_status();
+}
+
+}  // namespace
+
+rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop) {
+  Node node;
+  node.options = options;
+  rt::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
+  if (!formations.ok()) return formations.error();
+  node.address = formations->address();
+  auto role = std::make_shared<fp::Role>(std::move(*formations));
+  auto handler = std::make_shared<FormationPushNode>(node);
+  system::Host host;
+  host.add("FormationPush/node", [&](const std::atomic<bool>& s) { return role->serve(*handler, s); });
+  host.add("health checks", [&](const std::atomic<bool>& s) { return health_checks(node, s); });
+  return host.run(stop);
+}
+
+}  // namespace c12s::services

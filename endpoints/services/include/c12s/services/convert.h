@@ -1,0 +1,52 @@
+// Between the protocols' sorts (generated) and the model and store types, for the services and
+// the command, plus the clock and the data files every service opens.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <vector>
+
+#include <cluster_formation/types.h>
+#include <health_check/types.h>
+#include <list_detail/types.h>
+
+#include "c12s/model/selector.h"
+#include "c12s/model/topology.h"
+#include "c12s/services/services.h"
+#include "c12s/store/database.h"
+#include "c12s/store/node_registry.h"
+#include "c12s/system/system_map.h"
+#include "gtype/rt/envelope.h"
+#include "gtype/rt/result.h"
+
+namespace c12s::services {
+
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+
+// Wall-clock now, as the stores count time.
+store::Time now_millis();
+
+// Opens <data>/<service>/<service>.db, creating the folders.
+gtype::rt::Status open_store(const system::SystemMap& map, const char* service,
+                             std::unique_ptr<store::Database>* out);
+
+store::NodeReport to_store(const sorts::NodeReport& report);
+model::Selector to_model(const sorts::Selector& selector);
+sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease);
+
+// A topology on the wire: each node carries its effective labels (node, else cluster, region,
+// topology: model::effective_labels), since the sorts have no region or cluster labels.
+sorts::TopologySpec to_sort(const model::TopologySpec& topology);
+// Back, for the stores; a retention that does not parse is dropped (the command sent it from a
+// checked file).
+model::TopologySpec to_model(const sorts::TopologySpec& topology);
+// Every node id of a topology, in file order.
+std::vector<std::string> node_ids(const sorts::TopologySpec& topology);
+
+// ListDetail's view from the nodes' side: one ClusterDetail per cluster with used nodes among
+// `query.nodes` (all used nodes when empty), each with its nodes and their last metrics (as
+// one-point series, named in query.metrics, or all).
+sorts::ListDetailView detail_view(const std::vector<store::NodeRecord>& nodes,
+                                  const sorts::MetricsQuery& query, std::chrono::milliseconds lease);
+
+}  // namespace c12s::services

@@ -1,0 +1,60 @@
+// The service processes of the control plane, each a function that serves its endpoints (the
+// roles it plays, see docs/control-plane.md) until `stop` is set, and returns why it stopped.
+//
+// Each keeps its data under <map.data_dir>/<service>/ (SQLite, WAL): what it acknowledged
+// survives a kill. Errors a peer causes fail that peer's session only; a returned error means
+// the service cannot go on (its data cannot be opened, an address cannot be bound).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <string>
+
+#include "c12s/model/daemon_config.h"
+#include "c12s/model/match.h"
+#include "c12s/model/token_bucket.h"
+#include "c12s/system/system_map.h"
+#include "gtype/rt/result.h"
+
+namespace c12s::services {
+
+struct NodesOptions {
+  // A node is live this long after its last health check (Algorithm 1's lease).
+  std::chrono::milliseconds lease{6000};
+  // Rules 4.9-4.11 as the thesis states them, or without the count rule (kSubset).
+  model::MatchMode match = model::MatchMode::kExact;
+};
+
+struct StateOptions {
+  // A node of a formed cluster is declared dead when no health check came for this long.
+  std::chrono::milliseconds lease{6000};
+};
+
+struct SchedulerOptions {
+  // The queues and their token buckets (listing 5.5); `default` must be one.
+  std::map<std::string, model::TokenBucketConfig> queues{
+      {"default", model::TokenBucketConfig{10, 10, std::chrono::milliseconds(1000)}}};
+};
+
+struct DaemonOptions {
+  model::DaemonConfig config;                // listing 5.2
+  std::string nodes_address;                 // HealthCheck/nodes
+  std::string listen = "tcp://127.0.0.1:0";  // where formations reach the daemon (FormationPush/node)
+};
+
+// A task's id: the id of the IdempotencyCheck session that submitted it, as 16 hex digits
+// (both ends know it without a message).
+std::string task_id(std::uint64_t session);
+
+gtype::rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
+                            const std::atomic<bool>& stop);
+gtype::rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop);
+gtype::rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
+                            const std::atomic<bool>& stop);
+gtype::rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
+                                const std::atomic<bool>& stop);
+gtype::rt::Status run_push(const system::SystemMap& map, const std::atomic<bool>& stop);
+gtype::rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
+
+}  // namespace c12s::services

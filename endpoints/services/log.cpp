@@ -1,0 +1,264 @@
+// The log service: records what tasks and services did (thesis 5.1.6, 5.2.2) and answers the
+// user's queries by task id or by labels. It serves `log` in HealthCheck, ClusterFormation,
+// IdempotencyCheck, ListDetail, Formation, TaskLog and LogsQuery.
+//
+// Records go to the log store (store/log_store.h) under one mutex; a TaskLog record is
+// acknowledged (`stored`) only once appended, and a record that cannot be appended fails its
+// session. Health checks come every few seconds from every node: only a node's first one and
+// a change of its status are recorded. The task of a record that comes at the end of a
+// thesis protocol (`done`, `succ`, `err`) is that session's id, which is the task's id
+// (docs/control-plane.md).
+//
+// Not here: retention (kept_records bounds the store), and what other services choose to log.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <mutex>
+
+#include <cluster_formation/log.h>
+#include <formation/log.h>
+#include <health_check/log.h>
+#include <idempotency_check/log.h>
+#include <list_detail/log.h>
+#include <logs_query/log.h>
+#include <task_log/log.h>
+
+#include "c12s/services/convert.h"
+#include "c12s/services/services.h"
+#include "c12s/store/log_store.h"
+#include "serving.h"
+
+namespace c12s::services {
+namespace {
+
+namespace rt = gtype::rt;
+namespace hc = gtype_gen::health_check::log;
+namespace cf = gtype_gen::cluster_formation::log;
+namespace ic = gtype_gen::idempotency_check::log;
+namespace ld = gtype_gen::list_detail::log;
+namespace fm = gtype_gen::formation::log;
+namespace tl = gtype_gen::task_log::log;
+namespace lq = gtype_gen::logs_query::log;
+
+constexpr std::size_t kKeptRecords = 1'000'000;  // the store is trimmed to this many
+
+struct Log {
+  std::mutex mutex;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::LogStore> records;
+  std::map<std::string, std::string> node_status;  // the last status recorded per node
+  std::size_t appended = 0;
+
+  // Appends a record now; requires the mutex.
+  store::Status append(std::string task, store::LogLevel level, model::Labels labels, std::string message) {
+    store::LogRecord record;
+    record.task = std::move(task);
+    record.at = now_millis();
+    record.level = level;
+    record.labels = std::move(labels);
+    record.message = std::move(message);
+    store::Status status = records->append(record);
+    if (status.ok() && ++appended % 10'000 == 0) status = records->trim(kKeptRecords);
+    return status;
+  }
+  // For the records the thesis's protocols end with: a failure is reported, nobody to tell.
+  void note(std::string task, store::LogLevel level, model::Labels labels, std::string message) {
+    std::lock_guard lock(mutex);
+    if (store::Status status = append(std::move(task), level, std::move(labels), std::move(message));
+        !status.ok())
+      std::fprintf(stderr, "c12s log: cannot record: %s\n", status.to_string().c_str());
+  }
+};
+
+class HealthCheckLog final : public hc::Handler {
+ public:
+  explicit HealthCheckLog(Log& log) : log_(log) {}
+  void on_used(rt::SessionId, const sorts::NodeStatus& node) override { record(node); }
+  void on_free(rt::SessionId, const sorts::NodeStatus& node) override { record(node); }
+
+ private:
+  void record(const sorts::NodeStatus& node) {
+    {
+      std::lock_guard lock(log_.mutex);
+      auto [it, first] = log_.node_status.try_emplace(node.id, node.status);
+      if (!first && it->second == node.status) return;
+      it->second = node.status;
+    }
+    log_.note("", store::LogLevel::kInfo, {{"service", "nodes"}, {"node", node.id}, {"status", node.status}},
+              "node " + node.id + " (" + node.name + ") is " + node.status);
+  }
+  Log& log_;
+};
+
+class ClusterFormationLog final : public cf::Handler {
+ public:
+  explicit ClusterFormationLog(Log& log) : log_(log) {}
+  void on_succ(rt::SessionId session) override {
+    log_.note(task_id(session), store::LogLevel::kInfo, {{"service", "state"}, {"state", "CREATED"}},
+              "cluster formation succeeded");
+  }
+  void on_err(rt::SessionId session, const std::string& why) override {
+    log_.note(task_id(session), store::LogLevel::kError, {{"service", "state"}, {"state", "FAILED"}},
+              "cluster formation failed: " + why);
+  }
+
+ private:
+  Log& log_;
+};
+
+class IdempotencyCheckLog final : public ic::Handler {
+ public:
+  explicit IdempotencyCheckLog(Log& log) : log_(log) {}
+  void on_done(rt::SessionId session, const std::string& message) override {
+    log_.note(task_id(session), store::LogLevel::kInfo, {{"service", "state"}, {"state", "EXISTS"}}, message);
+  }
+
+ private:
+  Log& log_;
+};
+
+class ListDetailLog final : public ld::Handler {
+ public:
+  explicit ListDetailLog(Log& log) : log_(log) {}
+  void on_detail(rt::SessionId session, const sorts::ListDetailView& view) override {
+    log_.note(task_id(session), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
+              "list --detail: " + std::to_string(view.clusters.size()) + " clusters");
+  }
+  void on_brief(rt::SessionId session, const sorts::ListBriefView& view) override {
+    log_.note(task_id(session), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
+              "list: " + std::to_string(view.topologies.size()) + " topologies");
+  }
+
+ private:
+  Log& log_;
+};
+
+class FormationLog final : public fm::Handler {
+ public:
+  explicit FormationLog(Log& log) : log_(log) {}
+  void on_succ(rt::SessionId, const sorts::TaskId& task) override {
+    log_.note(task.id, store::LogLevel::kInfo, {{"service", "state"}, {"state", "CREATED"}},
+              "the topology is formed");
+  }
+  void on_err(rt::SessionId, const sorts::TaskFailure& failure) override {
+    std::string released;
+    for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
+    log_.note(failure.task.id, store::LogLevel::kError, {{"service", "state"}, {"state", "FAILED"}},
+              "formation failed: " + failure.reason +
+                  (released.empty() ? std::string() : "; reservations released: " + released));
+  }
+
+ private:
+  Log& log_;
+};
+
+class TaskLogLog final : public tl::Handler {
+ public:
+  TaskLogLog(Log& log, tl::Role& role) : log_(log), role_(role) {}
+  // Appended before `stored` goes back: an acknowledged record is durable.
+  void on_record(rt::SessionId session, const sorts::LogRecord& record) override {
+    store::LogLevel level = store::LogLevel::kInfo;
+    if (record.level == "debug") level = store::LogLevel::kDebug;
+    if (record.level == "warning") level = store::LogLevel::kWarning;
+    if (record.level == "error") level = store::LogLevel::kError;
+    std::lock_guard lock(log_.mutex);
+    store::Status status = log_.append(
+        record.task, level, model::Labels(record.labels.begin(), record.labels.end()), record.message);
+    if (!status.ok()) role_.endpoint().abandon(session, "cannot record: " + status.to_string());
+  }
+
+ private:
+  Log& log_;
+  tl::Role& role_;
+};
+
+sorts::LogRecord to_sort(const store::LogRecord& record) {
+  return sorts::LogRecord{record.task, store::to_millis(record.at), store::log_level_name(record.level),
+                          std::map<std::string, std::string>(record.labels.begin(), record.labels.end()),
+                          record.message};
+}
+
+class LogsQueryLog final : public lq::Handler {
+ public:
+  explicit LogsQueryLog(Log& log) : log_(log) {}
+  void on_get(rt::SessionId session, const sorts::TaskId& task) override {
+    std::lock_guard lock(log_.mutex);
+    std::vector<store::LogRecord> found;
+    store::Status status = log_.records->by_task(task.id, &found);
+    answer(session, status, found);
+  }
+  void on_list(rt::SessionId session, const sorts::LogsFilter& filter) override {
+    std::lock_guard lock(log_.mutex);
+    std::vector<store::LogRecord> found;
+    const std::size_t limit = filter.limit == 0 ? kKeptRecords : static_cast<std::size_t>(filter.limit);
+    store::Status status =
+        log_.records->list(to_model(filter.selector), model::MatchMode::kSubset, limit, &found);
+    std::reverse(found.begin(), found.end());  // LogRecords is oldest first
+    answer(session, status, found);
+  }
+  rt::Result<sorts::LogRecords> choose_records_at_s1(rt::SessionId session) override { return take(session); }
+  rt::Result<sorts::LogRecords> choose_records_at_s2(rt::SessionId session) override { return take(session); }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(log_.mutex);
+    answers_.drop(session);
+  }
+
+ private:
+  void answer(rt::SessionId session, const store::Status& status,
+              const std::vector<store::LogRecord>& found) {
+    if (!status.ok()) return answers_.put(session, refused("logs: " + status.to_string()));
+    sorts::LogRecords records;
+    for (const store::LogRecord& record : found) records.records.push_back(to_sort(record));
+    answers_.put(session, std::move(records));
+  }
+  rt::Result<sorts::LogRecords> take(rt::SessionId session) {
+    std::lock_guard lock(log_.mutex);
+    return answers_.take(session);
+  }
+
+  Log& log_;
+  PerSession<sorts::LogRecords> answers_;
+};
+
+}  // namespace
+
+rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) {
+  Log log;
+  if (rt::Status opened = open_store(map, "log", &log.db); !opened.ok()) return opened;
+  if (store::Status s = store::LogStore::open(log.db.get(), &log.records); !s.ok())
+    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  system::Host host;
+  Served served;
+  rt::Status bound = served.add<hc::Role, hc::Handler>(
+      host, map, "HealthCheck", "log", [&](hc::Role&) { return std::make_unique<HealthCheckLog>(log); });
+  if (bound.ok()) {
+    bound = served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "log", [&](cf::Role&) {
+      return std::make_unique<ClusterFormationLog>(log);
+    });
+  }
+  if (bound.ok()) {
+    bound = served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "log", [&](ic::Role&) {
+      return std::make_unique<IdempotencyCheckLog>(log);
+    });
+  }
+  if (bound.ok()) {
+    bound = served.add<ld::Role, ld::Handler>(
+        host, map, "ListDetail", "log", [&](ld::Role&) { return std::make_unique<ListDetailLog>(log); });
+  }
+  if (bound.ok()) {
+    bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "log",
+                                              [&](fm::Role&) { return std::make_unique<FormationLog>(log); });
+  }
+  if (bound.ok()) {
+    bound = served.add<tl::Role, tl::Handler>(
+        host, map, "TaskLog", "log", [&](tl::Role& role) { return std::make_unique<TaskLogLog>(log, role); });
+  }
+  if (bound.ok()) {
+    bound = served.add<lq::Role, lq::Handler>(host, map, "LogsQuery", "log",
+                                              [&](lq::Role&) { return std::make_unique<LogsQueryLog>(log); });
+  }
+  if (!bound.ok()) return bound;
+  return host.run(stop);
+}
+
+}  // namespace c12s::services

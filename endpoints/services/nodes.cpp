@@ -1,0 +1,321 @@
+// The nodes service: the registry of edge nodes (Algorithm 1) and free-node lookup
+// (Algorithm 2), serving its role in HealthCheck, ClusterFormation, IdempotencyCheck,
+// ListDetail and Formation.
+//
+// Every session's handler reads and writes the registry (store/node_registry.h) under one
+// mutex; each served endpoint runs on its own thread. What a session learnt before its next
+// callback (a node's status, a query's result) is kept per session id, and dropped when the
+// session ends or fails. A registry error fails the session that caused it (its peers learn
+// why); it never stops the service.
+//
+// Not here: the lease length and the match mode (NodesOptions), node liveness inside formed
+// clusters (the state service and SWIM decide), metric history (only the last health check's
+// metrics are kept).
+#include <map>
+#include <mutex>
+#include <set>
+
+#include <cluster_formation/nodes.h>
+#include <formation/nodes.h>
+#include <health_check/nodes.h>
+#include <idempotency_check/nodes.h>
+#include <list_detail/nodes.h>
+
+#include "c12s/services/convert.h"
+#include "c12s/services/services.h"
+#include "c12s/store/database.h"
+#include "c12s/store/node_registry.h"
+#include "serving.h"
+
+namespace c12s::services {
+namespace {
+
+namespace rt = gtype::rt;
+namespace sorts = gtype_gen::sorts::c12s::sorts;
+namespace hc = gtype_gen::health_check::nodes;
+namespace cf = gtype_gen::cluster_formation::nodes;
+namespace ic = gtype_gen::idempotency_check::nodes;
+namespace ld = gtype_gen::list_detail::nodes;
+namespace fm = gtype_gen::formation::nodes;
+
+// The registry and what guards it.
+struct Registry {
+  std::mutex mutex;
+  std::unique_ptr<store::Database> db;
+  std::unique_ptr<store::NodeRegistry> nodes;
+  NodesOptions options;
+};
+
+// Reserves `ids` for `task`, all or none. When the task forms `topology` again (the thesis's
+// recreation: a full new state), the nodes its earlier task uses are released first, in the
+// same transaction: they may be taken over, and those the new state leaves out become free.
+store::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
+  return registry.db->transaction([&]() -> store::Status {
+    if (ids.topology) {
+      std::set<std::string> earlier;
+      for (const std::string& id : ids.ids) {
+        store::NodeRecord record;
+        if (!registry.nodes->get(id, &record).ok()) continue;  // reserve() names it
+        if (record.status == store::NodeStatus::kUsed && record.cluster &&
+            record.cluster->topology == *ids.topology && record.task != ids.task.id)
+          earlier.insert(record.task);
+      }
+      for (const std::string& task : earlier) {
+        if (store::Status s = registry.nodes->release(task); !s.ok()) return s;
+      }
+    }
+    return registry.nodes->reserve(ids.task.id, ids.ids, now_millis());
+  });
+}
+
+// ---------------------------------------------------------------- HealthCheck: Algorithm 1
+
+class HealthCheckNodes final : public hc::Handler {
+ public:
+  explicit HealthCheckNodes(Registry& registry) : registry_(registry) {}
+
+  void on_health_check(rt::SessionId session, const sorts::NodeReport& report) override {
+    std::lock_guard lock(registry_.mutex);
+    const store::Time now = now_millis();
+    store::NodeStatus status{};
+    store::Status beat = registry_.nodes->heartbeat(to_store(report), now, registry_.options.lease, &status);
+    store::NodeRecord record;
+    if (beat.ok()) beat = registry_.nodes->get(report.id, &record);
+    if (!beat.ok())
+      return statuses_.put(session, refused("health check of " + report.id + ": " + beat.to_string()));
+    statuses_.put(session, to_sort(record, registry_.options.lease));
+  }
+  rt::Result<hc::S1::Choice> choose_active_or_free(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    rt::Result<sorts::NodeStatus> status = statuses_.take(session);
+    if (!status.ok()) return status.error();
+    if (status->status != "used") return hc::S1::Choice(hc::S1::Free{*status});
+    hc::S1::Active active{*status};
+    statuses_.put(session, std::move(status));  // for choose_used, next
+    return hc::S1::Choice(std::move(active));
+  }
+  rt::Result<sorts::NodeStatus> choose_used(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return statuses_.take(session);
+  }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(registry_.mutex);
+    statuses_.drop(session);
+  }
+
+ private:
+  Registry& registry_;
+  PerSession<sorts::NodeStatus> statuses_;
+};
+
+// ---------------------------------------------------------------- ClusterFormation: Algorithm 2
+
+class ClusterFormationNodes final : public cf::Handler {
+ public:
+  explicit ClusterFormationNodes(Registry& registry) : registry_(registry) {}
+
+  void on_query_at_s0(rt::SessionId session, const sorts::Selector& selector) override {
+    query(session, selector);
+  }
+  void on_query_at_s2(rt::SessionId session, const sorts::Selector& selector) override {
+    query(session, selector);
+  }
+  rt::Result<sorts::NodeList> choose_resp(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return results_.take(session);
+  }
+  void on_ids(rt::SessionId session, const sorts::NodeIds& ids) override {
+    std::lock_guard lock(registry_.mutex);
+    store::Status reserved = reserve(registry_, ids);
+    reservations_.insert_or_assign(session, reserved.ok() ? std::string() : reserved.to_string());
+  }
+  rt::Result<cf::S3::Choice> choose_rsrvd_or_err(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    auto it = reservations_.find(session);
+    const std::string why = it == reservations_.end() ? "no reservation was asked" : it->second;
+    if (it != reservations_.end()) reservations_.erase(it);
+    if (why.empty()) return cf::S3::Choice(cf::S3::Rsrvd{});
+    return cf::S3::Choice(cf::S3::Err{why});
+  }
+  void on_nids(rt::SessionId, const sorts::NodeIds&) override {
+    // G2's push of the new ids: the nodes were reserved in this session, and Formation marks
+    // them used with their clusters (this message carries no places).
+  }
+  void on_quit(rt::SessionId) override {}
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(registry_.mutex);
+    results_.drop(session);
+    reservations_.erase(session);
+  }
+
+ private:
+  void query(rt::SessionId session, const sorts::Selector& selector) {
+    std::lock_guard lock(registry_.mutex);
+    std::vector<store::NodeRecord> found;
+    store::Status status =
+        registry_.nodes->free_nodes(to_model(selector), registry_.options.match, now_millis(), &found);
+    if (!status.ok()) return results_.put(session, refused("query: " + status.to_string()));
+    sorts::NodeList list;
+    for (const store::NodeRecord& record : found)
+      list.nodes.push_back(to_sort(record, registry_.options.lease));
+    results_.put(session, std::move(list));
+  }
+
+  Registry& registry_;
+  PerSession<sorts::NodeList> results_;
+  std::map<rt::SessionId, std::string> reservations_;  // "" reserved, else why not
+};
+
+// ---------------------------------------------------------------- IdempotencyCheck: reserve
+
+class IdempotencyCheckNodes final : public ic::Handler {
+ public:
+  IdempotencyCheckNodes(Registry& registry, ic::Role& role) : registry_(registry), role_(role) {}
+
+  // G3 has no answer but rsrvd(): nodes that cannot all be reserved fail the session, which
+  // the service learns as an abort naming the node.
+  void on_ids(rt::SessionId session, const sorts::NodeIds& ids) override {
+    std::lock_guard lock(registry_.mutex);
+    store::Status reserved = reserve(registry_, ids);
+    if (!reserved.ok())
+      role_.endpoint().abandon(session, "cannot reserve the nodes: " + reserved.to_string());
+  }
+
+ private:
+  Registry& registry_;
+  ic::Role& role_;
+};
+
+// ---------------------------------------------------------------- ListDetail
+
+class ListDetailNodes final : public ld::Handler {
+ public:
+  explicit ListDetailNodes(Registry& registry) : registry_(registry) {}
+
+  void on_query(rt::SessionId session, const sorts::MetricsQuery& query) override {
+    std::lock_guard lock(registry_.mutex);
+    std::vector<store::NodeRecord> all;
+    store::Status status = registry_.nodes->all(&all);
+    if (!status.ok()) return views_.put(session, refused("list: " + status.to_string()));
+    views_.put(session, detail_view(all, query, registry_.options.lease));
+  }
+  rt::Result<sorts::ListDetailView> choose_result(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return views_.take(session);
+  }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(registry_.mutex);
+    views_.drop(session);
+  }
+
+ private:
+  Registry& registry_;
+  PerSession<sorts::ListDetailView> views_;
+};
+
+// ---------------------------------------------------------------- Formation: used or released
+
+class FormationNodes final : public fm::Handler {
+ public:
+  explicit FormationNodes(Registry& registry) : registry_(registry) {}
+
+  void on_where(rt::SessionId session, const sorts::NodeIds& ids) override {
+    std::lock_guard lock(registry_.mutex);
+    sorts::NodeAddresses found;
+    for (const std::string& id : ids.ids) {
+      store::NodeRecord record;
+      store::Status s = registry_.nodes->get(id, &record);
+      if (!s.ok()) return addresses_.put(session, refused("where is " + id + ": " + s.to_string()));
+      found.addresses[id] = record.address;
+    }
+    addresses_.put(session, std::move(found));
+  }
+  rt::Result<sorts::NodeAddresses> choose_addresses(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return addresses_.take(session);
+  }
+  void on_nids(rt::SessionId session, const sorts::FormationUpdate& update) override {
+    std::lock_guard lock(registry_.mutex);
+    std::map<std::string, store::ClusterPath> clusters;
+    sorts::NodeIds ids{update.task, {}, std::nullopt};
+    for (const sorts::NodeFormation& f : update.formations) {
+      clusters[f.node] = store::ClusterPath{f.topology, f.region, f.cluster};
+      ids.ids.push_back(f.node);
+      ids.topology = f.topology;
+    }
+    store::Status used = registry_.nodes->mark_used(update.task.id, clusters);
+    if (!used.ok())
+      return formed_.put(session, refused("formation " + update.task.id + ": " + used.to_string()));
+    formed_.put(session, std::move(ids));
+  }
+  rt::Result<sorts::NodeIds> choose_succ(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return formed_.take(session);
+  }
+  void on_release(rt::SessionId session, const sorts::TaskFailure& failure) override {
+    std::lock_guard lock(registry_.mutex);
+    std::vector<std::string> released;
+    store::Status status = registry_.nodes->release(failure.task.id, &released);
+    sorts::TaskFailure answer = failure;
+    answer.released = released;
+    if (!status.ok()) answer.reason += "; releasing the nodes failed: " + status.to_string();
+    failures_.put(session, std::move(answer));
+  }
+  rt::Result<sorts::TaskFailure> choose_err(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return failures_.take(session);
+  }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(registry_.mutex);
+    addresses_.drop(session);
+    formed_.drop(session);
+    failures_.drop(session);
+  }
+
+ private:
+  Registry& registry_;
+  PerSession<sorts::NodeAddresses> addresses_;
+  PerSession<sorts::NodeIds> formed_;
+  PerSession<sorts::TaskFailure> failures_;
+};
+
+}  // namespace
+
+rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
+                     const std::atomic<bool>& stop) {
+  Registry registry;
+  registry.options = options;
+  if (rt::Status opened = open_store(map, "nodes", &registry.db); !opened.ok()) return opened;
+  if (store::Status s = store::NodeRegistry::open(registry.db.get(), &registry.nodes); !s.ok())
+    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+
+  system::Host host;
+  Served served;
+  rt::Status bound = served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "nodes", [&](hc::Role&) {
+    return std::make_unique<HealthCheckNodes>(registry);
+  });
+  if (bound.ok()) {
+    bound = served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "nodes", [&](cf::Role&) {
+      return std::make_unique<ClusterFormationNodes>(registry);
+    });
+  }
+  if (bound.ok()) {
+    bound = served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "nodes", [&](ic::Role& role) {
+      return std::make_unique<IdempotencyCheckNodes>(registry, role);
+    });
+  }
+  if (bound.ok()) {
+    bound = served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "nodes", [&](ld::Role&) {
+      return std::make_unique<ListDetailNodes>(registry);
+    });
+  }
+  if (bound.ok()) {
+    bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "nodes", [&](fm::Role&) {
+      return std::make_unique<FormationNodes>(registry);
+    });
+  }
+  if (!bound.ok()) return bound;
+  return host.run(stop);
+}
+
+}  // namespace c12s::services

@@ -1,0 +1,121 @@
+// NodeRegistry: the Nodes service's durable record of every node that sent a health check
+// (Algorithm 1), with leases, and the reservations of cluster formation (Algorithm 3).
+//
+// A node is free, reserved (by a task forming a cluster) or used (in a formed cluster), and
+// live while its lease runs: every health check renews it to now + lease. Transitions:
+//
+//   heartbeat of an unknown node ........... -> free
+//   reserve(task, ids) ...... free and live  -> reserved by task    (all ids or none)
+//   mark_used(task, paths) .. reserved by task -> used in the path  (all ids or none)
+//   release(task) ........... reserved or used by task -> free      (compensation)
+//   heartbeat after the lease ran out ...... reserved -> free; free and used stay
+//
+// A node that comes back after its lease ran out was gone long enough for its reservation to
+// be unsafe to keep (the forming task may have moved on), so it becomes free; a used node
+// stays used, because it still belongs to its cluster until the topology is replaced or the
+// task released, and its cluster (SWIM) decides whether it is dead. A lease running out does
+// not change the status either: the node is reported dead by expire() and left out of
+// free_nodes(), and its record stays for whoever looks (get(), all()).
+//
+// Invariants kept by the schema: status is one of the three; a task is set iff the node is not
+// free; a cluster path is set iff it is used; labels and metrics belong to a node.
+//
+// Not here: choosing which nodes a topology needs (the caller reserves the ids it names), the
+// lease length (the caller's configuration), and reading a clock (every call takes `now`).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "c12s/model/labels.h"
+#include "c12s/model/match.h"
+#include "c12s/model/selector.h"
+#include "c12s/store/cluster_path.h"
+#include "c12s/store/database.h"
+#include "c12s/store/status.h"
+#include "c12s/store/time_point.h"
+
+namespace c12s::store {
+
+enum class NodeStatus { kFree, kReserved, kUsed };
+const char* node_status_name(NodeStatus status);  // "free", "reserved", "used"
+
+using Metrics = std::map<std::string, double>;  // metric name -> value
+
+// What a health check brings (the sort NodeReport).
+struct NodeReport {
+  std::string id;  // a name of model::is_name
+  std::string name;
+  std::string address;
+  model::Labels labels;
+  Metrics metrics;  // finite values
+};
+
+struct NodeRecord {
+  std::string id;
+  std::string name;
+  std::string address;
+  model::Labels labels;  // as of the last health check
+  Metrics metrics;       // as of the last health check
+  NodeStatus status = NodeStatus::kFree;
+  Time lease_deadline;                 // live while now < lease_deadline
+  std::string task;                    // the task that reserved or used it; empty iff free
+  std::optional<ClusterPath> cluster;  // set iff used
+
+  bool live(Time now) const { return now < lease_deadline; }
+
+  friend bool operator==(const NodeRecord&, const NodeRecord&) = default;
+};
+
+class NodeRegistry {
+ public:
+  // Creates or upgrades the registry's tables in `db`, which must outlive the registry.
+  static Status open(Database* db, std::unique_ptr<NodeRegistry>* out);
+
+  // Algorithm 1: records a health check, renewing the lease to now + lease and replacing the
+  // node's name, address, labels and metrics. *status (if given) is the node's status after.
+  Status heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
+                   NodeStatus* status = nullptr);
+
+  // The live free nodes whose labels the selector matches (match.h), ordered by id.
+  Status free_nodes(const model::Selector& selector, model::MatchMode mode, Time now,
+                    std::vector<NodeRecord>* out);
+
+  // Reserves every id for `task`, or none: each must be registered, live and free, and given
+  // once. The error names the first id, in the order given, that is not.
+  Status reserve(std::string_view task, const std::vector<std::string>& ids, Time now);
+
+  // Frees every node `task` reserved or used: the compensation of a failed formation, and the
+  // release of a replaced topology's nodes. Releasing a task that holds nothing is ok, so a
+  // compensation can be retried. *released (if given) gets the ids, sorted.
+  Status release(std::string_view task, std::vector<std::string>* released = nullptr);
+
+  // Moves nodes reserved by `task` into their clusters, all or none. A node already used by
+  // this task in the same cluster is left as it is (a repeated acknowledgement); any other
+  // node is an error naming the first id, in id order.
+  Status mark_used(std::string_view task, const std::map<std::string, ClusterPath>& clusters);
+
+  // The ids whose lease ran out at or before `now` and that were not reported since their last
+  // health check, sorted: each death is reported once. Statuses are not changed.
+  Status expire(Time now, std::vector<std::string>* expired);
+
+  Status get(std::string_view id, NodeRecord* out);  // not found: never registered
+  Status all(std::vector<NodeRecord>* out);          // ordered by id
+
+ private:
+  explicit NodeRegistry(Database* db) : db_(db) {}
+  // The records of the nodes n for which the SQL condition `where` holds, ordered by id;
+  // `bind` binds its parameters.
+  Status load(std::string_view where, const std::function<void(Statement&)>& bind,
+              std::vector<NodeRecord>* out);
+
+  Database* db_;
+};
+
+}  // namespace c12s::store

@@ -1,0 +1,411 @@
+// The node registry over three tables: nodes (one row per node id, with its status, lease and
+// holder), node_labels and node_metrics (the last health check's, replaced by each one).
+// Every operation that reads more than one row or writes runs in one transaction, so it sees
+// and leaves a consistent registry; the CHECK constraints hold the invariants of the header
+// even against a bug here.
+#include "c12s/store/node_registry.h"
+
+#include <cmath>
+#include <set>
+
+#include "quoting.h"
+
+namespace c12s::store {
+namespace {
+
+const std::vector<std::string_view> kMigrations = {
+    R"sql(
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('free', 'reserved', 'used')),
+  lease_deadline_ms INTEGER NOT NULL,
+  death_reported INTEGER NOT NULL DEFAULT 0 CHECK (death_reported IN (0, 1)),
+  task TEXT,
+  topology TEXT,
+  region TEXT,
+  cluster TEXT,
+  CHECK ((status = 'free') = (task IS NULL)),
+  CHECK ((status = 'used') = (topology IS NOT NULL)),
+  CHECK ((topology IS NULL) = (region IS NULL) AND (region IS NULL) = (cluster IS NULL))
+) STRICT;
+CREATE INDEX nodes_by_task ON nodes (task) WHERE task IS NOT NULL;
+CREATE TABLE node_labels (
+  node_id TEXT NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (node_id, key)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE node_metrics (
+  node_id TEXT NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY (node_id, name)
+) STRICT, WITHOUT ROWID;
+)sql",
+};
+
+NodeStatus status_from_text(const std::string& text) {
+  if (text == "reserved") return NodeStatus::kReserved;
+  if (text == "used") return NodeStatus::kUsed;
+  return NodeStatus::kFree;  // the CHECK constraint allows nothing else
+}
+
+Status check_task(std::string_view task) {
+  if (model::is_name(task)) return Status::success();
+  return Status::rejected("task id " + quoted(task) + " is not a name of " + std::string(model::kNameRule));
+}
+
+// What holds a node, for messages: "free", "reserved by task 't'", "used in cluster 'a/b/c'".
+struct Holding {
+  NodeStatus status = NodeStatus::kFree;
+  std::int64_t lease_deadline_ms = 0;
+  std::string task;
+  ClusterPath cluster;
+
+  std::string describe() const {
+    switch (status) {
+      case NodeStatus::kFree:
+        return "free";
+      case NodeStatus::kReserved:
+        return "reserved by task " + quoted(task);
+      case NodeStatus::kUsed:
+        return "used in cluster " + quoted(cluster.to_string()) + " by task " + quoted(task);
+    }
+    return "?";
+  }
+};
+
+// The holding of node `id`; *found is false if it is not registered.
+Status read_holding(Database* db, std::string_view id, bool* found, Holding* out) {
+  Statement read;
+  Status s = db->prepare(
+      "SELECT status, lease_deadline_ms, task, topology, region, cluster FROM nodes WHERE id = ?1", &read);
+  if (!s.ok()) return s;
+  read.bind_text(1, id);
+  s = read.step(found);
+  if (!s.ok() || !*found) return s;
+  out->status = status_from_text(read.column_text(0));
+  out->lease_deadline_ms = read.column_int(1);
+  out->task = read.column_text(2);
+  out->cluster = ClusterPath{read.column_text(3), read.column_text(4), read.column_text(5)};
+  return Status::success();
+}
+
+Status not_registered(std::string_view id) {
+  return Status::rejected("node " + quoted(id) + " is not registered");
+}
+
+// Replaces the rows of `table` (node_labels or node_metrics) of node `id`.
+template <typename Map, typename Bind>
+Status replace_children(Database* db, std::string_view table, std::string_view id, const Map& values,
+                        Bind bind) {
+  Statement erase;
+  Status s = db->prepare("DELETE FROM " + std::string(table) + " WHERE node_id = ?1", &erase);
+  if (!s.ok()) return s;
+  erase.bind_text(1, id);
+  s = erase.run();
+  if (!s.ok()) return s;
+  Statement insert;
+  s = db->prepare("INSERT INTO " + std::string(table) + " VALUES (?1, ?2, ?3)", &insert);
+  if (!s.ok()) return s;
+  for (const auto& [key, value] : values) {
+    insert.reset();
+    insert.bind_text(1, id).bind_text(2, key);
+    bind(insert, value);
+    s = insert.run();
+    if (!s.ok()) return s;
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+const char* node_status_name(NodeStatus status) {
+  switch (status) {
+    case NodeStatus::kFree:
+      return "free";
+    case NodeStatus::kReserved:
+      return "reserved";
+    case NodeStatus::kUsed:
+      return "used";
+  }
+  return "?";
+}
+
+Status NodeRegistry::open(Database* db, std::unique_ptr<NodeRegistry>* out) {
+  out->reset();
+  Status s = db->migrate("nodes", kMigrations);
+  if (!s.ok()) return s;
+  out->reset(new NodeRegistry(db));
+  return Status::success();
+}
+
+Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
+                               NodeStatus* status) {
+  if (!model::is_name(report.id)) {
+    return Status::rejected("node id " + quoted(report.id) + " is not a name of " +
+                            std::string(model::kNameRule));
+  }
+  if (lease.count() <= 0) {
+    return Status::rejected("the lease of node " + quoted(report.id) + " must be longer than zero, not " +
+                            std::to_string(lease.count()) + " ms");
+  }
+  for (const auto& [name, value] : report.metrics) {
+    if (!std::isfinite(value)) {  // SQLite would store NaN as NULL
+      return Status::rejected("metric " + quoted(name) + " of node " + quoted(report.id) +
+                              " is not a finite number");
+    }
+  }
+  NodeStatus after = NodeStatus::kFree;
+  Status s = db_->transaction([&]() -> Status {
+    bool found = false;
+    Holding holding;
+    Status s = read_holding(db_, report.id, &found, &holding);
+    if (!s.ok()) return s;
+    Statement write;
+    if (!found) {
+      s = db_->prepare(
+          "INSERT INTO nodes (id, name, address, status, lease_deadline_ms) VALUES (?1, ?2, ?3, 'free', ?4)",
+          &write);
+    } else {
+      const bool came_back = holding.lease_deadline_ms <= to_millis(now);
+      after = came_back && holding.status == NodeStatus::kReserved ? NodeStatus::kFree : holding.status;
+      s = db_->prepare(
+          after == NodeStatus::kFree
+              ? "UPDATE nodes SET name = ?2, address = ?3, lease_deadline_ms = ?4, death_reported = 0,"
+                " status = 'free', task = NULL WHERE id = ?1"
+              : "UPDATE nodes SET name = ?2, address = ?3, lease_deadline_ms = ?4, death_reported = 0"
+                " WHERE id = ?1",
+          &write);
+    }
+    if (!s.ok()) return s;
+    write.bind_text(1, report.id).bind_text(2, report.name).bind_text(3, report.address);
+    write.bind_int(4, to_millis(now + lease));
+    s = write.run();
+    if (!s.ok()) return s;
+    s = replace_children(db_, "node_labels", report.id, report.labels,
+                         [](Statement& st, const std::string& value) { st.bind_text(3, value); });
+    if (!s.ok()) return s;
+    return replace_children(db_, "node_metrics", report.id, report.metrics,
+                            [](Statement& st, double value) { st.bind_double(3, value); });
+  });
+  if (s.ok() && status != nullptr) *status = after;
+  return s;
+}
+
+Status NodeRegistry::load(std::string_view where, const std::function<void(Statement&)>& bind,
+                          std::vector<NodeRecord>* out) {
+  std::vector<NodeRecord> records;
+  const std::string condition(where);
+  // Three reads, each ordered by node id, merged below; one transaction makes them one
+  // snapshot.
+  Status s = db_->transaction([&]() -> Status {
+    Statement nodes;
+    Status s = db_->prepare(
+        "SELECT id, name, address, status, lease_deadline_ms, task, topology, region, cluster"
+        " FROM nodes n WHERE " +
+            condition + " ORDER BY id",
+        &nodes);
+    if (!s.ok()) return s;
+    bind(nodes);
+    for (bool row = true;;) {
+      s = nodes.step(&row);
+      if (!s.ok()) return s;
+      if (!row) break;
+      NodeRecord record;
+      record.id = nodes.column_text(0);
+      record.name = nodes.column_text(1);
+      record.address = nodes.column_text(2);
+      record.status = status_from_text(nodes.column_text(3));
+      record.lease_deadline = from_millis(nodes.column_int(4));
+      record.task = nodes.column_text(5);
+      if (record.status == NodeStatus::kUsed) {
+        record.cluster = ClusterPath{nodes.column_text(6), nodes.column_text(7), nodes.column_text(8)};
+      }
+      records.push_back(std::move(record));
+    }
+    // Labels and metrics of the same nodes, in the same order: walk both lists together.
+    for (const bool labels : {true, false}) {
+      Statement children;
+      s = db_->prepare(std::string(labels ? "SELECT c.node_id, c.key, c.value FROM node_labels c"
+                                          : "SELECT c.node_id, c.name, c.value FROM node_metrics c") +
+                           " JOIN nodes n ON n.id = c.node_id WHERE " + condition + " ORDER BY c.node_id, 2",
+                       &children);
+      if (!s.ok()) return s;
+      bind(children);
+      auto record = records.begin();
+      for (bool row = true;;) {
+        s = children.step(&row);
+        if (!s.ok()) return s;
+        if (!row) break;
+        const std::string id = children.column_text(0);
+        while (record != records.end() && record->id < id) ++record;
+        if (record == records.end() || record->id != id) continue;  // cannot happen: same condition
+        if (labels) {
+          record->labels[children.column_text(1)] = children.column_text(2);
+        } else {
+          record->metrics[children.column_text(1)] = children.column_double(2);
+        }
+      }
+    }
+    return Status::success();
+  });
+  if (s.ok()) *out = std::move(records);
+  return s;
+}
+
+Status NodeRegistry::free_nodes(const model::Selector& selector, model::MatchMode mode, Time now,
+                                std::vector<NodeRecord>* out) {
+  std::vector<NodeRecord> candidates;
+  Status s = load(
+      "n.status = 'free' AND n.lease_deadline_ms > ?1",
+      [&](Statement& st) { st.bind_int(1, to_millis(now)); }, &candidates);
+  if (!s.ok()) return s;
+  *out = model::filter_nodes(candidates, selector, mode, [](const NodeRecord& node) { return node.labels; });
+  return Status::success();
+}
+
+Status NodeRegistry::reserve(std::string_view task, const std::vector<std::string>& ids, Time now) {
+  Status s = check_task(task);
+  if (!s.ok()) return s;
+  if (ids.empty()) return Status::rejected("no nodes to reserve for task " + quoted(task));
+  return db_->transaction([&]() -> Status {
+    std::set<std::string_view> seen;
+    for (const std::string& id : ids) {
+      if (!seen.insert(id).second) return Status::rejected("node " + quoted(id) + " is given twice");
+      bool found = false;
+      Holding holding;
+      Status s = read_holding(db_, id, &found, &holding);
+      if (!s.ok()) return s;
+      if (!found) return not_registered(id);
+      if (holding.lease_deadline_ms <= to_millis(now)) {
+        return Status::rejected("node " + quoted(id) + " is not live: its lease ran out " +
+                                std::to_string(to_millis(now) - holding.lease_deadline_ms) + " ms ago");
+      }
+      if (holding.status != NodeStatus::kFree) {
+        return Status::rejected("node " + quoted(id) + " is not free: it is " + holding.describe());
+      }
+    }
+    Statement update;
+    Status s = db_->prepare("UPDATE nodes SET status = 'reserved', task = ?1 WHERE id = ?2", &update);
+    if (!s.ok()) return s;
+    for (const std::string& id : ids) {
+      update.reset();
+      update.bind_text(1, task).bind_text(2, id);
+      s = update.run();
+      if (!s.ok()) return s;
+    }
+    return Status::success();
+  });
+}
+
+Status NodeRegistry::release(std::string_view task, std::vector<std::string>* released) {
+  Status s = check_task(task);
+  if (!s.ok()) return s;
+  std::vector<std::string> ids;
+  s = db_->transaction([&]() -> Status {
+    Statement held;
+    Status s = db_->prepare("SELECT id FROM nodes WHERE task = ?1 ORDER BY id", &held);
+    if (!s.ok()) return s;
+    held.bind_text(1, task);
+    for (bool row = true;;) {
+      s = held.step(&row);
+      if (!s.ok()) return s;
+      if (!row) break;
+      ids.push_back(held.column_text(0));
+    }
+    Statement update;
+    s = db_->prepare(
+        "UPDATE nodes SET status = 'free', task = NULL, topology = NULL, region = NULL, cluster = NULL"
+        " WHERE task = ?1",
+        &update);
+    if (!s.ok()) return s;
+    update.bind_text(1, task);
+    return update.run();
+  });
+  if (s.ok() && released != nullptr) *released = std::move(ids);
+  return s;
+}
+
+Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string, ClusterPath>& clusters) {
+  Status s = check_task(task);
+  if (!s.ok()) return s;
+  if (clusters.empty()) return Status::rejected("no nodes to mark used for task " + quoted(task));
+  for (const auto& [id, path] : clusters) {
+    if (!path.valid()) {
+      return Status::rejected("cluster path " + quoted(path.to_string()) + " of node " + quoted(id) +
+                              " is not three names of " + std::string(model::kNameRule));
+    }
+  }
+  return db_->transaction([&]() -> Status {
+    Statement update;
+    Status s = db_->prepare(
+        "UPDATE nodes SET status = 'used', topology = ?2, region = ?3, cluster = ?4 WHERE id = ?1", &update);
+    if (!s.ok()) return s;
+    for (const auto& [id, path] : clusters) {
+      bool found = false;
+      Holding holding;
+      s = read_holding(db_, id, &found, &holding);
+      if (!s.ok()) return s;
+      if (!found) return not_registered(id);
+      if (holding.task != task || holding.status == NodeStatus::kFree ||
+          (holding.status == NodeStatus::kUsed && holding.cluster != path)) {
+        return Status::rejected("node " + quoted(id) + " is not reserved by task " + quoted(task) +
+                                ": it is " + holding.describe());
+      }
+      if (holding.status == NodeStatus::kUsed) continue;  // already there: a repeated acknowledgement
+      update.reset();
+      update.bind_text(1, id)
+          .bind_text(2, path.topology)
+          .bind_text(3, path.region)
+          .bind_text(4, path.cluster);
+      s = update.run();
+      if (!s.ok()) return s;
+    }
+    return Status::success();
+  });
+}
+
+Status NodeRegistry::expire(Time now, std::vector<std::string>* expired) {
+  std::vector<std::string> ids;
+  Status s = db_->transaction([&]() -> Status {
+    Statement dead;
+    Status s = db_->prepare(
+        "SELECT id FROM nodes WHERE lease_deadline_ms <= ?1 AND death_reported = 0 ORDER BY id", &dead);
+    if (!s.ok()) return s;
+    dead.bind_int(1, to_millis(now));
+    for (bool row = true;;) {
+      s = dead.step(&row);
+      if (!s.ok()) return s;
+      if (!row) break;
+      ids.push_back(dead.column_text(0));
+    }
+    Statement mark;
+    s = db_->prepare(
+        "UPDATE nodes SET death_reported = 1 WHERE lease_deadline_ms <= ?1 AND death_reported = 0", &mark);
+    if (!s.ok()) return s;
+    mark.bind_int(1, to_millis(now));
+    return mark.run();
+  });
+  *expired = s.ok() ? std::move(ids) : std::vector<std::string>();
+  return s;
+}
+
+Status NodeRegistry::get(std::string_view id, NodeRecord* out) {
+  std::vector<NodeRecord> found;
+  Status s = load(
+      "n.id = ?1", [&](Statement& st) { st.bind_text(1, id); }, &found);
+  if (!s.ok()) return s;
+  if (found.empty()) return Status::not_found("node " + quoted(id) + " is not registered");
+  *out = std::move(found.front());
+  return Status::success();
+}
+
+Status NodeRegistry::all(std::vector<NodeRecord>* out) {
+  return load(
+      "1", [](Statement&) {}, out);
+}
+
+}  // namespace c12s::store

@@ -1,0 +1,273 @@
+// The experiment of thesis section 5.3, scripted, with real processes over loopback TCP: 12
+// nodes register (9 with Raspberry Pi labels, 3 with BeagleBone labels); queries find them; a
+// mutate forms 4 clusters of 3; the same topology with regions, clusters and nodes reordered
+// forms nothing; the same topology as 3 clusters of 4 replaces it; a node's daemon is killed
+// and the state service declares it dead within its lease. Then: services killed (SIGKILL)
+// and restarted keep what they acknowledged; a wrong topology file is named by line.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "c12s/system/system_map.h"
+#include "process.h"
+
+namespace {
+
+using namespace c12s_test;
+
+constexpr char kFourClusters[] = R"(constellations:
+  version: v1
+  kind: Topology
+  metadata:
+    taskName: experiment
+    queue: default
+  payload:
+    name: experiment
+    selector:
+      labels:
+        os: linux
+    topology:
+      region1:
+        cluster1: {node-1: , node-2: , node-3: }
+        cluster2: {node-4: , node-5: , node-6: }
+      region2:
+        cluster3: {node-7: , node-8: , node-9: }
+        cluster4: {node-10: , node-11: , node-12: }
+)";
+
+// The same topology: regions, clusters and nodes in another order.
+constexpr char kFourClustersReordered[] = R"(constellations:
+  version: v1
+  kind: Topology
+  payload:
+    name: experiment
+    selector:
+      labels:
+        os: linux
+    topology:
+      region2:
+        cluster4: {node-12: , node-10: , node-11: }
+        cluster3: {node-9: , node-7: , node-8: }
+      region1:
+        cluster2: {node-6: , node-5: , node-4: }
+        cluster1: {node-2: , node-3: , node-1: }
+)";
+
+constexpr char kThreeClusters[] = R"(constellations:
+  version: v1
+  kind: Topology
+  payload:
+    name: experiment
+    selector:
+      labels:
+        os: linux
+    topology:
+      region1:
+        cluster1: {node-1: , node-2: , node-3: , node-4: }
+        cluster2: {node-5: , node-6: , node-7: , node-8: }
+      region2:
+        cluster3: {node-9: , node-10: , node-11: , node-12: }
+)";
+
+constexpr char kRpi[] = "os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2";
+constexpr char kBeagleBone[] = "os=linux,arch=arm,model=beaglebone,memory=256MB,storage=2GB,cpu=1GHz,cores=1";
+
+class Scenario : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("c12s_scenario_" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    for (const auto& [name, text] :
+         {std::pair{"four.yaml", kFourClusters}, std::pair{"reordered.yaml", kFourClustersReordered},
+          std::pair{"three.yaml", kThreeClusters}}) {
+      std::ofstream(dir_ / name) << text;
+    }
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Output run(const std::vector<std::string>& args) {
+    return Process(args, dir_).finish(std::chrono::seconds(60));
+  }
+  int base_port() const { return 20000 + (static_cast<int>(getpid()) * 17 % 390) * 30; }
+
+  // The ids in the first column of a table, the header left out.
+  static std::vector<std::string> first_column(const std::string& table) {
+    std::vector<std::string> ids;
+    std::istringstream lines(table);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) ids.push_back(line.substr(0, line.find(' ')));
+    return ids;
+  }
+
+  // The pid of the process whose command line has `needle`, or -1.
+  static pid_t find_process(const std::string& needle) {
+    for (const auto& entry : fs::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream in(entry.path() / "cmdline");
+      std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+      if (cmdline.find(needle) != std::string::npos && cmdline.find(C12S_BINARY) == 0) return std::stoi(name);
+    }
+    return -1;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Scenario, ThesisExperimentOfSection5_3) {
+  Process up({"up", "--nodes", "12", "--port", std::to_string(base_port())}, dir_);
+  Output up_output;
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
+    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  ASSERT_NE(up_output.out.find("and 12 nodes"), std::string::npos) << up_output.out << up_output.err;
+
+  // 9 Raspberry Pis and 3 BeagleBones are free.
+  Output rpi = run({"query", "--selector", kRpi});
+  ASSERT_EQ(rpi.exit, 0) << rpi.err;
+  EXPECT_EQ(first_column(rpi.out),
+            (std::vector<std::string>{"node-1", "node-10", "node-11", "node-2", "node-3", "node-5", "node-6",
+                                      "node-7", "node-9"}));
+  Output beaglebone = run({"query", "--selector", kBeagleBone});
+  ASSERT_EQ(beaglebone.exit, 0) << beaglebone.err;
+  EXPECT_EQ(first_column(beaglebone.out), (std::vector<std::string>{"node-12", "node-4", "node-8"}));
+
+  // 4 clusters of 3.
+  Output formed = run({"mutate", "-f", "four.yaml"});
+  ASSERT_EQ(formed.exit, 0) << formed.out << formed.err;
+  std::smatch task;
+  ASSERT_TRUE(
+      std::regex_search(formed.out, task, std::regex("task ([0-9a-f]{16}): topology experiment formed")))
+      << formed.out;
+  Output brief = run({"list"});
+  EXPECT_NE(brief.out.find("experiment  2        4         12     100%   os=linux"), std::string::npos)
+      << brief.out;
+  Output none = run({"query", "--selector", kRpi});
+  EXPECT_EQ(none.out,
+            "no free node matches arch=arm,cores=2,cpu=1GHz,memory=2GB,model=rpi,os=linux,storage=16GB\n");
+  Output logs = run({"logs", "get", task[1]});
+  EXPECT_NE(logs.out.find("state=IN_PROGRESS"), std::string::npos) << logs.out;
+  EXPECT_NE(logs.out.find("state=CREATED"), std::string::npos) << logs.out;
+
+  // The same topology, reordered: nothing new is formed.
+  Output again = run({"mutate", "-f", "reordered.yaml"});
+  EXPECT_EQ(again.exit, 0) << again.err;
+  EXPECT_NE(again.out.find("topology experiment already exists: nothing to do"), std::string::npos)
+      << again.out;
+
+  // 3 clusters of 4 of the same nodes replace the 4 clusters of 3.
+  Output replaced = run({"mutate", "-f", "three.yaml"});
+  ASSERT_EQ(replaced.exit, 0) << replaced.out << replaced.err;
+  EXPECT_NE(replaced.out.find("topology experiment formed"), std::string::npos) << replaced.out;
+  Output detail = run({"list", "--detail", "--json"});
+  std::size_t clusters = 0;
+  for (std::size_t at = 0; (at = detail.out.find("\"cluster\": ", at)) != std::string::npos; ++at) ++clusters;
+  EXPECT_EQ(clusters, 3u) << detail.out;
+  EXPECT_NE(detail.out.find("\"cluster\": \"cluster1\", \"nodes\": [{\"id\": \"node-1\""), std::string::npos);
+  EXPECT_NE(detail.out.find("{\"id\": \"node-4\", \"status\": \"used\""), std::string::npos) << detail.out;
+
+  // A node dies: declared dead within its lease (6 s) and the watcher's period.
+  const pid_t node5 = find_process("nodes/node-5.yaml");
+  ASSERT_GT(node5, 0);
+  const auto killed = Clock::now();
+  ASSERT_EQ(kill(node5, SIGKILL), 0);
+  Output dead;
+  while (Clock::now() - killed < std::chrono::seconds(15)) {
+    dead = run({"logs", "list", "--selector", "health=dead"});
+    if (dead.out.find("node node-5 is dead") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_NE(dead.out.find("node node-5 is dead: no health check within its lease"), std::string::npos)
+      << dead.out;
+  EXPECT_LT(Clock::now() - killed, std::chrono::seconds(9));
+  Output alive = run({"list"});
+  EXPECT_NE(alive.out.find("91.6667%"), std::string::npos) << alive.out;
+
+  ASSERT_EQ(kill(up.pid, SIGTERM), 0);
+  Output stopped = up.finish(std::chrono::seconds(20), up_output);
+  EXPECT_EQ(stopped.exit, 0) << stopped.err;
+  EXPECT_NE(stopped.err.find("node-5 exited (signal 9); the system goes on"), std::string::npos)
+      << stopped.err;
+}
+
+TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
+  const c12s::system::SystemMap map =
+      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
+  fs::create_directories(dir_ / "data" / "nodes");
+  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
+  const std::string system = (dir_ / "system.yaml").string();
+  std::map<std::string, std::unique_ptr<Process>> services;
+  auto start = [&](const std::string& name) {
+    services[name] =
+        std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system}, dir_);
+  };
+  for (const std::string& name : c12s::system::service_names()) start(name);
+  std::vector<std::unique_ptr<Process>> daemons;
+  for (int i = 1; i <= 3; ++i) {
+    std::string file = "n";
+    file += std::to_string(i);
+    file += ".yaml";
+    const fs::path config = dir_ / "data" / "nodes" / file;
+    std::ofstream(config)
+        << "star:\n  version: v1\n  nodeid: n" << i << "\n  name: n" << i
+        << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n    interval: 1s\n"
+           "  labels:\n    os: linux\n";
+    daemons.push_back(std::make_unique<Process>(
+        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system}, dir_));
+  }
+  std::ofstream(dir_ / "small.yaml")
+      << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: small\n"
+         "    topology:\n      r:\n        c: {n1: , n2: , n3: }\n";
+  Output formed;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // until the daemons have registered
+    formed = run({"mutate", "-f", "small.yaml", "--system", system});
+    if (formed.exit == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(formed.exit, 0) << formed.out << formed.err;
+  std::smatch task;
+  ASSERT_TRUE(std::regex_search(formed.out, task, std::regex("task ([0-9a-f]{16})"))) << formed.out;
+
+  // SIGKILL: no chance to flush or close anything.
+  for (const char* name : {"state", "log", "nodes"}) {
+    kill(services[name]->pid, SIGKILL);
+    services[name]->finish(std::chrono::seconds(5));
+    start(name);
+  }
+  Output list;
+  Output logs;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    list = run({"list", "--system", system});
+    logs = run({"logs", "get", task[1], "--system", system});
+    if (list.exit == 0 && logs.exit == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_NE(list.out.find("small     1        1         3"), std::string::npos) << list.out << list.err;
+  EXPECT_NE(logs.out.find("state=CREATED"), std::string::npos) << logs.out << logs.err;
+  Output again = run({"mutate", "-f", "small.yaml", "--system", system});
+  EXPECT_NE(again.out.find("topology small already exists"), std::string::npos) << again.out << again.err;
+  for (auto& daemon : daemons) kill(daemon->pid, SIGTERM);
+  for (auto& [name, service] : services) kill(service->pid, SIGTERM);
+  for (auto& [name, service] : services) EXPECT_EQ(service->finish(std::chrono::seconds(10)).exit, 0) << name;
+}
+
+TEST_F(Scenario, AWrongTopologyFileIsNamedByLineAndSendsNothing) {
+  std::ofstream(dir_ / "bad.yaml")
+      << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: x\n"
+         "    topology:\n      r:\n        c: [n1, n2]\n";
+  Output bad = run({"mutate", "-f", "bad.yaml"});
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_NE(bad.err.find("bad.yaml:8:"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out, "");
+}
+
+}  // namespace

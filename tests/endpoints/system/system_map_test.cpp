@@ -1,0 +1,84 @@
+// The system map: the loopback layout, its YAML round trip, and every error of a wrong file.
+#include "c12s/system/system_map.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace c12s::system {
+namespace {
+
+std::string write(const std::string& text) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("c12s_system_" + std::to_string(getpid()) + ".yaml"))
+          .string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(SystemMap, LoopbackGivesEveryServedEndpointAPortOfItsOwn) {
+  const SystemMap map = SystemMap::loopback("/data", 7400);
+  std::set<std::string> addresses;
+  std::size_t served = 0;
+  for (const std::string& service : service_names()) {
+    for (const std::string& endpoint : served_endpoints(service)) {
+      ++served;
+      ASSERT_TRUE(map.endpoints.count(endpoint)) << endpoint;
+      addresses.insert(map.endpoints.at(endpoint));
+    }
+  }
+  EXPECT_EQ(addresses.size(), served);
+  EXPECT_EQ(map.endpoints.at("LogsQuery/log"), "tcp://127.0.0.1:7406");
+  EXPECT_EQ(*map.address("HealthCheck", "nodes"), "tcp://127.0.0.1:7407");
+  EXPECT_EQ(map.directory("HealthCheck").address("state"), map.endpoints.at("HealthCheck/state"));
+  EXPECT_FALSE(map.directory("HealthCheck").address("node"));
+}
+
+TEST(SystemMap, RoundTripsThroughYaml) {
+  const SystemMap map = SystemMap::loopback("/var/lib/c12s", 9000);
+  const std::string path = write(map.to_yaml());
+  model::Result<SystemMap> back = SystemMap::load(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(back.ok()) << back.error_text();
+  EXPECT_EQ(back->data_dir, map.data_dir);
+  EXPECT_EQ(back->endpoints, map.endpoints);
+}
+
+TEST(SystemMap, ReportsEveryMistakeWithItsPlace) {
+  const std::string path = write(
+      "data: /d\n"
+      "endpoints:\n"
+      "  HealthCheck/nodes: tcp://127.0.0.1:1\n"
+      "  HealthCheck/bogus: tcp://127.0.0.1:2\n"
+      "  LogsQuery/log: \"\"\n"
+      "colour: blue\n");
+  model::Result<SystemMap> map = SystemMap::load(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(map.ok());
+  EXPECT_EQ(map.error_text(), path +
+                                  ":4:3: error: unknown endpoint 'HealthCheck/bogus'\n"
+                                  "note: endpoints are named Protocol/role, e.g. HealthCheck/nodes\n" +
+                                  path + ":5:18: error: endpoint 'LogsQuery/log' needs an address\n" + path +
+                                  ":6:1: error: unknown key 'colour'\n"
+                                  "note: the keys are 'data' and 'endpoints'\n");
+}
+
+TEST(SystemMap, MissingFileAndMissingDataAreErrors) {
+  model::Result<SystemMap> missing = SystemMap::load("/nonexistent/system.yaml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error_text(), "/nonexistent/system.yaml: error: cannot read the system file\n");
+  const std::string path = write("endpoints: {}\n");
+  model::Result<SystemMap> no_data = SystemMap::load(path);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(no_data.ok());
+  EXPECT_EQ(no_data.error_text(), path + ":1:1: error: 'data' is missing\n");
+  const std::string bad = write("data: [\n");
+  model::Result<SystemMap> broken = SystemMap::load(bad);
+  std::filesystem::remove(bad);
+  EXPECT_FALSE(broken.ok());
+}
+
+}  // namespace
+}  // namespace c12s::system
