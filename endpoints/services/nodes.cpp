@@ -20,6 +20,7 @@
 #include <health_check/nodes.h>
 #include <idempotency_check/nodes.h>
 #include <list_detail/nodes.h>
+#include <release/nodes.h>
 
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
@@ -37,6 +38,7 @@ namespace cf = gtype_gen::cluster_formation::nodes;
 namespace ic = gtype_gen::idempotency_check::nodes;
 namespace ld = gtype_gen::list_detail::nodes;
 namespace fm = gtype_gen::formation::nodes;
+namespace rl = gtype_gen::release::nodes;
 
 // The registry and what guards it.
 struct Registry {
@@ -279,6 +281,35 @@ class FormationNodes final : public fm::Handler {
   PerSession<sorts::TaskFailure> failures_;
 };
 
+// ---------------------------------------------------------------- Release: compensation
+
+class ReleaseNodes final : public rl::Handler {
+ public:
+  explicit ReleaseNodes(Registry& registry) : registry_(registry) {}
+  void on_release(rt::SessionId session, const sorts::TaskFailure& failure) override {
+    std::lock_guard lock(registry_.mutex);
+    std::vector<std::string> released;
+    store::Status status = registry_.nodes->release(failure.task.id, &released);
+    if (!status.ok())
+      return answers_.put(session, refused("release " + failure.task.id + ": " + status.to_string()));
+    sorts::TaskFailure answer = failure;
+    answer.released = released;
+    answers_.put(session, std::move(answer));
+  }
+  rt::Result<sorts::TaskFailure> choose_released(rt::SessionId session) override {
+    std::lock_guard lock(registry_.mutex);
+    return answers_.take(session);
+  }
+  void failed(rt::SessionId session, const rt::Error&) override {
+    std::lock_guard lock(registry_.mutex);
+    answers_.drop(session);
+  }
+
+ private:
+  Registry& registry_;
+  PerSession<sorts::TaskFailure> answers_;
+};
+
 }  // namespace
 
 rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
@@ -313,6 +344,10 @@ rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
     bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "nodes", [&](fm::Role&) {
       return std::make_unique<FormationNodes>(registry);
     });
+  }
+  if (bound.ok()) {
+    bound = served.add<rl::Role, rl::Handler>(
+        host, map, "Release", "nodes", [&](rl::Role&) { return std::make_unique<ReleaseNodes>(registry); });
   }
   if (!bound.ok()) return bound;
   return host.run(stop);

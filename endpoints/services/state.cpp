@@ -16,10 +16,11 @@
 // Every change is logged (TaskLog). ClusterFormation's mutate branch, which the command does
 // not take (it mutates through IdempotencyCheck), is refused with that explanation.
 //
-// Not here yet: releasing the reservation of a task whose IdempotencyCheck session fails
-// after its nodes were reserved (they become free when their lease runs out).
+// A task whose IdempotencyCheck session fails after its nodes were reserved has them released
+// (Release), and says which.
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <cluster_formation/state.h>
@@ -29,6 +30,7 @@
 #include <idempotency_check/mstorage.h>
 #include <idempotency_check/service.h>
 #include <list_detail/state.h>
+#include <release/state.h>
 #include <task_log/reporter.h>
 
 #include "c12s/model/idempotency.h"
@@ -50,6 +52,7 @@ namespace svc = gtype_gen::idempotency_check::service;
 namespace ist = gtype_gen::idempotency_check::istorage;
 namespace mst = gtype_gen::idempotency_check::mstorage;
 namespace fm = gtype_gen::formation::state;
+namespace rl = gtype_gen::release::state;
 
 struct State {
   std::mutex mutex;
@@ -316,7 +319,7 @@ void advance(State& state, Reporter& reporter, const std::string& task, const st
 
 class MutationService final : public svc::Handler {
  public:
-  MutationService(State& state, const system::SystemMap& map) : state_(state), reporter_(map) {}
+  MutationService(State& state, const system::SystemMap& map) : state_(state), map_(map), reporter_(map) {}
 
   void on_quit(rt::SessionId) override {}
   void on_create(rt::SessionId session, const sorts::TopologySpec& spec) override {
@@ -370,7 +373,10 @@ class MutationService final : public svc::Handler {
     return svc::S5::Choice(
         svc::S5::Ids{sorts::NodeIds{sorts::TaskId{task}, node_ids(*topology), topology->name}});
   }
-  void on_rsrvd(rt::SessionId) override {}
+  void on_rsrvd(rt::SessionId session) override {
+    std::lock_guard lock(state_.mutex);
+    reserved_.insert(session);
+  }
   rt::Result<sorts::TopologySpec> choose_store(rt::SessionId session) override { return spec(session); }
   void on_stored(rt::SessionId) override {}
   rt::Result<sorts::ScheduleSpec> choose_ids(rt::SessionId session) override {
@@ -385,10 +391,17 @@ class MutationService final : public svc::Handler {
   void ended(rt::SessionId session) override { forget(session); }
   void failed(rt::SessionId session, const rt::Error& error) override {
     rt::Result<sorts::TopologySpec> topology = spec(session);
+    bool reserved = false;
+    {
+      std::lock_guard lock(state_.mutex);
+      reserved = reserved_.count(session) != 0;
+    }
     forget(session);
     if (!topology.ok()) return;  // it failed before a topology came: no task
-    advance(state_, reporter_, task_id(session), topology->name, store::TaskState::kFailed,
-            std::string(rt::error_code_name(error.code)) + ": " + error.message);
+    std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
+    // Compensation: the nodes this task reserved go back to the pool.
+    if (reserved) why += release(session, why);
+    advance(state_, reporter_, task_id(session), topology->name, store::TaskState::kFailed, why);
   }
 
  private:
@@ -403,10 +416,35 @@ class MutationService final : public svc::Handler {
     specs_.erase(session);
     seen_.erase(session);
     refusals_.erase(session);
+    reserved_.erase(session);
+  }
+  // Has the nodes service release the task's reservation (Release); what to add to the
+  // task's message.
+  std::string release(rt::SessionId session, const std::string& why) {
+    if (!releaser_) {
+      rt::EndpointOptions options;
+      options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
+      rt::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
+      if (!role.ok()) return "; the reservation could not be released: " + role.error().message;
+      releaser_ = std::make_unique<rl::Role>(std::move(*role));
+    }
+    rt::Result<rl::S0> s0 = releaser_->start();
+    if (!s0.ok()) return "; the reservation could not be released: " + s0.error().message;
+    rt::Result<rl::S1> s1 =
+        std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task_id(session)}, why, {}});
+    if (!s1.ok()) return "; the reservation could not be released: " + s1.error().message;
+    rt::Result<rl::S1::Released> released = std::move(*s1).receive();
+    if (!released.ok()) return "; the reservation could not be released: " + released.error().message;
+    std::string ids;
+    for (const std::string& id : released->value.released) ids += (ids.empty() ? "" : ", ") + id;
+    return ids.empty() ? std::string() : "; reservations released: " + ids;
   }
 
   State& state_;
+  const system::SystemMap& map_;
   Reporter reporter_;
+  std::unique_ptr<rl::Role> releaser_;  // bound on first use
+  std::set<rt::SessionId> reserved_;    // sessions whose nodes were reserved
   std::map<rt::SessionId, sorts::TopologySpec> specs_;
   std::map<rt::SessionId, bool> seen_;
   std::map<rt::SessionId, std::string> refusals_;  // why a session's task could not be created

@@ -29,7 +29,7 @@ const std::map<std::string, std::vector<std::string>>& table() {
         "TaskLog/log", "LogsQuery/log"}},
       {"nodes",
        {"HealthCheck/nodes", "ClusterFormation/nodes", "IdempotencyCheck/nodes", "ListDetail/nodes",
-        "Formation/nodes"}},
+        "Formation/nodes", "Release/nodes"}},
       {"push", {"Formation/pool"}},
       {"scheduler", {"IdempotencyCheck/sched"}},
       {"state",

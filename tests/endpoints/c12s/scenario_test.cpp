@@ -260,6 +260,51 @@ TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
   for (auto& [name, service] : services) EXPECT_EQ(service->finish(std::chrono::seconds(10)).exit, 0) << name;
 }
 
+// With the scheduler down, a mutation fails after its nodes were reserved: they are released
+// (Release) and free again, and the task says so.
+TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
+  const c12s::system::SystemMap map =
+      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
+  fs::create_directories(dir_ / "data" / "nodes");
+  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
+  const std::string system = (dir_ / "system.yaml").string();
+  std::vector<std::unique_ptr<Process>> processes;
+  for (const char* name : {"log", "nodes", "state", "push"}) {  // no scheduler
+    processes.push_back(
+        std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system}, dir_));
+  }
+  for (int i = 1; i <= 2; ++i) {
+    std::string file = "m";
+    file += std::to_string(i);
+    file += ".yaml";
+    const fs::path config = dir_ / "data" / "nodes" / file;
+    std::ofstream(config)
+        << "star:\n  version: v1\n  nodeid: m" << i << "\n  name: m" << i
+        << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n    interval: 1s\n"
+           "  labels:\n    os: linux\n";
+    processes.push_back(std::make_unique<Process>(
+        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system}, dir_));
+  }
+  Output free;
+  for (int attempt = 0; attempt < 50 && free.out.find("m2") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    free = run({"query", "--selector", "os=linux", "--system", system});
+  }
+  ASSERT_NE(free.out.find("m2"), std::string::npos) << free.out << free.err;
+  std::ofstream(dir_ / "pair.yaml")
+      << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: pair\n"
+         "    topology:\n      r:\n        c: {m1: , m2: }\n";
+  Output failed = run({"mutate", "-f", "pair.yaml", "--system", system});
+  EXPECT_EQ(failed.exit, 1);
+  EXPECT_NE(failed.out.find("reservations released: m1, m2"), std::string::npos) << failed.out << failed.err;
+  Output again = run({"query", "--selector", "os=linux", "--system", system});
+  EXPECT_EQ(again.out,
+            "ID  NAME  STATUS  LABELS\n"
+            "m1  m1    free    os=linux\n"
+            "m2  m2    free    os=linux\n");
+  for (auto& process : processes) kill(process->pid, SIGTERM);
+}
+
 TEST_F(Scenario, AWrongTopologyFileIsNamedByLineAndSendsNothing) {
   std::ofstream(dir_ / "bad.yaml")
       << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: x\n"
