@@ -3,13 +3,14 @@
 #include <cstdio>
 
 #include "c12s/model/daemon_config.h"
+#include "c12s/model/queue_config.h"
 #include "c12s/services/services.h"
 #include "c12s/system/host.h"
 #include "commands.h"
 
 namespace c12s::cli {
 
-int service_command(const std::string& name, const std::string& system_path) {
+int service_command(const std::string& name, const std::string& system_path, const std::string& queues) {
   model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
   if (!map.ok()) {
     std::fputs(map.error_text().c_str(), stderr);
@@ -26,7 +27,17 @@ int service_command(const std::string& name, const std::string& system_path) {
   } else if (name == "push") {
     status = services::run_push(*map, stop);
   } else if (name == "scheduler") {
-    status = services::run_scheduler(*map, services::SchedulerOptions{}, stop);
+    // The built-in `default` queue, and those of the file (listing 5.5), which may redefine it.
+    services::SchedulerOptions options;
+    if (!queues.empty()) {
+      model::Result<model::QueueServiceConfig> config = model::load_queue_config(queues);
+      if (!config.ok()) {
+        std::fputs(config.error_text().c_str(), stderr);
+        return 2;
+      }
+      for (const model::QueueConfig& queue : config->queues) options.queues[queue.name] = queue.bucket;
+    }
+    status = services::run_scheduler(*map, options, stop);
   } else {
     std::fprintf(stderr, "c12s service: unknown service '%s' (log, nodes, state, push, scheduler)\n",
                  name.c_str());

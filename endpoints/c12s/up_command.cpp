@@ -147,8 +147,12 @@ int up_command(const UpOptions& options) {
   const std::string self = self_path();
   std::vector<Child> children;
   for (const std::string& service : system::service_names()) {
-    children.push_back({service, spawn({self, "service", service, "--system", system_file.string()},
-                                       data / "logs" / (service + ".log"))});
+    std::vector<std::string> args{self, "service", service, "--system", system_file.string()};
+    if (service == "scheduler" && !options.queues.empty()) {
+      args.push_back("--queues");
+      args.push_back(fs::absolute(options.queues).string());
+    }
+    children.push_back({service, spawn(args, data / "logs" / (service + ".log"))});
   }
   const std::string nodes_address = *map.address("HealthCheck", "nodes");
   for (int i = 1; i <= options.nodes; ++i) {

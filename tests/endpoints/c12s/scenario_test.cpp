@@ -305,6 +305,32 @@ TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
   for (auto& process : processes) kill(process->pid, SIGTERM);
 }
 
+// The scheduler's queues from a listing 5.5 file: a task sent to one of them is formed when its
+// token bucket lets it through.
+TEST_F(Scenario, AMutationGoesThroughTheQueueItNames) {
+  std::ofstream(dir_ / "queues.yaml")
+      << "blackhole:\n  db: address\n  queue:\n    myqueue1:\n      namespace: mine\n"
+         "      maxWorkers: 4\n      capacity: 4\n      tokens: 0\n"
+         "      fillInterval:\n        interval: 1\n        rate: s\n";
+  std::ofstream(dir_ / "queued.yaml") << "constellations:\n  version: v1\n  kind: Topology\n  metadata:\n"
+                                         "    queue: myqueue1\n  payload:\n    name: queued\n    topology:\n"
+                                         "      r:\n        c: {node-1: , node-2: }\n";
+  Process up({"up", "--nodes", "2", "--port", std::to_string(base_port()), "--queues", "queues.yaml"}, dir_);
+  Output up_output;
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
+    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output formed = run({"mutate", "-f", "queued.yaml"});
+  EXPECT_EQ(formed.exit, 0) << formed.err;
+  std::smatch task;
+  ASSERT_TRUE(std::regex_search(formed.out, task, std::regex("task ([0-9a-f]{16}): topology queued formed")))
+      << formed.out;
+  Output logs = run({"logs", "get", task[1]});
+  EXPECT_NE(logs.out.find("queued for formation (queue myqueue1)"), std::string::npos) << logs.out;
+  kill(up.pid, SIGTERM);
+  EXPECT_EQ(up.finish(std::chrono::seconds(20), up_output).exit, 0);
+}
+
 TEST_F(Scenario, AWrongTopologyFileIsNamedByLineAndSendsNothing) {
   std::ofstream(dir_ / "bad.yaml")
       << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: x\n"
