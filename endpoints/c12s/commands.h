@@ -4,10 +4,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "c12s/model/selector.h"
 #include "c12s/system/system_map.h"
+#include "gtype/json.h"
+#include "gtype/rt/endpoint.h"
 
 namespace c12s::cli {
 
@@ -17,8 +21,18 @@ struct ClientOptions {
   int timeout_ms = 5000;  // for each answer
 };
 
-// The map of the running system, or an error message naming where it was looked for.
-bool load_system(const ClientOptions& options, system::SystemMap* map, std::string* error);
+// What every user command starts from: the running system's map, and the options of the
+// endpoint its session runs on (its --timeout).
+struct Client {
+  system::SystemMap map;
+  gtype::rt::EndpointOptions endpoint;
+};
+// The client, or nullopt once it printed why not (no system map where it looked).
+std::optional<Client> client_of(const ClientOptions& options);
+// The --selector, or nullopt once it printed its errors.
+std::optional<model::Selector> selector_arg(const std::string& text);
+// Prints "c12s COMMAND: message" on standard error; returns 1.
+int failure(const char* command, const gtype::rt::Error& error);
 
 int query_command(const ClientOptions& options, const std::string& selector);
 int mutate_command(const ClientOptions& options, const std::string& file, bool wait);
@@ -38,7 +52,7 @@ int service_command(const std::string& name, const std::string& system, const st
 int daemon_command(const std::string& config, const std::string& system, const std::string& listen);
 
 // Output helpers.
-std::string json_string(const std::string& text);
+using gtype::json_string;
 std::string json_labels(const std::map<std::string, std::string>& labels);
 std::string labels_text(const std::map<std::string, std::string>& labels);  // "k=v,k2=v2"
 // Columns padded to their widest cell; the first row is the header.

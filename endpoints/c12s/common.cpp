@@ -1,4 +1,5 @@
 // What the subcommands share: the system map's place, tables, JSON.
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -6,7 +7,7 @@
 
 namespace c12s::cli {
 
-bool load_system(const ClientOptions& options, system::SystemMap* map, std::string* error) {
+std::optional<Client> client_of(const ClientOptions& options) {
   std::string path = options.system;
   if (path.empty()) {
     const char* env = std::getenv("C12S_SYSTEM");
@@ -14,44 +15,29 @@ bool load_system(const ClientOptions& options, system::SystemMap* map, std::stri
   }
   model::Result<system::SystemMap> loaded = system::SystemMap::load(path);
   if (!loaded.ok()) {
-    *error = loaded.error_text() + "is the system up? `c12s up` writes " + path +
-             " (or name the file with --system, or C12S_SYSTEM)\n";
-    return false;
+    std::fprintf(stderr,
+                 "%sis the system up? `c12s up` writes %s (or name the file with --system, or C12S_SYSTEM)\n",
+                 loaded.error_text().c_str(), path.c_str());
+    return std::nullopt;
   }
-  *map = std::move(*loaded);
-  return true;
+  Client client{std::move(*loaded), {}};
+  client.endpoint.receive_timeout = client.endpoint.connect_timeout =
+      std::chrono::milliseconds(options.timeout_ms);
+  return client;
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+std::optional<model::Selector> selector_arg(const std::string& text) {
+  model::Result<model::Selector> selector = model::parse_selector(text, "--selector");
+  if (!selector.ok()) {
+    std::fputs(selector.error_text().c_str(), stderr);
+    return std::nullopt;
   }
-  return out + "\"";
+  return *selector;
+}
+
+int failure(const char* command, const gtype::rt::Error& error) {
+  std::fprintf(stderr, "c12s %s: %s\n", command, error.message.c_str());
+  return 1;
 }
 
 std::string json_labels(const std::map<std::string, std::string>& labels) {

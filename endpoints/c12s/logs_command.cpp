@@ -47,30 +47,15 @@ int print(const ClientOptions& options, const sorts::LogRecords& records) {
 // Runs one LogsQuery session; `ask` takes S0 to the state that receives the records.
 template <typename Ask>
 int run(const ClientOptions& options, const char* what, Ask ask) {
-  system::SystemMap map;
-  std::string error;
-  if (!load_system(options, &map, &error)) {
-    std::fputs(error.c_str(), stderr);
-    return 1;
-  }
-  gtype::rt::EndpointOptions endpoint;
-  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
+  std::optional<Client> client = client_of(options);
+  if (!client) return 1;
   gtype::rt::Result<lq::Role> role =
-      lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), endpoint);
-  if (!role.ok()) {
-    std::fprintf(stderr, "c12s %s: %s\n", what, role.error().message.c_str());
-    return 1;
-  }
+      lq::Role::bind("tcp://127.0.0.1:0", client->map.directory("LogsQuery"), client->endpoint);
+  if (!role.ok()) return failure(what, role.error());
   auto s0 = role->start();
-  if (!s0.ok()) {
-    std::fprintf(stderr, "c12s %s: %s\n", what, s0.error().message.c_str());
-    return 1;
-  }
+  if (!s0.ok()) return failure(what, s0.error());
   gtype::rt::Result<sorts::LogRecords> records = ask(std::move(*s0));
-  if (!records.ok()) {
-    std::fprintf(stderr, "c12s %s: %s\n", what, records.error().message.c_str());
-    return 1;
-  }
+  if (!records.ok()) return failure(what, records.error());
   return print(options, *records);
 }
 
@@ -90,11 +75,8 @@ int logs_get_command(const ClientOptions& options, const std::string& task) {
 }
 
 int logs_list_command(const ClientOptions& options, const std::string& selector_text, unsigned limit) {
-  model::Result<model::Selector> selector = model::parse_selector(selector_text, "--selector");
-  if (!selector.ok()) {
-    std::fputs(selector.error_text().c_str(), stderr);
-    return 2;
-  }
+  std::optional<model::Selector> selector = selector_arg(selector_text);
+  if (!selector) return 2;
   sorts::LogsFilter filter;
   filter.selector.labels =
       std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());

@@ -57,19 +57,11 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
     std::fputs(topology.error_text().c_str(), stderr);
     return 2;
   }
-  system::SystemMap map;
-  std::string error;
-  if (!load_system(options, &map, &error)) {
-    std::fputs(error.c_str(), stderr);
-    return 1;
-  }
-  gtype::rt::EndpointOptions endpoint;
-  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
-  auto role = ic::Role::bind("tcp://127.0.0.1:0", map.directory("IdempotencyCheck"), endpoint);
-  auto fail = [](const gtype::rt::Error& e) {
-    std::fprintf(stderr, "c12s mutate: %s\n", e.message.c_str());
-    return 1;
-  };
+  std::optional<Client> client = client_of(options);
+  if (!client) return 1;
+  const system::SystemMap& map = client->map;
+  auto fail = [](const gtype::rt::Error& e) { return failure("mutate", e); };
+  auto role = ic::Role::bind("tcp://127.0.0.1:0", map.directory("IdempotencyCheck"), client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());

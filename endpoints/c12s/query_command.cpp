@@ -14,29 +14,14 @@ namespace sorts = gtype_gen::sorts::c12s::sorts;
 }  // namespace
 
 int query_command(const ClientOptions& options, const std::string& selector_text) {
-  model::Result<model::Selector> selector = model::parse_selector(selector_text, "--selector");
-  if (!selector.ok()) {
-    std::fputs(selector.error_text().c_str(), stderr);
-    return 2;
-  }
-  system::SystemMap map;
-  std::string error;
-  if (!load_system(options, &map, &error)) {
-    std::fputs(error.c_str(), stderr);
-    return 1;
-  }
-  gtype::rt::EndpointOptions endpoint;
-  endpoint.receive_timeout = endpoint.connect_timeout = std::chrono::milliseconds(options.timeout_ms);
-  gtype::rt::Result<cf::Role> role =
-      cf::Role::bind("tcp://127.0.0.1:0", map.directory("ClusterFormation"), endpoint);
-  if (!role.ok()) {
-    std::fprintf(stderr, "c12s query: %s\n", role.error().message.c_str());
-    return 1;
-  }
-  auto fail = [](const gtype::rt::Error& e) {
-    std::fprintf(stderr, "c12s query: %s\n", e.message.c_str());
-    return 1;
-  };
+  std::optional<model::Selector> selector = selector_arg(selector_text);
+  if (!selector) return 2;
+  std::optional<Client> client = client_of(options);
+  if (!client) return 1;
+  auto fail = [](const gtype::rt::Error& e) { return failure("query", e); };
+  auto role =
+      cf::Role::bind("tcp://127.0.0.1:0", client->map.directory("ClusterFormation"), client->endpoint);
+  if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
   sorts::Selector wire;

@@ -29,12 +29,13 @@ std::optional<int> analyze_or_report(const std::string& file, FrontendResult& re
 std::optional<int> load_systems(const std::string& file, FileSystems& out) {
   FrontendResult result;
   if (std::optional<int> failed = analyze_or_report(file, result)) return failed;
-  for (const GlobalProtocol* protocol : result.program.inlined_protocols()) out.inlined.insert(protocol->name.text);
+  for (const GlobalProtocol* protocol : result.program.inlined_protocols())
+    out.inlined.insert(protocol->name.text);
   for (const ProtocolProjection& projection : result.projections) {
     std::vector<RoleType> roles;
     for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    out.systems.push_back(build_automata(projection.protocol->name.text,
-                                         projection.protocol->explicit_connections, roles));
+    out.systems.push_back(
+        build_automata(projection.protocol->name.text, projection.protocol->explicit_connections, roles));
   }
   for (const LocalSystem& system : result.program.files.front().local_systems) {
     std::vector<RoleType> roles;
@@ -58,35 +59,6 @@ bool select_systems(const std::string& file, const FileSystems& all, const std::
   }
   std::cerr << '\n';
   return false;
-}
-
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 }  // namespace gtype::cli

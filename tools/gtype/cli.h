@@ -2,20 +2,21 @@
 #pragma once
 
 #include <optional>
-#include <set>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gtype/automaton.h"
 #include "gtype/diagnostic.h"
 #include "gtype/frontend.h"
+#include "gtype/json.h"
 
 namespace gtype::cli {
 
 constexpr int kOk = 0;
-constexpr int kInputErrors = 1;  // errors in the protocols (and, for verify, a violation)
-constexpr int kUsage = 2;        // usage or I/O
+constexpr int kInputErrors = 1;   // errors in the protocols (and, for verify, a violation)
+constexpr int kUsage = 2;         // usage or I/O
 constexpr int kInconclusive = 3;  // verify: the bound or the state limit stopped the search
 
 // Prints the collected diagnostics and a count, as compilers do; returns how many.
@@ -39,8 +40,5 @@ std::optional<int> load_systems(const std::string& file, FileSystems& out);
 // The systems called `name` (every one when absent); prints an error when there is none.
 bool select_systems(const std::string& file, const FileSystems& all, const std::optional<std::string>& name,
                     std::vector<const AutomatonSystem*>& out);
-
-// A JSON string literal.
-std::string json_string(const std::string& text);
 
 }  // namespace gtype::cli
