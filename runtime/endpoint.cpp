@@ -32,7 +32,7 @@ Session& Endpoint::Impl::open(SessionId id) {
   session.id = id;
   session.since = Clock::now();
   session.peers.resize(index.spec().role_count);
-  for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
+  for (std::uint16_t p = 0; p < index.spec().role_count; ++p) {  // peers has role_count links
     if (auto address = directory.address(index.role_name(p))) session.peers[p].address = *address;
   }
   touch(session);
@@ -74,7 +74,7 @@ void Endpoint::Impl::fail(Session& session, ErrorCode code, const std::string& d
   session.failure = Error{code, describe(session) + ": " + detail};
   ++counters.failed_sessions;
   session.pending.reset();
-  for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
+  for (std::uint16_t p = 0; p < index.spec().role_count; ++p) {  // peers has role_count links
     PeerLink& link = session.peers[p];
     link.inbox.clear();
     // Every peer that may still wait on this role, met or not (in a chain A -> B -> C -> A, C
@@ -90,7 +90,7 @@ void Endpoint::Impl::finish(Session& session) {
   session.ended = true;
   ++counters.ended_sessions;
   const bool explicit_connections = index.spec().explicit_connections;
-  for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
+  for (std::uint16_t p = 0; p < index.spec().role_count; ++p) {  // peers has role_count links
     PeerLink& link = session.peers[p];
     link.inbox.clear();
     if (p == index.spec().self || !(explicit_connections ? link.connected : link.met)) continue;
@@ -120,7 +120,7 @@ Error Endpoint::Impl::report(SessionId id) {
   return error;
 }
 
-void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::string payload) {
+void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::string_view payload) {
   auto out = index.out(session.state);
   auto self = [&] { return std::string(index.self_name()); };  // for messages: built on failure only
   if (transition >= out.size() || index.waits(session.state)) {
@@ -200,7 +200,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
     }
     Arrived& frame = link.inbox.front();
     const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
-    for (std::uint16_t i = 0; i < out.size(); ++i) {
+    for (std::uint16_t i = 0; i < static_cast<std::uint16_t>(out.size()); ++i) {  // a state's count is 16-bit
       const TransitionSpec& t = out[i];
       if (t.peer != p || t.action != action) continue;
       // The arrival check unpacked the payload already, as frame.message.
@@ -309,12 +309,12 @@ Error not_open(const Endpoint& endpoint, SessionId id, std::string_view self) {
 
 }  // namespace
 
-Status Endpoint::act(SessionId id, std::uint16_t transition, std::string payload) {
+Status Endpoint::act(SessionId id, std::uint16_t transition, std::string_view payload) {
   Impl& impl = *impl_;
   if (Status pumped = impl.pump(Clock::now()); !pumped.ok()) return pumped.error();
   Session* session = impl.find(id);
   if (session == nullptr) return not_open(*this, id, impl.index.self_name());
-  if (!session->failure) impl.begin_act(*session, transition, std::move(payload));
+  if (!session->failure) impl.begin_act(*session, transition, payload);
   while (true) {
     if (session->failure) return impl.report(id);
     if (session->ended) {
@@ -427,7 +427,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       if (!choice.ok()) {
         impl.fail(*session, choice.error().code, choice.error().message);
       } else {
-        impl.begin_act(*session, choice->transition, std::move(choice->payload));
+        impl.begin_act(*session, choice->transition, choice->payload);
       }
       continue;
     }

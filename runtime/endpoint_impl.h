@@ -106,7 +106,7 @@ struct Endpoint::Impl {
   // Returns the session's failure (which must be set) and forgets the session.
   Error report(SessionId id);
   // Starts transition `transition` of the current (sending) state; a connect stays pending.
-  void begin_act(Session& session, std::uint16_t transition, std::string payload);
+  void begin_act(Session& session, std::uint16_t transition, std::string_view payload);
   enum class Take { kNothing, kTaken, kFailed };
   // Takes the frame the current (waiting) state can take now, if one is queued.
   Take take(Session& session, Incoming* incoming);

@@ -64,9 +64,10 @@ std::string Endpoint::Impl::lost_detail(const Session& session, std::uint16_t pe
 // (take()), or sends to it (begin_act()).
 void Endpoint::Impl::on_peer_lost(const std::string& address) {
   const bool explicit_connections = index.spec().explicit_connections;
+  const std::uint16_t spec_roles = index.spec().role_count;  // each session has a link per role
   for (auto& [id, session] : sessions) {
     if (session.failure || session.ended) continue;
-    for (std::uint16_t p = 0; p < session.peers.size(); ++p) {
+    for (std::uint16_t p = 0; p < spec_roles; ++p) {
       PeerLink& link = session.peers[p];
       if (p == index.spec().self || !link.met || link.lost || link.address != address) continue;
       link.lost = true;
@@ -99,7 +100,7 @@ std::string kind_name(FrameKind kind) {
 }
 
 std::string shown(const EnvelopeView& frame) {
-  const std::string label(frame.label);
+  std::string label(frame.label);
   if (frame.kind == FrameKind::kMessage) return label;
   if (frame.kind == FrameKind::kConnect) return label.empty() ? "a connect" : "a connect with " + label;
   return "a " + kind_name(frame.kind);

@@ -138,8 +138,18 @@ class ZmqTransport final : public Transport {
         break;  // a signal, or worse: close without waiting
       }
     }
-    for (auto& [address, link] : links_) close(*link, must_flush(*link));
-    close_router();
+    // ZeroMQ reports a failure to set an option on a closing socket by throwing; a destructor
+    // must not: what could not be done is left to the context's termination.
+    for (auto& [address, link] : links_) {
+      try {
+        close(*link, must_flush(*link));
+      } catch (const zmq::error_t&) {
+      }
+    }
+    try {
+      close_router();
+    } catch (const zmq::error_t&) {
+    }
     context_.close();
   }
 
@@ -366,7 +376,7 @@ class ZmqTransport final : public Transport {
       // A connection's peer is learnt from its first frame, the empty one that introduces it; a
       // reconnection sends none, so while some open connection is unknown every frame is asked.
       // (Asking costs as much as the rest of the frame's reading.)
-      const bool introduces = parts.size() == 2 && parts[1].size() == 0;
+      const bool introduces = parts.size() == 2 && parts[1].empty();
       if (introduces || connection_peer_.size() < open_.size())
         identify(zmq_msg_get(parts.back().handle(), ZMQ_SRCFD), peer);
       if (introduces) continue;  // it carries nothing else

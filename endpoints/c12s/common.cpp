@@ -51,7 +51,12 @@ std::string json_labels(const std::map<std::string, std::string>& labels) {
 
 std::string labels_text(const std::map<std::string, std::string>& labels) {
   std::string out;
-  for (const auto& [key, value] : labels) out += (out.empty() ? "" : ",") + key + "=" + value;
+  for (const auto& [key, value] : labels) {
+    if (!out.empty()) out += ',';
+    out += key;
+    out += '=';
+    out += value;
+  }
   return out;
 }
 

@@ -59,6 +59,7 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
     close(out);
   }
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   execv(argv[0], argv.data());

@@ -176,8 +176,8 @@ struct Live {
   rt::Endpoint* endpoint;
   rt::SessionId session;
 
-  rt::Status act(std::uint16_t transition, std::string payload) const {
-    rt::Status status = endpoint->act(session, transition, std::move(payload));
+  rt::Status act(std::uint16_t transition, const std::string& payload) const {
+    rt::Status status = endpoint->act(session, transition, payload);
     if (!status) fail(status.error());
     return status;
   }

@@ -116,7 +116,7 @@ class Endpoint {
   // disconnect; a connect waits until the peer accepts (connect timeout). `payload` is the
   // message's msgpack payload ("" for a connect or disconnect without a message). Returns the
   // session's error if it had failed meanwhile (say, a peer aborted it).
-  Status act(SessionId session, std::uint16_t transition, std::string payload);
+  Status act(SessionId session, std::uint16_t transition, std::string_view payload);
   // Waits for a message the current state (which must receive or accept) can take; default
   // timeout: receive_timeout. A timeout fails the session.
   Result<Incoming> receive(SessionId session,
