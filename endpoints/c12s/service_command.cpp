@@ -67,7 +67,11 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
     std::fputs(nodes.error_text().c_str(), stderr);
     return 2;
   }
-  services::DaemonOptions options{*config, *nodes, listen};
+  services::DaemonOptions options;
+  options.config = *config;
+  options.nodes_address = *nodes;
+  options.listen = listen;
+  if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;
   gtype::rt::Status status = services::run_daemon(options, system::stop_on_signals());
   if (!status.ok()) {
     std::fprintf(stderr, "c12s daemon %s: %s\n", config->node_id.c_str(), status.error().message.c_str());

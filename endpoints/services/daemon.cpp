@@ -1,6 +1,8 @@
 // The node daemon (thesis 5.1.2): runs on an edge node, tells the nodes service it is alive
-// every healthcheck interval (HealthCheck, as `node`), and takes its part of a cluster
-// formation (FormationPush, as `node`).
+// every healthcheck interval (HealthCheck, as `node`), takes its part of a cluster formation
+// (FormationPush, as `node`), and, once formed, watches the other members of its cluster with
+// SWIM (SwimPing and SwimPingReq, every role; swim.h), logging who it suspects, declares dead
+// or sees alive again to the log service (TaskLog, as `reporter`).
 //
 // A health check carries the node's labels from its configuration (listing 5.2), metrics
 // sampled from /proc (load, memory), the address where the daemon takes formations, and,
@@ -8,8 +10,10 @@
 // message on standard error; the daemon tries again at the next interval.
 //
 // A formation is taken unless the node is in a cluster of another topology (then it is
-// refused, saying which); a new state of its own topology may move it to another cluster. Not here yet: SWIM
-// among the cluster's members after formation, and keeping the formation across a restart of the daemon.
+// refused, saying which); a new state of its own topology may move it to another cluster, and
+// SWIM starts again with the new cluster's members. SWIM's endpoints listen at addresses
+// derived from the formation address (the next two ports), which is all its peers know of it.
+// Not here: keeping the formation across a restart of the daemon.
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -21,6 +25,7 @@
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
 #include "serving.h"
+#include "swim.h"
 
 namespace c12s::services {
 namespace {
@@ -54,6 +59,7 @@ struct Node {
   DaemonOptions options;
   std::string address;                         // where formations reach this daemon
   std::optional<sorts::NodeFormation> formed;  // its part of a cluster, once taken
+  std::unique_ptr<swim::Node> swim;            // set before anything is served
 };
 
 class FormationPushNode final : public fp::Handler {
@@ -71,6 +77,7 @@ class FormationPushNode final : public fp::Handler {
       return;
     }
     node_.formed = formation;
+    node_.swim->form(formation);
     answers_.insert_or_assign(session, "");
   }
   rt::Result<fp::S1::Choice> choose_ack_or_refuse(rt::SessionId session) override {
@@ -136,19 +143,49 @@ rt::Status health_checks(Node& node, const std::atomic<bool>& stop) {
   return rt::ok_status();
 }
 
+struct Endpoints {
+  std::shared_ptr<fp::Role> formations;
+  std::unique_ptr<swim::Node> swim;
+};
+
+// FormationPush/node at `listen`, and SWIM's endpoints at the addresses derived from the
+// address it got. With port 0 the kernel picks the port, and one of the two after it may be
+// taken: then it tries again with another.
+rt::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::ChangeSink sink) {
+  const bool ephemeral = options.listen.rfind("tcp://", 0) == 0 && options.listen.ends_with(":0");
+  rt::Error last{rt::ErrorCode::kTransport, "no attempt"};
+  for (int attempt = 0; attempt < (ephemeral ? 20 : 1); ++attempt) {
+    rt::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
+    if (!formations.ok()) return formations.error();
+    rt::Result<std::unique_ptr<swim::Node>> swim =
+        swim::Node::bind(formations->address(), options.config.node_id, options.swim, sink);
+    if (swim.ok()) return Endpoints{std::make_shared<fp::Role>(std::move(*formations)), std::move(*swim)};
+    last = swim.error();
+    if (last.code == rt::ErrorCode::kConfig) break;  // the options or the address: no retry helps
+  }
+  last.message = "SWIM: " + last.message;
+  return last;
+}
+
 }  // namespace
 
 rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop) {
   Node node;
   node.options = options;
-  rt::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
-  if (!formations.ok()) return formations.error();
-  node.address = formations->address();
-  auto role = std::make_shared<fp::Role>(std::move(*formations));
+  auto events = std::make_shared<swim::EventLog>(options.log_address, options.config.node_id,
+                                                 swim::outgoing_address(options.listen, "to-log"));
+  rt::Result<Endpoints> bound =
+      bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
+  if (!bound.ok()) return bound.error();
+  node.address = bound->formations->address();
+  node.swim = std::move(bound->swim);
+  std::shared_ptr<fp::Role> role = std::move(bound->formations);
   auto handler = std::make_shared<FormationPushNode>(node);
   system::Host host;
   host.add("FormationPush/node", [&](const std::atomic<bool>& s) { return role->serve(*handler, s); });
   host.add("health checks", [&](const std::atomic<bool>& s) { return health_checks(node, s); });
+  node.swim->add_to(host);
+  host.add("SWIM events", [&](const std::atomic<bool>& s) { return events->run(s); });
   return host.run(stop);
 }
 

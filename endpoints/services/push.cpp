@@ -66,7 +66,12 @@ class Pool final : public fm::Handler {
       update = updates_[session];
     }
     std::string problem;
-    for (const sorts::NodeFormation& formation : update.formations) {
+    for (sorts::NodeFormation formation : update.formations) {
+      // Where each member's daemon is, so that the cluster can run SWIM (see swim.h).
+      for (const std::string& member : formation.members) {
+        if (auto found = addresses.addresses.find(member); found != addresses.addresses.end())
+          formation.member_addresses[member] = found->second;
+      }
       auto at = addresses.addresses.find(formation.node);
       problem = push(at == addresses.addresses.end() ? std::string() : at->second, formation);
       if (!problem.empty()) break;

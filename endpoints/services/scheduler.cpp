@@ -75,9 +75,10 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
       std::vector<std::string> members;
       for (const sorts::NodeSpec& node : cluster.nodes) members.push_back(node.id);
       for (const sorts::NodeSpec& node : cluster.nodes) {
-        update.formations.push_back(sorts::NodeFormation{node.id, node.id,
-                                                         node.name.empty() ? node.id : node.name, node.labels,
-                                                         spec.spec.name, region.name, cluster.name, members});
+        // The members' addresses are the push service's to fill in: it asks the nodes service.
+        update.formations.push_back(sorts::NodeFormation{
+            node.id, node.id, node.name.empty() ? node.id : node.name, node.labels, spec.spec.name,
+            region.name, cluster.name, members, std::map<std::string, std::string>()});
       }
     }
   }

@@ -153,7 +153,9 @@ sorts::NodeIds node_ids(const std::string& prefix) {
 }
 sorts::ScheduleSpec schedule() { return {{"task-7"}, topology(), {"n1", "n2"}}; }
 sorts::FormationUpdate formation() {
-  return {{"task-7"}, {{"n1", "c1-n1", "node-n1", {{"arch", "arm64"}}, "edge", "eu", "c1", {"c1-n1", "c1-n2"}}}};
+  return {{"task-7"},
+          {{"n1", "c1-n1", "node-n1", {{"arch", "arm64"}}, "edge", "eu", "c1", {"c1-n1", "c1-n2"},
+            {{"c1-n1", "tcp://10.0.0.1:7400"}, {"c1-n2", "tcp://10.0.0.2:7400"}}}}};
 }
 sorts::ListRequest list_request() { return {selector(0), "edge", std::nullopt, "c1"}; }
 sorts::MetricsQuery metrics_query() { return {{"n1", "n2"}, {"cpu"}, 1700000000, 1700003600}; }

@@ -2,7 +2,8 @@
 // nodes register (9 with Raspberry Pi labels, 3 with BeagleBone labels); queries find them; a
 // mutate forms 4 clusters of 3; the same topology with regions, clusters and nodes reordered
 // forms nothing; the same topology as 3 clusters of 4 replaces it; a node's daemon is killed
-// and the state service declares it dead within its lease. Then: services killed (SIGKILL)
+// and the state service declares it dead within its lease, and the other members of its
+// cluster through SWIM. Then: services killed (SIGKILL)
 // and restarted keep what they acknowledged; a wrong topology file is named by line.
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -189,6 +191,24 @@ TEST_F(Scenario, ThesisExperimentOfSection5_3) {
   EXPECT_NE(dead.out.find("node node-5 is dead: no health check within its lease"), std::string::npos)
       << dead.out;
   EXPECT_LT(Clock::now() - killed, std::chrono::seconds(9));
+  // The other members of its cluster (cluster2: node-5 ... node-8) declare it dead through SWIM,
+  // each within (2n - 2)·T + S = 9 s for n = 4, T = 1 s, S = 3 s (plus the polling). Nobody
+  // else was declared dead on the way, re-formation included.
+  std::set<std::string> declared;
+  Output swim;
+  while (declared.size() < 3 && Clock::now() - killed < std::chrono::seconds(15)) {
+    swim = run({"logs", "list", "--selector", "swim=dead"});
+    for (const char* peer : {"node-6", "node-7", "node-8"}) {
+      if (swim.out.find(std::string("node-5 is dead, as declared by ") + peer) != std::string::npos)
+        declared.insert(peer);
+    }
+    if (declared.size() < 3) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(declared, (std::set<std::string>{"node-6", "node-7", "node-8"})) << swim.out;
+  EXPECT_LT(Clock::now() - killed, std::chrono::seconds(11));
+  std::istringstream swim_lines(swim.out);
+  for (std::string line; std::getline(swim_lines, line);)
+    EXPECT_NE(line.find("member=node-5,"), std::string::npos) << line;
   Output alive = run({"list"});
   EXPECT_NE(alive.out.find("91.6667%"), std::string::npos) << alive.out;
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <string>
 
@@ -37,10 +38,22 @@ struct SchedulerOptions {
       {"default", model::TokenBucketConfig{10, 10, std::chrono::milliseconds(1000)}}};
 };
 
+// SWIM among the nodes of a formed cluster (membership::Config; docs/control-plane.md).
+struct SwimOptions {
+  std::chrono::milliseconds protocol_period{1000};  // one probe per period
+  std::chrono::milliseconds ack_timeout{200};       // then ping-reqs; below the period
+  std::chrono::milliseconds suspicion_timeout{3000};
+  std::size_t indirect_probes = 3;  // k: helpers asked to ping a target that did not ack
+};
+
 struct DaemonOptions {
-  model::DaemonConfig config;                // listing 5.2
-  std::string nodes_address;                 // HealthCheck/nodes
-  std::string listen = "tcp://127.0.0.1:0";  // where formations reach the daemon (FormationPush/node)
+  model::DaemonConfig config;  // listing 5.2
+  std::string nodes_address;   // HealthCheck/nodes
+  // Where formations reach the daemon (FormationPush/node). SWIM's endpoints are at addresses
+  // derived from it (tcp: the next two ports; see endpoints/services/swim.h).
+  std::string listen = "tcp://127.0.0.1:0";
+  std::string log_address;  // TaskLog/log, for SWIM's membership events; empty: standard error only
+  SwimOptions swim;
 };
 
 // A task's id: the id of the IdempotencyCheck session that submitted it, as 16 hex digits
