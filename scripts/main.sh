@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job: install dependencies, build, check and verify every protocol in protocols/, then
-# start the micro-cloud system on this machine (`c12s up`: 5 services, 12 node daemons) until Ctrl-C.
+# start the micro-cloud system on this machine (`c12s up`: 6 services, 12 node daemons) until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh

@@ -44,10 +44,10 @@ struct UpOptions {
   int nodes = 3;
   std::string data = "c12s-data";
   int port = 7400;
-  std::string queues;  // the scheduler's queues (listing 5.5), or empty
+  std::string queues;  // the queue service's queues (listing 5.5), or empty
 };
 int up_command(const UpOptions& options);
-// `queues`: the scheduler's listing 5.5 file, or empty.
+// `queues`: the queue service's listing 5.5 file, or empty.
 int service_command(const std::string& name, const std::string& system, const std::string& queues);
 int daemon_command(const std::string& config, const std::string& system, const std::string& listen);
 

@@ -55,14 +55,14 @@ int main(int argc, char** argv) {
   up->add_option("--nodes", up_options.nodes, "node daemons to start (node-1 ... node-N)");
   up->add_option("--data", up_options.data, "where the services keep their data and logs");
   up->add_option("--port", up_options.port, "the first of the ports the services listen on (127.0.0.1)");
-  up->add_option("--queues", up_options.queues, "the scheduler's queues and token buckets (listing 5.5)")
+  up->add_option("--queues", up_options.queues, "the queue service's queues and token buckets (listing 5.5)")
       ->check(CLI::ExistingFile);
 
   std::string name, system_file, config, queues, listen = "tcp://127.0.0.1:0";
   CLI::App* service = app.add_subcommand("service", "run one service of the system (c12s up starts them)");
-  service->add_option("NAME", name, "log, nodes, state, push or scheduler")->required();
+  service->add_option("NAME", name, "log, nodes, state, queue, push or scheduler")->required();
   service->add_option("--system", system_file, "the system map")->required();
-  service->add_option("--queues", queues, "scheduler: its queues and token buckets (listing 5.5)");
+  service->add_option("--queues", queues, "queue: its queues and token buckets (listing 5.5)");
   CLI::App* daemon = app.add_subcommand("daemon", "run a node daemon (c12s up starts them)");
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
   daemon->add_option("--system", system_file, "the system map")->required();

@@ -26,9 +26,9 @@ int service_command(const std::string& name, const std::string& system_path, con
     status = services::run_log(*map, stop);
   } else if (name == "push") {
     status = services::run_push(*map, stop);
-  } else if (name == "scheduler") {
+  } else if (name == "queue") {
     // The built-in `default` queue, and those of the file (listing 5.5), which may redefine it.
-    services::SchedulerOptions options;
+    services::QueueOptions options;
     if (!queues.empty()) {
       model::Result<model::QueueServiceConfig> config = model::load_queue_config(queues);
       if (!config.ok()) {
@@ -37,9 +37,11 @@ int service_command(const std::string& name, const std::string& system_path, con
       }
       for (const model::QueueConfig& queue : config->queues) options.queues[queue.name] = queue.bucket;
     }
-    status = services::run_scheduler(*map, options, stop);
+    status = services::run_queue(*map, options, stop);
+  } else if (name == "scheduler") {
+    status = services::run_scheduler(*map, services::SchedulerOptions{}, stop);
   } else {
-    std::fprintf(stderr, "c12s service: unknown service '%s' (log, nodes, state, push, scheduler)\n",
+    std::fprintf(stderr, "c12s service: unknown service '%s' (log, nodes, state, queue, push, scheduler)\n",
                  name.c_str());
     return 2;
   }

@@ -149,7 +149,7 @@ int up_command(const UpOptions& options) {
   std::vector<Child> children;
   for (const std::string& service : system::service_names()) {
     std::vector<std::string> args{self, "service", service, "--system", system_file.string()};
-    if (service == "scheduler" && !options.queues.empty()) {
+    if (service == "queue" && !options.queues.empty()) {
       args.push_back("--queues");
       args.push_back(fs::absolute(options.queues).string());
     }
@@ -186,7 +186,8 @@ int up_command(const UpOptions& options) {
                  options.nodes, (data / "logs").c_str());
   } else if (!stop.load()) {
     std::printf(
-        "c12s is up: services log, nodes, state, push and scheduler, and %d nodes (node-1 ... node-%d) on "
+        "c12s is up: services log, nodes, state, queue, push and scheduler, and %d nodes (node-1 ... "
+        "node-%d) on "
         "127.0.0.1.\n"
         "In another terminal, in this directory (or with C12S_SYSTEM=%s):\n"
         "  c12s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n"

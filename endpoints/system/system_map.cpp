@@ -31,7 +31,8 @@ const std::map<std::string, std::vector<std::string>>& table() {
        {"HealthCheck/nodes", "ClusterFormation/nodes", "IdempotencyCheck/nodes", "ListDetail/nodes",
         "Formation/nodes", "Release/nodes"}},
       {"push", {"Formation/pool"}},
-      {"scheduler", {"IdempotencyCheck/sched"}},
+      {"queue", {"IdempotencyCheck/sched", "Dequeue/queue"}},
+      {"scheduler", {}},  // it only starts sessions (Dequeue, Formation)
       {"state",
        {"HealthCheck/state", "ClusterFormation/state", "IdempotencyCheck/service",
         "IdempotencyCheck/istorage", "IdempotencyCheck/mstorage", "ListDetail/state", "Formation/state"}},
@@ -47,7 +48,7 @@ Position place(const std::string& file, const YAML::Node& node) {
 }  // namespace
 
 const std::vector<std::string>& service_names() {
-  static const std::vector<std::string> names{"log", "nodes", "state", "push", "scheduler"};
+  static const std::vector<std::string> names{"log", "nodes", "state", "queue", "push", "scheduler"};
   return names;
 }
 

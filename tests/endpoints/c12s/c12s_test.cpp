@@ -34,7 +34,7 @@ TEST_F(C12s, UpThenQueryListLogsAndStop) {
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
     ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
-  ASSERT_NE(up_output.out.find("c12s is up: services log, nodes, state, push and scheduler, and 4 nodes"),
+  ASSERT_NE(up_output.out.find("c12s is up: services log, nodes, state, queue, push and scheduler, and 4 nodes"),
             std::string::npos)
       << up_output.out << up_output.err;
 

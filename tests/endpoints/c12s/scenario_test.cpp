@@ -325,6 +325,59 @@ TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
   for (auto& process : processes) kill(process->pid, SIGTERM);
 }
 
+// A task the queue took survives the queue's death: with no scheduler running, the mutation
+// waits in the queue; the queue is killed (SIGKILL) and restarted, a scheduler starts, and the
+// topology is formed.
+TEST_F(Scenario, AQueuedTaskSurvivesTheQueuesDeath) {
+  const c12s::system::SystemMap map =
+      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
+  fs::create_directories(dir_ / "data" / "nodes");
+  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
+  const std::string system = (dir_ / "system.yaml").string();
+  std::map<std::string, std::unique_ptr<Process>> processes;
+  auto start = [&](const std::string& name, std::vector<std::string> args) {
+    processes[name] = std::make_unique<Process>(std::move(args), dir_);
+  };
+  for (const char* name : {"log", "nodes", "state", "queue", "push"}) {  // no scheduler yet
+    start(name, {"service", name, "--system", system});
+  }
+  const fs::path config = dir_ / "data" / "nodes" / "q1.yaml";
+  std::ofstream(config) << "star:\n  version: v1\n  nodeid: q1\n  name: q1\n  flusher: x\n  healthcheck:\n"
+                           "    address: x\n    topic: health\n    interval: 1s\n  labels:\n    os: linux\n";
+  start("q1", {"daemon", "--config", config.string(), "--system", system});
+  std::ofstream(dir_ / "one.yaml")
+      << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: one\n"
+         "    topology:\n      r:\n        c: {q1: }\n";
+  Output registered;
+  for (int attempt = 0; attempt < 50 && registered.out.find("q1") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    registered = run({"query", "--selector", "os=linux", "--system", system});
+  }
+  ASSERT_NE(registered.out.find("q1"), std::string::npos) << registered.out << registered.err;
+  Output queued = run({"mutate", "-f", "one.yaml", "--no-wait", "--system", system});
+  ASSERT_EQ(queued.exit, 0) << queued.out << queued.err;
+  std::smatch task;
+  ASSERT_TRUE(std::regex_search(queued.out, task, std::regex("task ([0-9a-f]{16})"))) << queued.out;
+  Output waiting;
+  for (int attempt = 0; attempt < 50 && waiting.out.find("IN_PROGRESS") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    waiting = run({"logs", "get", task[1], "--system", system});
+  }
+  ASSERT_NE(waiting.out.find("state=IN_PROGRESS"), std::string::npos) << waiting.out;
+
+  kill(processes["queue"]->pid, SIGKILL);
+  processes["queue"]->finish(std::chrono::seconds(5));
+  start("queue", {"service", "queue", "--system", system});
+  start("scheduler", {"service", "scheduler", "--system", system});
+  Output formed;
+  for (int attempt = 0; attempt < 100 && formed.out.find("state=CREATED") == std::string::npos; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    formed = run({"logs", "get", task[1], "--system", system});
+  }
+  EXPECT_NE(formed.out.find("formed: 1 nodes in their clusters"), std::string::npos) << formed.out;
+  for (auto& [name, process] : processes) kill(process->pid, SIGTERM);
+}
+
 // The scheduler's queues from a listing 5.5 file: a task sent to one of them is formed when its
 // token bucket lets it through.
 TEST_F(Scenario, AMutationGoesThroughTheQueueItNames) {

@@ -32,10 +32,15 @@ struct StateOptions {
   std::chrono::milliseconds lease{6000};
 };
 
-struct SchedulerOptions {
+struct QueueOptions {
   // The queues and their token buckets (listing 5.5); `default` must be one.
   std::map<std::string, model::TokenBucketConfig> queues{
       {"default", model::TokenBucketConfig{10, 10, std::chrono::milliseconds(1000)}}};
+};
+
+struct SchedulerOptions {
+  // How long the scheduler waits before asking the queue again when no task was ready.
+  std::chrono::milliseconds poll{100};
 };
 
 // SWIM among the nodes of a formed cluster (membership::Config; docs/control-plane.md).
@@ -64,6 +69,8 @@ gtype::rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& op
                             const std::atomic<bool>& stop);
 gtype::rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop);
 gtype::rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
+                            const std::atomic<bool>& stop);
+gtype::rt::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
                             const std::atomic<bool>& stop);
 gtype::rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
                                 const std::atomic<bool>& stop);
