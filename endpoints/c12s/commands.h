@@ -34,7 +34,7 @@ std::optional<model::Selector> selector_arg(const std::string& text);
 // Prints "c12s COMMAND: message" on standard error; returns 1.
 int failure(const char* command, const gtype::rt::Error& error);
 
-int query_command(const ClientOptions& options, const std::string& selector);
+int query_command(const ClientOptions& options, const std::string& selector, bool subset);
 int mutate_command(const ClientOptions& options, const std::string& file, bool wait);
 int logs_get_command(const ClientOptions& options, const std::string& task);
 int logs_list_command(const ClientOptions& options, const std::string& selector, unsigned limit);

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   std::string selector;
   CLI::App* query = app.add_subcommand("query", "list the free nodes a selector matches (rules 4.9-4.11)");
   query->add_option("--selector", selector, "labels as k=v,k2=v2")->required();
+  bool subset = false;
+  query->add_flag("--subset", subset, "nodes with more labels than the selector match too (no rule 4.9)");
   add_client_options(query);
 
   std::string file;
@@ -69,7 +71,7 @@ int main(int argc, char** argv) {
   daemon->add_option("--listen", listen, "where the daemon takes formations");
 
   CLI11_PARSE(app, argc, argv);
-  if (query->parsed()) return query_command(client, selector);
+  if (query->parsed()) return query_command(client, selector, subset);
   if (mutate->parsed()) return mutate_command(client, file, !no_wait);
   if (list->parsed()) return list_command(client, selector, detail);
   if (logs_get->parsed()) return logs_get_command(client, task);

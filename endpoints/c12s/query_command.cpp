@@ -1,5 +1,6 @@
-// c12s query --selector k=v,...: the free nodes that a selector matches (rules 4.9-4.11), as a
-// ClusterFormation session that queries once and quits.
+// c12s query --selector k=v,... [--subset]: the free nodes that a selector matches (rules
+// 4.9-4.11; with --subset, without 4.9's equal label count), as a ClusterFormation session that
+// queries once and quits.
 #include <cluster_formation/user.h>
 
 #include <cstdio>
@@ -13,7 +14,7 @@ namespace cf = gtype_gen::cluster_formation::user;
 namespace sorts = gtype_gen::sorts::c12s::sorts;
 }  // namespace
 
-int query_command(const ClientOptions& options, const std::string& selector_text) {
+int query_command(const ClientOptions& options, const std::string& selector_text, bool subset) {
   std::optional<model::Selector> selector = selector_arg(selector_text);
   if (!selector) return 2;
   std::optional<Client> client = client_of(options);
@@ -25,6 +26,7 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
   sorts::Selector wire;
+  if (subset) wire.subset = true;
   wire.labels = std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
   auto s1 = std::move(*s0).connect_query(wire);
   if (!s1.ok()) return fail(s1.error());

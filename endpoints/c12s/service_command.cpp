@@ -25,7 +25,7 @@ int service_command(const std::string& name, const std::string& system_path, con
   } else if (name == "log") {
     status = services::run_log(*map, stop);
   } else if (name == "push") {
-    status = services::run_push(*map, stop);
+    status = services::run_push(*map, services::PushOptions{}, stop);
   } else if (name == "queue") {
     // The built-in `default` queue, and those of the file (listing 5.5), which may redefine it.
     services::QueueOptions options;

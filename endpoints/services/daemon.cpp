@@ -110,6 +110,10 @@ sorts::NodeReport report_of(Node& node) {
   report.labels = std::map<std::string, std::string>(config.labels.begin(), config.labels.end());
   report.metrics = sample_metrics();
   if (node.formed) {
+    // The formation names the node and gives it its labels in the topology (thesis 5.2.2:
+    // "new ids, labels, name"); the node keeps its id, under which the registry knows it.
+    if (!node.formed->name.empty()) report.name = node.formed->name;
+    if (!node.formed->labels.empty()) report.labels = node.formed->labels;
     report.topology = node.formed->topology;
     report.region = node.formed->region;
     report.cluster = node.formed->cluster;

@@ -154,8 +154,10 @@ class ClusterFormationNodes final : public cf::Handler {
   void query(rt::SessionId session, const sorts::Selector& selector) {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> found;
-    store::Status status =
-        registry_.nodes->free_nodes(to_model(selector), registry_.options.match, now_millis(), &found);
+    store::Status status = registry_.nodes->free_nodes(
+        to_model(selector),
+        selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match, now_millis(),
+        &found);
     if (!status.ok()) return results_.put(session, refused("query: " + status.to_string()));
     sorts::NodeList list;
     for (const store::NodeRecord& record : found)

@@ -4,14 +4,17 @@
 // each), and then has the nodes marked used, or, when a daemon refused or could not be
 // reached, has the whole task's reservation released (compensation) and the task failed.
 //
-// Daemons are told one after the other; one that does not answer within the push timeout
-// counts as refusing. Not here: undoing the formations the other daemons took when one
+// Daemons are told one after the other, at most as fast as the push token bucket allows
+// (PushOptions: the thesis's command push limits its rate); one that does not answer within
+// the push timeout counts as refusing. Not here: undoing the formations the other daemons took when one
 // refuses (they learn they are free again from their next health check answer; not yet).
 #include <mutex>
+#include <thread>
 
 #include <formation/pool.h>
 #include <formation_push/push.h>
 
+#include "c12s/model/token_bucket.h"
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
 #include "serving.h"
@@ -47,6 +50,8 @@ std::string push(const std::string& address, const sorts::NodeFormation& formati
 
 class Pool final : public fm::Handler {
  public:
+  explicit Pool(const PushOptions& options) : bucket_(options.rate, std::chrono::steady_clock::now()) {}
+
   void on_update(rt::SessionId session, const sorts::FormationUpdate& update) override {
     std::lock_guard lock(mutex_);
     updates_.insert_or_assign(session, update);
@@ -72,6 +77,7 @@ class Pool final : public fm::Handler {
         if (auto found = addresses.addresses.find(member); found != addresses.addresses.end())
           formation.member_addresses[member] = found->second;
       }
+      wait_for_token();
       auto at = addresses.addresses.find(formation.node);
       problem = push(at == addresses.addresses.end() ? std::string() : at->second, formation);
       if (!problem.empty()) break;
@@ -103,23 +109,37 @@ class Pool final : public fm::Handler {
   }
 
  private:
+  void wait_for_token() {
+    std::unique_lock lock(mutex_);
+    model::Instant now = std::chrono::steady_clock::now();
+    while (!bucket_.try_take(now)) {
+      const model::Instant next = bucket_.next_token_at(now);
+      lock.unlock();
+      std::this_thread::sleep_until(next);
+      lock.lock();
+      now = std::chrono::steady_clock::now();
+    }
+  }
   void forget(rt::SessionId session) {
     updates_.erase(session);
     problems_.erase(session);
   }
 
   std::mutex mutex_;
+  model::TokenBucket bucket_;  // one token a push
   std::map<rt::SessionId, sorts::FormationUpdate> updates_;
   std::map<rt::SessionId, std::string> problems_;  // "" every daemon took its formation
 };
 
 }  // namespace
 
-rt::Status run_push(const system::SystemMap& map, const std::atomic<bool>& stop) {
+rt::Status run_push(const system::SystemMap& map, const PushOptions& options, const std::atomic<bool>& stop) {
+  if (std::string problem = model::token_bucket_problem(options.rate); !problem.empty())
+    return rt::Error{rt::ErrorCode::kConfig, "push rate: " + problem};
   system::Host host;
   Served served;
-  rt::Status bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "pool",
-                                                       [](fm::Role&) { return std::make_unique<Pool>(); });
+  rt::Status bound = served.add<fm::Role, fm::Handler>(
+      host, map, "Formation", "pool", [&](fm::Role&) { return std::make_unique<Pool>(options); });
   if (!bound.ok()) return bound;
   return host.run(stop);
 }

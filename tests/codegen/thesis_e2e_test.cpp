@@ -63,12 +63,13 @@ int fail(const Context& context, const std::string& what) {
 
 template <typename T>
 int fail(const Context& context, const std::string& what, const rt::Result<T>& result) {
-  return fail(context, what + ": " + rt::error_code_name(result.error().code) + ": " + result.error().message);
+  return fail(context,
+              what + ": " + rt::error_code_name(result.error().code) + ": " + result.error().message);
 }
 
 // `auto name = expression;` that returns from the role with the error when it has one.
-#define STEP(name, expression)                          \
-  auto name = (expression);                             \
+#define STEP(name, expression) \
+  auto name = (expression);    \
   if (!name) return fail(context, #expression, name);
 #define CHECK_VALUE(condition) \
   if (!(condition)) return fail(context, "unexpected value: " #condition);
@@ -134,8 +135,12 @@ sorts::NodeReport node_report() {
   return report;
 }
 
-sorts::Selector selector(int round) { return {{{"arch", "arm64"}, {"round", std::to_string(round)}}}; }
-sorts::NodeList node_list(int round) { return {{node_status("a" + std::to_string(round)), node_status("b")}}; }
+sorts::Selector selector(int round) {
+  return {{{"arch", "arm64"}, {"round", std::to_string(round)}}, round % 2 == 0};
+}
+sorts::NodeList node_list(int round) {
+  return {{node_status("a" + std::to_string(round)), node_status("b")}};
+}
 
 sorts::TopologySpec topology() {
   sorts::TopologySpec spec;
@@ -154,7 +159,14 @@ sorts::NodeIds node_ids(const std::string& prefix) {
 sorts::ScheduleSpec schedule() { return {{"task-7"}, topology(), {"n1", "n2"}}; }
 sorts::FormationUpdate formation() {
   return {{"task-7"},
-          {{"n1", "c1-n1", "node-n1", {{"arch", "arm64"}}, "edge", "eu", "c1", {"c1-n1", "c1-n2"},
+          {{"n1",
+            "c1-n1",
+            "node-n1",
+            {{"arch", "arm64"}},
+            "edge",
+            "eu",
+            "c1",
+            {"c1-n1", "c1-n2"},
             {{"c1-n1", "tcp://10.0.0.1:7400"}, {"c1-n2", "tcp://10.0.0.2:7400"}}}}};
 }
 sorts::ListRequest list_request() { return {selector(0), "edge", std::nullopt, "c1"}; }
@@ -181,7 +193,8 @@ class HealthNodes : public hc::nodes::Handler {
     if (!(report == node_report())) error = "wrong report";
   }
   rt::Result<hc::nodes::S1::Choice> choose_active_or_free(rt::SessionId) override {
-    if (context_.is("health", "active")) return hc::nodes::S1::Choice(hc::nodes::S1::Active{node_status("n1")});
+    if (context_.is("health", "active"))
+      return hc::nodes::S1::Choice(hc::nodes::S1::Active{node_status("n1")});
     return hc::nodes::S1::Choice(hc::nodes::S1::Free{node_status("n1")});
   }
   rt::Result<hc::NodeStatus> choose_used(rt::SessionId) override { return node_status("n1"); }
@@ -222,7 +235,8 @@ int health_log(const Context& context) {
   STEP(branch, std::move(*s0).receive());
   const bool used = std::holds_alternative<hc::log::S0::Used>(*branch);
   CHECK_VALUE(used == context.is("health", "active"));
-  const hc::NodeStatus& status = used ? std::get<hc::log::S0::Used>(*branch).value : std::get<hc::log::S0::Free>(*branch).value;
+  const hc::NodeStatus& status =
+      used ? std::get<hc::log::S0::Used>(*branch).value : std::get<hc::log::S0::Free>(*branch).value;
   CHECK_VALUE(status == node_status("n1"));
   return 0;
 }
@@ -562,7 +576,7 @@ using RoleMain = std::function<int(const Context&)>;
 
 struct Case {
   std::string name;
-  std::vector<std::string> all_roles;                  // the protocol's roles, in order
+  std::vector<std::string> all_roles;                   // the protocol's roles, in order
   std::vector<std::pair<std::string, RoleMain>> roles;  // those that take part
   std::map<std::string, std::string> script;
 };
@@ -575,7 +589,8 @@ int role_number = 0;
 void report_and_exit(int code) {
   std::fflush(stdout);
   std::fflush(stderr);
-  const unsigned char message[2] = {static_cast<unsigned char>(role_number), static_cast<unsigned char>(code)};
+  const unsigned char message[2] = {static_cast<unsigned char>(role_number),
+                                    static_cast<unsigned char>(code)};
   if (write(status_pipe[1], message, sizeof message) != static_cast<ssize_t>(sizeof message)) _exit(2);
   _exit(code);  // not exit(): the forked copy of the test must not run its atexit handlers
 }
@@ -651,63 +666,94 @@ void run(const Case& c) {
 
 const std::vector<std::string> kHealthRoles = {"node", "nodes", "state", "log"};
 const std::vector<std::string> kFormationRoles = {"user", "state", "nodes", "log", "pool", "sched"};
-const std::vector<std::string> kIdempotencyRoles = {"user", "service", "istorage", "mstorage", "log", "nodes", "sched"};
+const std::vector<std::string> kIdempotencyRoles = {"user", "service", "istorage", "mstorage",
+                                                    "log",  "nodes",   "sched"};
 const std::vector<std::string> kListRoles = {"user", "state", "nodes", "log"};
 
 TEST(HealthCheck, NodeInUse) {
-  run({"active", kHealthRoles,
+  run({"active",
+       kHealthRoles,
        {{"node", health_node}, {"nodes", health_nodes}, {"state", health_state}, {"log", health_log}},
        {{"health", "active"}}});
 }
 
 TEST(HealthCheck, FreeNode) {
-  run({"free", kHealthRoles, {{"node", health_node}, {"nodes", health_nodes}, {"log", health_log}}, {{"health", "free"}}});
+  run({"free",
+       kHealthRoles,
+       {{"node", health_node}, {"nodes", health_nodes}, {"log", health_log}},
+       {{"health", "free"}}});
 }
 
 TEST(ClusterFormation, QueriesThenMutationReserved) {
-  run({"reserved", kFormationRoles,
-       {{"user", formation_user}, {"state", formation_state}, {"nodes", formation_nodes}, {"log", formation_log},
-        {"pool", formation_pool}, {"sched", formation_sched}},
+  run({"reserved",
+       kFormationRoles,
+       {{"user", formation_user},
+        {"state", formation_state},
+        {"nodes", formation_nodes},
+        {"log", formation_log},
+        {"pool", formation_pool},
+        {"sched", formation_sched}},
        {{"queries", "2"}, {"then", "mutate"}, {"reserve", "yes"}}});
 }
 
 TEST(ClusterFormation, MutationNotReserved) {
-  run({"not reserved", kFormationRoles,
-       {{"user", formation_user}, {"state", formation_state}, {"nodes", formation_nodes}, {"log", formation_log}},
+  run({"not reserved",
+       kFormationRoles,
+       {{"user", formation_user},
+        {"state", formation_state},
+        {"nodes", formation_nodes},
+        {"log", formation_log}},
        {{"queries", "0"}, {"then", "mutate"}, {"reserve", "no"}}});
 }
 
 TEST(ClusterFormation, QueryThenQuit) {
-  run({"quit", kFormationRoles, {{"user", formation_user}, {"state", formation_state}, {"nodes", formation_nodes}},
+  run({"quit",
+       kFormationRoles,
+       {{"user", formation_user}, {"state", formation_state}, {"nodes", formation_nodes}},
        {{"queries", "1"}, {"then", "quit"}}});
 }
 
 TEST(IdempotencyCheck, Quit) {
-  run({"quit", kIdempotencyRoles, {{"user", idempotency_user}, {"service", idempotency_service}},
+  run({"quit",
+       kIdempotencyRoles,
+       {{"user", idempotency_user}, {"service", idempotency_service}},
        {{"request", "quit"}}});
 }
 
 TEST(IdempotencyCheck, CreateSeenBefore) {
-  run({"seen", kIdempotencyRoles,
-       {{"user", idempotency_user}, {"service", idempotency_service}, {"istorage", idempotency_istorage},
+  run({"seen",
+       kIdempotencyRoles,
+       {{"user", idempotency_user},
+        {"service", idempotency_service},
+        {"istorage", idempotency_istorage},
         {"log", idempotency_log}},
        {{"request", "create"}, {"seen", "yes"}}});
 }
 
 TEST(IdempotencyCheck, CreateNotSeenBefore) {
-  run({"not seen", kIdempotencyRoles,
-       {{"user", idempotency_user}, {"service", idempotency_service}, {"istorage", idempotency_istorage},
-        {"mstorage", idempotency_mstorage}, {"nodes", idempotency_nodes}, {"sched", idempotency_sched}},
+  run({"not seen",
+       kIdempotencyRoles,
+       {{"user", idempotency_user},
+        {"service", idempotency_service},
+        {"istorage", idempotency_istorage},
+        {"mstorage", idempotency_mstorage},
+        {"nodes", idempotency_nodes},
+        {"sched", idempotency_sched}},
        {{"request", "create"}, {"seen", "no"}}});
 }
 
 TEST(ListDetail, Detailed) {
-  run({"detail", kListRoles, {{"user", list_user}, {"state", list_state}, {"nodes", list_nodes}, {"log", list_log}},
+  run({"detail",
+       kListRoles,
+       {{"user", list_user}, {"state", list_state}, {"nodes", list_nodes}, {"log", list_log}},
        {{"list", "detail"}}});
 }
 
 TEST(ListDetail, Brief) {
-  run({"brief", kListRoles, {{"user", list_user}, {"state", list_state}, {"log", list_log}}, {{"list", "brief"}}});
+  run({"brief",
+       kListRoles,
+       {{"user", list_user}, {"state", list_state}, {"log", list_log}},
+       {{"list", "brief"}}});
 }
 
 }  // namespace

@@ -34,8 +34,9 @@ TEST_F(C12s, UpThenQueryListLogsAndStop) {
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
     ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
-  ASSERT_NE(up_output.out.find("c12s is up: services log, nodes, state, queue, push and scheduler, and 4 nodes"),
-            std::string::npos)
+  ASSERT_NE(
+      up_output.out.find("c12s is up: services log, nodes, state, queue, push and scheduler, and 4 nodes"),
+      std::string::npos)
       << up_output.out << up_output.err;
 
   // Three Raspberry Pis match (rules 4.9-4.11: same count, values at most theirs); node-4 is a
@@ -58,6 +59,14 @@ TEST_F(C12s, UpThenQueryListLogsAndStop) {
       "\"arm\", \"cores\": \"1\", \"cpu\": \"1GHz\", \"memory\": \"512MB\", \"model\": \"beaglebone\", "
       "\"os\": "
       "\"linux\", \"storage\": \"4GB\"}}]}\n");
+
+  // Rule 4.9 wants as many labels as the node has; --subset drops it.
+  Output exact = run({"query", "--selector", "os=linux"});
+  EXPECT_EQ(exact.out, "no free node matches os=linux\n");
+  Output subset = run({"query", "--subset", "--json", "--selector", "os=linux,cores=1"});
+  EXPECT_EQ(subset.exit, 0) << subset.err;
+  for (const char* node : {"node-1", "node-2", "node-3", "node-4"})
+    EXPECT_NE(subset.out.find(std::string("\"id\": \"") + node + "\""), std::string::npos) << subset.out;
 
   Output logs = run({"logs", "list", "--selector", "service=nodes,status=free"});
   EXPECT_EQ(logs.exit, 0) << logs.err;

@@ -38,6 +38,11 @@ struct QueueOptions {
       {"default", model::TokenBucketConfig{10, 10, std::chrono::milliseconds(1000)}}};
 };
 
+struct PushOptions {
+  // Formations pushed to daemons: at most `capacity` at once, then one per `fill_interval`.
+  model::TokenBucketConfig rate{20, 20, std::chrono::milliseconds(50)};
+};
+
 struct SchedulerOptions {
   // How long the scheduler waits before asking the queue again when no task was ready.
   std::chrono::milliseconds poll{100};
@@ -74,7 +79,8 @@ gtype::rt::Status run_queue(const system::SystemMap& map, const QueueOptions& op
                             const std::atomic<bool>& stop);
 gtype::rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
                                 const std::atomic<bool>& stop);
-gtype::rt::Status run_push(const system::SystemMap& map, const std::atomic<bool>& stop);
+gtype::rt::Status run_push(const system::SystemMap& map, const PushOptions& options,
+                           const std::atomic<bool>& stop);
 gtype::rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace c12s::services
