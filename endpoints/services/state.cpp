@@ -317,6 +317,18 @@ void advance(State& state, Reporter& reporter, const std::string& task, const st
   if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
 }
 
+// A failed task's topology leaves the desired state: nothing of it is formed (its nodes were
+// released, those of an earlier state of it too). Its task, FAILED, says why.
+void forget_topology(State& state, const std::string& task) {
+  std::lock_guard lock(state.mutex);
+  store::Task record;
+  if (!state.tasks->get(task, &record).ok() || record.topology.empty()) return;
+  store::Status s = state.topologies->remove(record.topology);
+  if (!s.ok() && s.code() != store::Status::Code::kNotFound)
+    std::fprintf(stderr, "c12s state: cannot forget topology %s: %s\n", record.topology.c_str(),
+                 s.to_string().c_str());
+}
+
 class MutationService final : public svc::Handler {
  public:
   MutationService(State& state, const system::SystemMap& map) : state_(state), map_(map), reporter_(map) {}
@@ -378,7 +390,10 @@ class MutationService final : public svc::Handler {
     reserved_.insert(session);
   }
   rt::Result<sorts::TopologySpec> choose_store(rt::SessionId session) override { return spec(session); }
-  void on_stored(rt::SessionId) override {}
+  void on_stored(rt::SessionId session) override {
+    std::lock_guard lock(state_.mutex);
+    stored_.insert(session);
+  }
   rt::Result<sorts::ScheduleSpec> choose_ids(rt::SessionId session) override {
     rt::Result<sorts::TopologySpec> topology = spec(session);
     if (!topology.ok()) return topology.error();
@@ -392,15 +407,19 @@ class MutationService final : public svc::Handler {
   void failed(rt::SessionId session, const rt::Error& error) override {
     rt::Result<sorts::TopologySpec> topology = spec(session);
     bool reserved = false;
+    bool stored = false;
     {
       std::lock_guard lock(state_.mutex);
       reserved = reserved_.count(session) != 0;
+      stored = stored_.count(session) != 0;
     }
     forget(session);
     if (!topology.ok()) return;  // it failed before a topology came: no task
     std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
-    // Compensation: the nodes this task reserved go back to the pool.
+    // Compensation: the nodes this task reserved go back to the pool, and the desired state it
+    // stored goes.
     if (reserved) why += release(session, why);
+    if (stored) forget_topology(state_, task_id(session));
     advance(state_, reporter_, task_id(session), topology->name, store::TaskState::kFailed, why);
   }
 
@@ -417,6 +436,7 @@ class MutationService final : public svc::Handler {
     seen_.erase(session);
     refusals_.erase(session);
     reserved_.erase(session);
+    stored_.erase(session);
   }
   // Has the nodes service release the task's reservation (Release); what to add to the
   // task's message.
@@ -445,6 +465,7 @@ class MutationService final : public svc::Handler {
   Reporter reporter_;
   std::unique_ptr<rl::Role> releaser_;  // bound on first use
   std::set<rt::SessionId> reserved_;    // sessions whose nodes were reserved
+  std::set<rt::SessionId> stored_;      // sessions whose topology is in the desired state
   std::map<rt::SessionId, sorts::TopologySpec> specs_;
   std::map<rt::SessionId, bool> seen_;
   std::map<rt::SessionId, std::string> refusals_;  // why a session's task could not be created
@@ -543,6 +564,7 @@ class FormationState final : public fm::Handler {
   void on_err(rt::SessionId session, const sorts::TaskFailure& failure) override {
     std::string released;
     for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
+    forget_topology(state_, failure.task.id);
     advance(state_, reporter_, failure.task.id, "", store::TaskState::kFailed,
             failure.reason + (released.empty() ? std::string() : "; released: " + released));
     std::lock_guard lock(state_.mutex);

@@ -280,8 +280,9 @@ TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
   for (auto& [name, service] : services) EXPECT_EQ(service->finish(std::chrono::seconds(10)).exit, 0) << name;
 }
 
-// With the scheduler down, a mutation fails after its nodes were reserved: they are released
-// (Release) and free again, and the task says so.
+// With the queue down, a mutation fails after its nodes were reserved and its desired state
+// stored: the nodes are released (Release) and free again, the topology leaves the desired
+// state, and the task says so.
 TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
   const c12s::system::SystemMap map =
       c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
@@ -289,7 +290,7 @@ TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
   std::ofstream(dir_ / "system.yaml") << map.to_yaml();
   const std::string system = (dir_ / "system.yaml").string();
   std::vector<std::unique_ptr<Process>> processes;
-  for (const char* name : {"log", "nodes", "state", "push"}) {  // no scheduler
+  for (const char* name : {"log", "nodes", "state", "push"}) {  // no queue, no scheduler
     processes.push_back(
         std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system}, dir_));
   }
@@ -322,6 +323,9 @@ TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
             "ID  NAME  STATUS  LABELS\n"
             "m1  m1    free    os=linux\n"
             "m2  m2    free    os=linux\n");
+  // Nothing of the topology is formed, so it is not in the desired state either.
+  Output list = run({"list", "--system", system});
+  EXPECT_EQ(list.out, "no topology\n") << list.err;
   for (auto& process : processes) kill(process->pid, SIGTERM);
 }
 
