@@ -49,7 +49,9 @@ struct UpOptions {
 int up_command(const UpOptions& options);
 // `queues`: the queue service's listing 5.5 file, or empty.
 int service_command(const std::string& name, const std::string& system, const std::string& queues);
-int daemon_command(const std::string& config, const std::string& system, const std::string& listen);
+// `formation_file`: where the daemon keeps a formation it took (empty: nowhere).
+int daemon_command(const std::string& config, const std::string& system, const std::string& listen,
+                   const std::string& formation_file);
 
 // Output helpers.
 using gtype::json_string;

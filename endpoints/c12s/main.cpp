@@ -69,6 +69,9 @@ int main(int argc, char** argv) {
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
   daemon->add_option("--system", system_file, "the system map")->required();
   daemon->add_option("--listen", listen, "where the daemon takes formations");
+  std::string formation_file;
+  daemon->add_option("--formation-file", formation_file,
+                     "where it keeps the formation it took, across restarts");
 
   CLI11_PARSE(app, argc, argv);
   if (query->parsed()) return query_command(client, selector, subset);
@@ -78,6 +81,6 @@ int main(int argc, char** argv) {
   if (logs_list->parsed()) return logs_list_command(client, selector, limit);
   if (up->parsed()) return up_command(up_options);
   if (service->parsed()) return service_command(name, system_file, queues);
-  if (daemon->parsed()) return daemon_command(config, system_file, listen);
+  if (daemon->parsed()) return daemon_command(config, system_file, listen, formation_file);
   return 2;
 }

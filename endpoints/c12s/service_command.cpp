@@ -52,8 +52,8 @@ int service_command(const std::string& name, const std::string& system_path, con
   return 0;
 }
 
-int daemon_command(const std::string& config_path, const std::string& system_path,
-                   const std::string& listen) {
+int daemon_command(const std::string& config_path, const std::string& system_path, const std::string& listen,
+                   const std::string& formation_file) {
   model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
   if (!config.ok()) {
     std::fputs(config.error_text().c_str(), stderr);
@@ -73,6 +73,7 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   options.config = *config;
   options.nodes_address = *nodes;
   options.listen = listen;
+  options.formation_file = formation_file;
   if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;
   gtype::rt::Status status = services::run_daemon(options, system::stop_on_signals());
   if (!status.ok()) {

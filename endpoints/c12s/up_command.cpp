@@ -160,9 +160,10 @@ int up_command(const UpOptions& options) {
     const std::string id = "node-" + std::to_string(i);
     const fs::path config = data / "nodes" / (id + ".yaml");
     std::ofstream(config) << node_config(i, nodes_address);
-    children.push_back(
-        {id, spawn({self, "daemon", "--config", config.string(), "--system", system_file.string()},
-                   data / "logs" / (id + ".log"))});
+    const fs::path formation = data / "nodes" / (id + ".formation");
+    children.push_back({id, spawn({self, "daemon", "--config", config.string(), "--system",
+                                   system_file.string(), "--formation-file", formation.string()},
+                                  data / "logs" / (id + ".log"))});
   }
   for (const Child& child : children) {
     if (child.pid < 0) {

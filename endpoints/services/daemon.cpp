@@ -9,11 +9,18 @@
 // once formed, its place. A nodes service that is down makes that health check fail with a
 // message on standard error; the daemon tries again at the next interval.
 //
-// A formation is taken unless the node is in a cluster of another topology (then it is
-// refused, saying which); a new state of its own topology may move it to another cluster, and
+// A formation is kept in DaemonOptions::formation_file before it is acknowledged, and taken up
+// again when the daemon restarts. A formation is taken unless the node is in a cluster of another topology
+// (then it is refused, saying which); a new state of its own topology may move it to another cluster, and
 // SWIM starts again with the new cluster's members. SWIM's endpoints listen at addresses
 // derived from the formation address (the next two ports), which is all its peers know of it.
 // Not here: keeping the formation across a restart of the daemon.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -24,6 +31,7 @@
 
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
+#include "gtype/gen/support.h"
 #include "serving.h"
 #include "swim.h"
 
@@ -62,6 +70,34 @@ struct Node {
   std::unique_ptr<swim::Node> swim;            // set before anything is served
 };
 
+// Keeps a formation in `path`: written to a temporary file, flushed to disk, then renamed over
+// the old one, so that a crash leaves the old formation or the new one, never half of either.
+rt::Status keep_formation(const std::string& path, const sorts::NodeFormation& formation) {
+  const std::string bytes = gtype::gen::pack_payload(formation);
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  bool written = fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  if (fd >= 0) {
+    written = ::fsync(fd) == 0 && written;
+    written = ::close(fd) == 0 && written;
+  }
+  if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return rt::Error{rt::ErrorCode::kConfig,
+                     "cannot keep the formation in " + path + ": " + std::strerror(errno)};
+  }
+  return rt::ok_status();
+}
+
+// The formation kept in `path`: nullopt when there is none; an error when it does not read.
+rt::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::optional<sorts::NodeFormation>();
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto formation = gtype::gen::unpack_payload<sorts::NodeFormation>(bytes);
+  if (!formation) return rt::Error{rt::ErrorCode::kConfig, path + " does not hold a formation"};
+  return std::optional<sorts::NodeFormation>(std::get<0>(*formation));
+}
+
 class FormationPushNode final : public fp::Handler {
  public:
   explicit FormationPushNode(Node& node) : node_(node) {}
@@ -75,6 +111,13 @@ class FormationPushNode final : public fp::Handler {
                                              current->topology + " (cluster " + current->region + "/" +
                                              current->cluster + ")");
       return;
+    }
+    // Acknowledged only once kept: a daemon restarted after its ack is still in the cluster.
+    if (!node_.options.formation_file.empty()) {
+      if (rt::Status kept = keep_formation(node_.options.formation_file, formation); !kept.ok()) {
+        answers_.insert_or_assign(session, kept.error().message);
+        return;
+      }
     }
     node_.formed = formation;
     node_.swim->form(formation);
@@ -173,13 +216,37 @@ rt::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::ChangeS
 
 }  // namespace
 
-rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop) {
+rt::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop) {
+  DaemonOptions options = given;
+  // A formation kept from before a restart: the daemon is back in its cluster, listening
+  // where its peers know it (when it can; else where it is told, and they will suspect it).
+  std::optional<sorts::NodeFormation> kept;
+  if (!options.formation_file.empty()) {
+    rt::Result<std::optional<sorts::NodeFormation>> read = kept_formation(options.formation_file);
+    if (!read.ok()) {
+      std::fprintf(stderr, "c12s daemon %s: %s; starting outside any cluster\n",
+                   options.config.node_id.c_str(), read.error().message.c_str());
+    } else {
+      kept = *read;
+    }
+  }
+  if (kept) {
+    auto own = kept->member_addresses.find(options.config.node_id);
+    if (own != kept->member_addresses.end() && !own->second.empty()) options.listen = own->second;
+  }
   Node node;
   node.options = options;
   auto events = std::make_shared<swim::EventLog>(options.log_address, options.config.node_id,
                                                  swim::outgoing_address(options.listen, "to-log"));
   rt::Result<Endpoints> bound =
       bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
+  if (!bound.ok() && kept && options.listen != given.listen) {
+    std::fprintf(stderr, "c12s daemon %s: cannot listen at %s again (%s); its peers will not reach it\n",
+                 options.config.node_id.c_str(), options.listen.c_str(), bound.error().message.c_str());
+    options.listen = given.listen;
+    node.options.listen = given.listen;
+    bound = bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
+  }
   if (!bound.ok()) return bound.error();
   node.address = bound->formations->address();
   node.swim = std::move(bound->swim);
@@ -188,6 +255,13 @@ rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& sto
   system::Host host;
   host.add("FormationPush/node", [&](const std::atomic<bool>& s) { return role->serve(*handler, s); });
   host.add("health checks", [&](const std::atomic<bool>& s) { return health_checks(node, s); });
+  if (kept) {
+    node.formed = kept;
+    node.swim->form(*kept);
+    std::fprintf(stderr, "c12s daemon %s: back in cluster %s/%s/%s (kept in %s), at %s\n",
+                 options.config.node_id.c_str(), kept->topology.c_str(), kept->region.c_str(),
+                 kept->cluster.c_str(), options.formation_file.c_str(), node.address.c_str());
+  }
   node.swim->add_to(host);
   host.add("SWIM events", [&](const std::atomic<bool>& s) { return events->run(s); });
   return host.run(stop);

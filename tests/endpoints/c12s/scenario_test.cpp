@@ -382,6 +382,45 @@ TEST_F(Scenario, AQueuedTaskSurvivesTheQueuesDeath) {
   for (auto& [name, process] : processes) kill(process->pid, SIGTERM);
 }
 
+// A daemon acknowledges a formation only once it has kept it: killed (SIGKILL) and started
+// again, it is back in its cluster at the address its peers know, so SWIM declares nobody dead.
+TEST_F(Scenario, ARestartedDaemonIsBackInItsCluster) {
+  std::ofstream(dir_ / "trio.yaml")
+      << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: trio\n"
+         "    topology:\n      r:\n        c: {node-1: , node-2: , node-3: }\n";
+  Process up({"up", "--nodes", "3", "--port", std::to_string(base_port())}, dir_);
+  Output up_output;
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
+    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output formed = run({"mutate", "-f", "trio.yaml"});
+  ASSERT_EQ(formed.exit, 0) << formed.out << formed.err;
+  ASSERT_TRUE(fs::exists(dir_ / "c12s-data" / "nodes" / "node-2.formation"));
+
+  const pid_t node2 = find_process("nodes/node-2.yaml");
+  ASSERT_GT(node2, 0);
+  std::ifstream cmdline("/proc/" + std::to_string(node2) + "/cmdline");
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(cmdline, arg, '\0');) args.push_back(arg);
+  ASSERT_GT(args.size(), 1u);
+  args.erase(args.begin());  // the binary: Process adds it
+  ASSERT_EQ(kill(node2, SIGKILL), 0);
+  Process again(args, dir_);
+  Output again_output;
+  const auto back = Clock::now() + std::chrono::seconds(10);
+  while (again_output.err.find("back in cluster") == std::string::npos && Clock::now() < back)
+    ASSERT_TRUE(again.read_some(again_output, std::chrono::milliseconds(200))) << again_output.err;
+  EXPECT_NE(again_output.err.find("c12s daemon node-2: back in cluster trio/r/c"), std::string::npos)
+      << again_output.err;
+  // Longer than SWIM's suspicion timeout (3 s): a node-2 its peers could not reach would be dead.
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  Output dead = run({"logs", "list", "--selector", "swim=dead"});
+  EXPECT_EQ(dead.out, "") << dead.out;
+  kill(again.pid, SIGTERM);
+  kill(up.pid, SIGTERM);
+  EXPECT_EQ(up.finish(std::chrono::seconds(20), up_output).exit, 0);
+}
+
 // The scheduler's queues from a listing 5.5 file: a task sent to one of them is formed when its
 // token bucket lets it through.
 TEST_F(Scenario, AMutationGoesThroughTheQueueItNames) {

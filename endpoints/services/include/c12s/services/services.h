@@ -63,6 +63,9 @@ struct DaemonOptions {
   // derived from it (tcp: the next two ports; see endpoints/services/swim.h).
   std::string listen = "tcp://127.0.0.1:0";
   std::string log_address;  // TaskLog/log, for SWIM's membership events; empty: standard error only
+  // Where a formation the daemon took is kept, so that a restarted daemon is still in its
+  // cluster (at the address its peers know); empty: not kept.
+  std::string formation_file;
   SwimOptions swim;
 };
 
