@@ -44,7 +44,8 @@ struct UpOptions {
   int nodes = 3;
   std::string data = "c12s-data";
   int port = 7400;
-  std::string queues;  // the queue service's queues (listing 5.5), or empty
+  std::string queues;            // the queue service's queues (listing 5.5), or empty
+  std::string program = "c12s";  // how the user ran the command, for the hints it prints
 };
 int up_command(const UpOptions& options);
 // `queues`: the queue service's listing 5.5 file, or empty.

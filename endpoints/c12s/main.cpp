@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   add_client_options(logs_list);
 
   UpOptions up_options;
+  up_options.program = argv[0];
   CLI::App* up =
       app.add_subcommand("up", "start every service and N node daemons on this machine, until Ctrl-C");
   up->add_option("--nodes", up_options.nodes, "node daemons to start (node-1 ... node-N)");

@@ -186,17 +186,18 @@ int up_command(const UpOptions& options) {
     std::fprintf(stderr, "c12s up: only %d of %d nodes registered within 30 s; see %s\n", std::max(seen, 0),
                  options.nodes, (data / "logs").c_str());
   } else if (!stop.load()) {
+    const char* c12s = options.program.c_str();  // as the user typed it: the hints work when pasted
     std::printf(
         "c12s is up: services log, nodes, state, queue, push and scheduler, and %d nodes (node-1 ... "
         "node-%d) on "
         "127.0.0.1.\n"
         "In another terminal, in this directory (or with C12S_SYSTEM=%s):\n"
-        "  c12s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n"
-        "  c12s mutate -f topology.yaml\n"
-        "  c12s list\n"
-        "  c12s logs list --selector service=nodes\n"
+        "  %s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n"
+        "  %s mutate -f topology.yaml\n"
+        "  %s list\n"
+        "  %s logs list --selector service=nodes\n"
         "Ctrl-C stops everything.\n",
-        options.nodes, options.nodes, system_file.c_str());
+        options.nodes, options.nodes, system_file.c_str(), c12s, c12s, c12s, c12s);
     std::fflush(stdout);
   }
 
