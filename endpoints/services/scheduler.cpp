@@ -12,10 +12,10 @@
 
 #include <dequeue/scheduler.h>
 #include <formation/sched.h>
-#include <task_log/reporter.h>
 
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
+#include "reporter.h"
 #include "serving.h"
 
 namespace c12s::services {
@@ -24,24 +24,6 @@ namespace {
 namespace rt = gtype::rt;
 namespace dq = gtype_gen::dequeue::scheduler;
 namespace fm = gtype_gen::formation::sched;
-namespace tl = gtype_gen::task_log::reporter;
-
-// One LogRecord through a TaskLog session (the scheduler's own reporter).
-void log_task(const system::SystemMap& map, const std::string& task, const std::string& level,
-              const std::string& message) {
-  static thread_local std::unique_ptr<tl::Role> role;
-  if (!role) {
-    rt::Result<tl::Role> bound = tl::Role::bind("tcp://127.0.0.1:0", map.directory("TaskLog"));
-    if (!bound.ok()) return;
-    role = std::make_unique<tl::Role>(std::move(*bound));
-  }
-  rt::Result<tl::S0> s0 = role->start();
-  if (!s0.ok()) return;
-  rt::Result<tl::S1> s1 = std::move(*s0).connect_record(
-      sorts::LogRecord{task, store::to_millis(now_millis()), level, {{"service", "scheduler"}}, message});
-  if (!s1.ok()) return;
-  (void)std::move(*s1).receive();
-}
 
 // The formation messages of a task: every node of the topology, with its place, its labels,
 // and its cluster's members as gossip peers (Algorithm 4). A node keeps its id.
@@ -64,7 +46,7 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
 }
 
 // Runs one formation; the state service and the log hear its outcome through Formation itself.
-void form(const system::SystemMap& map, fm::Role& role, const sorts::ScheduleSpec& task) {
+void form(Reporter& reporter, fm::Role& role, const sorts::ScheduleSpec& task) {
   rt::Result<fm::S0> s0 = role.start();
   std::string problem;
   if (!s0.ok()) {
@@ -75,7 +57,10 @@ void form(const system::SystemMap& map, fm::Role& role, const sorts::ScheduleSpe
              !outcome.ok()) {
     problem = outcome.error().message;
   }
-  if (!problem.empty()) log_task(map, task.task.id, "error", "formation could not run: " + problem);
+  if (problem.empty()) return;
+  // Best effort: the log may be what is down.
+  (void)reporter.record(task.task.id, "error", {{"service", "scheduler"}},
+                        "formation could not run: " + problem);
 }
 
 }  // namespace
@@ -88,13 +73,14 @@ rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& o
   if (!formations.ok()) return formations.error();
   rt::Result<dq::Role> queue = dq::Role::bind("tcp://127.0.0.1:0", map.directory("Dequeue"), endpoint);
   if (!queue.ok()) return queue.error();
+  Reporter reporter(map.directory("TaskLog"));
   while (!stop.load()) {
     bool formed = false;
     if (rt::Result<dq::S0> s0 = queue->start(); s0.ok()) {
       if (rt::Result<dq::S1> s1 = std::move(*s0).connect_next(); s1.ok()) {
         if (rt::Result<dq::S1::Branch> next = std::move(*s1).receive(); next.ok()) {
           if (auto* task = std::get_if<dq::S1::Task>(&*next)) {
-            form(map, *formations, task->value);
+            form(reporter, *formations, task->value);
             (void)std::move(task->next).send_done(task->value.task);
             formed = true;
           }

@@ -31,13 +31,13 @@
 #include <idempotency_check/service.h>
 #include <list_detail/state.h>
 #include <release/state.h>
-#include <task_log/reporter.h>
 
 #include "c12s/model/idempotency.h"
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
 #include "c12s/store/state_store.h"
 #include "c12s/store/task_store.h"
+#include "reporter.h"
 #include "serving.h"
 
 namespace c12s::services {
@@ -47,7 +47,6 @@ namespace rt = gtype::rt;
 namespace hc = gtype_gen::health_check::state;
 namespace cf = gtype_gen::cluster_formation::state;
 namespace ld = gtype_gen::list_detail::state;
-namespace tl = gtype_gen::task_log::reporter;
 namespace svc = gtype_gen::idempotency_check::service;
 namespace ist = gtype_gen::idempotency_check::istorage;
 namespace mst = gtype_gen::idempotency_check::mstorage;
@@ -64,32 +63,6 @@ struct State {
   StateOptions options;
 };
 
-// Records entries in the log service, one TaskLog session each, waiting for `stored`.
-class Reporter {
- public:
-  explicit Reporter(const system::SystemMap& map) : map_(map) {}
-  rt::Status record(const std::string& task, const std::string& level,
-                    std::map<std::string, std::string> labels, const std::string& message) {
-    if (!role_) {
-      rt::Result<tl::Role> role = tl::Role::bind("tcp://127.0.0.1:0", map_.directory("TaskLog"));
-      if (!role.ok()) return role.error();
-      role_ = std::make_unique<tl::Role>(std::move(*role));
-    }
-    rt::Result<tl::S0> s0 = role_->start();
-    if (!s0.ok()) return s0.error();
-    rt::Result<tl::S1> s1 = std::move(*s0).connect_record(
-        sorts::LogRecord{task, store::to_millis(now_millis()), level, std::move(labels), message});
-    if (!s1.ok()) return s1.error();
-    rt::Result<tl::S1::Stored> stored = std::move(*s1).receive();
-    if (!stored.ok()) return stored.error();
-    return rt::ok_status();
-  }
-
- private:
-  const system::SystemMap& map_;
-  std::unique_ptr<tl::Role> role_;  // bound on first use
-};
-
 class HealthCheckState final : public hc::Handler {
  public:
   explicit HealthCheckState(State& state) : state_(state) {}
@@ -104,7 +77,7 @@ class HealthCheckState final : public hc::Handler {
 
 // Declares formed nodes dead or alive by their health checks; runs on a thread of its own.
 rt::Status watch(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
-  Reporter reporter(map);
+  Reporter reporter(map.directory("TaskLog"));
   while (!stop.load()) {
     std::vector<std::pair<std::string, bool>> changes;  // node, alive now
     {
@@ -331,7 +304,8 @@ void forget_topology(State& state, const std::string& task) {
 
 class MutationService final : public svc::Handler {
  public:
-  MutationService(State& state, const system::SystemMap& map) : state_(state), map_(map), reporter_(map) {}
+  MutationService(State& state, const system::SystemMap& map)
+      : state_(state), map_(map), reporter_(map.directory("TaskLog")) {}
 
   void on_quit(rt::SessionId) override {}
   void on_create(rt::SessionId session, const sorts::TopologySpec& spec) override {
@@ -549,7 +523,8 @@ class MainStorage final : public mst::Handler {
 // Formation's end at the state service: the task is CREATED or FAILED.
 class FormationState final : public fm::Handler {
  public:
-  FormationState(State& state, const system::SystemMap& map) : state_(state), reporter_(map) {}
+  FormationState(State& state, const system::SystemMap& map)
+      : state_(state), reporter_(map.directory("TaskLog")) {}
   void on_succ(rt::SessionId session, const sorts::NodeIds& ids) override {
     advance(state_, reporter_, ids.task.id, ids.topology.value_or(""), store::TaskState::kCreated,
             "formed: " + std::to_string(ids.ids.size()) + " nodes in their clusters");

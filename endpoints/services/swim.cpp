@@ -26,8 +26,8 @@
 #include <swim_ping/target.h>
 #include <swim_ping_req/helper.h>
 #include <swim_ping_req/prober.h>
-#include <task_log/reporter.h>
 
+#include "reporter.h"
 #include "serving.h"
 
 namespace c12s::services::swim {
@@ -38,7 +38,6 @@ namespace ping_prober = gtype_gen::swim_ping::prober;
 namespace ping_target = gtype_gen::swim_ping::target;
 namespace req_prober = gtype_gen::swim_ping_req::prober;
 namespace req_helper = gtype_gen::swim_ping_req::helper;
-namespace tl = gtype_gen::task_log::reporter;
 using Probe = gtype_gen::sorts::membership::Probe;
 using WireUpdate = gtype_gen::sorts::membership::Update;
 
@@ -776,7 +775,11 @@ void EventLog::post(const Change& change) {
 }
 
 rt::Status EventLog::run(const std::atomic<bool>& stop) {
-  std::unique_ptr<tl::Role> role;  // bound on first use
+  rt::Directory directory;
+  directory.set("log", log_address_);
+  rt::EndpointOptions options;
+  options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(2000);
+  Reporter reporter(directory, bind_address_, options);
   while (!stop.load()) {
     std::vector<Change> changes;
     std::size_t dropped = 0;
@@ -795,39 +798,13 @@ rt::Status EventLog::run(const std::atomic<bool>& stop) {
       std::fprintf(stderr, "c12s daemon %s: SWIM: %s\n", node_.c_str(), message.c_str());
       // Once stopping, a log service that is away must not hold the daemon up.
       if (log_address_.empty() || stop.load()) continue;
-      if (!role) {
-        rt::Directory directory;
-        directory.set("log", log_address_);
-        rt::EndpointOptions options;
-        options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(2000);
-        rt::Result<tl::Role> bound = tl::Role::bind(bind_address_, directory, options);
-        if (!bound.ok()) {
-          std::fprintf(stderr, "c12s daemon %s: SWIM: cannot log: %s\n", node_.c_str(),
-                       bound.error().message.c_str());
-          continue;
-        }
-        role = std::make_unique<tl::Role>(std::move(*bound));
-      }
       const bool bad = change.kind != ms::EventKind::kAlive;
-      gtype_gen::sorts::c12s::sorts::LogRecord record{"",
-                                                      std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                          std::chrono::system_clock::now().time_since_epoch())
-                                                          .count(),
-                                                      bad ? "warning" : "info",
-                                                      {{"service", "daemon"},
-                                                       {"node", node_},
-                                                       {"member", change.member},
-                                                       {"swim", change_label(change.kind)}},
-                                                      message};
-      rt::Status logged = rt::ok_status();
-      rt::Result<tl::S0> s0 = role->start();
-      if (!s0.ok()) {
-        logged = s0.error();
-      } else if (rt::Result<tl::S1> s1 = std::move(*s0).connect_record(record); !s1.ok()) {
-        logged = s1.error();
-      } else if (rt::Result<tl::S1::Stored> stored = std::move(*s1).receive(); !stored.ok()) {
-        logged = stored.error();
-      }
+      rt::Status logged = reporter.record("", bad ? "warning" : "info",
+                                          {{"service", "daemon"},
+                                           {"node", node_},
+                                           {"member", change.member},
+                                           {"swim", change_label(change.kind)}},
+                                          message);
       if (!logged.ok()) {
         std::fprintf(stderr, "c12s daemon %s: SWIM: cannot log: %s\n", node_.c_str(),
                      logged.error().message.c_str());
