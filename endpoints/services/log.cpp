@@ -229,35 +229,21 @@ rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) 
     return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
   system::Host host;
   Served served;
-  rt::Status bound = served.add<hc::Role, hc::Handler>(
-      host, map, "HealthCheck", "log", [&](hc::Role&) { return std::make_unique<HealthCheckLog>(log); });
-  if (bound.ok()) {
-    bound = served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "log", [&](cf::Role&) {
-      return std::make_unique<ClusterFormationLog>(log);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "log", [&](ic::Role&) {
-      return std::make_unique<IdempotencyCheckLog>(log);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ld::Role, ld::Handler>(
-        host, map, "ListDetail", "log", [&](ld::Role&) { return std::make_unique<ListDetailLog>(log); });
-  }
-  if (bound.ok()) {
-    bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "log",
-                                              [&](fm::Role&) { return std::make_unique<FormationLog>(log); });
-  }
-  if (bound.ok()) {
-    bound = served.add<tl::Role, tl::Handler>(
-        host, map, "TaskLog", "log", [&](tl::Role& role) { return std::make_unique<TaskLogLog>(log, role); });
-  }
-  if (bound.ok()) {
-    bound = served.add<lq::Role, lq::Handler>(host, map, "LogsQuery", "log",
-                                              [&](lq::Role&) { return std::make_unique<LogsQueryLog>(log); });
-  }
-  if (!bound.ok()) return bound;
+  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "log",
+                                    [&](hc::Role&) { return std::make_unique<HealthCheckLog>(log); });
+  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "log",
+                                    [&](cf::Role&) { return std::make_unique<ClusterFormationLog>(log); });
+  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "log",
+                                    [&](ic::Role&) { return std::make_unique<IdempotencyCheckLog>(log); });
+  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "log",
+                                    [&](ld::Role&) { return std::make_unique<ListDetailLog>(log); });
+  served.add<fm::Role, fm::Handler>(host, map, "Formation", "log",
+                                    [&](fm::Role&) { return std::make_unique<FormationLog>(log); });
+  served.add<tl::Role, tl::Handler>(host, map, "TaskLog", "log",
+                                    [&](tl::Role& role) { return std::make_unique<TaskLogLog>(log, role); });
+  served.add<lq::Role, lq::Handler>(host, map, "LogsQuery", "log",
+                                    [&](lq::Role&) { return std::make_unique<LogsQueryLog>(log); });
+  if (!served.status().ok()) return served.status();
   return host.run(stop);
 }
 

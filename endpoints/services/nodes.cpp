@@ -324,34 +324,21 @@ rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
 
   system::Host host;
   Served served;
-  rt::Status bound = served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "nodes", [&](hc::Role&) {
-    return std::make_unique<HealthCheckNodes>(registry);
+  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "nodes",
+                                    [&](hc::Role&) { return std::make_unique<HealthCheckNodes>(registry); });
+  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "nodes", [&](cf::Role&) {
+    return std::make_unique<ClusterFormationNodes>(registry);
   });
-  if (bound.ok()) {
-    bound = served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "nodes", [&](cf::Role&) {
-      return std::make_unique<ClusterFormationNodes>(registry);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "nodes", [&](ic::Role& role) {
-      return std::make_unique<IdempotencyCheckNodes>(registry, role);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "nodes", [&](ld::Role&) {
-      return std::make_unique<ListDetailNodes>(registry);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "nodes", [&](fm::Role&) {
-      return std::make_unique<FormationNodes>(registry);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<rl::Role, rl::Handler>(
-        host, map, "Release", "nodes", [&](rl::Role&) { return std::make_unique<ReleaseNodes>(registry); });
-  }
-  if (!bound.ok()) return bound;
+  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "nodes", [&](ic::Role& role) {
+    return std::make_unique<IdempotencyCheckNodes>(registry, role);
+  });
+  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "nodes",
+                                    [&](ld::Role&) { return std::make_unique<ListDetailNodes>(registry); });
+  served.add<fm::Role, fm::Handler>(host, map, "Formation", "nodes",
+                                    [&](fm::Role&) { return std::make_unique<FormationNodes>(registry); });
+  served.add<rl::Role, rl::Handler>(host, map, "Release", "nodes",
+                                    [&](rl::Role&) { return std::make_unique<ReleaseNodes>(registry); });
+  if (!served.status().ok()) return served.status();
   return host.run(stop);
 }
 

@@ -138,9 +138,9 @@ rt::Status run_push(const system::SystemMap& map, const PushOptions& options, co
     return rt::Error{rt::ErrorCode::kConfig, "push rate: " + problem};
   system::Host host;
   Served served;
-  rt::Status bound = served.add<fm::Role, fm::Handler>(
-      host, map, "Formation", "pool", [&](fm::Role&) { return std::make_unique<Pool>(options); });
-  if (!bound.ok()) return bound;
+  served.add<fm::Role, fm::Handler>(host, map, "Formation", "pool",
+                                    [&](fm::Role&) { return std::make_unique<Pool>(options); });
+  if (!served.status().ok()) return served.status();
   return host.run(stop);
 }
 

@@ -149,14 +149,12 @@ rt::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
 
   system::Host host;
   Served served;
-  rt::Status bound = served.add<ic::Role, ic::Handler>(
-      host, map, "IdempotencyCheck", "sched",
-      [&](ic::Role& role) { return std::make_unique<TakeTasks>(queues, role); });
-  if (bound.ok()) {
-    bound = served.add<dq::Role, dq::Handler>(host, map, "Dequeue", "queue",
-                                              [&](dq::Role&) { return std::make_unique<GiveTasks>(queues); });
-  }
-  if (!bound.ok()) return bound;
+  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "sched", [&](ic::Role& role) {
+    return std::make_unique<TakeTasks>(queues, role);
+  });
+  served.add<dq::Role, dq::Handler>(host, map, "Dequeue", "queue",
+                                    [&](dq::Role&) { return std::make_unique<GiveTasks>(queues); });
+  if (!served.status().ok()) return served.status();
   return host.run(stop);
 }
 

@@ -41,18 +41,26 @@ class PerSession {
   std::map<gtype::rt::SessionId, gtype::rt::Result<T>> values_;
 };
 
-// The roles a service serves and their handlers, kept alive while its host runs.
+// The roles a service serves and their handlers, kept alive while its host runs. The first
+// role that cannot be bound is the service's error (status()); later add()s do nothing.
 class Served {
  public:
   // Binds Role at the map's address of protocol/role, makes its handler, and adds its serve
   // loop to `host`.
   template <typename Role, typename Handler>
-  gtype::rt::Status add(system::Host& host, const system::SystemMap& map, const char* protocol,
-                        const char* role, const std::function<std::unique_ptr<Handler>(Role&)>& make) {
+  void add(system::Host& host, const system::SystemMap& map, const char* protocol, const char* role,
+           const std::function<std::unique_ptr<Handler>(Role&)>& make) {
+    if (!status_.ok()) return;
     model::Result<std::string> address = map.address(protocol, role);
-    if (!address.ok()) return gtype::rt::Error{gtype::rt::ErrorCode::kConfig, address.error_text()};
+    if (!address.ok()) {
+      status_ = gtype::rt::Error{gtype::rt::ErrorCode::kConfig, address.error_text()};
+      return;
+    }
     gtype::rt::Result<Role> bound = Role::bind(*address, map.directory(protocol));
-    if (!bound.ok()) return bound.error();
+    if (!bound.ok()) {
+      status_ = bound.error();
+      return;
+    }
     auto owned_role = std::make_shared<Role>(std::move(*bound));
     std::shared_ptr<Handler> handler = make(*owned_role);
     keep_.push_back(owned_role);
@@ -60,11 +68,12 @@ class Served {
     host.add(std::string(protocol) + "/" + role, [owned_role, handler](const std::atomic<bool>& stop) {
       return owned_role->serve(*handler, stop);
     });
-    return gtype::rt::ok_status();
   }
+  const gtype::rt::Status& status() const { return status_; }
 
  private:
   std::vector<std::shared_ptr<void>> keep_;
+  gtype::rt::Status status_ = gtype::rt::ok_status();
 };
 
 }  // namespace c12s::services

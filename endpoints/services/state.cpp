@@ -576,40 +576,25 @@ rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
     return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
   system::Host host;
   Served served;
-  rt::Status bound = served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "state", [&](hc::Role&) {
-    return std::make_unique<HealthCheckState>(state);
+  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "state",
+                                    [&](hc::Role&) { return std::make_unique<HealthCheckState>(state); });
+  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "state", [&](cf::Role&) {
+    return std::make_unique<ClusterFormationState>(state);
   });
-  if (bound.ok()) {
-    bound = served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "state", [&](cf::Role&) {
-      return std::make_unique<ClusterFormationState>(state);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "state", [&](ld::Role&) {
-      return std::make_unique<ListDetailState>(state);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<svc::Role, svc::Handler>(host, map, "IdempotencyCheck", "service", [&](svc::Role&) {
-      return std::make_unique<MutationService>(state, map);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<ist::Role, ist::Handler>(host, map, "IdempotencyCheck", "istorage", [&](ist::Role&) {
-      return std::make_unique<IdempotencyStorage>(state);
-    });
-  }
-  if (bound.ok()) {
-    bound = served.add<mst::Role, mst::Handler>(
-        host, map, "IdempotencyCheck", "mstorage",
-        [&](mst::Role& role) { return std::make_unique<MainStorage>(state, role); });
-  }
-  if (bound.ok()) {
-    bound = served.add<fm::Role, fm::Handler>(host, map, "Formation", "state", [&](fm::Role&) {
-      return std::make_unique<FormationState>(state, map);
-    });
-  }
-  if (!bound.ok()) return bound;
+  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "state",
+                                    [&](ld::Role&) { return std::make_unique<ListDetailState>(state); });
+  served.add<svc::Role, svc::Handler>(host, map, "IdempotencyCheck", "service", [&](svc::Role&) {
+    return std::make_unique<MutationService>(state, map);
+  });
+  served.add<ist::Role, ist::Handler>(host, map, "IdempotencyCheck", "istorage", [&](ist::Role&) {
+    return std::make_unique<IdempotencyStorage>(state);
+  });
+  served.add<mst::Role, mst::Handler>(host, map, "IdempotencyCheck", "mstorage", [&](mst::Role& role) {
+    return std::make_unique<MainStorage>(state, role);
+  });
+  served.add<fm::Role, fm::Handler>(host, map, "Formation", "state",
+                                    [&](fm::Role&) { return std::make_unique<FormationState>(state, map); });
+  if (!served.status().ok()) return served.status();
   host.add("watcher",
            [&](const std::atomic<bool>& stop_watching) { return watch(state, map, stop_watching); });
   return host.run(stop);
