@@ -30,10 +30,7 @@ class C12s : public ::testing::Test {
 
 TEST_F(C12s, UpThenQueryListLogsAndStop) {
   Process up({"up", "--nodes", "4", "--port", std::to_string(base_port())}, dir_);
-  Output up_output;
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
-    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output up_output = wait_until_up(up);
   ASSERT_NE(
       up_output.out.find("c12s is up: services log, nodes, state, queue, push and scheduler, and 4 nodes"),
       std::string::npos)

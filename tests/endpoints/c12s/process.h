@@ -91,4 +91,14 @@ struct Process {
   }
 };
 
+// Reads `c12s up`'s output until it says the system is up (or a minute has gone, or it ended).
+inline Output wait_until_up(Process& up) {
+  Output output;
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline &&
+         up.read_some(output, std::chrono::milliseconds(200))) {
+  }
+  return output;
+}
+
 }  // namespace c12s_test

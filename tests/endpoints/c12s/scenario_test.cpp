@@ -122,15 +122,31 @@ class Scenario : public ::testing::Test {
     return -1;
   }
 
+  // The system map of services started by hand (`c12s service`), on loopback; its path.
+  std::string write_system() {
+    const c12s::system::SystemMap map =
+        c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
+    fs::create_directories(dir_ / "data" / "nodes");
+    std::ofstream(dir_ / "system.yaml") << map.to_yaml();
+    return (dir_ / "system.yaml").string();
+  }
+  // The arguments of a daemon `id` labelled os=linux, its configuration written.
+  std::vector<std::string> daemon_args(const std::string& id, const std::string& system) {
+    const fs::path config = dir_ / "data" / "nodes" / (id + ".yaml");
+    std::ofstream(config) << "star:\n  version: v1\n  nodeid: " << id << "\n  name: " << id
+                          << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n"
+                             "    interval: 1s\n  labels:\n    os: linux\n";
+    return {"daemon", "--config", config.string(), "--system", system};
+  }
+
   fs::path dir_;
 };
 
 TEST_F(Scenario, ThesisExperimentOfSection5_3) {
   Process up({"up", "--nodes", "12", "--port", std::to_string(base_port())}, dir_);
-  Output up_output;
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
-    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output up_output = wait_until_up(up);
+  ASSERT_NE(up_output.out.find("Ctrl-C stops everything"), std::string::npos)
+      << up_output.out << up_output.err;
   ASSERT_NE(up_output.out.find("and 12 nodes"), std::string::npos) << up_output.out << up_output.err;
 
   // 9 Raspberry Pis and 3 BeagleBones are free.
@@ -220,11 +236,7 @@ TEST_F(Scenario, ThesisExperimentOfSection5_3) {
 }
 
 TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
-  const c12s::system::SystemMap map =
-      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
-  fs::create_directories(dir_ / "data" / "nodes");
-  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
-  const std::string system = (dir_ / "system.yaml").string();
+  const std::string system = write_system();
   std::map<std::string, std::unique_ptr<Process>> services;
   auto start = [&](const std::string& name) {
     services[name] =
@@ -232,18 +244,8 @@ TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
   };
   for (const std::string& name : c12s::system::service_names()) start(name);
   std::vector<std::unique_ptr<Process>> daemons;
-  for (int i = 1; i <= 3; ++i) {
-    std::string file = "n";
-    file += std::to_string(i);
-    file += ".yaml";
-    const fs::path config = dir_ / "data" / "nodes" / file;
-    std::ofstream(config)
-        << "star:\n  version: v1\n  nodeid: n" << i << "\n  name: n" << i
-        << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n    interval: 1s\n"
-           "  labels:\n    os: linux\n";
-    daemons.push_back(std::make_unique<Process>(
-        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system}, dir_));
-  }
+  for (const char* id : {"n1", "n2", "n3"})
+    daemons.push_back(std::make_unique<Process>(daemon_args(id, system), dir_));
   std::ofstream(dir_ / "small.yaml")
       << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: small\n"
          "    topology:\n      r:\n        c: {n1: , n2: , n3: }\n";
@@ -284,28 +286,14 @@ TEST_F(Scenario, ServicesKilledAndRestartedKeepWhatTheyAcknowledged) {
 // stored: the nodes are released (Release) and free again, the topology leaves the desired
 // state, and the task says so.
 TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
-  const c12s::system::SystemMap map =
-      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
-  fs::create_directories(dir_ / "data" / "nodes");
-  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
-  const std::string system = (dir_ / "system.yaml").string();
+  const std::string system = write_system();
   std::vector<std::unique_ptr<Process>> processes;
   for (const char* name : {"log", "nodes", "state", "push"}) {  // no queue, no scheduler
     processes.push_back(
         std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system}, dir_));
   }
-  for (int i = 1; i <= 2; ++i) {
-    std::string file = "m";
-    file += std::to_string(i);
-    file += ".yaml";
-    const fs::path config = dir_ / "data" / "nodes" / file;
-    std::ofstream(config)
-        << "star:\n  version: v1\n  nodeid: m" << i << "\n  name: m" << i
-        << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n    interval: 1s\n"
-           "  labels:\n    os: linux\n";
-    processes.push_back(std::make_unique<Process>(
-        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system}, dir_));
-  }
+  for (const char* id : {"m1", "m2"})
+    processes.push_back(std::make_unique<Process>(daemon_args(id, system), dir_));
   Output free;
   for (int attempt = 0; attempt < 50 && free.out.find("m2") == std::string::npos; ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -333,11 +321,7 @@ TEST_F(Scenario, AMutationThatFailsAfterReservingReleasesTheNodes) {
 // waits in the queue; the queue is killed (SIGKILL) and restarted, a scheduler starts, and the
 // topology is formed.
 TEST_F(Scenario, AQueuedTaskSurvivesTheQueuesDeath) {
-  const c12s::system::SystemMap map =
-      c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
-  fs::create_directories(dir_ / "data" / "nodes");
-  std::ofstream(dir_ / "system.yaml") << map.to_yaml();
-  const std::string system = (dir_ / "system.yaml").string();
+  const std::string system = write_system();
   std::map<std::string, std::unique_ptr<Process>> processes;
   auto start = [&](const std::string& name, std::vector<std::string> args) {
     processes[name] = std::make_unique<Process>(std::move(args), dir_);
@@ -345,10 +329,7 @@ TEST_F(Scenario, AQueuedTaskSurvivesTheQueuesDeath) {
   for (const char* name : {"log", "nodes", "state", "queue", "push"}) {  // no scheduler yet
     start(name, {"service", name, "--system", system});
   }
-  const fs::path config = dir_ / "data" / "nodes" / "q1.yaml";
-  std::ofstream(config) << "star:\n  version: v1\n  nodeid: q1\n  name: q1\n  flusher: x\n  healthcheck:\n"
-                           "    address: x\n    topic: health\n    interval: 1s\n  labels:\n    os: linux\n";
-  start("q1", {"daemon", "--config", config.string(), "--system", system});
+  start("q1", daemon_args("q1", system));
   std::ofstream(dir_ / "one.yaml")
       << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: one\n"
          "    topology:\n      r:\n        c: {q1: }\n";
@@ -389,10 +370,9 @@ TEST_F(Scenario, ARestartedDaemonIsBackInItsCluster) {
       << "constellations:\n  version: v1\n  kind: Topology\n  payload:\n    name: trio\n"
          "    topology:\n      r:\n        c: {node-1: , node-2: , node-3: }\n";
   Process up({"up", "--nodes", "3", "--port", std::to_string(base_port())}, dir_);
-  Output up_output;
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
-    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output up_output = wait_until_up(up);
+  ASSERT_NE(up_output.out.find("Ctrl-C stops everything"), std::string::npos)
+      << up_output.out << up_output.err;
   Output formed = run({"mutate", "-f", "trio.yaml"});
   ASSERT_EQ(formed.exit, 0) << formed.out << formed.err;
   ASSERT_TRUE(fs::exists(dir_ / "c12s-data" / "nodes" / "node-2.formation"));
@@ -432,10 +412,9 @@ TEST_F(Scenario, AMutationGoesThroughTheQueueItNames) {
                                          "    queue: myqueue1\n  payload:\n    name: queued\n    topology:\n"
                                          "      r:\n        c: {node-1: , node-2: }\n";
   Process up({"up", "--nodes", "2", "--port", std::to_string(base_port()), "--queues", "queues.yaml"}, dir_);
-  Output up_output;
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  while (up_output.out.find("Ctrl-C stops everything") == std::string::npos && Clock::now() < deadline)
-    ASSERT_TRUE(up.read_some(up_output, std::chrono::milliseconds(200))) << up_output.out << up_output.err;
+  Output up_output = wait_until_up(up);
+  ASSERT_NE(up_output.out.find("Ctrl-C stops everything"), std::string::npos)
+      << up_output.out << up_output.err;
   Output formed = run({"mutate", "-f", "queued.yaml"});
   EXPECT_EQ(formed.exit, 0) << formed.err;
   std::smatch task;
