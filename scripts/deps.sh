@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev
   libyaml-cpp-dev libsqlite3-dev
   spin bc
+  clang libclang-rt-14-dev  # the fuzz targets: libFuzzer and the sanitizers
 )
 
 missing=()

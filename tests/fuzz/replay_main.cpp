@@ -17,6 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A folder's README, or a dot file keeping an empty folder in git: not an input.
+bool is_note(const fs::path& path) {
+  const std::string name = path.filename().string();
+  return name == "README" || name.starts_with('.');
+}
+
 void run_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -33,7 +39,7 @@ int main(int argc, char** argv) {
     if (fs::is_directory(path)) {
       std::vector<fs::path> files;  // sorted: the same order on every run
       for (const fs::directory_entry& entry : fs::recursive_directory_iterator(path))
-        if (entry.is_regular_file() && entry.path().filename() != "README") files.push_back(entry.path());
+        if (entry.is_regular_file() && !is_note(entry.path())) files.push_back(entry.path());
       std::sort(files.begin(), files.end());
       for (const fs::path& file : files) run_file(file), ++ran;
     } else if (fs::is_regular_file(path)) {
