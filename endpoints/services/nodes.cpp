@@ -49,25 +49,40 @@ struct Registry {
 };
 
 // Reserves `ids` for `task`, all or none. When the task forms `topology` again (the thesis's
-// recreation: a full new state), the nodes its earlier task uses are released first, in the
-// same transaction: they may be taken over, and those the new state leaves out become free.
+// recreation: a full new state), the nodes its earlier task uses count as free: they stay in
+// their clusters, marked to be taken over, until the new formation commits (commit()), so that
+// a failed re-formation leaves the earlier one formed.
 store::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
+  std::optional<std::string_view> topology;
+  if (ids.topology) topology = *ids.topology;
+  return registry.nodes->reserve(ids.task.id, ids.ids, now_millis(), topology);
+}
+
+// The commit of a formation: its nodes are used in their clusters, and the nodes of the
+// topology's earlier tasks that the new state leaves out are free; one transaction.
+store::Status commit(Registry& registry, const std::string& task, const std::string& topology,
+                     const std::map<std::string, store::ClusterPath>& clusters) {
   return registry.db->transaction([&]() -> store::Status {
-    if (ids.topology) {
-      std::set<std::string> earlier;
-      for (const std::string& id : ids.ids) {
-        store::NodeRecord record;
-        if (!registry.nodes->get(id, &record).ok()) continue;  // reserve() names it
-        if (record.status == store::NodeStatus::kUsed && record.cluster &&
-            record.cluster->topology == *ids.topology && record.task != ids.task.id)
-          earlier.insert(record.task);
-      }
-      for (const std::string& task : earlier) {
-        if (store::Status s = registry.nodes->release(task); !s.ok()) return s;
-      }
+    if (store::Status s = registry.nodes->mark_used(task, clusters); !s.ok()) return s;
+    std::vector<store::NodeRecord> all;
+    if (store::Status s = registry.nodes->all(&all); !s.ok()) return s;
+    std::set<std::string> earlier;
+    for (const store::NodeRecord& node : all) {
+      if (node.cluster && node.cluster->topology == topology && node.task != task) earlier.insert(node.task);
     }
-    return registry.nodes->reserve(ids.task.id, ids.ids, now_millis());
+    for (const std::string& old : earlier) {
+      if (store::Status s = registry.nodes->release(old); !s.ok()) return s;
+    }
+    return store::Status::success();
   });
+}
+
+// Why `task` may not form node `id` ("" when it may): it must hold it (reserved, used, or to be
+// taken over). A task whose reservation was released (it failed) forms nothing.
+std::string not_held(const store::NodeRecord& node, const std::string& task) {
+  if (node.task == task || node.next_task == task) return "";
+  return "node " + node.id + " is not reserved by task " + task +
+         " (its reservation was released: the task failed or was settled)";
 }
 
 // ---------------------------------------------------------------- HealthCheck: Algorithm 1
@@ -230,6 +245,8 @@ class FormationNodes final : public fm::Handler {
       store::NodeRecord record;
       store::Status s = registry_.nodes->get(id, &record);
       if (!s.ok()) return addresses_.put(session, refused("where is " + id + ": " + s.to_string()));
+      if (std::string why = not_held(record, ids.task.id); !why.empty())
+        return addresses_.put(session, refused(why));
       found.addresses[id] = record.address;
     }
     addresses_.put(session, std::move(found));
@@ -247,7 +264,7 @@ class FormationNodes final : public fm::Handler {
       ids.ids.push_back(f.node);
       ids.topology = f.topology;
     }
-    store::Status used = registry_.nodes->mark_used(update.task.id, clusters);
+    store::Status used = commit(registry_, update.task.id, ids.topology.value_or(""), clusters);
     if (!used.ok())
       return formed_.put(session, refused("formation " + update.task.id + ": " + used.to_string()));
     formed_.put(session, std::move(ids));
@@ -285,20 +302,36 @@ class FormationNodes final : public fm::Handler {
 
 // ---------------------------------------------------------------- Release: compensation
 
+// Settles a task that did not finish on its own: formed if its formation committed (its nodes
+// are used), else its reservation is released. Under the registry's mutex, so a formation
+// commits before or after, never during.
 class ReleaseNodes final : public rl::Handler {
  public:
   explicit ReleaseNodes(Registry& registry) : registry_(registry) {}
   void on_release(rt::SessionId session, const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
+    store::TaskHolding holding;
+    store::Status status = registry_.nodes->holding(failure.task.id, &holding);
+    if (status.ok() && holding.used > 0) {
+      std::vector<store::NodeRecord> all;
+      status = registry_.nodes->all(&all);
+      sorts::NodeIds formed{failure.task, {}, std::nullopt};
+      for (const store::NodeRecord& node : all) {
+        if (node.task != failure.task.id || !node.cluster) continue;
+        formed.ids.push_back(node.id);
+        formed.topology = node.cluster->topology;
+      }
+      if (status.ok()) return answers_.put(session, rl::S1::Choice(rl::S1::Formed{std::move(formed)}));
+    }
     std::vector<std::string> released;
-    store::Status status = registry_.nodes->release(failure.task.id, &released);
+    if (status.ok()) status = registry_.nodes->release(failure.task.id, &released);
     if (!status.ok())
       return answers_.put(session, refused("release " + failure.task.id + ": " + status.to_string()));
     sorts::TaskFailure answer = failure;
     answer.released = released;
-    answers_.put(session, std::move(answer));
+    answers_.put(session, rl::S1::Choice(rl::S1::Released{std::move(answer)}));
   }
-  rt::Result<sorts::TaskFailure> choose_released(rt::SessionId session) override {
+  rt::Result<rl::S1::Choice> choose_released_or_formed(rt::SessionId session) override {
     std::lock_guard lock(registry_.mutex);
     return answers_.take(session);
   }
@@ -309,7 +342,7 @@ class ReleaseNodes final : public rl::Handler {
 
  private:
   Registry& registry_;
-  PerSession<sorts::TaskFailure> answers_;
+  PerSession<rl::S1::Choice> answers_;
 };
 
 }  // namespace

@@ -2,12 +2,15 @@
 // with token buckets, listing 5.5) and runs its formation (Formation, started as `sched`), one
 // at a time; then tells the queue it is done with it, which removes it. A scheduler that dies
 // mid-formation leaves the task in the queue (the Dequeue session fails, and the queue puts it
-// back at the head): it is formed again, which is safe, since a formation of the same task
-// takes the same nodes into the same clusters. When no task is ready it asks again after
-// SchedulerOptions::poll.
+// back at the head), and so does a formation whose session failed before its outcome (a
+// service of it died), up to kAttempts times: it is formed again, which is safe, since a
+// formation of the same task takes the same nodes into the same clusters, and the nodes
+// service refuses one whose reservation was released. When no task is ready it asks again
+// after SchedulerOptions::poll.
 //
 // Not here: retries of a failed formation (the user mutates again), several workers (listing
 // 5.5's maxWorkers).
+#include <map>
 #include <thread>
 
 #include <dequeue/scheduler.h>
@@ -46,22 +49,29 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
 }
 
 // Runs one formation; the state service and the log hear its outcome through Formation itself.
-void form(Reporter& reporter, fm::Role& role, const sorts::ScheduleSpec& task) {
+// True when the push service gave an outcome (ok or err); false when the session failed first.
+bool form(Reporter& reporter, fm::Role& role, const sorts::ScheduleSpec& task) {
   rt::Result<fm::S0> s0 = role.start();
   std::string problem;
   if (!s0.ok()) {
     problem = s0.error().message;
   } else if (rt::Result<fm::S1> s1 = std::move(*s0).connect_update(formation_of(task)); !s1.ok()) {
     problem = s1.error().message;
-  } else if (rt::Result<fm::S1::Branch> outcome = std::move(*s1).receive(std::chrono::seconds(60));
+  } else if (rt::Result<fm::S1::Branch> outcome = std::move(*s1).receive(std::chrono::seconds(30));
              !outcome.ok()) {
     problem = outcome.error().message;
   }
-  if (problem.empty()) return;
+  if (problem.empty()) return true;
   // Best effort: the log may be what is down.
   (void)reporter.record(task.task.id, "error", {{"service", "scheduler"}},
                         "formation could not run: " + problem);
+  return false;
 }
+
+// A formation that got no outcome is tried again, as a task whose scheduler died is: the
+// task goes back to the head of its queue. After kAttempts the scheduler lets it go, and the
+// state service's recovery settles it (docs/control-plane.md, Recovery).
+constexpr int kAttempts = 3;
 
 }  // namespace
 
@@ -74,15 +84,20 @@ rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& o
   rt::Result<dq::Role> queue = dq::Role::bind("tcp://127.0.0.1:0", map.directory("Dequeue"), endpoint);
   if (!queue.ok()) return queue.error();
   Reporter reporter(map.directory("TaskLog"));
+  std::map<std::string, int> attempts;  // formations of a task that got no outcome
   while (!stop.load()) {
     bool formed = false;
     if (rt::Result<dq::S0> s0 = queue->start(); s0.ok()) {
       if (rt::Result<dq::S1> s1 = std::move(*s0).connect_next(); s1.ok()) {
         if (rt::Result<dq::S1::Branch> next = std::move(*s1).receive(); next.ok()) {
           if (auto* task = std::get_if<dq::S1::Task>(&*next)) {
-            form(reporter, *formations, task->value);
-            (void)std::move(task->next).send_done(task->value.task);
-            formed = true;
+            const std::string id = task->value.task.id;
+            if (form(reporter, *formations, task->value) || ++attempts[id] >= kAttempts) {
+              attempts.erase(id);
+              (void)std::move(task->next).send_done(task->value.task);
+              formed = true;
+            }
+            // Otherwise the Dequeue session is dropped unfinished: the queue takes the task back.
           }
         }
       }

@@ -9,15 +9,18 @@
 // the stored topologies; the detailed one asks the nodes service for their nodes' state.
 //
 // A mutation is an IdempotencyCheck session (`service`, `istorage`, `mstorage` are endpoints of
-// this process): its id is the task's id. The task goes PENDING when the topology arrives,
-// then CREATED at once when that very topology was formed (Algorithm 5; the log says it
-// exists), else IN PROGRESS once the nodes are reserved and the desired state stored, and
-// CREATED or FAILED when Formation ends. A session that fails on the way fails its task.
-// Every change is logged (TaskLog). ClusterFormation's mutate branch, which the command does
-// not take (it mutates through IdempotencyCheck), is refused with that explanation.
+// this process): its id is the task's id. The task goes PENDING when the topology arrives (and
+// the user hears ok() only once that is stored and logged), then CREATED at once when that
+// very topology is formed (Algorithm 5; the log says it exists), else IN PROGRESS once the
+// nodes are reserved and the desired state staged, and CREATED (the staged state stored) or
+// FAILED (it dropped: the topology's formed state stays) when Formation ends. Every change is
+// logged (TaskLog). ClusterFormation's mutate branch, which the command does not take (it
+// mutates through IdempotencyCheck), is refused with that explanation.
 //
-// A task whose IdempotencyCheck session fails after its nodes were reserved has them released
-// (Release), and says which.
+// Recovery: a task whose IdempotencyCheck session fails, and any task with no outcome by its
+// deadline (StateOptions::task_deadline; at once for a PENDING task of an earlier run), is
+// settled with the nodes service (Release): formed if its formation committed there, else
+// failed with its reservation released. See docs/control-plane.md, "Recovery".
 #include <map>
 #include <mutex>
 #include <set>
@@ -266,78 +269,184 @@ class ListDetailState final : public ld::Handler {
 
 // ---------------------------------------------------------------- mutation (IdempotencyCheck)
 
+// Logs a task's record, trying again for a while: the log may be restarting, and the
+// record of a task's outcome is what `c12s mutate` waits for.
+rt::Status log_task(Reporter& reporter, const std::string& task, const char* level,
+                    std::map<std::string, std::string> labels, const std::string& message) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  rt::Status logged = reporter.record(task, level, labels, message);
+  for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    logged = reporter.record(task, level, labels, message);
+  }
+  if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
+  return logged;
+}
+
 // Moves a task on and logs it; requires the state's mutex not to be held (logging waits).
-// `shown` replaces the state's name in the log (EXISTS: created by an earlier task).
-void advance(State& state, Reporter& reporter, const std::string& task, const std::string& topology,
+// `shown` replaces the state's name in the log (EXISTS: created by an earlier task). A task
+// already in state `to` is left as it is (a formation carried out twice), and nothing is
+// logged of a move the store refused. False unless the task is in state `to` afterwards.
+bool advance(State& state, Reporter& reporter, const std::string& task, const std::string& topology,
              store::TaskState to, const std::string& message, const char* shown = nullptr) {
   {
     std::lock_guard lock(state.mutex);
     store::Status s = store::Status::success();
     store::Task current;
+    if (state.tasks->get(task, &current).ok() && current.state == to) return true;
     // A task done at once (the topology exists, or the nodes cannot be reserved) passes IN
     // PROGRESS on its way: the store knows no shorter path.
     if (to != store::TaskState::kInProgress && state.tasks->get(task, &current).ok() &&
         current.state == store::TaskState::kPending)
       s = state.tasks->advance(task, store::TaskState::kInProgress, now_millis());
     if (s.ok()) s = state.tasks->advance(task, to, now_millis(), message);
-    if (!s.ok()) std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
+    if (!s.ok()) {
+      std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
+      return false;
+    }
   }
   const bool failed = to == store::TaskState::kFailed;
-  rt::Status logged = reporter.record(
-      task, failed ? "error" : "info",
-      {{"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}},
-      message);
-  if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
+  (void)log_task(reporter, task, failed ? "error" : "info",
+                 {{"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}},
+                 message);
+  return true;
 }
 
-// A failed task's topology leaves the desired state: nothing of it is formed (its nodes were
-// released, those of an earlier state of it too). Its task, FAILED, says why.
-void forget_topology(State& state, const std::string& task) {
-  std::lock_guard lock(state.mutex);
-  store::Task record;
-  if (!state.tasks->get(task, &record).ok() || record.topology.empty()) return;
-  store::Status s = state.topologies->remove(record.topology);
-  if (!s.ok() && s.code() != store::Status::Code::kNotFound)
-    std::fprintf(stderr, "c12s state: cannot forget topology %s: %s\n", record.topology.c_str(),
-                 s.to_string().c_str());
+// Settles a task that did not finish on its own with the nodes service (Release): if its
+// formation committed there, its staged desired state is stored and it is CREATED; else its
+// reservation is released, its staged state dropped (the topology's earlier state stays) and
+// it FAILED with `why`. False when the nodes service could not be asked: the task stays
+// unfinished, and recovery asks again.
+class Settler {
+ public:
+  explicit Settler(const system::SystemMap& map) : map_(map) {}
+
+  bool settle(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
+    rt::Result<rl::S1::Branch> answer = ask(task, why);
+    if (!answer.ok()) {
+      std::fprintf(stderr, "c12s state: task %s stays unfinished, the nodes service did not settle it: %s\n",
+                   task.c_str(), answer.error().message.c_str());
+      return false;
+    }
+    if (auto* formed = std::get_if<rl::S1::Formed>(&*answer)) return commit(state, reporter, formed->value);
+    const sorts::TaskFailure& released = std::get<rl::S1::Released>(*answer).value;
+    std::string ids;
+    for (const std::string& id : released.released) ids += (ids.empty() ? "" : ", ") + id;
+    return fail(state, reporter, task, why + (ids.empty() ? std::string() : "; reservations released: " + ids));
+  }
+
+  // The formation of `ids.task` committed at the nodes service: the desired state follows.
+  static bool commit(State& state, Reporter& reporter, const sorts::NodeIds& ids) {
+    std::string topology = ids.topology.value_or("");
+    {
+      std::lock_guard lock(state.mutex);
+      store::Status s = state.topologies->commit_staged(ids.task.id, &topology);
+      if (!s.ok() && !s.is_not_found()) {  // not found: committed before
+        std::fprintf(stderr, "c12s state: task %s: cannot store its desired state: %s\n", ids.task.id.c_str(),
+                     s.to_string().c_str());
+        return false;
+      }
+      for (const std::string& id : ids.ids) state.last_active[id] = now_millis();  // a fresh lease
+    }
+    return advance(state, reporter, ids.task.id, topology, store::TaskState::kCreated,
+                   "formed: " + std::to_string(ids.ids.size()) + " nodes in their clusters");
+  }
+
+  // The task failed and nothing of it is formed: its staged desired state goes.
+  static bool fail(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
+    std::string topology;
+    {
+      std::lock_guard lock(state.mutex);
+      store::Task record;
+      if (state.tasks->get(task, &record).ok()) topology = record.topology;
+      if (store::Status s = state.topologies->drop_staged(task); !s.ok()) {
+        std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
+        return false;
+      }
+    }
+    return advance(state, reporter, task, topology, store::TaskState::kFailed, why);
+  }
+
+ private:
+  rt::Result<rl::S1::Branch> ask(const std::string& task, const std::string& why) {
+    if (!role_) {
+      rt::EndpointOptions options;
+      options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
+      rt::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
+      if (!role.ok()) return role.error();
+      role_ = std::make_unique<rl::Role>(std::move(*role));
+    }
+    rt::Result<rl::S0> s0 = role_->start();
+    if (!s0.ok()) return s0.error();
+    rt::Result<rl::S1> s1 = std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task}, why, {}});
+    if (!s1.ok()) return s1.error();
+    return std::move(*s1).receive();
+  }
+
+  const system::SystemMap& map_;
+  std::unique_ptr<rl::Role> role_;  // bound on first use
+};
+
+// Recovery, on a thread of its own: every task that did not finish on its own is settled
+// (Settler): a PENDING task left by an earlier run of the service (its IdempotencyCheck
+// session died with it) at once, and any unfinished task StateOptions::task_deadline after its
+// last change (its owner, the queue, the scheduler or a service of its formation, is gone, or
+// lost its outcome). A task the nodes service cannot settle yet is asked about again.
+rt::Status recover(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
+  Reporter reporter(map.directory("TaskLog"));
+  Settler settler(map);
+  while (!stop.load()) {
+    std::vector<store::Task> due;
+    {
+      std::lock_guard lock(state.mutex);
+      std::vector<store::Task> unfinished;
+      if (store::Status s = state.tasks->unfinished(&unfinished); !s.ok())
+        return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+      const store::Time now = now_millis();
+      for (store::Task& task : unfinished) {
+        const bool orphan = task.state == store::TaskState::kPending && task.updated < state.started;
+        if (orphan || now - task.updated >= state.options.task_deadline) due.push_back(std::move(task));
+      }
+    }
+    for (const store::Task& task : due) {
+      if (stop.load()) break;
+      const bool orphan = task.state == store::TaskState::kPending && task.updated < state.started;
+      (void)settler.settle(state, reporter, task.id,
+                           orphan ? "the state service restarted while the task was being submitted"
+                                  : "no outcome within the task deadline (" +
+                                        std::to_string(state.options.task_deadline.count()) +
+                                        " ms): a service on its way died or lost it");
+    }
+    for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return rt::ok_status();
 }
 
 class MutationService final : public svc::Handler {
  public:
-  MutationService(State& state, const system::SystemMap& map)
-      : state_(state), map_(map), reporter_(map.directory("TaskLog")) {}
+  MutationService(State& state, const system::SystemMap& map, svc::Role& role)
+      : state_(state), role_(role), reporter_(map.directory("TaskLog")), settler_(map) {}
 
   void on_quit(rt::SessionId) override {}
+  // G3's ok() follows this callback: the user is told "submitted" only once the task is stored
+  // and its PENDING record acknowledged by the log; otherwise the session fails, saying why.
   void on_create(rt::SessionId session, const sorts::TopologySpec& spec) override {
     const std::string task = task_id(session);
     {
       std::lock_guard lock(state_.mutex);
-      specs_.insert_or_assign(session, spec);
       // One task at a time per topology (the store's semantic lock): the session of a second
-      // one fails at its next step, saying which task holds the topology.
+      // one fails, saying which task holds the topology.
       store::Status s = state_.tasks->create(task, "mutate", spec.name, now_millis());
-      if (!s.ok()) {
-        refusals_.insert_or_assign(session, s.to_string());
-        return;
-      }
+      if (!s.ok()) return role_.endpoint().abandon(session, "cannot start the task: " + s.to_string());
+      specs_.insert_or_assign(session, spec);
     }
     rt::Status logged =
         reporter_.record(task, "info", {{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}},
                          "mutation of topology " + spec.name + " received");
-    if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
+    // failed() fails the task.
+    if (!logged.ok()) role_.endpoint().abandon(session, "cannot log the task: " + logged.error().message);
   }
-  rt::Result<sorts::TopologySpec> choose_try(rt::SessionId session) override {
-    {
-      std::lock_guard lock(state_.mutex);
-      if (auto refusal = refusals_.find(session); refusal != refusals_.end()) {
-        const std::string why = refusal->second;
-        refusals_.erase(refusal);
-        specs_.erase(session);  // no task of this session to fail
-        return refused("cannot start the task: " + why);
-      }
-    }
-    return spec(session);
-  }
+  rt::Result<sorts::TopologySpec> choose_try(rt::SessionId session) override { return spec(session); }
   void on_resp(rt::SessionId session, const bool& seen) override {
     std::lock_guard lock(state_.mutex);
     seen_.insert_or_assign(session, seen);
@@ -359,15 +468,9 @@ class MutationService final : public svc::Handler {
     return svc::S5::Choice(
         svc::S5::Ids{sorts::NodeIds{sorts::TaskId{task}, node_ids(*topology), topology->name}});
   }
-  void on_rsrvd(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    reserved_.insert(session);
-  }
+  void on_rsrvd(rt::SessionId) override {}
   rt::Result<sorts::TopologySpec> choose_store(rt::SessionId session) override { return spec(session); }
-  void on_stored(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    stored_.insert(session);
-  }
+  void on_stored(rt::SessionId) override {}
   rt::Result<sorts::ScheduleSpec> choose_ids(rt::SessionId session) override {
     rt::Result<sorts::TopologySpec> topology = spec(session);
     if (!topology.ok()) return topology.error();
@@ -380,21 +483,14 @@ class MutationService final : public svc::Handler {
   void ended(rt::SessionId session) override { forget(session); }
   void failed(rt::SessionId session, const rt::Error& error) override {
     rt::Result<sorts::TopologySpec> topology = spec(session);
-    bool reserved = false;
-    bool stored = false;
-    {
-      std::lock_guard lock(state_.mutex);
-      reserved = reserved_.count(session) != 0;
-      stored = stored_.count(session) != 0;
-    }
     forget(session);
-    if (!topology.ok()) return;  // it failed before a topology came: no task
-    std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
+    if (!topology.ok()) return;  // it failed before its task was created: no task
+    const std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
     // Compensation: the nodes this task reserved go back to the pool, and the desired state it
-    // stored goes.
-    if (reserved) why += release(session, why);
-    if (stored) forget_topology(state_, task_id(session));
-    advance(state_, reporter_, task_id(session), topology->name, store::TaskState::kFailed, why);
+    // staged goes. Settled with the nodes service even when no rsrvd() came (the nodes may be
+    // reserved and the answer lost); if that service cannot answer, recovery settles the task
+    // at its deadline.
+    (void)settler_.settle(state_, reporter_, task_id(session), why);
   }
 
  private:
@@ -408,45 +504,17 @@ class MutationService final : public svc::Handler {
     std::lock_guard lock(state_.mutex);
     specs_.erase(session);
     seen_.erase(session);
-    refusals_.erase(session);
-    reserved_.erase(session);
-    stored_.erase(session);
   }
-  // Has the nodes service release the task's reservation (Release); what to add to the
-  // task's message.
-  std::string release(rt::SessionId session, const std::string& why) {
-    if (!releaser_) {
-      rt::EndpointOptions options;
-      options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
-      rt::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
-      if (!role.ok()) return "; the reservation could not be released: " + role.error().message;
-      releaser_ = std::make_unique<rl::Role>(std::move(*role));
-    }
-    rt::Result<rl::S0> s0 = releaser_->start();
-    if (!s0.ok()) return "; the reservation could not be released: " + s0.error().message;
-    rt::Result<rl::S1> s1 =
-        std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task_id(session)}, why, {}});
-    if (!s1.ok()) return "; the reservation could not be released: " + s1.error().message;
-    rt::Result<rl::S1::Released> released = std::move(*s1).receive();
-    if (!released.ok()) return "; the reservation could not be released: " + released.error().message;
-    std::string ids;
-    for (const std::string& id : released->value.released) ids += (ids.empty() ? "" : ", ") + id;
-    return ids.empty() ? std::string() : "; reservations released: " + ids;
-  }
-
   State& state_;
-  const system::SystemMap& map_;
+  svc::Role& role_;
   Reporter reporter_;
-  std::unique_ptr<rl::Role> releaser_;  // bound on first use
-  std::set<rt::SessionId> reserved_;    // sessions whose nodes were reserved
-  std::set<rt::SessionId> stored_;      // sessions whose topology is in the desired state
-  std::map<rt::SessionId, sorts::TopologySpec> specs_;
+  Settler settler_;
+  std::map<rt::SessionId, sorts::TopologySpec> specs_;  // sessions whose task was created
   std::map<rt::SessionId, bool> seen_;
-  std::map<rt::SessionId, std::string> refusals_;  // why a session's task could not be created
 };
 
-// Algorithm 5: seen when this very topology was formed, or is being formed, by a task that
-// has not failed (a failed formation may be tried again).
+// Algorithm 5: seen when this very topology is formed. (One being formed is held by its task's
+// semantic lock: a second task of it is refused before this check.)
 class IdempotencyStorage final : public ist::Handler {
  public:
   explicit IdempotencyStorage(State& state) : state_(state) {}
@@ -455,19 +523,9 @@ class IdempotencyStorage final : public ist::Handler {
     model::MutationCheck check = model::MutationCheck::kNew;
     store::Status s = state_.topologies->check(to_model(spec), &check);
     if (!s.ok()) return answers_.put(session, refused("idempotency check: " + s.to_string()));
-    bool seen = check == model::MutationCheck::kAlreadyFormed;
-    if (seen) {
-      std::vector<store::Task> tasks;
-      s = state_.tasks->list(std::nullopt, &tasks);
-      if (!s.ok()) return answers_.put(session, refused("idempotency check: " + s.to_string()));
-      const store::Task* latest = nullptr;
-      for (const store::Task& task : tasks) {
-        if (task.topology != spec.name || task.state == store::TaskState::kPending) continue;
-        if (latest == nullptr || task.created >= latest->created) latest = &task;
-      }
-      seen = latest == nullptr || latest->state != store::TaskState::kFailed;
-    }
-    answers_.put(session, seen);
+    // The stored topologies are the formed ones (a desired state is stored when its formation
+    // commits), so a failed formation leaves nothing here and may be tried again.
+    answers_.put(session, check == model::MutationCheck::kAlreadyFormed);
   }
   rt::Result<bool> choose_resp(rt::SessionId session) override {
     std::lock_guard lock(state_.mutex);
@@ -488,15 +546,16 @@ class IdempotencyStorage final : public ist::Handler {
   PerSession<bool> answers_;
 };
 
-// The desired state: the topology replaces any of the same name, atomically (the thesis's
-// recreation strategy).
+// The desired state: staged by task, it replaces any topology of the same name, atomically,
+// when its formation commits (the thesis's recreation strategy; Settler::commit).
 class MainStorage final : public mst::Handler {
  public:
   MainStorage(State& state, mst::Role& role) : state_(state), role_(role) {}
   void on_store(rt::SessionId session, const sorts::TopologySpec& spec) override {
     std::lock_guard lock(state_.mutex);
-    const model::TopologySpec topology = to_model(spec);
-    store::Status s = state_.topologies->replace_topology(topology, model::fingerprint(topology));
+    // Staged until the formation commits: the topology's formed state stays listed meanwhile,
+    // and stays if the formation fails.
+    store::Status s = state_.topologies->stage(task_id(session), to_model(spec));
     if (!s.ok()) return role_.endpoint().abandon(session, "cannot store the desired state: " + s.to_string());
     specs_.insert_or_assign(session, spec);
   }
@@ -526,10 +585,8 @@ class FormationState final : public fm::Handler {
   FormationState(State& state, const system::SystemMap& map)
       : state_(state), reporter_(map.directory("TaskLog")) {}
   void on_succ(rt::SessionId session, const sorts::NodeIds& ids) override {
-    advance(state_, reporter_, ids.task.id, ids.topology.value_or(""), store::TaskState::kCreated,
-            "formed: " + std::to_string(ids.ids.size()) + " nodes in their clusters");
+    (void)Settler::commit(state_, reporter_, ids);
     std::lock_guard lock(state_.mutex);
-    for (const std::string& id : ids.ids) state_.last_active[id] = now_millis();  // a fresh lease
     done_.put(session, ids.task);
   }
   rt::Result<sorts::TaskId> choose_succ(rt::SessionId session) override {
@@ -539,9 +596,8 @@ class FormationState final : public fm::Handler {
   void on_err(rt::SessionId session, const sorts::TaskFailure& failure) override {
     std::string released;
     for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
-    forget_topology(state_, failure.task.id);
-    advance(state_, reporter_, failure.task.id, "", store::TaskState::kFailed,
-            failure.reason + (released.empty() ? std::string() : "; released: " + released));
+    (void)Settler::fail(state_, reporter_, failure.task.id,
+                        failure.reason + (released.empty() ? std::string() : "; released: " + released));
     std::lock_guard lock(state_.mutex);
     failures_.put(session, failure);
   }
@@ -583,8 +639,8 @@ rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
   });
   served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "state",
                                     [&](ld::Role&) { return std::make_unique<ListDetailState>(state); });
-  served.add<svc::Role, svc::Handler>(host, map, "IdempotencyCheck", "service", [&](svc::Role&) {
-    return std::make_unique<MutationService>(state, map);
+  served.add<svc::Role, svc::Handler>(host, map, "IdempotencyCheck", "service", [&](svc::Role& role) {
+    return std::make_unique<MutationService>(state, map, role);
   });
   served.add<ist::Role, ist::Handler>(host, map, "IdempotencyCheck", "istorage", [&](ist::Role&) {
     return std::make_unique<IdempotencyStorage>(state);
@@ -597,6 +653,7 @@ rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
   if (!served.status().ok()) return served.status();
   host.add("watcher",
            [&](const std::atomic<bool>& stop_watching) { return watch(state, map, stop_watching); });
+  host.add("recovery", [&](const std::atomic<bool>& stop_recovering) { return recover(state, map, stop_recovering); });
   return host.run(stop);
 }
 

@@ -5,6 +5,8 @@
 // even against a bug here.
 #include "c12s/store/node_registry.h"
 
+#include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <set>
 
@@ -44,6 +46,9 @@ CREATE TABLE node_metrics (
   PRIMARY KEY (node_id, name)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // A used node that a re-formation of its topology will take over when it commits: until
+    // then it stays in its cluster, so that a failed re-formation leaves the topology formed.
+    "ALTER TABLE nodes ADD COLUMN next_task TEXT",
 };
 
 NodeStatus status_from_text(const std::string& text) {
@@ -62,6 +67,7 @@ struct Holding {
   NodeStatus status = NodeStatus::kFree;
   std::int64_t lease_deadline_ms = 0;
   std::string task;
+  std::string next_task;  // a re-formation that takes the used node over when it commits
   ClusterPath cluster;
 
   std::string describe() const {
@@ -71,7 +77,8 @@ struct Holding {
       case NodeStatus::kReserved:
         return "reserved by task " + quoted(task);
       case NodeStatus::kUsed:
-        return "used in cluster " + quoted(cluster.to_string()) + " by task " + quoted(task);
+        return "used in cluster " + quoted(cluster.to_string()) + " by task " + quoted(task) +
+               (next_task.empty() ? "" : ", to be taken over by task " + quoted(next_task));
     }
     return "?";
   }
@@ -81,7 +88,8 @@ struct Holding {
 Status read_holding(Database* db, std::string_view id, bool* found, Holding* out) {
   Statement read;
   Status s = db->prepare(
-      "SELECT status, lease_deadline_ms, task, topology, region, cluster FROM nodes WHERE id = ?1", &read);
+      "SELECT status, lease_deadline_ms, task, topology, region, cluster, next_task FROM nodes WHERE id = ?1",
+      &read);
   if (!s.ok()) return s;
   read.bind_text(1, id);
   s = read.step(found);
@@ -90,6 +98,7 @@ Status read_holding(Database* db, std::string_view id, bool* found, Holding* out
   out->lease_deadline_ms = read.column_int(1);
   out->task = read.column_text(2);
   out->cluster = ClusterPath{read.column_text(3), read.column_text(4), read.column_text(5)};
+  out->next_task = read.column_text(6);
   return Status::success();
 }
 
@@ -204,7 +213,7 @@ Status NodeRegistry::load(std::string_view where, const std::function<void(State
   Status s = db_->transaction([&]() -> Status {
     Statement nodes;
     Status s = db_->prepare(
-        "SELECT id, name, address, status, lease_deadline_ms, task, topology, region, cluster"
+        "SELECT id, name, address, status, lease_deadline_ms, task, topology, region, cluster, next_task"
         " FROM nodes n WHERE " +
             condition + " ORDER BY id",
         &nodes);
@@ -221,6 +230,7 @@ Status NodeRegistry::load(std::string_view where, const std::function<void(State
       record.status = status_from_text(nodes.column_text(3));
       record.lease_deadline = from_millis(nodes.column_int(4));
       record.task = nodes.column_text(5);
+      record.next_task = nodes.column_text(9);
       if (record.status == NodeStatus::kUsed) {
         record.cluster = ClusterPath{nodes.column_text(6), nodes.column_text(7), nodes.column_text(8)};
       }
@@ -267,12 +277,14 @@ Status NodeRegistry::free_nodes(const model::Selector& selector, model::MatchMod
   return Status::success();
 }
 
-Status NodeRegistry::reserve(std::string_view task, const std::vector<std::string>& ids, Time now) {
+Status NodeRegistry::reserve(std::string_view task, const std::vector<std::string>& ids, Time now,
+                             std::optional<std::string_view> topology) {
   Status s = check_task(task);
   if (!s.ok()) return s;
   if (ids.empty()) return Status::rejected("no nodes to reserve for task " + quoted(task));
   return db_->transaction([&]() -> Status {
     std::set<std::string_view> seen;
+    std::vector<std::string_view> taken_over;  // used in `topology`: marked, left in their clusters
     for (const std::string& id : ids) {
       if (!seen.insert(id).second) return Status::rejected("node " + quoted(id) + " is given twice");
       bool found = false;
@@ -284,17 +296,27 @@ Status NodeRegistry::reserve(std::string_view task, const std::vector<std::strin
         return Status::rejected("node " + quoted(id) + " is not live: its lease ran out " +
                                 std::to_string(to_millis(now) - holding.lease_deadline_ms) + " ms ago");
       }
-      if (holding.status != NodeStatus::kFree) {
+      const bool takes_over = topology && holding.status == NodeStatus::kUsed &&
+                              holding.cluster.topology == *topology && holding.task != task &&
+                              holding.next_task.empty();
+      if (takes_over) {
+        taken_over.push_back(id);
+      } else if (holding.status != NodeStatus::kFree) {
         return Status::rejected("node " + quoted(id) + " is not free: it is " + holding.describe());
       }
     }
     Statement update;
     Status s = db_->prepare("UPDATE nodes SET status = 'reserved', task = ?1 WHERE id = ?2", &update);
     if (!s.ok()) return s;
+    Statement mark;
+    s = db_->prepare("UPDATE nodes SET next_task = ?1 WHERE id = ?2", &mark);
+    if (!s.ok()) return s;
     for (const std::string& id : ids) {
-      update.reset();
-      update.bind_text(1, task).bind_text(2, id);
-      s = update.run();
+      const bool takes_over = std::find(taken_over.begin(), taken_over.end(), id) != taken_over.end();
+      Statement& write = takes_over ? mark : update;
+      write.reset();
+      write.bind_text(1, task).bind_text(2, id);
+      s = write.run();
       if (!s.ok()) return s;
     }
     return Status::success();
@@ -318,12 +340,18 @@ Status NodeRegistry::release(std::string_view task, std::vector<std::string>* re
     }
     Statement update;
     s = db_->prepare(
-        "UPDATE nodes SET status = 'free', task = NULL, topology = NULL, region = NULL, cluster = NULL"
-        " WHERE task = ?1",
+        "UPDATE nodes SET status = 'free', task = NULL, topology = NULL, region = NULL, cluster = NULL,"
+        " next_task = NULL WHERE task = ?1",
         &update);
     if (!s.ok()) return s;
     update.bind_text(1, task);
-    return update.run();
+    if (s = update.run(); !s.ok()) return s;
+    // The nodes it was to take over stay where they are, with the task that uses them.
+    Statement untake;
+    s = db_->prepare("UPDATE nodes SET next_task = NULL WHERE next_task = ?1", &untake);
+    if (!s.ok()) return s;
+    untake.bind_text(1, task);
+    return untake.run();
   });
   if (s.ok() && released != nullptr) *released = std::move(ids);
   return s;
@@ -342,7 +370,9 @@ Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string
   return db_->transaction([&]() -> Status {
     Statement update;
     Status s = db_->prepare(
-        "UPDATE nodes SET status = 'used', topology = ?2, region = ?3, cluster = ?4 WHERE id = ?1", &update);
+        "UPDATE nodes SET status = 'used', task = ?5, next_task = NULL, topology = ?2, region = ?3,"
+        " cluster = ?4 WHERE id = ?1",
+        &update);
     if (!s.ok()) return s;
     for (const auto& [id, path] : clusters) {
       bool found = false;
@@ -350,17 +380,19 @@ Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string
       s = read_holding(db_, id, &found, &holding);
       if (!s.ok()) return s;
       if (!found) return not_registered(id);
-      if (holding.task != task || holding.status == NodeStatus::kFree ||
-          (holding.status == NodeStatus::kUsed && holding.cluster != path)) {
+      const bool taken_over = holding.next_task == task;
+      if (!taken_over && (holding.task != task || holding.status == NodeStatus::kFree ||
+                          (holding.status == NodeStatus::kUsed && holding.cluster != path))) {
         return Status::rejected("node " + quoted(id) + " is not reserved by task " + quoted(task) +
                                 ": it is " + holding.describe());
       }
-      if (holding.status == NodeStatus::kUsed) continue;  // already there: a repeated acknowledgement
+      if (!taken_over && holding.status == NodeStatus::kUsed) continue;  // a repeated acknowledgement
       update.reset();
       update.bind_text(1, id)
           .bind_text(2, path.topology)
           .bind_text(3, path.region)
-          .bind_text(4, path.cluster);
+          .bind_text(4, path.cluster)
+          .bind_text(5, task);
       s = update.run();
       if (!s.ok()) return s;
     }
@@ -391,6 +423,25 @@ Status NodeRegistry::expire(Time now, std::vector<std::string>* expired) {
   });
   *expired = s.ok() ? std::move(ids) : std::vector<std::string>();
   return s;
+}
+
+Status NodeRegistry::holding(std::string_view task, TaskHolding* out) {
+  Status s = check_task(task);
+  if (!s.ok()) return s;
+  Statement count;
+  s = db_->prepare(
+      "SELECT (SELECT count(*) FROM nodes WHERE task = ?1 AND status = 'reserved'),"
+      " (SELECT count(*) FROM nodes WHERE task = ?1 AND status = 'used'),"
+      " (SELECT count(*) FROM nodes WHERE next_task = ?1)",
+      &count);
+  if (!s.ok()) return s;
+  count.bind_text(1, task);
+  bool row = false;
+  if (s = count.step(&row); !s.ok()) return s;
+  assert(row);  // an aggregate always gives one row
+  *out = TaskHolding{static_cast<std::size_t>(count.column_int(0)), static_cast<std::size_t>(count.column_int(1)),
+                     static_cast<std::size_t>(count.column_int(2))};
+  return Status::success();
 }
 
 Status NodeRegistry::get(std::string_view id, NodeRecord* out) {

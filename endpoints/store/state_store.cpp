@@ -41,6 +41,8 @@ CREATE TABLE state_labels (
   PRIMARY KEY (path, key)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // Desired states of tasks whose formation has not committed yet, by task.
+    "CREATE TABLE staged (task TEXT PRIMARY KEY, name TEXT NOT NULL, spec BLOB NOT NULL) STRICT",
 };
 
 Status no_topology(std::string_view name) {
@@ -195,6 +197,53 @@ Status StateStore::replace_topology(const model::TopologySpec& spec, std::string
     }
     return Status::success();
   });
+}
+
+Status StateStore::stage(std::string_view task, const model::TopologySpec& spec) {
+  if (!model::is_name(task)) return not_a_name("task id", task);
+  std::vector<PathRow> rows;
+  Status s = path_rows(spec, &rows);
+  if (!s.ok()) return s;
+  Statement insert;
+  s = db_->prepare("INSERT OR REPLACE INTO staged (task, name, spec) VALUES (?1, ?2, ?3)", &insert);
+  if (!s.ok()) return s;
+  insert.bind_text(1, task).bind_text(2, spec.name).bind_blob(3, encode_topology(spec));
+  return insert.run();
+}
+
+Status StateStore::staged(std::string_view task, model::TopologySpec* out) {
+  Statement read;
+  Status s = db_->prepare("SELECT spec FROM staged WHERE task = ?1", &read);
+  if (!s.ok()) return s;
+  read.bind_text(1, task);
+  bool found = false;
+  if (s = read.step(&found); !s.ok()) return s;
+  if (!found) return Status::not_found("task " + quoted(task) + " has no staged topology");
+  std::string error;
+  if (!decode_topology(read.column_blob(0), out, &error)) {
+    return Status::corruption(db_->path() + ": the staged spec of task " + quoted(task) +
+                              " does not decode: " + error);
+  }
+  return Status::success();
+}
+
+Status StateStore::commit_staged(std::string_view task, std::string* name) {
+  return db_->transaction([&]() -> Status {
+    model::TopologySpec spec;
+    Status s = staged(task, &spec);
+    if (!s.ok()) return s;
+    if (s = replace_topology(spec, model::fingerprint(spec)); !s.ok()) return s;
+    if (name != nullptr) *name = spec.name;
+    return drop_staged(task);
+  });
+}
+
+Status StateStore::drop_staged(std::string_view task) {
+  Statement erase;
+  Status s = db_->prepare("DELETE FROM staged WHERE task = ?1", &erase);
+  if (!s.ok()) return s;
+  erase.bind_text(1, task);
+  return erase.run();
 }
 
 Status StateStore::fingerprint_of(std::string_view name, std::string* out) {

@@ -218,6 +218,55 @@ TEST_F(NodeRegistryTest, ReleaseFreesWhatTheTaskHeldAndCanBeRepeated) {
   EXPECT_TRUE(released.empty());
 }
 
+// Issue 9, item 9: a re-formation takes the nodes of its topology over only when it commits;
+// released before that (it failed), the topology's earlier formation is as it was.
+TEST_F(NodeRegistryTest, AReformationTakesNodesOverOnlyWhenItCommits) {
+  for (const char* id : {"a", "b", "c"}) beat(id, 0);
+  const ClusterPath c1{"topo", "r", "c1"};
+  const ClusterPath c2{"topo", "r", "c2"};
+  ASSERT_TRUE(IsOk(registry_->reserve("t1", {"a", "b"}, at(0))));
+  ASSERT_TRUE(IsOk(registry_->mark_used("t1", {{"a", c1}, {"b", c1}})));
+  // Without the topology, used nodes are not free.
+  EXPECT_EQ(registry_->reserve("t2", {"b", "c"}, at(0)).message(),
+            "node 'b' is not free: it is used in cluster 'topo/r/c1' by task 't1'");
+  ASSERT_TRUE(IsOk(registry_->reserve("t2", {"b", "c"}, at(0), "topo")));
+  EXPECT_EQ(record("b").status, NodeStatus::kUsed);  // still in its cluster
+  EXPECT_EQ(record("b").task, "t1");
+  EXPECT_EQ(record("b").next_task, "t2");
+  EXPECT_EQ(record("c").status, NodeStatus::kReserved);
+  TaskHolding holding;
+  ASSERT_TRUE(IsOk(registry_->holding("t2", &holding)));
+  EXPECT_EQ(holding, (TaskHolding{1, 0, 1}));
+  // Another task of the topology cannot take b over as well.
+  EXPECT_EQ(registry_->reserve("t3", {"b"}, at(0), "topo").message(),
+            "node 'b' is not free: it is used in cluster 'topo/r/c1' by task 't1', to be taken over by task 't2'");
+
+  // t2 fails: t1's formation is untouched.
+  std::vector<std::string> released;
+  ASSERT_TRUE(IsOk(registry_->release("t2", &released)));
+  EXPECT_EQ(released, (std::vector<std::string>{"c"}));
+  EXPECT_EQ(record("a").cluster, c1);
+  EXPECT_EQ(record("b").cluster, c1);
+  EXPECT_EQ(record("b").task, "t1");
+  EXPECT_EQ(record("b").next_task, "");
+  EXPECT_EQ(record("c").status, NodeStatus::kFree);
+
+  // t3 commits: it uses b and c, and t1 still holds a until the caller releases it.
+  ASSERT_TRUE(IsOk(registry_->reserve("t3", {"b", "c"}, at(0), "topo")));
+  EXPECT_EQ(registry_->mark_used("t2", {{"b", c2}}).message(),
+            "node 'b' is not reserved by task 't2': it is used in cluster 'topo/r/c1' by task 't1', to be "
+            "taken over by task 't3'");
+  ASSERT_TRUE(IsOk(registry_->mark_used("t3", {{"b", c2}, {"c", c2}})));
+  EXPECT_EQ(record("b").task, "t3");
+  EXPECT_EQ(record("b").cluster, c2);
+  EXPECT_EQ(record("b").next_task, "");
+  EXPECT_EQ(record("a").task, "t1");
+  ASSERT_TRUE(IsOk(registry_->holding("t3", &holding)));
+  EXPECT_EQ(holding, (TaskHolding{0, 2, 0}));
+  ASSERT_TRUE(IsOk(registry_->holding("t1", &holding)));
+  EXPECT_EQ(holding, (TaskHolding{0, 1, 0}));
+}
+
 TEST_F(NodeRegistryTest, ExpireReportsEachDeathOnceAndKeepsTheStatus) {
   beat("a", 0);
   beat("b", 500);

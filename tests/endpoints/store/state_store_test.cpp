@@ -148,6 +148,36 @@ TEST_F(StateStoreTest, AFailedReplaceLeavesTheOldTopologyIntact) {
   EXPECT_EQ(stored.fingerprint, model::fingerprint(old));
 }
 
+// Issue 9, item 9: a task's desired state is staged until its formation commits; the stored
+// topology stays the formed one meanwhile, and after a failure.
+TEST_F(StateStoreTest, AStagedStateReplacesTheTopologyOnlyWhenCommitted) {
+  const TopologySpec old = small();
+  ASSERT_TRUE(IsOk(replace(old)));
+  const TopologySpec next = topology("T", {{"env", "dev"}}, {{"eu", {{"c1", {"m1", "m2", "m3"}}}}});
+  ASSERT_TRUE(IsOk(state_->stage("t2", next)));
+  StoredTopology stored;
+  ASSERT_TRUE(IsOk(state_->get("T", &stored)));
+  EXPECT_EQ(stored.spec, old);
+  TopologySpec staged;
+  ASSERT_TRUE(IsOk(state_->staged("t2", &staged)));
+  EXPECT_EQ(staged, next);
+  ASSERT_TRUE(IsOk(state_->drop_staged("t2")));  // t2 failed
+  ASSERT_TRUE(IsOk(state_->get("T", &stored)));
+  EXPECT_EQ(stored.spec, old);
+  EXPECT_TRUE(state_->staged("t2", &staged).is_not_found());
+  EXPECT_TRUE(state_->commit_staged("t2").is_not_found());
+
+  ASSERT_TRUE(IsOk(state_->stage("t3", next)));
+  std::string name;
+  ASSERT_TRUE(IsOk(state_->commit_staged("t3", &name)));
+  EXPECT_EQ(name, "T");
+  ASSERT_TRUE(IsOk(state_->get("T", &stored)));
+  EXPECT_EQ(stored.spec, next);
+  EXPECT_TRUE(state_->commit_staged("t3").is_not_found());  // once
+  EXPECT_EQ(state_->stage("bad id", next).message(),
+            "task id 'bad id' is not a name of letters, digits, '_' and '-'");
+}
+
 TEST_F(StateStoreTest, BadTopologiesAreRejectedAndChangeNothing) {
   ASSERT_TRUE(IsOk(replace(small())));
   const std::vector<std::string> before = rows();

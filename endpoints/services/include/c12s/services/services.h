@@ -30,6 +30,10 @@ struct NodesOptions {
 struct StateOptions {
   // A node of a formed cluster is declared dead when no health check came for this long.
   std::chrono::milliseconds lease{6000};
+  // A task with no outcome this long after its last change is settled by recovery (formed if
+  // its formation committed, else failed and its reservation released): the bound on a task's
+  // life, its wait in a queue included.
+  std::chrono::milliseconds task_deadline{20000};
 };
 
 struct QueueOptions {

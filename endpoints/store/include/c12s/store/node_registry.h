@@ -6,8 +6,13 @@
 //
 //   heartbeat of an unknown node ........... -> free
 //   reserve(task, ids) ...... free and live  -> reserved by task    (all ids or none)
-//   mark_used(task, paths) .. reserved by task -> used in the path  (all ids or none)
-//   release(task) ........... reserved or used by task -> free      (compensation)
+//   reserve(task, ids, T) ... also: used in topology T by another task -> the same, to be
+//                             taken over by task (next_task), until its formation commits
+//   mark_used(task, paths) .. reserved by task, or to be taken over by it -> used by task in
+//                             the path                              (all ids or none)
+//   release(task) ........... reserved or used by task -> free; to be taken over by task ->
+//                             left as it is (compensation: a failed re-formation leaves its
+//                             topology formed)
 //   heartbeat after the lease ran out ...... reserved -> free; free and used stay
 //
 // A node that comes back after its lease ran out was gone long enough for its reservation to
@@ -25,6 +30,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,6 +50,14 @@
 namespace c12s::store {
 
 enum class NodeStatus { kFree, kReserved, kUsed };
+
+// What a task holds: how far its formation got (used > 0: it committed, all at once).
+struct TaskHolding {
+  std::size_t reserved = 0;
+  std::size_t used = 0;
+  std::size_t taken_over = 0;  // used nodes it takes over when it commits
+  friend bool operator==(const TaskHolding&, const TaskHolding&) = default;
+};
 const char* node_status_name(NodeStatus status);  // "free", "reserved", "used"
 
 using Metrics = std::map<std::string, double>;  // metric name -> value
@@ -67,6 +81,7 @@ struct NodeRecord {
   Time lease_deadline;                 // live while now < lease_deadline
   std::string task;                    // the task that reserved or used it; empty iff free
   std::optional<ClusterPath> cluster;  // set iff used
+  std::string next_task;               // the re-formation that takes the used node over; may be empty
 
   bool live(Time now) const { return now < lease_deadline; }
 
@@ -88,8 +103,11 @@ class NodeRegistry {
                     std::vector<NodeRecord>* out);
 
   // Reserves every id for `task`, or none: each must be registered, live and free, and given
-  // once. The error names the first id, in the order given, that is not.
-  Status reserve(std::string_view task, const std::vector<std::string>& ids, Time now);
+  // once. The error names the first id, in the order given, that is not. With `topology` (a
+  // re-formation of it), a node used in it by another task counts as free: it is marked to be
+  // taken over by `task` and stays in its cluster until mark_used.
+  Status reserve(std::string_view task, const std::vector<std::string>& ids, Time now,
+                 std::optional<std::string_view> topology = std::nullopt);
 
   // Frees every node `task` reserved or used: the compensation of a failed formation, and the
   // release of a replaced topology's nodes. Releasing a task that holds nothing is ok, so a
@@ -104,6 +122,9 @@ class NodeRegistry {
   // The ids whose lease ran out at or before `now` and that were not reported since their last
   // health check, sorted: each death is reported once. Statuses are not changed.
   Status expire(Time now, std::vector<std::string>* expired);
+
+  // What `task` holds now.
+  Status holding(std::string_view task, TaskHolding* out);
 
   Status get(std::string_view id, NodeRecord* out);  // not found: never registered
   Status all(std::vector<NodeRecord>* out);          // ordered by id

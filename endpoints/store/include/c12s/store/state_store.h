@@ -82,6 +82,16 @@ class StateStore {
   // model::is_name, two elements share a path, or a node is in another topology.
   Status replace_topology(const model::TopologySpec& spec, std::string_view fingerprint);
 
+  // A task's desired state waits here until its formation commits (commit_staged), so that
+  // the stored topology stays the formed one meanwhile, and after a failed re-formation
+  // (drop_staged). stage() checks what replace_topology() checks of the spec alone (names,
+  // paths), and replaces what the task staged before.
+  Status stage(std::string_view task, const model::TopologySpec& spec);
+  Status staged(std::string_view task, model::TopologySpec* out);  // not found: nothing staged
+  // replace_topology() with the staged spec and its own fingerprint, and the stage dropped, in
+  // one transaction; *name (if given) gets the topology's name. Not found: nothing staged.
+  Status commit_staged(std::string_view task, std::string* name = nullptr);
+  Status drop_staged(std::string_view task);  // ok when nothing was staged
   Status fingerprint_of(std::string_view name, std::string* out);  // not found: no such topology
   Status get(std::string_view name, StoredTopology* out);          // not found: no such topology
   Status remove(std::string_view name);                            // not found: no such topology
