@@ -19,6 +19,8 @@
 namespace c12s::model::yaml {
 namespace {
 
+constexpr std::size_t kMaxFileBytes = 16u << 20;  // far beyond any configuration or topology
+
 // yaml-cpp's names for what a node holds, for "must be text, not a map".
 const char* kind_of(const YAML::Node& node) {
   switch (node.Type()) {
@@ -269,12 +271,22 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& error
   const std::filesystem::file_status status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) return fail("no such file");
   if (std::filesystem::is_directory(status)) return fail("it is a directory");
+  // A FIFO would block until someone writes, a device such as /dev/zero would never end.
+  if (std::filesystem::is_fifo(status) || std::filesystem::is_character_file(status) ||
+      std::filesystem::is_block_file(status)) {
+    return fail("it is not a regular file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail("it cannot be opened");
-  std::ostringstream content;
-  content << in.rdbuf();
+  // Read in chunks up to the limit, whatever the size the file system gives (/proc says 0).
+  std::string content;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    content.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (content.size() > kMaxFileBytes) return fail("it is larger than 16 MiB");
+  }
   if (in.bad()) return fail("reading failed");
-  return content.str();
+  return content;
 }
 
 }  // namespace c12s::model::yaml

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -160,6 +161,34 @@ TEST(Topology, UnopenableFileIsADiagnostic) {
   std::filesystem::remove(path);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_text(), path.string() + ": error: cannot read the file: it cannot be opened\n");
+}
+
+// A FIFO would block the reader until someone writes, /dev/zero would fill the memory: both
+// are refused before they are opened.
+TEST(Topology, FifoOrDeviceIsADiagnostic) {
+  const std::filesystem::path fifo =
+      std::filesystem::temp_directory_path() / ("c12s_model_fifo_" + std::to_string(::getpid()) + ".yaml");
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const Result<TopologySpec> from_fifo = load_topology_file(fifo.string());
+  std::filesystem::remove(fifo);
+  ASSERT_FALSE(from_fifo.ok());
+  EXPECT_EQ(from_fifo.error_text(), fifo.string() + ": error: cannot read the file: it is not a regular file\n");
+
+  const Result<TopologySpec> from_device = load_topology_file("/dev/zero");
+  ASSERT_FALSE(from_device.ok());
+  EXPECT_EQ(from_device.error_text(), "/dev/zero: error: cannot read the file: it is not a regular file\n");
+}
+
+TEST(Topology, HugeFileIsADiagnostic) {
+  const std::filesystem::path huge =
+      std::filesystem::temp_directory_path() / ("c12s_model_huge_" + std::to_string(::getpid()) + ".yaml");
+  { std::ofstream create(huge); }
+  std::filesystem::resize_file(huge, (16u << 20) + 1);  // sparse: no disk used
+  const Result<TopologySpec> r = load_topology_file(huge.string());
+  std::filesystem::remove(huge);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_text(), huge.string() + ": error: cannot read the file: it is larger than 16 MiB\n");
 }
 
 TEST(Topology, DeepNestingIsADiagnosticNotACrash) {
