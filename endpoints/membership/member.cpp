@@ -245,6 +245,8 @@ struct Member::Impl {
   std::string self;
   Config config;
   Prng prng;
+  // Never erased (a dead member stays, as kDead), self added by the constructor, probe targets
+  // taken from it: members.at(self) and members.at(a probed id) cannot throw.
   std::map<std::string, Record> members;
   Dissemination gossip;
   std::vector<std::string> probe_order;

@@ -86,6 +86,7 @@ class GiveTasks final : public dq::Handler {
     std::lock_guard lock(queues_.mutex);
     const model::Instant now = std::chrono::steady_clock::now();
     for (auto& [name, queue] : queues_.waiting) {
+      // waiting and buckets have the same keys (run_queue): at() cannot throw.
       if (queue.empty() || !queues_.buckets.at(name).try_take(now)) continue;
       Queued task = std::move(queue.front());
       queue.pop_front();

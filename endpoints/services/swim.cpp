@@ -139,7 +139,7 @@ std::optional<Addresses> derive_addresses(const std::string& daemon_address) {
     if (colon < sizeof(kTcp) || digits.empty() || digits.size() > 5 ||
         digits.find_first_not_of("0123456789") != std::string::npos)
       return std::nullopt;
-    const int port = std::stoi(digits);
+    const int port = std::stoi(digits);  // 1 to 5 digits, checked above: cannot throw
     if (port == 0 || port > 65533) return std::nullopt;
     const std::string host = daemon_address.substr(0, colon + 1);
     return Addresses{host + std::to_string(port + 1), host + std::to_string(port + 2)};
