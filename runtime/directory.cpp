@@ -4,10 +4,17 @@
 // line. Addresses are not checked here: the transport says whether it can reach them.
 #include "gtype/rt/directory.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 namespace gtype::rt {
+namespace {
+
+constexpr std::size_t kMaxFileBytes = 16u << 20;  // far beyond any directory of roles
+
+}  // namespace
 
 std::optional<std::string> Directory::address(std::string_view role) const {
   auto it = addresses_.find(role);
@@ -37,11 +44,24 @@ Result<Directory> Directory::parse(std::string_view text, const std::string& fil
 }
 
 Result<Directory> Directory::load(const std::string& path) {
-  std::ifstream file(path);
+  // A folder reads as nothing, a FIFO blocks until someone writes, /dev/zero never ends.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return Error{ErrorCode::kConfig, path + ": the directory file is not a regular file"};
+  }
+  std::ifstream file(path, std::ios::binary);
   if (!file) return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse(text.str(), path);
+  std::string text;
+  char chunk[64 * 1024];
+  while (file.read(chunk, sizeof chunk) || file.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(file.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      return Error{ErrorCode::kConfig, path + ": the directory file is larger than 16 MiB"};
+    }
+  }
+  if (file.bad()) return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
+  return parse(text, path);
 }
 
 }  // namespace gtype::rt

@@ -1,5 +1,7 @@
 // Directory files: parsing, comments, and errors that name the file and line.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -42,6 +44,38 @@ TEST(Directory, LoadsFiles) {
   Result<Directory> missing = Directory::load(path);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message, path + ": cannot read the directory file");
+}
+
+// A folder read as nothing (an empty directory), a FIFO blocked until someone wrote, /dev/zero
+// filled the memory: each is refused before it is read.
+TEST(Directory, LoadRefusesWhatIsNotAFile) {
+  const std::filesystem::path folder = std::filesystem::temp_directory_path();
+  Result<Directory> from_folder = Directory::load(folder.string());
+  ASSERT_FALSE(from_folder.ok());
+  EXPECT_EQ(from_folder.error().message, folder.string() + ": the directory file is not a regular file");
+
+  const std::filesystem::path fifo = folder / ("c12s-directory-fifo-" + std::to_string(::getpid()));
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Result<Directory> from_fifo = Directory::load(fifo.string());
+  std::filesystem::remove(fifo);
+  ASSERT_FALSE(from_fifo.ok());
+  EXPECT_EQ(from_fifo.error().message, fifo.string() + ": the directory file is not a regular file");
+
+  Result<Directory> from_device = Directory::load("/dev/zero");
+  ASSERT_FALSE(from_device.ok());
+  EXPECT_EQ(from_device.error().message, "/dev/zero: the directory file is not a regular file");
+}
+
+TEST(Directory, LoadRefusesAHugeFile) {
+  const std::filesystem::path huge =
+      std::filesystem::temp_directory_path() / ("c12s-directory-huge-" + std::to_string(::getpid()));
+  { std::ofstream create(huge); }
+  std::filesystem::resize_file(huge, (16u << 20) + 1);  // sparse: no disk used
+  Result<Directory> d = Directory::load(huge.string());
+  std::filesystem::remove(huge);
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.error().message.substr(0, 200), huge.string() + ": the directory file is larger than 16 MiB");
 }
 
 }  // namespace
