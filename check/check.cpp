@@ -10,6 +10,7 @@ void check_well_formed(const Program& program, DiagnosticEngine& diagnostics) {
   check::check_declarations(program, diagnostics);
   check::check_roles(program, diagnostics);
   check::check_do_cycles(program, diagnostics);
+  check::check_inline_size(program, diagnostics);
   check::check_recursion(program, diagnostics);
   check::check_choices(program, diagnostics);
   check::check_connections(program, diagnostics);

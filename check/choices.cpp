@@ -61,7 +61,7 @@ class ChoiceChecker {
           if (!first_events(s.blocks.at(0), file, roles, out)) return false;
           break;
         case StatementKind::kDo: {
-          const GlobalProtocol* callee = callee_of(program_, file, s);
+          const GlobalProtocol* callee = program_.callee_of(file, s);
           if (callee == nullptr) return false;  // reported elsewhere
           const std::size_t before = out.size();
           const bool passes =

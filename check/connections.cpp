@@ -53,11 +53,18 @@ State join(const State& a, const State& b) {
 
 void join_into(std::optional<State>& into, const State& state) { into = into ? join(*into, state) : state; }
 
+// The chain of `do`s being inlined, innermost first; each distinct chain has its own id.
+struct CallChain {
+  const Statement* call = nullptr;  // null at the protocol itself
+  const CallChain* outer = nullptr;
+  std::size_t id = 0;
+};
+
 struct Context {
   std::size_t file;
   std::map<std::string, std::string> roles;            // callee role -> role of the checked protocol
   std::map<std::string, std::optional<State>*> loops;  // label -> states at its `continue`s
-  std::vector<const Statement*> calls;                 // the `do`s being inlined, outermost first
+  const CallChain* calls;
 };
 
 class ConnectionChecker {
@@ -66,7 +73,8 @@ class ConnectionChecker {
       : program_(program), diagnostics_(diagnostics) {}
 
   void run(const GlobalProtocol& protocol, std::size_t file) {
-    Context context{file, {}, {}, {}};
+    const CallChain top;
+    Context context{file, {}, {}, &top};
     walk(protocol.body, State{}, context);
   }
 
@@ -85,8 +93,8 @@ class ConnectionChecker {
     for (Note& place : places) {
       if (place.location != location) d.notes.push_back(std::move(place));
     }
-    for (auto it = context.calls.rbegin(); it != context.calls.rend(); ++it) {
-      d.notes.push_back({(*it)->location, "in '" + (*it)->label.text + "', inlined here"});
+    for (const CallChain* chain = context.calls; chain->call != nullptr; chain = chain->outer) {
+      d.notes.push_back({chain->call->location, "in '" + chain->call->label.text + "', inlined here"});
     }
     if (!hint.empty()) d.notes.push_back({{}, std::move(hint)});
   }
@@ -130,10 +138,10 @@ class ConnectionChecker {
         return std::nullopt;
       }
       case StatementKind::kDo: {
-        const GlobalProtocol* callee = callee_of(program_, context.file, s);
+        const GlobalProtocol* callee = program_.callee_of(context.file, s);
         if (callee == nullptr) return state;  // reported by other passes
-        Context inner{program_.file_of(*callee), bind_roles(*callee, s, context.roles), {}, context.calls};
-        inner.calls.push_back(&s);
+        const CallChain calls{&s, context.calls, chain_id(*context.calls, s)};
+        Context inner{program_.file_of(*callee), bind_roles(*callee, s, context.roles), {}, &calls};
         return walk(callee->body, std::move(state), inner);
       }
       case StatementKind::kEnd:
@@ -144,23 +152,40 @@ class ConnectionChecker {
 
   // Iterates the body from the join of the entry and every `continue` until the state at the
   // head stops changing (the lattice is finite and the transfer monotone), then checks it once.
+  // The head found last time at this loop (in this chain of calls) is where the iteration
+  // resumes: an enclosing loop's iterations only ever enlarge the entry, so that head is below
+  // the new fixpoint, and nested loops cost a few walks each instead of a walk per iteration of
+  // every enclosing loop (exponential in the nesting).
   std::optional<State> loop(const Statement& rec, const State& entry, Context& context) {
     std::optional<State>* outer = context.loops.count(rec.label.text) ? context.loops[rec.label.text] : nullptr;
-    State head = entry;
+    const std::pair<const Statement*, std::size_t> point{&rec, context.calls->id};
+    auto known = heads_.find(point);
+    State head = known == heads_.end() ? entry : join(known->second, entry);
     const bool was_reporting = reporting_;
     reporting_ = false;
-    for (;;) {
-      std::optional<State> back;
+    std::optional<State> back;
+    std::optional<State> out;
+    // When the entry adds nothing to the head found last time, that head is the fixpoint
+    // already; only the walk that reports is left.
+    const bool known_fixpoint = was_reporting && known != heads_.end() && head == known->second;
+    while (!known_fixpoint) {
+      back.reset();
       context.loops[rec.label.text] = &back;
-      walk(rec.blocks.at(0), head, context);
-      State next = back ? join(entry, *back) : entry;
+      out = walk(rec.blocks.at(0), head, context);
+      State next = back ? join(head, *back) : head;
       if (next == head) break;
       head = std::move(next);
     }
+    heads_[point] = head;
     reporting_ = was_reporting;
-    std::optional<State> back;
-    context.loops[rec.label.text] = &back;
-    std::optional<State> out = walk(rec.blocks.at(0), head, context);
+    // The last walk started from the fixpoint: it found where the loop falls through, and what
+    // it sends to enclosing loops. Walking again is only for the errors (a walk more at every
+    // level would be exponential in the nesting).
+    if (reporting_) {
+      back.reset();
+      context.loops[rec.label.text] = &back;
+      out = walk(rec.blocks.at(0), head, context);
+    }
     if (outer) {
       context.loops[rec.label.text] = outer;
     } else {
@@ -238,9 +263,16 @@ class ConnectionChecker {
     }
   }
 
+  // The id of `outer` followed by `call`, the same each time that chain is inlined.
+  std::size_t chain_id(const CallChain& outer, const Statement& call) {
+    return chain_ids_.emplace(std::make_pair(outer.id, &call), chain_ids_.size() + 1).first->second;
+  }
+
   const Program& program_;
   DiagnosticEngine& diagnostics_;
   bool reporting_ = true;
+  std::map<std::pair<std::size_t, const Statement*>, std::size_t> chain_ids_;
+  std::map<std::pair<const Statement*, std::size_t>, State> heads_;  // (rec, chain id) -> its last head
 };
 
 }  // namespace
@@ -248,6 +280,7 @@ class ConnectionChecker {
 void check_connections(const Program& program, DiagnosticEngine& diagnostics) {
   const std::set<const GlobalProtocol*> inlined = program.inlined_protocols();
   for (std::size_t f = 0; f < program.files.size(); ++f) {
+    if (too_large_to_inline(program, program.files[f])) continue;  // reported by the inline size pass
     for (const GlobalProtocol& protocol : program.files[f].protocols) {
       if (protocol.explicit_connections && !inlined.count(&protocol)) {
         ConnectionChecker(program, diagnostics).run(protocol, f);

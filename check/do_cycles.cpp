@@ -47,7 +47,7 @@ void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics) {
   std::set<const GlobalProtocol*> reported;  // members of a cycle already reported
   for (const SourceFile& file : program.files) {
     for (const GlobalProtocol& protocol : file.protocols) {
-      if (reported.count(&protocol)) continue;
+      if (reported.count(&protocol) || !program.in_do_cycle(protocol)) continue;
       std::set<const GlobalProtocol*> seen;
       std::vector<Call> path;
       if (!path_back(program, protocol, protocol, seen, path)) continue;

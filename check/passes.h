@@ -3,6 +3,7 @@
 // pass says so.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -20,6 +21,8 @@ void check_declarations(const Program& program, DiagnosticEngine& diagnostics);
 void check_roles(const Program& program, DiagnosticEngine& diagnostics);
 // `do` targets exist and no protocol reaches itself through `do`.
 void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics);
+// The protocols of a file stay within kMaxInlinedStatements together, every `do` inlined.
+void check_inline_size(const Program& program, DiagnosticEngine& diagnostics);
 // `continue` inside its `rec`, guarded recursion, nothing after `continue` or `end`.
 void check_recursion(const Program& program, DiagnosticEngine& diagnostics);
 // Every branch of a choice begins with a message of the chooser; first labels distinct.
@@ -29,12 +32,15 @@ void check_connections(const Program& program, DiagnosticEngine& diagnostics);
 // Local systems: roles and peers, connection actions, recursion, choice shapes.
 void check_local_systems(const Program& program, DiagnosticEngine& diagnostics);
 
+// The most statements the protocols of a file may have together, each with its `do`s inlined
+// (Program::inlined_size).
+inline constexpr std::uint64_t kMaxInlinedStatements = 1'000'000;
+
+// Whether `file` is over that limit: the passes that inline `do`s skip its protocols.
+bool too_large_to_inline(const Program& program, const SourceFile& file);
+
 // Calls `visit` on every statement of `block`, nested ones included, before their children.
 void for_each_statement(const Block& block, const std::function<void(const Statement&)>& visit);
-
-// The protocol a `do` names, when it exists and is not part of a `do` cycle (the passes that
-// look into callees must not loop); null otherwise.
-const GlobalProtocol* callee_of(const Program& program, std::size_t file, const Statement& call);
 
 // Maps the callee's role parameters to the roles passed by `call` (already as the caller sees
 // them, through `caller_roles`).
@@ -48,7 +54,5 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
 // The note for a name declared in a file that the file using it imports only indirectly.
 std::string not_imported(const std::string& name);
 
-// Whether `protocol` reaches itself through `do`.
-bool in_do_cycle(const Program& program, const GlobalProtocol& protocol);
 
 }  // namespace gtype::check

@@ -6,6 +6,7 @@
 // block and does nothing else: the contract makes it optional there), and that no statement
 // follows a `continue` or a construct all of whose paths loop back (a choice, a `rec`, or a
 // `do` whose protocol does). Does not check what the loop does (projection and verify do).
+#include <algorithm>
 #include <set>
 
 #include "passes.h"
@@ -13,36 +14,41 @@
 namespace gtype::check {
 namespace {
 
+struct CalleeFacts {
+  bool always_acts;
+  bool falls_through;
+};
+
 struct Label {
   std::string name;
   SourceLocation location;
-  bool guarded;  // an action happened on every path since the `rec` was entered
 };
 
+// An action guards every label open at that point, so the unguarded labels are always the
+// innermost ones: one index says which, where a flag per label would cost time and memory
+// quadratic in the nesting.
 struct Flow {
   bool falls_through = true;
-  std::vector<Label> scope;  // guard flags as they stand where the block falls through
+  std::size_t unguarded_from = 0;  // the open labels from this index on have seen no action on some path
 };
 
 class RecursionChecker {
  public:
   RecursionChecker(const Program& program, std::size_t file, const GlobalProtocol& protocol,
-                   DiagnosticEngine& diagnostics)
-      : program_(program), file_(file), protocol_(protocol), diagnostics_(diagnostics) {
+                   DiagnosticEngine& diagnostics, std::map<const GlobalProtocol*, CalleeFacts>& callee_facts)
+      : program_(program), file_(file), protocol_(protocol), diagnostics_(diagnostics), callee_facts_(callee_facts) {
     for_each_statement(protocol.body, [&](const Statement& s) {
       if (s.kind == StatementKind::kRec) all_recs_.emplace(s.label.text, s.label.location);
     });
   }
 
-  void run() { walk(protocol_.body, {}); }
+  void run() { walk(protocol_.body, 0); }
 
  private:
-  static void mark_guarded(std::vector<Label>& scope) {
-    for (Label& label : scope) label.guarded = true;
-  }
+  void mark_guarded(Flow& flow) const { flow.unguarded_from = open_.size(); }
 
-  Flow walk(const Block& block, std::vector<Label> scope) {
-    Flow flow{true, std::move(scope)};
+  Flow walk(const Block& block, std::size_t unguarded_from) {
+    Flow flow{true, unguarded_from};
     const Statement* stopper = nullptr;  // the statement after which nothing is reachable
     const Statement* end = nullptr;  // an `end;` seen in this block
     for (const Statement& s : block) {
@@ -84,46 +90,40 @@ class RecursionChecker {
       case StatementKind::kSend:
       case StatementKind::kConnect:
       case StatementKind::kDisconnect:
-        mark_guarded(flow.scope);
+        mark_guarded(flow);
         return;
       case StatementKind::kChoice: {
-        std::vector<Flow> branches;
-        for (const Block& branch : s.blocks) branches.push_back(walk(branch, flow.scope));
+        // A label is guarded after the choice when it is on every branch that falls through.
+        const std::size_t entry = flow.unguarded_from;
         flow.falls_through = false;
-        for (const Flow& branch : branches) {
-          if (!branch.falls_through) continue;
-          if (!flow.falls_through) {
-            flow.scope = branch.scope;
-            flow.falls_through = true;
-            continue;
-          }
-          for (std::size_t i = 0; i < flow.scope.size(); ++i) {
-            flow.scope[i].guarded = flow.scope[i].guarded && branch.scope[i].guarded;
-          }
+        for (const Block& branch : s.blocks) {
+          const Flow out = walk(branch, entry);
+          if (!out.falls_through) continue;
+          flow.unguarded_from = flow.falls_through ? std::max(flow.unguarded_from, out.unguarded_from) : out.unguarded_from;
+          flow.falls_through = true;
         }
         return;
       }
       case StatementKind::kRec: {
-        std::vector<Label> inner = flow.scope;
-        inner.push_back({s.label.text, s.label.location, false});
-        Flow body = walk(s.blocks.at(0), std::move(inner));
+        open_.push_back({s.label.text, s.label.location});
+        open_by_name_[s.label.text].push_back(open_.size() - 1);
+        const Flow body = walk(s.blocks.at(0), flow.unguarded_from);
+        open_by_name_[s.label.text].pop_back();
+        open_.pop_back();
         flow.falls_through = body.falls_through;
-        if (body.falls_through) {
-          body.scope.pop_back();
-          flow.scope = std::move(body.scope);
-        }
+        if (body.falls_through) flow.unguarded_from = std::min(body.unguarded_from, open_.size());
         return;
       }
       case StatementKind::kContinue:
         flow.falls_through = false;
-        resolve_continue(s, flow.scope);
+        resolve_continue(s, flow);
         return;
       case StatementKind::kDo: {
-        const GlobalProtocol* callee = callee_of(program_, file_, s);
+        const GlobalProtocol* callee = program_.callee_of(file_, s);
         if (callee == nullptr) return;
-        if (always_acts(callee->body, program_.file_of(*callee))) mark_guarded(flow.scope);
+        if (callee_facts(*callee).always_acts) mark_guarded(flow);
         // A callee all of whose paths loop forever never returns.
-        if (!falls_through(callee->body, program_.file_of(*callee))) flow.falls_through = false;
+        if (!callee_facts(*callee).falls_through) flow.falls_through = false;
         return;
       }
       case StatementKind::kEnd:
@@ -131,14 +131,15 @@ class RecursionChecker {
     }
   }
 
-  void resolve_continue(const Statement& s, const std::vector<Label>& scope) {
-    for (auto it = scope.rbegin(); it != scope.rend(); ++it) {
-      if (it->name != s.label.text) continue;
-      if (!it->guarded) {
+  void resolve_continue(const Statement& s, const Flow& flow) {
+    auto open = open_by_name_.find(s.label.text);
+    if (open != open_by_name_.end() && !open->second.empty()) {
+      const std::size_t index = open->second.back();
+      if (index >= flow.unguarded_from) {
         Diagnostic& d = diagnostics_.error(s.location, "unguarded recursion: 'continue " + s.label.text +
                                                            "' can be reached without any action since 'rec " +
                                                            s.label.text + "'");
-        d.notes.push_back({it->location, "the loop starts here"});
+        d.notes.push_back({open_[index].location, "the loop starts here"});
       }
       return;
     }
@@ -149,10 +150,22 @@ class RecursionChecker {
       d.notes.push_back({rec->second, "'rec " + s.label.text + "' is here"});
     } else {
       std::vector<std::string> labels;
-      for (const Label& label : scope) labels.push_back(label.name);
+      for (const auto& [name, indices] : open_by_name_) {
+        if (!indices.empty()) labels.push_back(name);
+      }
       diagnostics_.error(s.label.location, "unbound recursion label '" + s.label.text + "'" +
                                                did_you_mean(s.label.text, labels));
     }
+  }
+
+  // What a `do` of `callee` does, found once per callee: a chain or tree of `do`s would
+  // otherwise be walked again at every call.
+  const CalleeFacts& callee_facts(const GlobalProtocol& callee) {
+    auto known = callee_facts_.find(&callee);
+    if (known != callee_facts_.end()) return known->second;
+    const std::size_t file = program_.file_of(callee);
+    const CalleeFacts facts{always_acts(callee.body, file), falls_through(callee.body, file)};
+    return callee_facts_.emplace(&callee, facts).first->second;
   }
 
   // Whether some path through `block` reaches its end (neither `end` nor a loop back).
@@ -169,8 +182,8 @@ class RecursionChecker {
           if (!falls_through(s.blocks.at(0), file)) return false;
           break;
         case StatementKind::kDo: {
-          const GlobalProtocol* callee = callee_of(program_, file, s);
-          if (callee && !falls_through(callee->body, program_.file_of(*callee))) return false;
+          const GlobalProtocol* callee = program_.callee_of(file, s);
+          if (callee && !callee_facts(*callee).falls_through) return false;
           break;
         }
         case StatementKind::kContinue:
@@ -200,8 +213,8 @@ class RecursionChecker {
           if (always_acts(s.blocks.at(0), file)) return true;
           break;
         case StatementKind::kDo: {
-          const GlobalProtocol* callee = callee_of(program_, file, s);
-          if (callee && always_acts(callee->body, program_.file_of(*callee))) return true;
+          const GlobalProtocol* callee = program_.callee_of(file, s);
+          if (callee && callee_facts(*callee).always_acts) return true;
           break;
         }
         case StatementKind::kContinue:
@@ -217,14 +230,18 @@ class RecursionChecker {
   const GlobalProtocol& protocol_;
   DiagnosticEngine& diagnostics_;
   std::map<std::string, SourceLocation> all_recs_;
+  std::vector<Label> open_;                                  // the `rec`s around the statement, outermost first
+  std::map<std::string, std::vector<std::size_t>> open_by_name_;  // label -> its indices in open_
+  std::map<const GlobalProtocol*, CalleeFacts>& callee_facts_;  // shared by the checkers of a program
 };
 
 }  // namespace
 
 void check_recursion(const Program& program, DiagnosticEngine& diagnostics) {
+  std::map<const GlobalProtocol*, CalleeFacts> callee_facts;
   for (std::size_t f = 0; f < program.files.size(); ++f) {
     for (const GlobalProtocol& protocol : program.files[f].protocols) {
-      RecursionChecker(program, f, protocol, diagnostics).run();
+      RecursionChecker(program, f, protocol, diagnostics, callee_facts).run();
     }
   }
 }

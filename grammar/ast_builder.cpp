@@ -14,6 +14,9 @@
 #include <antlr4-runtime.h>
 
 #include <cassert>
+#include <memory>
+#include <optional>
+#include <string_view>
 #include <set>
 
 #include "GtypeLexer.h"
@@ -393,9 +396,17 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
   std::size_t last_recovery_ = static_cast<std::size_t>(-1);
 };
 
+// The deepest nesting of `choice`, `rec`, `mu` and choices of local types that a file may have.
+// Every pass after the parser recurses along the nesting, and some look at every enclosing
+// block from each nested one: the cap keeps that within the stack and near-linear.
+constexpr std::size_t kMaxNesting = 1000;
+
 class Builder {
  public:
-  explicit Builder(std::uint32_t file) : file_(file) {}
+  Builder(std::uint32_t file, DiagnosticEngine& diagnostics) : file_(file), diagnostics_(diagnostics) {}
+
+  // Whether some part was nested too deep (reported, and left out of the AST).
+  bool too_deep() const { return too_deep_; }
 
   SourceLocation at(const antlr4::Token* token) const {
     if (token == nullptr) return {};
@@ -434,6 +445,29 @@ class Builder {
     Message message{name(context->label), {}};
     for (auto* payload : context->sortRef()) message.payload.push_back(sort(payload));
     return message;
+  }
+
+  // Leaves a level of nesting entered by enter_nested (when `entered`).
+  struct Nested {
+    const Builder& builder;
+    bool entered;
+    ~Nested() {
+      if (entered) --builder.depth_;
+    }
+  };
+
+  // Enters one more level of nesting; false (reported once per file) past kMaxNesting.
+  bool enter_nested(antlr4::ParserRuleContext* context) const {
+    if (depth_ < kMaxNesting) {
+      ++depth_;
+      return true;
+    }
+    if (!too_deep_) {
+      diagnostics_.error(at(context), "nested too deep: more than " + std::to_string(kMaxNesting) +
+                                          " levels of 'choice', 'rec' and 'mu'");
+    }
+    too_deep_ = true;
+    return false;
   }
 
   Block block(GtypeParser::BlockContext* context) const {
@@ -489,6 +523,11 @@ class Builder {
       s.from = name(c->left), s.to = name(c->right);
       return s;
     }
+    if (dynamic_cast<P::ChoiceContext*>(context) != nullptr || dynamic_cast<P::RecContext*>(context) != nullptr) {
+      if (!enter_nested(context)) return std::nullopt;
+    }
+    const Nested leave{*this, dynamic_cast<P::ChoiceContext*>(context) != nullptr ||
+                                  dynamic_cast<P::RecContext*>(context) != nullptr};
     if (auto* c = dynamic_cast<P::ChoiceContext*>(context)) {
       Statement s = make(StatementKind::kChoice);
       s.from = name(c->chooser);
@@ -523,6 +562,11 @@ class Builder {
     auto type = std::make_shared<LocalType>();
     if (context == nullptr) return type;
     type->location = at(context);
+    const bool nests = dynamic_cast<P::LocalChoiceContext*>(context) != nullptr ||
+                       dynamic_cast<P::LocalExternalChoiceContext*>(context) != nullptr ||
+                       dynamic_cast<P::LocalRecContext*>(context) != nullptr;
+    if (nests && !enter_nested(context)) return type;  // `end` in place of what is too deep
+    const Nested leave{*this, nests};
     auto action = [&](LocalKind kind, antlr4::Token* peer, P::MessageContext* m, P::LocalTypeContext* next) {
       type->kind = kind;
       type->peer = name(peer);
@@ -588,43 +632,118 @@ class Builder {
 
  private:
   std::uint32_t file_;
+  DiagnosticEngine& diagnostics_;
+  mutable std::size_t depth_ = 0;  // the nesting being built
+  mutable bool too_deep_ = false;
 };
 
 }  // namespace
 
 constexpr std::size_t kMaxTokens = 1'000'000;
 
+namespace {
+
+// Length of the valid UTF-8 sequence at the start of `text` (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF), or 0 when it is invalid.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() < length || byte(1) < low || byte(1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if ((byte(i) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+// Reports every line that holds invalid UTF-8, at its first bad byte; ANTLR's input stream
+// would throw on it. Returns whether the text is valid.
+bool check_utf8(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics) {
+  const std::string_view text = sources.text(file);
+  bool valid = true;
+  std::uint32_t line = 1, column = 1, reported_line = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text.substr(i));
+    if (length == 0) {
+      if (reported_line != line) diagnostics.error({file, line, column}, "invalid UTF-8");
+      reported_line = line;
+      valid = false;
+      ++i;
+      ++column;
+      continue;
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 0;
+    }
+    i += length;
+    ++column;
+  }
+  return valid;
+}
+
+// Where the token past the cap begins, if the text has more than kMaxTokens tokens. The tokens
+// are counted and dropped, so that an oversized file costs no memory; lexer errors are left for
+// the real pass to report.
+std::optional<SourceLocation> past_token_cap(GtypeLexer& lexer, std::uint32_t file) {
+  lexer.removeErrorListeners();
+  std::optional<SourceLocation> past;
+  for (std::size_t count = 0;; ++count) {
+    std::unique_ptr<antlr4::Token> token = lexer.nextToken();
+    if (token->getType() == antlr4::Token::EOF) break;
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    if (count == kMaxTokens) {
+      past = SourceLocation{file, static_cast<std::uint32_t>(token->getLine()),
+                            static_cast<std::uint32_t>(token->getCharPositionInLine() + 1)};
+      break;
+    }
+  }
+  lexer.reset();
+  return past;
+}
+
+}  // namespace
+
 bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics,
                   SourceFile& out) {
+  out = SourceFile{};
+  out.file = file;
+  if (!check_utf8(sources, file, diagnostics)) return false;
   antlr4::ANTLRInputStream input(sources.text(file));
   GtypeLexer lexer(&input);
-  SyntaxErrors errors(file, diagnostics);
-  LexerErrorListener listener(errors);
-  lexer.removeErrorListeners();
-  lexer.addErrorListener(&listener);
-  antlr4::CommonTokenStream tokens(&lexer);
   // The parser and the passes after it recurse along sequences; a cap on the size of a file
   // keeps that recursion within the stack `gtype` runs on (see tools/gtype/main.cpp).
-  tokens.fill();
-  if (tokens.size() > kMaxTokens) {
-    const antlr4::Token* last = tokens.get(kMaxTokens);
-    diagnostics.error({file, static_cast<std::uint32_t>(last->getLine()),
-                       static_cast<std::uint32_t>(last->getCharPositionInLine() + 1)},
-                      "file too large: more than " + std::to_string(kMaxTokens) + " tokens");
-    out = SourceFile{};
-    out.file = file;
+  if (std::optional<SourceLocation> past = past_token_cap(lexer, file)) {
+    diagnostics.error(*past, "file too large: more than " + std::to_string(kMaxTokens) + " tokens");
     return false;
   }
+  SyntaxErrors errors(file, diagnostics);
+  LexerErrorListener listener(errors);
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
   GtypeParser parser(&tokens);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<ReadableErrorStrategy>(errors));
   GtypeParser::FileContext* tree = parser.file();
 
-  out = SourceFile{};
-  out.file = file;
-  Builder builder(file);
+  Builder builder(file, diagnostics);
   for (auto* item : tree->item()) builder.item(item, out);
-  return errors.count == 0;
+  return errors.count == 0 && !builder.too_deep();
 }
 
 }  // namespace gtype

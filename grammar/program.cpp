@@ -3,8 +3,9 @@
 #include <cassert>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <sstream>
+#include <string>
 
 #include "gtype/program.h"
 
@@ -13,14 +14,26 @@ namespace fs = std::filesystem;
 
 Status read_file(const std::string& path, std::string& text) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return Status::io_error(path + ": is a directory");
-  if (!fs::exists(path, ec)) return Status::io_error(path + ": no such file");
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) return Status::io_error(path + ": no such file");
+  if (fs::is_directory(status)) return Status::io_error(path + ": is a directory");
+  // Only regular files: a FIFO would block for ever, a device (/dev/zero) never end.
+  if (!fs::is_regular_file(status)) return Status::io_error(path + ": not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::io_error(path + ": cannot open file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
+  // The cap is applied while reading, so that a file that grows or lies about its size costs
+  // no more than the cap.
+  std::string content;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    if (content.size() + static_cast<std::size_t>(in.gcount()) > kMaxSourceBytes) {
+      return Status::io_error(path + ": file too large: more than " + std::to_string(kMaxSourceBytes >> 20) +
+                              " MiB");
+    }
+    content.append(chunk, static_cast<std::size_t>(in.gcount()));
+  }
   if (in.bad()) return Status::io_error(path + ": read error");
-  text = buffer.str();
+  text = std::move(content);
   return Status::ok();
 }
 
@@ -120,17 +133,34 @@ class Loader {
 
 }  // namespace
 
+// Names of each file's own declarations (the first of a name wins, as a search in source order
+// would find it), the declaring file of each protocol, and the `do` call graph's facts.
+struct Program::Index {
+  template <typename Decl>
+  using Names = std::map<std::string, const Decl*, std::less<>>;
+  std::vector<Names<GlobalProtocol>> protocols;
+  std::vector<Names<SortDecl>> sorts;
+  std::vector<Names<TypeDecl>> types;
+  std::map<const GlobalProtocol*, std::size_t> file_of;
+  std::set<const GlobalProtocol*> cyclic;
+  std::map<const GlobalProtocol*, std::uint64_t> inlined_size;
+};
+
 namespace {
+
+template <typename Decl>
+void add_names(const std::vector<Decl>& declarations, Name Decl::*key,
+               std::map<std::string, const Decl*, std::less<>>& names) {
+  for (const Decl& declaration : declarations) names.emplace((declaration.*key).text, &declaration);
+}
 
 // Own declarations first, then those of the files imported directly.
 template <typename Decl>
 const Decl* find_visible(const Program& program, std::size_t file, std::string_view name,
-                         std::vector<Decl> SourceFile::*list, Name Decl::*key) {
+                         const std::vector<std::map<std::string, const Decl*, std::less<>>>& index) {
   auto search = [&](std::size_t f) -> const Decl* {
-    for (const Decl& decl : program.files[f].*list) {
-      if ((decl.*key).text == name) return &decl;
-    }
-    return nullptr;
+    auto it = index[f].find(name);
+    return it == index[f].end() ? nullptr : it->second;
   };
   if (const Decl* own = search(file)) return own;
   for (std::size_t imported : program.imports[file]) {
@@ -139,42 +169,156 @@ const Decl* find_visible(const Program& program, std::size_t file, std::string_v
   return nullptr;
 }
 
+void for_each_do(const Block& block, const std::function<void(const Statement&)>& visit) {
+  for (const Statement& s : block) {
+    if (s.kind == StatementKind::kDo) visit(s);
+    for (const Block& nested : s.blocks) for_each_do(nested, visit);
+  }
+}
+
+// Tarjan's strongly connected components of the `do` graph: a protocol is cyclic when its
+// component has several members or it calls itself.
+class CycleFinder {
+ public:
+  explicit CycleFinder(const std::map<const GlobalProtocol*, std::vector<const GlobalProtocol*>>& calls)
+      : calls_(calls) {}
+
+  std::set<const GlobalProtocol*> run() {
+    for (const auto& [protocol, callees] : calls_) {
+      if (!number_.count(protocol)) visit(protocol);
+    }
+    return std::move(cyclic_);
+  }
+
+ private:
+  std::size_t visit(const GlobalProtocol* protocol) {
+    const std::size_t number = number_.size();
+    number_[protocol] = number;
+    std::size_t low = number;
+    stack_.push_back(protocol);
+    on_stack_.insert(protocol);
+    for (const GlobalProtocol* callee : calls_.at(protocol)) {
+      if (callee == protocol) cyclic_.insert(protocol);
+      if (!number_.count(callee)) {
+        low = std::min(low, visit(callee));
+      } else if (on_stack_.count(callee)) {
+        low = std::min(low, number_.at(callee));
+      }
+    }
+    if (low == number) {
+      std::vector<const GlobalProtocol*> component;
+      for (const GlobalProtocol* member = nullptr; member != protocol;) {
+        member = stack_.back();
+        stack_.pop_back();
+        on_stack_.erase(member);
+        component.push_back(member);
+      }
+      if (component.size() > 1) cyclic_.insert(component.begin(), component.end());
+    }
+    return low;
+  }
+
+  const std::map<const GlobalProtocol*, std::vector<const GlobalProtocol*>>& calls_;
+  std::map<const GlobalProtocol*, std::size_t> number_;
+  std::vector<const GlobalProtocol*> stack_;
+  std::set<const GlobalProtocol*> on_stack_;
+  std::set<const GlobalProtocol*> cyclic_;
+};
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) {
+  constexpr std::uint64_t kHuge = std::uint64_t{1} << 62;
+  return std::min(kHuge, std::min(kHuge, a) + std::min(kHuge, b));
+}
+
 }  // namespace
 
+const Program::Index& Program::index() const {
+  if (cache_.index) return *cache_.index;
+  auto index = std::make_shared<Index>();
+  index->protocols.resize(files.size());
+  index->sorts.resize(files.size());
+  index->types.resize(files.size());
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    add_names(files[f].protocols, &GlobalProtocol::name, index->protocols[f]);
+    add_names(files[f].sorts, &SortDecl::name, index->sorts[f]);
+    add_names(files[f].types, &TypeDecl::alias, index->types[f]);
+    for (const GlobalProtocol& protocol : files[f].protocols) index->file_of[&protocol] = f;
+  }
+  cache_.index = index;  // the lookups below use the names already indexed
+
+  std::map<const GlobalProtocol*, std::vector<const GlobalProtocol*>> calls;
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    for (const GlobalProtocol& protocol : files[f].protocols) {
+      std::vector<const GlobalProtocol*>& callees = calls[&protocol];
+      for_each_do(protocol.body, [&](const Statement& s) {
+        if (const GlobalProtocol* callee = find_protocol(f, s.label.text)) callees.push_back(callee);
+      });
+    }
+  }
+  index->cyclic = CycleFinder(calls).run();
+
+  // Callees before callers: the call graph without its cycles is acyclic.
+  std::function<std::uint64_t(const GlobalProtocol&)> size = [&](const GlobalProtocol& protocol) {
+    auto known = index->inlined_size.find(&protocol);
+    if (known != index->inlined_size.end()) return known->second;
+    const std::size_t file = index->file_of.at(&protocol);
+    std::uint64_t total = 0;
+    auto count = [&](auto&& self, const Block& block) -> void {
+      for (const Statement& s : block) {
+        const GlobalProtocol* callee = s.kind == StatementKind::kDo ? callee_of(file, s) : nullptr;
+        total = saturating_add(total, callee ? size(*callee) : 1);
+        for (const Block& nested : s.blocks) self(self, nested);
+      }
+    };
+    count(count, protocol.body);
+    index->inlined_size[&protocol] = total;
+    return total;
+  };
+  for (const auto& [protocol, callees] : calls) size(*protocol);
+  return *index;
+}
+
 const GlobalProtocol* Program::find_protocol(std::size_t file, std::string_view name) const {
-  return find_visible(*this, file, name, &SourceFile::protocols, &GlobalProtocol::name);
+  return find_visible(*this, file, name, index().protocols);
 }
 
 const SortDecl* Program::find_sort(std::size_t file, std::string_view name) const {
-  return find_visible(*this, file, name, &SourceFile::sorts, &SortDecl::name);
+  return find_visible(*this, file, name, index().sorts);
 }
 
 const TypeDecl* Program::find_type(std::size_t file, std::string_view name) const {
-  return find_visible(*this, file, name, &SourceFile::types, &TypeDecl::alias);
+  return find_visible(*this, file, name, index().types);
 }
 
 std::size_t Program::file_of(const GlobalProtocol& protocol) const {
-  for (std::size_t f = 0; f < files.size(); ++f) {
-    for (const GlobalProtocol& p : files[f].protocols) {
-      if (&p == &protocol) return f;
-    }
-  }
-  assert(false && "protocol does not belong to this program");
-  return 0;
+  auto it = index().file_of.find(&protocol);
+  assert(it != index().file_of.end() && "protocol does not belong to this program");
+  return it->second;
+}
+
+bool Program::in_do_cycle(const GlobalProtocol& protocol) const { return index().cyclic.count(&protocol) > 0; }
+
+const GlobalProtocol* Program::callee_of(std::size_t file, const Statement& call) const {
+  const GlobalProtocol* callee = find_protocol(file, call.label.text);
+  if (callee == nullptr || callee->roles.size() != call.arguments.size()) return nullptr;
+  if (in_do_cycle(*callee)) return nullptr;
+  return callee;
+}
+
+std::uint64_t Program::inlined_size(const GlobalProtocol& protocol) const {
+  auto it = index().inlined_size.find(&protocol);
+  assert(it != index().inlined_size.end() && "protocol does not belong to this program");
+  return it->second;
 }
 
 std::set<const GlobalProtocol*> Program::inlined_protocols() const {
   std::set<const GlobalProtocol*> inlined;
   for (std::size_t f = 0; f < files.size(); ++f) {
-    auto walk = [&](auto&& self, const Block& block) -> void {
-      for (const Statement& s : block) {
-        if (s.kind == StatementKind::kDo) {
-          if (const GlobalProtocol* callee = find_protocol(f, s.label.text)) inlined.insert(callee);
-        }
-        for (const Block& nested : s.blocks) self(self, nested);
-      }
-    };
-    for (const GlobalProtocol& protocol : files[f].protocols) walk(walk, protocol.body);
+    for (const GlobalProtocol& protocol : files[f].protocols) {
+      for_each_do(protocol.body, [&](const Statement& s) {
+        if (const GlobalProtocol* callee = find_protocol(f, s.label.text)) inlined.insert(callee);
+      });
+    }
   }
   return inlined;
 }

@@ -20,6 +20,14 @@ namespace gtype::projection {
 struct GlobalNode;
 using GlobalPtr = std::shared_ptr<const GlobalNode>;
 
+// The `do`s that inlined a part of the protocol, innermost first: shared by all that they
+// inlined, so that a long chain of calls is not copied at every call and choice.
+struct CallSite {
+  const Statement* call;
+  std::shared_ptr<const CallSite> outer;  // null at the outermost call
+};
+using CallChain = std::shared_ptr<const CallSite>;
+
 enum class GlobalKind { kInteraction, kChoice, kRec, kVar, kEnd };
 
 struct GlobalNode {
@@ -33,7 +41,7 @@ struct GlobalNode {
   // choice
   std::vector<GlobalPtr> branches;
   std::vector<SourceLocation> branch_locations;  // where each branch begins in the source
-  std::vector<const Statement*> calls;           // the `do`s that inlined it, outermost first
+  CallChain calls;                               // the `do`s that inlined it (null: none)
   // rec, var
   std::string variable;
 };

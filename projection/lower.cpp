@@ -12,7 +12,7 @@ struct Scope {
   std::size_t file;
   std::map<std::string, std::string> roles;   // callee role -> role of the lowered protocol
   std::map<std::string, std::string> labels;  // `rec` label in the source -> variable
-  std::vector<const Statement*> calls;        // the `do`s being inlined, outermost first
+  CallChain calls;                            // the `do`s being inlined (null: none)
 };
 
 class Lowering {
@@ -67,8 +67,7 @@ class Lowering {
         const GlobalPtr after = block(statements, index + 1, rest, scope);
         const GlobalProtocol* callee = program_.find_protocol(scope.file, s.label.text);
         assert(callee && callee->roles.size() == s.arguments.size() && "well-formed: do resolves");
-        Scope inner{program_.file_of(*callee), {}, {}, scope.calls};
-        inner.calls.push_back(&s);
+        Scope inner{program_.file_of(*callee), {}, {}, std::make_shared<const CallSite>(CallSite{&s, scope.calls})};
         for (std::size_t i = 0; i < callee->roles.size(); ++i) {
           inner.roles[callee->roles[i].text] = role(scope, s.arguments[i].text);
         }
@@ -104,7 +103,7 @@ class Lowering {
 GlobalPtr lower(const Program& program, const GlobalProtocol& protocol) {
   auto end = std::make_shared<GlobalNode>();
   end->location = protocol.location;
-  return Lowering(program).block(protocol.body, 0, end, Scope{program.file_of(protocol), {}, {}, {}});
+  return Lowering(program).block(protocol.body, 0, end, Scope{program.file_of(protocol), {}, {}, nullptr});
 }
 
 }  // namespace gtype::projection

@@ -355,8 +355,8 @@ class Projector {
         d.notes.push_back({choice.branch_locations[b.index], branch + " begins here"});
       }
     }
-    for (auto it = choice.calls.rbegin(); it != choice.calls.rend(); ++it) {
-      d.notes.push_back({(*it)->location, "in '" + (*it)->label.text + "', inlined here"});
+    for (const CallSite* site = choice.calls.get(); site != nullptr; site = site->outer.get()) {
+      d.notes.push_back({site->call->location, "in '" + site->call->label.text + "', inlined here"});
     }
   }
 

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -36,6 +38,9 @@ struct Program {
   std::vector<std::vector<std::size_t>> imports;   // per file: the files it imports, resolved
   bool has_syntax_errors = false;                  // some file did not parse: its AST is partial
 
+  // The lookups below are indexed on first use (logarithmic, whatever the size of the program):
+  // `files` and `imports` must not change after it.
+
   // Declarations visible from `file` (its own, then its direct imports'), or null.
   const GlobalProtocol* find_protocol(std::size_t file, std::string_view name) const;
   const SortDecl* find_sort(std::size_t file, std::string_view name) const;
@@ -45,6 +50,31 @@ struct Program {
   // The protocols that some `do` of the program inlines: written for their callers' context
   // (connections already made), they are checked and verified there, not on their own.
   std::set<const GlobalProtocol*> inlined_protocols() const;
+  // Whether `protocol` reaches itself through `do`.
+  bool in_do_cycle(const GlobalProtocol& protocol) const;
+  // The protocol a `do` of `file` inlines: it exists, takes as many roles as the call passes,
+  // and is in no `do` cycle (which could not be inlined). Null otherwise.
+  const GlobalProtocol* callee_of(std::size_t file, const Statement& call) const;
+  // How many statements `protocol` has with every `do` that callee_of resolves inlined,
+  // nested ones included (saturating: a huge count stays huge).
+  std::uint64_t inlined_size(const GlobalProtocol& protocol) const;
+
+ private:
+  struct Index;
+  const Index& index() const;
+  // A copy of a program indexes itself anew: the index points into the files it was built from.
+  struct IndexCache {
+    IndexCache() = default;
+    IndexCache(const IndexCache&) {}
+    IndexCache(IndexCache&&) noexcept = default;
+    IndexCache& operator=(const IndexCache&) {
+      index.reset();
+      return *this;
+    }
+    IndexCache& operator=(IndexCache&&) noexcept = default;
+    std::shared_ptr<const Index> index;
+  };
+  mutable IndexCache cache_;
 };
 
 // Parses text already registered in `sources`; syntax errors go to `diagnostics`. Returns the
@@ -56,7 +86,12 @@ bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEn
 Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
                     Program& out);
 
-// Reads a whole file; Status::io_error when it cannot.
+// The largest source file read, in bytes: well above the token cap of a parse (a file at that
+// cap is a few MiB), and small enough that reading it never strains memory.
+inline constexpr std::size_t kMaxSourceBytes = std::size_t{16} << 20;
+
+// Reads a whole regular file of at most kMaxSourceBytes; Status::io_error when it cannot (no
+// such file, a directory, a FIFO or device, too large, unreadable).
 Status read_file(const std::string& path, std::string& text);
 
 }  // namespace gtype
