@@ -3,7 +3,8 @@
 // Configurations of one fixed width live in fixed-size blocks (never moved, so a pointer to one
 // stays valid); an open-addressing table of 32-bit indices finds them by content. Each stored
 // configuration also keeps the index of the one it was first reached from, for traces. Memory
-// per state: its packed bytes, 4 bytes of parent, and 4 / load-factor bytes of table.
+// per state: its packed bytes, 4 bytes of parent, and 4 / load-factor bytes of table. A block
+// holds 65536 configurations, or fewer when they are wide (at most about 16 MiB a block).
 #pragma once
 
 #include <cstdint>
@@ -37,20 +38,26 @@ class StateStore {
   std::uint32_t find(const std::uint8_t* config) const;
 
   const std::uint8_t* get(std::uint32_t index) const {
-    return blocks_[index >> kBlockBits].get() + static_cast<std::size_t>(index & kBlockMask) * width_;
+    return blocks_[index >> block_bits_].get() + static_cast<std::size_t>(index & block_mask_) * width_;
   }
   std::uint32_t parent(std::uint32_t index) const { return parents_[index]; }
   std::uint32_t size() const { return size_; }
   std::size_t width() const { return width_; }
+  // What the stored configurations occupy, with parents and table (bytes per state).
   std::size_t memory_bytes() const;
+  // What the store has allocated: whole blocks, parents' capacity and table (the memory limit).
+  std::size_t allocated_bytes() const;
+  // What the next insertion of a new configuration may allocate on top of that (a block, the
+  // parents' doubling, the table's doubling while the old one is still held).
+  std::size_t bytes_for_next_insert() const;
 
  private:
-  static constexpr std::uint32_t kBlockBits = 16;
-  static constexpr std::uint32_t kBlockMask = (1u << kBlockBits) - 1;
 
   void grow();
 
   std::size_t width_;
+  std::uint32_t block_bits_;  // a block holds 2^block_bits_ configurations
+  std::uint32_t block_mask_;
   std::vector<std::unique_ptr<std::uint8_t[]>> blocks_;
   std::vector<std::uint32_t> parents_;
   std::vector<std::uint32_t> table_;  // index + 1, 0 when free; size a power of two

@@ -4,15 +4,21 @@
 // Checks every kind of the contract's table. Traces are shortest because configurations are
 // numbered in breadth-first order and each keeps the one it was first reached from. Progress
 // assumes fair scheduling: a role or a message that could move forever but never does in a
-// bottom component is reported. Not checked: anything beyond the queue bound or the state
-// limit (the verdict is then inconclusive, unless a violation was already found).
+// bottom component is reported. Not checked: anything beyond the queue bound, the state limit
+// or the memory limit (the verdict is then inconclusive, unless a violation was already found;
+// progress is not checked at all when the search stopped for memory).
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/iterator/iterator_facade.hpp>
 #include <boost/property_map/property_map.hpp>
 
 #include <cassert>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <new>
 #include <map>
 
 #include "explorer.h"
@@ -115,6 +121,17 @@ class EdgeIterator : public boost::iterator_facade<EdgeIterator, std::pair<std::
   std::size_t row_ = 0;
 };
 
+// "512 MiB", "4 GiB", "1500 bytes": the largest unit that divides the size.
+std::string size_text(std::uint64_t bytes) {
+  static const char* const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  std::size_t unit = 0;
+  while (unit + 1 < std::size(kUnits) && bytes >= 1024 && bytes % 1024 == 0) {
+    bytes /= 1024;
+    ++unit;
+  }
+  return std::to_string(bytes) + " " + kUnits[unit];
+}
+
 class Search {
  public:
   Search(const AutomatonSystem& system, const VerifyOptions& options)
@@ -130,8 +147,16 @@ class Search {
     const auto start = std::chrono::steady_clock::now();
     VerifyResult result;
     result.bound = options_.bound;
-    explore(result);
-    if (options_.liveness && !truncated_) check_progress();
+    // Running out of memory below the limit (other processes took it) ends the search like the
+    // limit does: inconclusive, with what was found so far.
+    try {
+      explore(result);
+      if (options_.liveness && !truncated_ && !out_of_memory_) check_progress();
+    } catch (const std::bad_alloc&) {
+      out_of_memory_ = true;
+      targets_ = {};
+      row_starts_ = {};
+    }
     for (const auto& [key, found] : found_) result.violations.push_back(violation(key, found));
     // Shortest first, then by kind: the order a reader wants, and a deterministic one.
     std::stable_sort(result.violations.begin(), result.violations.end(),
@@ -140,18 +165,48 @@ class Search {
     result.bytes_per_state = store_.size() == 0 ? 0 : (store_.memory_bytes() + graph_bytes_) / store_.size();
     if (!result.violations.empty()) {
       result.verdict = Verdict::kViolation;
-    } else if (truncated_ || bound_hit_) {
+    } else if (out_of_memory_ || truncated_ || bound_hit_) {
       result.verdict = Verdict::kInconclusive;
-      result.inconclusive_reason =
-          truncated_ ? "state limit of " + std::to_string(max_states_) + " reached"
-                     : "queue bound " + std::to_string(options_.bound) + " reached: a role waits to send into a full queue";
+      result.inconclusive_reason = inconclusive_reason();
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   }
 
  private:
+  std::string inconclusive_reason() const {
+    if (memory_limited_) {
+      return "memory limit of " + size_text(options_.max_memory) + " reached" +
+             (options_.liveness ? "; progress not checked" : "");
+    }
+    if (out_of_memory_) return std::string("out of memory") + (options_.liveness ? "; progress not checked" : "");
+    if (truncated_) return "state limit of " + std::to_string(max_states_) + " reached";
+    return "queue bound " + std::to_string(options_.bound) + " reached: a role waits to send into a full queue";
+  }
+
+  // Whether storing one more configuration keeps the search within --max-memory, counting what
+  // checking progress will need on top of the state graph (its Boost copy, the components).
+  bool within_memory(std::size_t batch_bytes) const {
+    std::uint64_t bytes = store_.allocated_bytes() + store_.bytes_for_next_insert() + batch_bytes +
+                          2 * layout_.size();
+    if (options_.liveness) {
+      bytes += 2 * (targets_.capacity() * sizeof(std::uint32_t) + row_starts_.capacity() * sizeof(std::size_t));
+      bytes += static_cast<std::uint64_t>(store_.size()) * 16 + targets_.size() * sizeof(std::uint32_t);
+    }
+    return bytes <= options_.max_memory;
+  }
+
+  void stop_for_memory() {
+    truncated_ = true;
+    memory_limited_ = true;
+    out_of_memory_ = true;
+  }
+
   void explore(VerifyResult& result) {
+    if (!within_memory(layout_.size())) {
+      stop_for_memory();
+      return;
+    }
     semantics_.initial(scratch_.data());
     store_.insert(scratch_.data(), StateStore::kNone);
     std::vector<Observation> observations;
@@ -161,7 +216,7 @@ class Search {
     const std::size_t width = layout_.size();
     std::vector<std::uint8_t> batch;      // the successors of one configuration, packed
     std::vector<std::uint64_t> hashes;
-    for (std::uint32_t index = 0; index < store_.size(); ++index) {
+    for (std::uint32_t index = 0; index < store_.size() && !memory_limited_; ++index) {
       std::memcpy(current_.data(), store_.get(index), width);
       observations.clear();
       bool bound_hit = false;
@@ -169,7 +224,13 @@ class Search {
       batch.clear();
       result.transitions += semantics_.expand(
           current_.data(), scratch_.data(),
-          [&](const std::uint8_t* next, const Step&) { batch.insert(batch.end(), next, next + width); },
+          [&](const std::uint8_t* next, const Step&) {
+            if (batch.size() + width > batch.capacity() && !within_memory(2 * (batch.size() + width))) {
+              stop_for_memory();
+              return;
+            }
+            batch.insert(batch.end(), next, next + width);
+          },
           &observations, &bound_hit);
       // Hash every successor and prefetch its slot before looking any up (see StateStore).
       const std::size_t successors = width == 0 ? 0 : batch.size() / width;
@@ -183,6 +244,10 @@ class Search {
         const std::uint8_t* next = batch.data() + i * width;
         if (store_.size() >= max_states_ && store_.find(next) == StateStore::kNone) {
           truncated_ = true;
+          break;
+        }
+        if (!within_memory(batch.capacity()) && store_.find(next) == StateStore::kNone) {
+          stop_for_memory();
           break;
         }
         const std::uint32_t target = store_.insert_hashed(next, hashes[i], index).first;
@@ -325,7 +390,9 @@ class Search {
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
   // 32-bit state numbers: the search stops (inconclusive) before they run out.
   const std::uint64_t max_states_ = std::min<std::uint64_t>(options_.max_states, StateStore::kNone - 1);
-  bool truncated_ = false;
+  bool truncated_ = false;      // the search stopped before every configuration was expanded
+  bool memory_limited_ = false;  // ... because of --max-memory
+  bool out_of_memory_ = false;   // ... or because memory ran out (or --max-memory)
   bool bound_hit_ = false;
   std::size_t graph_bytes_ = 0;           // memory of the state graph at its peak (progress only)
   std::vector<std::size_t> row_starts_;   // the state graph: successors of configuration i are
@@ -334,6 +401,18 @@ class Search {
 
 }  // namespace
 }  // namespace verifier
+
+std::uint64_t default_max_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGE_SIZE);
+  std::uint64_t machine = pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * page_size
+                                                     : std::uint64_t{4} << 30;
+  // cgroup v2: "max", or a number of bytes.
+  std::ifstream limit_file("/sys/fs/cgroup/memory.max");
+  std::uint64_t limit = 0;
+  if (limit_file >> limit && limit > 0) machine = std::min(machine, limit);
+  return machine / 2;
+}
 
 VerifyResult verify_system(const AutomatonSystem& system, const VerifyOptions& options) {
   return verifier::Search(system, options).run();

@@ -53,9 +53,22 @@ enum class Verdict { kVerified, kViolation, kInconclusive };
 
 const char* verdict_name(Verdict verdict);  // "verified", "violation", "inconclusive"
 
+// The largest --max-states: configurations are numbered in 32 bits.
+inline constexpr std::uint64_t kMaxStatesLimit = 0xFFFFFFFEull;
+// The largest queue capacity.
+inline constexpr std::uint32_t kMaxBound = 65535;
+
+// Half of the machine's memory (or of the control group's limit, when lower): what a search
+// may use by default, leaving room for the rest of the machine.
+std::uint64_t default_max_memory();
+
 struct VerifyOptions {
-  std::uint32_t bound = 1;                  // capacity K of every queue
+  std::uint32_t bound = 1;                  // capacity K of every queue, 1 .. kMaxBound
   std::uint64_t max_states = 50'000'000;    // stop (inconclusive) beyond this many configurations
+  // Stop (inconclusive) before the search's memory (stored configurations, the state graph,
+  // what checking progress will add) would pass this many bytes. Running out of memory below
+  // it ends the same way, never in an abort.
+  std::uint64_t max_memory = default_max_memory();
   bool liveness = true;                     // check role-progress and eventual-reception
 };
 
@@ -66,7 +79,7 @@ struct VerifyResult {
   double seconds = 0;
   std::uint32_t bound = 1;
   std::size_t bytes_per_state = 0;  // memory of the search divided by the states it stored
-  std::string inconclusive_reason;  // when inconclusive: the bound or the state limit
+  std::string inconclusive_reason;  // when inconclusive: the bound, the state limit or the memory
   std::vector<Violation> violations;
 };
 

@@ -17,6 +17,7 @@ struct VerifyArguments {
   std::optional<std::string> protocol;
   std::uint32_t bound = 1;
   std::uint64_t max_states = 50'000'000;
+  std::optional<std::string> max_memory;  // a size such as 512M or 4G; default: default_max_memory()
   bool json = false;
   bool progress = true;
   bool timing = true;  // false: leave times out, so the output is the same on every run

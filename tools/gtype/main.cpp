@@ -6,6 +6,7 @@
 #include <pthread.h>
 
 #include <cctype>
+#include <charconv>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -13,18 +14,28 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "gtype/verify.h"
 
 namespace {
 
 using gtype::cli::kUsage;
 
-// Unsigned options: CLI11 would wrap "-5" around to a huge number.
-const CLI::Validator kWholeNumber(
-    [](std::string& text) {
-      const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-      return digits ? std::string() : "'" + text + "' is not a whole number";
-    },
-    "NUMBER");
+// Unsigned options: CLI11 would wrap "-5" around to a huge number, and take a number too large
+// for the option's type without a word.
+CLI::Validator whole_number(std::uint64_t most) {
+  return CLI::Validator(
+      [most](std::string& text) {
+        std::uint64_t value = 0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits) return "'" + text + "' is not a whole number";
+        if (error == std::errc::result_out_of_range || end != text.data() + text.size() || value > most) {
+          return "'" + text + "' is too large: at most " + std::to_string(most);
+        }
+        return std::string();
+      },
+      "NUMBER");
+}
 
 }  // namespace
 
@@ -52,10 +63,13 @@ int run_gtype(int argc, char** argv) {
   verify->add_option("FILE", verify_arguments.files, "a .gtype file")->required();
   verify->add_option("--protocol", verify_arguments.protocol, "only this protocol or local system");
   verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)")
-      ->check(kWholeNumber);
+      ->check(whole_number(gtype::kMaxBound));
   verify->add_option("--max-states", verify_arguments.max_states,
                      "stop, inconclusive, beyond this many configurations (default 50000000)")
-      ->check(kWholeNumber);
+      ->check(whole_number(gtype::kMaxStatesLimit));
+  verify->add_option("--max-memory", verify_arguments.max_memory,
+                     "stop, inconclusive, before the search uses more memory than this: bytes, or with "
+                     "K, M, G or T (powers of 1024; default: half of the machine's memory)");
   verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
   verify->add_flag("!--no-timing", verify_arguments.timing,
                    "leave times out of the output, so that it is the same on every run");
@@ -91,7 +105,7 @@ int run_gtype(int argc, char** argv) {
   CLI::App* promela = app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
   promela->add_option("FILE", promela_file, "a .gtype file")->required();
   promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
-  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")->check(kWholeNumber);
+  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")->check(whole_number(gtype::kMaxBound));
 
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {

@@ -1,4 +1,7 @@
-// `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--json] [--trace-format F]`
+// `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--max-memory SIZE] [--json] [--trace-format F]`
+#include <cctype>
+#include <charconv>
+#include <optional>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -89,6 +92,31 @@ void print_json(const std::string& file, const AutomatonSystem& system, const Ve
   std::cout << "]}\n";
 }
 
+// "4096", "512K", "64M", "4G", "1T" (also "4GiB", "4GB": powers of 1024 all the same); nothing
+// when the text is no such size or the size does not fit in 64 bits.
+std::optional<std::uint64_t> parse_size(std::string text) {
+  for (const char* suffix : {"iB", "B"}) {
+    const std::string tail(suffix);
+    if (text.size() > tail.size() && text.compare(text.size() - tail.size(), tail.size(), tail) == 0) {
+      text.resize(text.size() - tail.size());
+      break;
+    }
+  }
+  unsigned shift = 0;
+  if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.back()))) {
+    const std::string units = "KMGT";
+    const std::size_t unit = units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
+    if (unit == std::string::npos) return std::nullopt;
+    shift = 10 * static_cast<unsigned>(unit + 1);
+    text.pop_back();
+  }
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  if (shift > 0 && value > (~std::uint64_t{0} >> shift)) return std::nullopt;
+  return value << shift;
+}
+
 }  // namespace
 
 int run_verify(const VerifyArguments& arguments) {
@@ -107,6 +135,16 @@ int run_verify(const VerifyArguments& arguments) {
   VerifyOptions options;
   options.bound = arguments.bound;
   options.max_states = arguments.max_states;
+  if (arguments.max_memory) {
+    std::optional<std::uint64_t> bytes = parse_size(*arguments.max_memory);
+    if (!bytes || *bytes == 0) {
+      std::cerr << "gtype: --max-memory must be a size such as 512M or 4G (bytes, or K, M, G, T: powers of 1024), "
+                   "not '"
+                << *arguments.max_memory << "'\n";
+      return kUsage;
+    }
+    options.max_memory = *bytes;
+  }
   options.liveness = arguments.progress;
   bool violation = false, inconclusive = false, failed = false;
   int worst_load = kOk;
