@@ -4,6 +4,8 @@
 #include <functional>
 #include <tuple>
 
+#include "gtype/utf8.h"
+
 namespace gtype {
 
 Diagnostic& DiagnosticEngine::error(SourceLocation location, std::string message) {
@@ -19,7 +21,9 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
   }
   out << sources.path(location.file) << ':' << location.line << ':' << location.column << ": "
       << kind << ": " << message << '\n';
-  const std::string_view line = sources.line(location.file, location.line);
+  // Invalid UTF-8 (itself an error) is shown as U+FFFD, one character a byte, as columns count it.
+  const std::string sanitized = utf8_sanitized(sources.line(location.file, location.line));
+  const std::string_view line = sanitized;
   // A very long line is shown as a window around the column, its cut ends marked "...".
   constexpr std::size_t kWindow = 120;
   std::size_t begin = 0;  // first byte shown (windows are placed as if the line were ASCII)

@@ -1,0 +1,143 @@
+// Inputs of any shape reach a diagnostic, never a crash, a hang or unbounded memory (issue 9):
+// invalid UTF-8, files that are not regular or too large, long chains of `do`.
+// The nesting, inlining and verifier limits have golden tests (tests/golden/{check,cli,verify}).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <antlr4-runtime.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "gtype/frontend.h"
+#include "gtype/program.h"
+#include "gtype/utf8.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh folder under the system's temporary one, removed at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "gtype-hardening-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  fs::path path_;
+};
+
+void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+std::vector<std::string> errors_of(const std::string& path) {
+  gtype::SourceManager sources;
+  gtype::DiagnosticEngine diagnostics(sources);
+  gtype::FrontendResult result;
+  const gtype::Status status = gtype::analyze_file(path, sources, diagnostics, result);
+  std::vector<std::string> out;
+  if (!status.is_ok()) out.push_back(status.message());
+  for (const gtype::Diagnostic& d : diagnostics.errors()) {
+    out.push_back(std::to_string(d.location.line) + ":" + std::to_string(d.location.column) + ": " + d.message);
+  }
+  return out;
+}
+
+bool valid_utf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = gtype::utf8_sequence_length(std::string_view(text).substr(i));
+    if (length == 0) return false;
+    i += length;
+  }
+  return true;
+}
+
+// What ANTLR's input stream accepts is what the validator calls valid: the stream throws
+// std::range_error on anything else, which used to abort gtype.
+RC_GTEST_PROP(Hardening, Utf8ValidatorAgreesWithAntlr, (const std::vector<std::uint8_t>& bytes)) {
+  const std::string text(bytes.begin(), bytes.end());
+  bool antlr_accepts = true;
+  try {
+    antlr4::ANTLRInputStream stream(text);
+  } catch (const std::range_error&) {
+    antlr_accepts = false;
+  }
+  if (valid_utf8(text)) RC_ASSERT(antlr_accepts);
+  RC_ASSERT(valid_utf8(gtype::utf8_sanitized(text)));
+}
+
+RC_GTEST_PROP(Hardening, ParsingAnyBytesReportsInsteadOfThrowing, (const std::vector<std::uint8_t>& bytes)) {
+  gtype::SourceManager sources;
+  const std::uint32_t id = sources.add("random.gtype", std::string(bytes.begin(), bytes.end()));
+  gtype::DiagnosticEngine diagnostics(sources);
+  gtype::SourceFile out;
+  const bool parsed = gtype::parse_source(sources, id, diagnostics, out);
+  RC_ASSERT(parsed == (diagnostics.error_count() == 0));
+  if (!valid_utf8(sources.text(id))) RC_ASSERT(diagnostics.errors().front().message == std::string("invalid UTF-8"));
+}
+
+TEST(Hardening, InvalidUtf8IsAnErrorAtItsPlace) {
+  TempDir dir;
+  write(dir / "one_byte.gtype", "\xFF");
+  EXPECT_EQ(errors_of(dir / "one_byte.gtype"), std::vector<std::string>{"1:1: invalid UTF-8"});
+  write(dir / "comment.gtype", "// ok\n// caf\xE9 \xED\xA0\x80 (a surrogate)\n");
+  EXPECT_EQ(errors_of(dir / "comment.gtype"), std::vector<std::string>{"2:7: invalid UTF-8"});
+  write(dir / "importer.gtype", "import \"one_byte.gtype\";\n");
+  EXPECT_EQ(errors_of(dir / "importer.gtype"), std::vector<std::string>{"1:1: invalid UTF-8"});
+}
+
+TEST(Hardening, AFifoIsNotImportedAndDoesNotBlock) {
+  TempDir dir;
+  ASSERT_EQ(mkfifo((dir / "pipe.gtype").c_str(), 0600), 0);
+  write(dir / "importer.gtype", "import \"pipe.gtype\";\n");
+  EXPECT_EQ(errors_of(dir / "importer.gtype"),
+            std::vector<std::string>{"1:8: cannot import \"pipe.gtype\": not a regular file (looked for " +
+                                     (dir / "pipe.gtype").string() + ")"});
+  std::string text;
+  EXPECT_EQ(gtype::read_file((dir / "pipe.gtype").string(), text).message(),
+            (dir / "pipe.gtype").string() + ": not a regular file");
+}
+
+TEST(Hardening, AFileOverTheSizeCapIsRefusedWhileReading) {
+  TempDir dir;
+  write(dir / "big.gtype", std::string(gtype::kMaxSourceBytes + 1, ' '));
+  std::string text;
+  const gtype::Status status = gtype::read_file((dir / "big.gtype").string(), text);
+  EXPECT_EQ(status.message(), (dir / "big.gtype").string() + ": file too large: more than 16 MiB");
+  EXPECT_TRUE(text.empty());
+  write(dir / "importer.gtype", "import \"big.gtype\";\n");
+  EXPECT_EQ(errors_of(dir / "importer.gtype"),
+            std::vector<std::string>{"1:8: cannot import \"big.gtype\": file too large: more than 16 MiB (looked for " +
+                                     (dir / "big.gtype").string() + ")"});
+}
+
+std::string do_chain(std::size_t length) {
+  std::string text;
+  for (std::size_t i = 0; i < length; ++i) {
+    text += "global protocol P" + std::to_string(i) + "(role a, role b) {\n  a -> b : m" + std::to_string(i) + "();\n";
+    if (i + 1 < length) text += "  do P" + std::to_string(i + 1) + "(a, b);\n";
+    text += "}\n";
+  }
+  return text;
+}
+
+// Every protocol of a chain is projected with the rest of the chain inlined: 1000 protocols are
+// half a million statements (fine), 1500 over a million (the file's limit). Each `do` used to
+// search the whole chain for cycles (cubic: 1000 took over a minute).
+TEST(Hardening, ALongChainOfDoIsProjectedOrRefusedByTheLimit) {
+  TempDir dir;
+  write(dir / "chain1000.gtype", do_chain(1000));
+  EXPECT_EQ(errors_of(dir / "chain1000.gtype"), std::vector<std::string>{});
+  write(dir / "chain1500.gtype", do_chain(1500));
+  const std::vector<std::string> errors = errors_of(dir / "chain1500.gtype");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("the protocols of this file are too large together"), std::string::npos) << errors[0];
+}
+
+}  // namespace
