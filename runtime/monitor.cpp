@@ -174,7 +174,10 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
                                                 " sends from " + link.address +
                                                 " in this session, not from " + source);
   }
-  if (!link.learned) link.address = source;
+  if (!link.learned) {
+    link.address = source;
+    transport->watch(source);  // checked: from a role of this session, or one it starts
+  }
   link.learned = link.met = true;
 
   switch (frame.kind) {

@@ -3,10 +3,17 @@
 // One ROUTER socket, bound at the transport's address, receives every frame; the routing id of
 // each connection is the sender's own address, so a frame's sender is known without trusting
 // its contents. One DEALER per remote address sends (a DEALER queues until its connection is
-// up, so nothing sent before the link exists is lost). A DEALER is also opened to every
-// address a frame comes from, so that a peer that only ever sends to us is watched too. Each
-// DEALER first sends an empty frame, which only tells the peer's ROUTER which connection is ours
-// (see below); the receiving transport swallows it.
+// up, so nothing sent before the link exists is lost). A DEALER is also opened to a peer that
+// only ever sends to us when the endpoint asks to watch it (watch()), which it does only once
+// a frame of that peer passed its checks: a routing id is whatever the sender says, so a frame
+// by itself never makes the transport connect anywhere. Each DEALER first sends an empty frame,
+// which only tells the peer's ROUTER which connection is ours (see below); the receiving
+// transport swallows it.
+//
+// Links are bounded (ZmqOptions::max_links, unreachable_timeout): a link that has not reached
+// its peer in time is closed and the peer reported lost, and when the links are full a new one
+// replaces the oldest that has not reached its peer. So checked frames that name addresses
+// where nothing listens hold resources only for so long.
 //
 // Peers lost: each DEALER has a socket monitor; ZMQ_EVENT_DISCONNECTED (the peer's process died
 // and its kernel closed the connection, or ZMTP heartbeats went unanswered for peer_timeout)
@@ -63,6 +70,13 @@ constexpr std::size_t kMaxRoutingId = 255;
 constexpr int kFramesPerPoll = 1024;
 // Between polls, monitors are read at most this often (see poll).
 constexpr std::chrono::milliseconds kMonitorPeriod{1};
+// Links are looked over for unreachable peers at most this often.
+constexpr std::chrono::milliseconds kReapPeriod{100};
+// ZeroMQ sockets per link (the DEALER, its monitor's PAIR and the monitor's own socket) and for
+// the ROUTER with its monitor, to size the context: its default (1023) would run out first.
+constexpr int kSocketsPerLink = 3;
+constexpr int kRouterSockets = 3;
+constexpr std::size_t kMostLinks = 20000;  // ZeroMQ's own limit on sockets is 65535
 
 zmq::context_t& shared_context() {
   static zmq::context_t* const instance = new zmq::context_t();
@@ -114,7 +128,11 @@ zmq::socket_t monitor(zmq::context_t& context, zmq::socket_t& socket, int events
 
 class ZmqTransport final : public Transport {
  public:
-  explicit ZmqTransport(ZmqOptions options) : options_(options) {}
+  explicit ZmqTransport(ZmqOptions options) : options_(options) {
+    const std::size_t links = std::min<std::size_t>(options_.max_links, kMostLinks);
+    context_.set(zmq::ctxopt::max_sockets,
+                 std::max(ZMQ_MAX_SOCKETS_DFLT, static_cast<int>(kRouterSockets + kSocketsPerLink * links)));
+  }
 
   ~ZmqTransport() override {
     // Not for a link that only watches a peer (it has just its greeting queued, if anything),
@@ -193,6 +211,16 @@ class ZmqTransport final : public Transport {
 
   bool queued() const override { return !events_.empty(); }
 
+  void watch(const std::string& address) override {
+    // inproc:// links report no loss, and anything but an address ZeroMQ could have bound is
+    // not a peer's (routing ids ZeroMQ made up start with a zero byte).
+    if (address.rfind("tcp://", 0) != 0 && address.rfind("ipc://", 0) != 0) return;
+    if (links_.count(address) || suspected_.count(address)) return;
+    // Watching is worth no other link: only sending makes room (see open_link).
+    if (links_.size() >= options_.max_links) return;
+    (void)open_link(address);  // should it fail, the peer is only not watched
+  }
+
   Result<TransportEvent> next(std::chrono::milliseconds timeout) override {
     const Clock::time_point deadline = Clock::now() + timeout;
     while (events_.empty()) {
@@ -217,6 +245,7 @@ class ZmqTransport final : public Transport {
     bool carried_frames = false;  // send() used it: the transport's destruction flushes it
     bool handshaken = false;      // the peer's ROUTER accepted it (ZMTP handshake done)
     bool gone = false;            // its connection broke
+    Clock::time_point opened;     // when it was opened (it must reach its peer in time)
   };
 
   void set_heartbeats(zmq::socket_t& socket) {
@@ -227,7 +256,12 @@ class ZmqTransport final : public Transport {
 
   Result<Link*> open_link(const std::string& address) {
     if (auto it = links_.find(address); it != links_.end()) return it->second.get();
+    if (links_.size() >= options_.max_links && !drop_oldest_unreached()) {
+      return Error{ErrorCode::kTransport, "cannot connect to " + address + ": " +
+                                              std::to_string(links_.size()) + " links to peers are open already"};
+    }
     auto link = std::make_unique<Link>();
+    link->opened = Clock::now();
     zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
     try {
       link->dealer = zmq::socket_t(context, zmq::socket_type::dealer);
@@ -247,6 +281,47 @@ class ZmqTransport final : public Transport {
     links_[address] = std::move(link);
     poll_items_.clear();
     return raw;
+  }
+
+  // Whether a link has reached its peer, or cannot say (inproc:// has no events).
+  static bool reached(const std::string& address, const Link& link) {
+    return link.handshaken || is_inproc(address);
+  }
+
+  // Closes a link whose peer is gone or unreachable, dropping what it holds; the peer is
+  // suspected, and reported lost after its frames (see report_losses).
+  std::map<std::string, std::unique_ptr<Link>>::iterator drop_link(
+      std::map<std::string, std::unique_ptr<Link>>::iterator it) {
+    close(*it->second, /*flush=*/false);
+    suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
+    poll_items_.clear();
+    return links_.erase(it);
+  }
+
+  // Makes room for a link: drops the oldest that has not reached its peer, if any.
+  bool drop_oldest_unreached() {
+    auto oldest = links_.end();
+    for (auto it = links_.begin(); it != links_.end(); ++it) {
+      read_monitor(*it->second);
+      if (reached(it->first, *it->second)) continue;
+      if (oldest == links_.end() || it->second->opened < oldest->second->opened) oldest = it;
+    }
+    if (oldest == links_.end()) return false;
+    drop_link(oldest);
+    return true;
+  }
+
+  // Drops the links that have not reached their peers within unreachable_timeout.
+  void drop_unreached(Clock::time_point now) {
+    for (auto it = links_.begin(); it != links_.end();) {
+      Link& link = *it->second;
+      bool expired = !reached(it->first, link) && now - link.opened >= options_.unreachable_timeout;
+      if (expired) {
+        read_monitor(link);  // its handshake may have come after the poll
+        expired = !reached(it->first, link);
+      }
+      it = expired ? drop_link(it) : std::next(it);
+    }
   }
 
   // Closes a link; unless `flush`, what it still has queued is dropped (its peer is gone).
@@ -302,6 +377,10 @@ class ZmqTransport final : public Transport {
       monitors_read_ = now;
       read_link_monitors(ready);
       if (ready(1)) read_router_monitor();
+      if (now - reaped_ >= kReapPeriod) {
+        reaped_ = now;
+        drop_unreached(now);
+      }
     }
     // While a loss is suspected, "drained" must be seen after the monitors were read (step 3
     // after 2): frames that came in since zmq_poll looked may be from a connection reported
@@ -326,19 +405,13 @@ class ZmqTransport final : public Transport {
   template <typename Ready>
   void read_link_monitors(const Ready& ready) {
     std::size_t item = 2;
-    bool erased = false;
-    for (auto it = links_.begin(); it != links_.end(); ++item) {
+    std::vector<std::string> gone;
+    for (auto it = links_.begin(); it != links_.end(); ++it, ++item) {
       if (ready(item)) read_monitor(*it->second);
-      if (!it->second->gone) {
-        ++it;
-        continue;
-      }
-      close(*it->second, /*flush=*/false);
-      suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
-      it = links_.erase(it);
-      erased = true;
+      if (it->second->gone) gone.push_back(it->first);
     }
-    if (erased) poll_items_.clear();  // after the loop: `ready` reads them
+    // After the loop: `ready` reads poll_items_, which dropping a link clears.
+    for (const std::string& address : gone) drop_link(links_.find(address));
   }
 
   void read_router_monitor() {
@@ -382,10 +455,6 @@ class ZmqTransport final : public Transport {
       if (introduces) continue;  // it carries nothing else
       // One frame per message; anything else is garbage the monitor rejects as malformed.
       std::string bytes = parts.size() == 2 ? parts[1].to_string() : std::string();
-      // Not back to a suspected peer: these are frames it sent before its link broke, and a link
-      // to where it was would only hold up the transport's destruction.
-      if (!links_.count(peer) && !suspected_.count(peer) && !peer.empty() && peer[0] != '\0')
-        (void)open_link(peer);
       events_.push_back(TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes)});
     }
     return false;
@@ -434,6 +503,7 @@ class ZmqTransport final : public Transport {
   std::vector<zmq_pollitem_t> poll_items_;              // ROUTER, its monitor, links_'s; empty: rebuild
   std::vector<zmq::message_t> parts_;                   // receive_frames' buffer, reused
   Clock::time_point monitors_read_;                     // when poll last read the monitors
+  Clock::time_point reaped_;                            // when poll last dropped unreached links
   bool backlog_ = false;               // the last read stopped at kFramesPerPoll: the ROUTER has more
   std::deque<TransportEvent> events_;  // received, not yet returned by next()
   // Peers whose link broke, not yet reported lost: by address, the latest time to report.

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,10 @@ class Transport {
   // Whether next() has an event already taken in, which it returns without looking for more
   // (a zero-timeout next() looks, at the cost of a system call or so).
   virtual bool queued() const = 0;
+  // Watches the peer at `address` for loss although this transport may never send to it (a
+  // peer that only sends to us). Frames alone never make a transport connect anywhere: the
+  // endpoint calls this only for a sender whose frame passed its checks (see endpoint.h).
+  virtual void watch(const std::string& address) { (void)address; }
 };
 
 struct ZmqOptions {
@@ -50,6 +55,15 @@ struct ZmqOptions {
   // at once), and after this long at the latest (a link broken one way only, or a connection
   // from something that never sends, which might be that peer's).
   std::chrono::milliseconds loss_grace{500};
+  // A peer's address is taken from its frames (the routing id), so anyone may name one where
+  // nothing listens; what the transport keeps per peer address is bounded. A link (an outgoing
+  // connection, opened to send or to watch) that has not reached a peer after
+  // `unreachable_timeout` is closed, dropping what it holds, and its peer is reported lost.
+  std::chrono::milliseconds unreachable_timeout{10000};
+  // At most this many links: to send, a new one replaces the oldest that has not reached its
+  // peer (which is reported lost); with every link up, sending to yet another address fails
+  // (kTransport). watch() opens none when they are full.
+  std::size_t max_links = 256;
 };
 
 // Binds `address` (for tcp://host:0 the transport's address() is the port actually bound).
