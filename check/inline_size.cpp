@@ -47,16 +47,18 @@ std::string count(std::uint64_t size) {
 }
 
 void report_protocol(const Program& program, const GlobalProtocol& protocol, DiagnosticEngine& diagnostics) {
-  Diagnostic& d = diagnostics.error(protocol.name.location,
-                                    "protocol '" + protocol.name.text + "' is too large with its 'do's inlined: " +
-                                        count(program.inlined_size(protocol)) +
-                                        " statements, more than the limit of " + std::to_string(kMaxInlinedStatements));
+  Diagnostic& d = diagnostics.error(
+      protocol.name.location,
+      "protocol '" + protocol.name.text +
+          "' is too large with its 'do's inlined: " + count(program.inlined_size(protocol)) +
+          " statements, more than the limit of " + std::to_string(kMaxInlinedStatements));
   std::uint64_t call_size = 0;
   if (const Statement* call = largest_call(program, protocol, call_size)) {
     d.notes.push_back({call->location, "this 'do' alone inlines " + count(call_size) + " statements"});
   }
-  d.notes.push_back({{}, "every 'do' copies its protocol; a protocol called several times in a row may be "
-                         "written once inside a 'rec' loop"});
+  d.notes.push_back({{},
+                     "every 'do' copies its protocol; a protocol called several times in a row may be "
+                     "written once inside a 'rec' loop"});
 }
 
 // The file is over the limit only with its protocols together: reported at the protocol that
@@ -66,12 +68,14 @@ void report_file(const Program& program, const SourceFile& file, DiagnosticEngin
   for (const GlobalProtocol& protocol : file.protocols) {
     total += program.inlined_size(protocol);
     if (total <= kMaxInlinedStatements) continue;
-    Diagnostic& d = diagnostics.error(
-        protocol.name.location, "the protocols of this file are too large together with their 'do's inlined: " +
-                                    std::to_string(total) + " statements up to '" + protocol.name.text +
-                                    "', more than the limit of " + std::to_string(kMaxInlinedStatements));
-    d.notes.push_back({{}, "each protocol is checked and projected with every 'do' inlined; a protocol that "
-                           "calls another copies it"});
+    Diagnostic& d =
+        diagnostics.error(protocol.name.location,
+                          "the protocols of this file are too large together with their 'do's inlined: " +
+                              std::to_string(total) + " statements up to '" + protocol.name.text +
+                              "', more than the limit of " + std::to_string(kMaxInlinedStatements));
+    d.notes.push_back({{},
+                       "each protocol is checked and projected with every 'do' inlined; a protocol that "
+                       "calls another copies it"});
     return;
   }
 }

@@ -54,5 +54,4 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
 // The note for a name declared in a file that the file using it imports only indirectly.
 std::string not_imported(const std::string& name);
 
-
 }  // namespace gtype::check

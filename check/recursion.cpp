@@ -36,7 +36,11 @@ class RecursionChecker {
  public:
   RecursionChecker(const Program& program, std::size_t file, const GlobalProtocol& protocol,
                    DiagnosticEngine& diagnostics, std::map<const GlobalProtocol*, CalleeFacts>& callee_facts)
-      : program_(program), file_(file), protocol_(protocol), diagnostics_(diagnostics), callee_facts_(callee_facts) {
+      : program_(program),
+        file_(file),
+        protocol_(protocol),
+        diagnostics_(diagnostics),
+        callee_facts_(callee_facts) {
     for_each_statement(protocol.body, [&](const Statement& s) {
       if (s.kind == StatementKind::kRec) all_recs_.emplace(s.label.text, s.label.location);
     });
@@ -99,7 +103,8 @@ class RecursionChecker {
         for (const Block& branch : s.blocks) {
           const Flow out = walk(branch, entry);
           if (!out.falls_through) continue;
-          flow.unguarded_from = flow.falls_through ? std::max(flow.unguarded_from, out.unguarded_from) : out.unguarded_from;
+          flow.unguarded_from =
+              flow.falls_through ? std::max(flow.unguarded_from, out.unguarded_from) : out.unguarded_from;
           flow.falls_through = true;
         }
         return;
@@ -230,9 +235,9 @@ class RecursionChecker {
   const GlobalProtocol& protocol_;
   DiagnosticEngine& diagnostics_;
   std::map<std::string, SourceLocation> all_recs_;
-  std::vector<Label> open_;                                  // the `rec`s around the statement, outermost first
+  std::vector<Label> open_;  // the `rec`s around the statement, outermost first
   std::map<std::string, std::vector<std::size_t>> open_by_name_;  // label -> its indices in open_
-  std::map<const GlobalProtocol*, CalleeFacts>& callee_facts_;  // shared by the checkers of a program
+  std::map<const GlobalProtocol*, CalleeFacts>& callee_facts_;    // shared by the checkers of a program
 };
 
 }  // namespace

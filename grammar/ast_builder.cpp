@@ -16,8 +16,8 @@
 #include <cassert>
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <set>
+#include <string_view>
 
 #include "GtypeLexer.h"
 #include "GtypeParser.h"
@@ -524,7 +524,8 @@ class Builder {
       s.from = name(c->left), s.to = name(c->right);
       return s;
     }
-    if (dynamic_cast<P::ChoiceContext*>(context) != nullptr || dynamic_cast<P::RecContext*>(context) != nullptr) {
+    if (dynamic_cast<P::ChoiceContext*>(context) != nullptr ||
+        dynamic_cast<P::RecContext*>(context) != nullptr) {
       if (!enter_nested(context)) return std::nullopt;
     }
     const Nested leave{*this, dynamic_cast<P::ChoiceContext*>(context) != nullptr ||

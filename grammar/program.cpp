@@ -296,7 +296,9 @@ std::size_t Program::file_of(const GlobalProtocol& protocol) const {
   return it->second;
 }
 
-bool Program::in_do_cycle(const GlobalProtocol& protocol) const { return index().cyclic.count(&protocol) > 0; }
+bool Program::in_do_cycle(const GlobalProtocol& protocol) const {
+  return index().cyclic.count(&protocol) > 0;
+}
 
 const GlobalProtocol* Program::callee_of(std::size_t file, const Statement& call) const {
   const GlobalProtocol* callee = find_protocol(file, call.label.text);

@@ -67,7 +67,8 @@ class Lowering {
         const GlobalPtr after = block(statements, index + 1, rest, scope);
         const GlobalProtocol* callee = program_.find_protocol(scope.file, s.label.text);
         assert(callee && callee->roles.size() == s.arguments.size() && "well-formed: do resolves");
-        Scope inner{program_.file_of(*callee), {}, {}, std::make_shared<const CallSite>(CallSite{&s, scope.calls})};
+        Scope inner{
+            program_.file_of(*callee), {}, {}, std::make_shared<const CallSite>(CallSite{&s, scope.calls})};
         for (std::size_t i = 0; i < callee->roles.size(); ++i) {
           inner.roles[callee->roles[i].text] = role(scope, s.arguments[i].text);
         }

@@ -66,8 +66,8 @@ std::pair<std::uint32_t, bool> StateStore::insert_hashed(const std::uint8_t* con
   if ((index >> block_bits_) == blocks_.size()) {
     blocks_.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(width_ << block_bits_));
   }
-  std::memcpy(blocks_[index >> block_bits_].get() + static_cast<std::size_t>(index & block_mask_) * width_, config,
-              width_);
+  std::memcpy(blocks_[index >> block_bits_].get() + static_cast<std::size_t>(index & block_mask_) * width_,
+              config, width_);
   parents_.push_back(parent);
   table_[slot] = index + 1;
   if (static_cast<std::size_t>(size_) * 4 > table_.size() * 3) grow();  // load factor at most 3/4
@@ -98,8 +98,10 @@ std::size_t StateStore::allocated_bytes() const {
 std::size_t StateStore::bytes_for_next_insert() const {
   std::size_t bytes = 0;
   if ((size_ >> block_bits_) == blocks_.size()) bytes += width_ << block_bits_;
-  if (parents_.size() == parents_.capacity()) bytes += std::max<std::size_t>(1, parents_.capacity()) * 2 * sizeof(std::uint32_t);
-  if (static_cast<std::size_t>(size_ + 1) * 4 > table_.size() * 3) bytes += table_.size() * 2 * sizeof(std::uint32_t);
+  if (parents_.size() == parents_.capacity())
+    bytes += std::max<std::size_t>(1, parents_.capacity()) * 2 * sizeof(std::uint32_t);
+  if (static_cast<std::size_t>(size_ + 1) * 4 > table_.size() * 3)
+    bytes += table_.size() * 2 * sizeof(std::uint32_t);
   return bytes;
 }
 

@@ -52,7 +52,6 @@ class StateStore {
   std::size_t bytes_for_next_insert() const;
 
  private:
-
   void grow();
 
   std::size_t width_;

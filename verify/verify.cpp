@@ -12,14 +12,14 @@
 #include <boost/iterator/iterator_facade.hpp>
 #include <boost/property_map/property_map.hpp>
 
-#include <cassert>
 #include <unistd.h>
+#include <cassert>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
-#include <new>
 #include <map>
+#include <new>
 
 #include "explorer.h"
 #include "gtype/verify.h"
@@ -179,18 +179,21 @@ class Search {
       return "memory limit of " + size_text(options_.max_memory) + " reached" +
              (options_.liveness ? "; progress not checked" : "");
     }
-    if (out_of_memory_) return std::string("out of memory") + (options_.liveness ? "; progress not checked" : "");
+    if (out_of_memory_)
+      return std::string("out of memory") + (options_.liveness ? "; progress not checked" : "");
     if (truncated_) return "state limit of " + std::to_string(max_states_) + " reached";
-    return "queue bound " + std::to_string(options_.bound) + " reached: a role waits to send into a full queue";
+    return "queue bound " + std::to_string(options_.bound) +
+           " reached: a role waits to send into a full queue";
   }
 
   // Whether storing one more configuration keeps the search within --max-memory, counting what
   // checking progress will need on top of the state graph (its Boost copy, the components).
   bool within_memory(std::size_t batch_bytes) const {
-    std::uint64_t bytes = store_.allocated_bytes() + store_.bytes_for_next_insert() + batch_bytes +
-                          2 * layout_.size();
+    std::uint64_t bytes =
+        store_.allocated_bytes() + store_.bytes_for_next_insert() + batch_bytes + 2 * layout_.size();
     if (options_.liveness) {
-      bytes += 2 * (targets_.capacity() * sizeof(std::uint32_t) + row_starts_.capacity() * sizeof(std::size_t));
+      bytes +=
+          2 * (targets_.capacity() * sizeof(std::uint32_t) + row_starts_.capacity() * sizeof(std::size_t));
       bytes += static_cast<std::uint64_t>(store_.size()) * 16 + targets_.size() * sizeof(std::uint32_t);
     }
     return bytes <= options_.max_memory;
@@ -390,7 +393,7 @@ class Search {
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
   // 32-bit state numbers: the search stops (inconclusive) before they run out.
   const std::uint64_t max_states_ = std::min<std::uint64_t>(options_.max_states, StateStore::kNone - 1);
-  bool truncated_ = false;      // the search stopped before every configuration was expanded
+  bool truncated_ = false;       // the search stopped before every configuration was expanded
   bool memory_limited_ = false;  // ... because of --max-memory
   bool out_of_memory_ = false;   // ... or because memory ran out (or --max-memory)
   bool bound_hit_ = false;
@@ -405,8 +408,8 @@ class Search {
 std::uint64_t default_max_memory() {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page_size = sysconf(_SC_PAGE_SIZE);
-  std::uint64_t machine = pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * page_size
-                                                     : std::uint64_t{4} << 30;
+  std::uint64_t machine =
+      pages > 0 && page_size > 0 ? static_cast<std::uint64_t>(pages) * page_size : std::uint64_t{4} << 30;
   // cgroup v2: "max", or a number of bytes.
   std::ifstream limit_file("/sys/fs/cgroup/memory.max");
   std::uint64_t limit = 0;

@@ -44,7 +44,8 @@ std::vector<std::string> errors_of(const std::string& path) {
   std::vector<std::string> out;
   if (!status.is_ok()) out.push_back(status.message());
   for (const gtype::Diagnostic& d : diagnostics.errors()) {
-    out.push_back(std::to_string(d.location.line) + ":" + std::to_string(d.location.column) + ": " + d.message);
+    out.push_back(std::to_string(d.location.line) + ":" + std::to_string(d.location.column) + ": " +
+                  d.message);
   }
   return out;
 }
@@ -79,7 +80,8 @@ RC_GTEST_PROP(Hardening, ParsingAnyBytesReportsInsteadOfThrowing, (const std::ve
   gtype::SourceFile out;
   const bool parsed = gtype::parse_source(sources, id, diagnostics, out);
   RC_ASSERT(parsed == (diagnostics.error_count() == 0));
-  if (!valid_utf8(sources.text(id))) RC_ASSERT(diagnostics.errors().front().message == std::string("invalid UTF-8"));
+  if (!valid_utf8(sources.text(id)))
+    RC_ASSERT(diagnostics.errors().front().message == std::string("invalid UTF-8"));
 }
 
 TEST(Hardening, InvalidUtf8IsAnErrorAtItsPlace) {
@@ -113,14 +115,16 @@ TEST(Hardening, AFileOverTheSizeCapIsRefusedWhileReading) {
   EXPECT_TRUE(text.empty());
   write(dir / "importer.gtype", "import \"big.gtype\";\n");
   EXPECT_EQ(errors_of(dir / "importer.gtype"),
-            std::vector<std::string>{"1:8: cannot import \"big.gtype\": file too large: more than 16 MiB (looked for " +
-                                     (dir / "big.gtype").string() + ")"});
+            std::vector<std::string>{
+                "1:8: cannot import \"big.gtype\": file too large: more than 16 MiB (looked for " +
+                (dir / "big.gtype").string() + ")"});
 }
 
 std::string do_chain(std::size_t length) {
   std::string text;
   for (std::size_t i = 0; i < length; ++i) {
-    text += "global protocol P" + std::to_string(i) + "(role a, role b) {\n  a -> b : m" + std::to_string(i) + "();\n";
+    text += "global protocol P" + std::to_string(i) + "(role a, role b) {\n  a -> b : m" + std::to_string(i) +
+            "();\n";
     if (i + 1 < length) text += "  do P" + std::to_string(i + 1) + "(a, b);\n";
     text += "}\n";
   }
@@ -137,7 +141,8 @@ TEST(Hardening, ALongChainOfDoIsProjectedOrRefusedByTheLimit) {
   write(dir / "chain1500.gtype", do_chain(1500));
   const std::vector<std::string> errors = errors_of(dir / "chain1500.gtype");
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_NE(errors[0].find("the protocols of this file are too large together"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("the protocols of this file are too large together"), std::string::npos)
+      << errors[0];
 }
 
 }  // namespace

@@ -64,8 +64,9 @@ int run_gtype(int argc, char** argv) {
   verify->add_option("--protocol", verify_arguments.protocol, "only this protocol or local system");
   verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)")
       ->check(whole_number(gtype::kMaxBound));
-  verify->add_option("--max-states", verify_arguments.max_states,
-                     "stop, inconclusive, beyond this many configurations (default 50000000)")
+  verify
+      ->add_option("--max-states", verify_arguments.max_states,
+                   "stop, inconclusive, beyond this many configurations (default 50000000)")
       ->check(whole_number(gtype::kMaxStatesLimit));
   verify->add_option("--max-memory", verify_arguments.max_memory,
                      "stop, inconclusive, before the search uses more memory than this: bytes, or with "
@@ -105,7 +106,8 @@ int run_gtype(int argc, char** argv) {
   CLI::App* promela = app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
   promela->add_option("FILE", promela_file, "a .gtype file")->required();
   promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
-  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")->check(whole_number(gtype::kMaxBound));
+  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")
+      ->check(whole_number(gtype::kMaxBound));
 
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {

@@ -1,9 +1,10 @@
-// `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--max-memory SIZE] [--json] [--trace-format F]`
+// `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--max-memory SIZE] [--json]
+// [--trace-format F]`
 #include <cctype>
 #include <charconv>
-#include <optional>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli.h"
@@ -105,7 +106,8 @@ std::optional<std::uint64_t> parse_size(std::string text) {
   unsigned shift = 0;
   if (!text.empty() && !std::isdigit(static_cast<unsigned char>(text.back()))) {
     const std::string units = "KMGT";
-    const std::size_t unit = units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
+    const std::size_t unit =
+        units.find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
     if (unit == std::string::npos) return std::nullopt;
     shift = 10 * static_cast<unsigned>(unit + 1);
     text.pop_back();
@@ -138,9 +140,10 @@ int run_verify(const VerifyArguments& arguments) {
   if (arguments.max_memory) {
     std::optional<std::uint64_t> bytes = parse_size(*arguments.max_memory);
     if (!bytes || *bytes == 0) {
-      std::cerr << "gtype: --max-memory must be a size such as 512M or 4G (bytes, or K, M, G, T: powers of 1024), "
-                   "not '"
-                << *arguments.max_memory << "'\n";
+      std::cerr
+          << "gtype: --max-memory must be a size such as 512M or 4G (bytes, or K, M, G, T: powers of 1024), "
+             "not '"
+          << *arguments.max_memory << "'\n";
       return kUsage;
     }
     options.max_memory = *bytes;
