@@ -57,7 +57,11 @@ int main(int argc, char** argv) {
       app.add_subcommand("up", "start every service and N node daemons on this machine, until Ctrl-C");
   up->add_option("--nodes", up_options.nodes, "node daemons to start (node-1 ... node-N)");
   up->add_option("--data", up_options.data, "where the services keep their data and logs");
-  up->add_option("--port", up_options.port, "the first of the ports the services listen on (127.0.0.1)");
+  up->add_option("--port", up_options.port,
+                 "BASE: every port up listens on (127.0.0.1) is in BASE ... BASE+22+3N: the services' from "
+                 "BASE, then 3 per node daemon (formations, SWIM ping, SWIM ping-req); all must be free, and "
+                 "best outside the kernel's ephemeral ports (/proc/sys/net/ipv4/ip_local_port_range, "
+                 "usually 32768-60999)");
   up->add_option("--queues", up_options.queues, "the queue service's queues and token buckets (listing 5.5)")
       ->check(CLI::ExistingFile);
 

@@ -5,23 +5,33 @@
 // Raspberry Pi, or of a BeagleBone for every fourth node), starts every service and N node
 // daemons as processes of their own (this same binary: `c12s service NAME`, `c12s daemon`),
 // their output in DIR/logs/, waits until every node has registered, and says how to use the
-// system. On SIGINT or SIGTERM it stops the daemons, then the services (SIGTERM, then SIGKILL
-// after 5 s), and returns 0. A service that exits by itself stops everything and `up` returns
-// 1, naming it; a node daemon that exits is reported, and the system goes on without it (the
-// state service declares it dead). The children die with `up` should it be killed
+// system. Every port it listens on is in BASE ... BASE + 22 + 3N (system::LoopbackPorts): the
+// daemons' too, and it checks first that each is free, since one taken by another socket (the
+// kernel hands out ephemeral ports, by default 32768-60999, to any client) would otherwise be
+// found only by the process that binds it. On SIGINT or SIGTERM it stops the daemons, then the
+// services (SIGTERM, then SIGKILL after 5 s), and returns 0. A process that exits before the
+// system is up (one that cannot bind its address exits at once, saying which) stops everything
+// and `up` returns 1 at once, naming it and quoting its last words. Once up, a service that
+// exits does the same; a node daemon that exits is reported, and the system goes on without it
+// (the state service declares it dead). The children die with `up` should it be killed
 // (PR_SET_PDEATHSIG).
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <logs_query/user.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -102,6 +112,100 @@ int registered(const system::SystemMap& map) {
   return static_cast<int>(nodes.size());
 }
 
+// Why 127.0.0.1:`port` cannot be listened on, or "" when it can. As ZeroMQ binds, with
+// SO_REUSEADDR: a port left in TIME_WAIT by an earlier run is free.
+std::string port_taken(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::strerror(errno);
+  const int yes = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  std::string why;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(fd, 1) != 0)
+    why = std::strerror(errno);
+  close(fd);
+  return why;
+}
+
+// What listens at `port` of `ports`: a served endpoint, or a daemon's.
+std::string port_user(const system::SystemMap& map, const system::LoopbackPorts& ports, int port) {
+  const std::string address = "tcp://127.0.0.1:" + std::to_string(port);
+  for (const auto& [endpoint, at] : map.endpoints) {
+    if (at == address) return endpoint;
+  }
+  const int past_services = port - ports.first() - system::LoopbackPorts::service_ports();
+  const int node = 1 + past_services / system::LoopbackPorts::kPerNode;
+  const bool formations = past_services % system::LoopbackPorts::kPerNode == 0;
+  return "node-" + std::to_string(node) + (formations ? " (formations)" : " (SWIM)");
+}
+
+// The kernel's ephemeral port range (where it picks ports for clients), if it says.
+std::optional<std::pair<int, int>> ephemeral_ports() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 0, high = 0;
+  if (!(in >> low >> high)) return std::nullopt;
+  return std::pair{low, high};
+}
+
+// Checks the ports `up` will listen on: all in 1 ... 65535 and free. Prints why not and returns
+// false; warns when they overlap the ephemeral range.
+bool ports_usable(const system::SystemMap& map, const system::LoopbackPorts& ports) {
+  if (ports.first() < 1 || ports.last() > 65535) {
+    std::fprintf(stderr, "c12s up: --port %d with %d nodes needs ports %d-%d, which must be within 1-65535\n",
+                 ports.base, ports.nodes, ports.first(), ports.last());
+    return false;
+  }
+  for (int port = ports.first(); port <= ports.last(); ++port) {
+    if (std::string why = port_taken(port); !why.empty()) {
+      std::fprintf(stderr, "c12s up: cannot listen on tcp://127.0.0.1:%d (for %s): %s; ports %d-%d must be free\n",
+                   port, port_user(map, ports, port).c_str(), why.c_str(), ports.first(), ports.last());
+      return false;
+    }
+  }
+  if (auto ephemeral = ephemeral_ports(); ephemeral && ports.first() <= ephemeral->second &&
+                                          ports.last() >= ephemeral->first) {
+    std::fprintf(stderr,
+                 "c12s up: warning: ports %d-%d overlap the kernel's ephemeral ports %d-%d, which any client "
+                 "socket may take meanwhile; a --port below %d avoids that\n",
+                 ports.first(), ports.last(), ephemeral->first, ephemeral->second, ephemeral->first);
+  }
+  return true;
+}
+
+// The last non-empty line of a child's log: why it exited, when it said.
+std::string last_words(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, last;
+  while (std::getline(in, line)) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+// Reports a child that exited, with its status and log.
+void report_exit(const Child& child, int status, const fs::path& log, const char* consequence) {
+  std::fprintf(stderr, "c12s up: %s exited (%s %d)%s (see %s)\n", child.name.c_str(),
+               WIFSIGNALED(status) ? "signal" : "status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
+               consequence, log.c_str());
+}
+
+// A child that has exited, if any: it is reaped, its pid set to -1.
+std::optional<std::pair<Child, int>> exited_child(std::vector<Child>& children) {
+  int status = 0;
+  const pid_t done = waitpid(-1, &status, WNOHANG);
+  if (done <= 0) return std::nullopt;
+  for (Child& child : children) {
+    if (child.pid != done) continue;
+    Child was = child;
+    child.pid = -1;
+    return std::pair{was, status};
+  }
+  return std::nullopt;
+}
+
 void stop_all(std::vector<Child>& children) {
   // Daemons first, then the services in the reverse of their start order.
   for (auto it = children.rbegin(); it != children.rend(); ++it) {
@@ -141,6 +245,8 @@ int up_command(const UpOptions& options) {
     return 1;
   }
   const system::SystemMap map = system::SystemMap::loopback(data.string(), options.port);
+  const system::LoopbackPorts ports{options.port, options.nodes};
+  if (!ports_usable(map, ports)) return 1;
   const fs::path system_file = data / "system.yaml";
   std::ofstream(system_file) << map.to_yaml();
   const std::atomic<bool>& stop = system::stop_on_signals();  // before the children: no signal lost
@@ -162,7 +268,8 @@ int up_command(const UpOptions& options) {
     std::ofstream(config) << node_config(i, nodes_address);
     const fs::path formation = data / "nodes" / (id + ".formation");
     children.push_back({id, spawn({self, "daemon", "--config", config.string(), "--system",
-                                   system_file.string(), "--formation-file", formation.string()},
+                                   system_file.string(), "--formation-file", formation.string(), "--listen",
+                                   ports.daemon_address(i)},
                                   data / "logs" / (id + ".log"))});
   }
   for (const Child& child : children) {
@@ -180,6 +287,16 @@ int up_command(const UpOptions& options) {
   int seen = -1;
   while (!stop.load() && std::chrono::steady_clock::now() < deadline &&
          (seen = registered(map)) < options.nodes) {
+    // A process that exits now will not be part of the system: typically one whose address is
+    // taken (it says which), found here at once rather than by the wait for registrations.
+    if (std::optional<std::pair<Child, int>> exited = exited_child(children)) {
+      const fs::path log = data / "logs" / (exited->first.name + ".log");
+      report_exit(exited->first, exited->second, log, " before the system was up; stopping everything");
+      if (std::string words = last_words(log); !words.empty())
+        std::fprintf(stderr, "c12s up: %s said: %s\n", exited->first.name.c_str(), words.c_str());
+      stop_all(children);
+      return 1;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   if (seen < options.nodes && !stop.load()) {
@@ -203,21 +320,12 @@ int up_command(const UpOptions& options) {
 
   int exit_code = 0;
   while (!stop.load()) {
-    int status = 0;
-    const pid_t done = waitpid(-1, &status, WNOHANG);
-    if (done > 0) {
-      for (Child& child : children) {
-        if (child.pid != done) continue;
-        child.pid = -1;
-        // A node that goes away is what the system is there to notice; a service is not.
-        const bool node = child.name.rfind("node-", 0) == 0;
-        std::fprintf(stderr, "c12s up: %s exited (%s %d)%s (see %s)\n", child.name.c_str(),
-                     WIFSIGNALED(status) ? "signal" : "status",
-                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
-                     node ? "; the system goes on" : "; stopping everything",
-                     (data / "logs" / (child.name + ".log")).c_str());
-        if (!node) exit_code = 1;
-      }
+    if (std::optional<std::pair<Child, int>> exited = exited_child(children)) {
+      // A node that goes away is what the system is there to notice; a service is not.
+      const bool node = exited->first.name.rfind("node-", 0) == 0;
+      report_exit(exited->first, exited->second, data / "logs" / (exited->first.name + ".log"),
+                  node ? "; the system goes on" : "; stopping everything");
+      if (!node) exit_code = 1;
       if (exit_code != 0) break;
       continue;
     }

@@ -58,6 +58,16 @@ const std::vector<std::string>& served_endpoints(std::string_view service) {
   return it == table().end() ? none : it->second;
 }
 
+int LoopbackPorts::service_ports() {
+  int count = 0;
+  for (const std::string& service : service_names()) count += static_cast<int>(served_endpoints(service).size());
+  return count;
+}
+
+std::string LoopbackPorts::daemon_address(int node) const {
+  return "tcp://127.0.0.1:" + std::to_string(base + service_ports() + kPerNode * (node - 1));
+}
+
 SystemMap SystemMap::loopback(std::string data_dir, int base_port) {
   SystemMap map;
   map.data_dir = std::move(data_dir);

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
+#include <set>
 
 namespace c12s::system {
 namespace {
@@ -34,6 +37,31 @@ TEST(SystemMap, LoopbackGivesEveryServedEndpointAPortOfItsOwn) {
   EXPECT_EQ(*map.address("HealthCheck", "nodes"), "tcp://127.0.0.1:7407");
   EXPECT_EQ(map.directory("HealthCheck").address("state"), map.endpoints.at("HealthCheck/state"));
   EXPECT_FALSE(map.directory("HealthCheck").address("node"));
+}
+
+// c12s up's ports: the services', then three per daemon (formations, SWIM ping, SWIM
+// ping-req), each once, all within first() ... last() and nothing of the range unused.
+TEST(LoopbackPorts, EveryPortUpListensOnIsInTheRangeOnce) {
+  const LoopbackPorts ports{7400, 5};
+  const SystemMap map = SystemMap::loopback("/data", ports.base);
+  std::vector<int> used;
+  auto port_of = [](const std::string& address) {
+    EXPECT_EQ(address.rfind("tcp://127.0.0.1:", 0), 0u) << address;
+    return std::stoi(address.substr(address.rfind(':') + 1));
+  };
+  for (const auto& [endpoint, address] : map.endpoints) used.push_back(port_of(address));
+  for (int node = 1; node <= ports.nodes; ++node) {
+    const int formations = port_of(ports.daemon_address(node));
+    for (int swim = 0; swim < LoopbackPorts::kPerNode; ++swim) used.push_back(formations + swim);
+  }
+  std::sort(used.begin(), used.end());
+  std::vector<int> range(static_cast<std::size_t>(ports.last() - ports.first() + 1));
+  std::iota(range.begin(), range.end(), ports.first());
+  EXPECT_EQ(used, range);
+  EXPECT_EQ(LoopbackPorts::service_ports(), 23);
+  EXPECT_EQ(ports.last(), 7400 + 23 + 15 - 1);
+  EXPECT_EQ(ports.daemon_address(1), "tcp://127.0.0.1:7423");
+  EXPECT_EQ((LoopbackPorts{9000, 0}.last()), 9022);
 }
 
 TEST(SystemMap, RoundTripsThroughYaml) {

@@ -23,6 +23,23 @@ const std::vector<std::string>& served_endpoints(std::string_view service);
 // Every service process of the system, in start order (each after those it calls).
 const std::vector<std::string>& service_names();
 
+// The ports `c12s up` listens on, all on 127.0.0.1 and all from `base` on: one per served
+// endpoint (`loopback`), then three per node daemon (its FormationPush address, and SWIM's two,
+// which SWIM derives as the next two ports). Nothing else `up` starts listens on a port of its
+// own choosing: roles that only start sessions bind port 0, which the kernel picks free.
+struct LoopbackPorts {
+  static constexpr int kPerNode = 3;
+  int base = 0;
+  int nodes = 0;
+
+  // How many ports the services take (ports base ... base + service_ports() - 1).
+  static int service_ports();
+  int first() const { return base; }
+  int last() const { return base + service_ports() + kPerNode * nodes - 1; }
+  // Where node daemon `node` (1 ... nodes) takes formations (its --listen).
+  std::string daemon_address(int node) const;
+};
+
 struct SystemMap {
   std::string data_dir;                          // one subdirectory per service
   std::map<std::string, std::string> endpoints;  // "Protocol/role" -> address
