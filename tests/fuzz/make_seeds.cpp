@@ -1,7 +1,7 @@
-// Writes the seed corpora of the binary fuzz targets: well-formed frames (envelope) and one
+// Writes the seed corpora of the binary fuzz targets: well-formed frames (frames) and one
 // payload of each message of every_sort.gtype (payload), so that the fuzzers start from inputs
 // that get past the first checks. Built with the targets, run by run.sh: the seeds always
-// follow the current encodings. Usage: fuzz_make_seeds FOLDER (writes FOLDER/envelope/*,
+// follow the current encodings. Usage: fuzz_make_seeds FOLDER (writes FOLDER/frames/*,
 // FOLDER/payload/*).
 #include <cstdio>
 #include <filesystem>
@@ -11,6 +11,9 @@
 
 #include "fuzz_sorts.h"
 #include "gtype/rt/envelope.h"
+#ifdef FUZZ_CONTROL_PLANE
+#include "c12s/membership/message.h"
+#endif
 
 namespace {
 
@@ -62,6 +65,11 @@ std::vector<std::string> frames(const std::vector<std::string>& payloads) {
       gtype::rt::encode(Envelope{FrameKind::kDisconnect, "P", 7, "a", "b", "", ""}),
       gtype::rt::encode(Envelope{FrameKind::kAbort, "P", 300, "a", "b", "", "the reason"}),
       gtype::rt::encode(Envelope{FrameKind::kMessage, "P", 9, "a", "b", std::string(40, 'l'), std::string(300, 'p')}),
+#ifdef FUZZ_CONTROL_PLANE
+      c12s::membership::encode(c12s::membership::Message{
+          c12s::membership::MessageKind::kPing, 3, "m2",
+          {{"m1", "tcp://127.0.0.1:1", c12s::membership::State::kSuspect, 2}}}),
+#endif
   };
 }
 
@@ -74,7 +82,7 @@ int main(int argc, char** argv) {
   }
   const fs::path folder = argv[1];
   const std::vector<std::string> payload_seeds = payloads();
-  if (!write_all(folder / "payload", payload_seeds) || !write_all(folder / "envelope", frames(payload_seeds))) {
+  if (!write_all(folder / "payload", payload_seeds) || !write_all(folder / "frames", frames(payload_seeds))) {
     std::fprintf(stderr, "%s: cannot write the seeds under %s\n", argv[0], argv[1]);
     return 1;
   }

@@ -1,9 +1,11 @@
 // Fuzz target: bytes as a frame, through the runtime's frame decoder (gtype/rt/envelope.h) and
-// the direct msgpack reader under it (gtype/rt/wire.h).
+// the direct msgpack reader under it (gtype/rt/wire.h); with the control plane, also as a SWIM
+// message (c12s/membership/message.h) and as a topology read back from the state store's
+// SQLite rows (endpoints/store/spec_codec.h).
 //
-// Besides "never crash", it checks what the decoder promises: decode and decode_view agree, and
-// a frame that decodes encodes to a frame that decodes to the same envelope (and is then in the
-// shortest encoding, so encoding it again gives the same bytes).
+// Besides "never crash", it checks what the decoders promise: decode and decode_view agree, and
+// a frame (a SWIM message, a topology) that decodes encodes to bytes that decode to the same
+// value (and are then in the shortest encoding, so encoding again gives the same bytes).
 #include <cassert>
 #include <cstdint>
 #include <string>
@@ -11,6 +13,10 @@
 
 #include "gtype/rt/envelope.h"
 #include "gtype/rt/wire.h"
+#ifdef FUZZ_CONTROL_PLANE
+#include "c12s/membership/message.h"
+#include "spec_codec.h"
+#endif
 
 namespace {
 
@@ -59,11 +65,35 @@ void read_values(std::string_view bytes) {
   }
 }
 
+#ifdef FUZZ_CONTROL_PLANE
+void check_swim_message(std::string_view bytes) {
+  const c12s::membership::Decoded decoded = c12s::membership::decode(bytes);
+  assert(decoded.message.has_value() == decoded.error.empty());
+  if (!decoded.message) return;
+  const std::string encoded = c12s::membership::encode(*decoded.message);
+  const c12s::membership::Decoded again = c12s::membership::decode(encoded);
+  assert(again.message.has_value() && *again.message == *decoded.message);
+}
+
+void check_stored_topology(std::string_view bytes) {
+  c12s::model::TopologySpec topology;
+  std::string error;
+  if (!c12s::store::decode_topology(bytes, &topology, &error)) return;
+  const std::string encoded = c12s::store::encode_topology(topology);
+  c12s::model::TopologySpec again;
+  assert(c12s::store::decode_topology(encoded, &again, &error) && again == topology);
+}
+#endif
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   check_frame(bytes);
   read_values(bytes);
+#ifdef FUZZ_CONTROL_PLANE
+  check_swim_message(bytes);
+  check_stored_topology(bytes);
+#endif
   return 0;
 }
