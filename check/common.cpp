@@ -55,7 +55,10 @@ std::string not_imported(const std::string& name) {
          "' is declared here, in a file that is not imported directly (imports are not transitive)";
 }
 
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+std::string did_you_mean(DiagnosticEngine& diagnostics, const std::string& name,
+                         const std::function<std::vector<std::string>()>& candidates_of) {
+  if (!diagnostics.take_suggestion()) return {};
+  const std::vector<std::string> candidates = candidates_of();
   // Up to a third of the name's length (`sever` finds `server`); names shorter than three
   // characters only match a different case (`a` does not suggest `b`).
   const std::size_t limit = name.size() / 3;

@@ -100,15 +100,10 @@ class DeclarationChecker {
       expected = builtin->second;
     } else if (program_.find_sort(f, sort.name) == nullptr && program_.find_type(f, sort.name) == nullptr) {
       Diagnostic& d = diagnostics_.error(sort.location, "unknown payload sort '" + sort.name + "'" +
-                                                            did_you_mean(sort.name, visible_sorts(f)));
+                                                            did_you_mean(diagnostics_, sort.name, [&] { return visible_sorts(f); }));
       // Declared in a file that is imported only indirectly.
-      for (const SourceFile& other : program_.files) {
-        for (const SortDecl& decl : other.sorts) {
-          if (decl.name.text == sort.name) d.notes.push_back({decl.name.location, not_imported(sort.name)});
-        }
-        for (const TypeDecl& decl : other.types) {
-          if (decl.alias.text == sort.name) d.notes.push_back({decl.alias.location, not_imported(sort.name)});
-        }
+      for (SourceLocation declared : program_.sorts_named(sort.name)) {
+        d.notes.push_back({declared, not_imported(sort.name)});
       }
       return;
     }

@@ -72,10 +72,13 @@ class LocalSystemChecker {
           }
           return;
         }
-        std::vector<std::string> bound;
-        for (const Variable& v : scope) bound.push_back(v.name);
-        diagnostics_.error(
-            t.location, "unbound recursion variable '" + t.variable + "'" + did_you_mean(t.variable, bound));
+        auto bound = [&] {
+          std::vector<std::string> names;
+          for (const Variable& v : scope) names.push_back(v.name);
+          return names;
+        };
+        diagnostics_.error(t.location, "unbound recursion variable '" + t.variable + "'" +
+                                           did_you_mean(diagnostics_, t.variable, bound));
         return;
       }
       case LocalKind::kEnd:
@@ -88,11 +91,14 @@ class LocalSystemChecker {
     if (peer == self) {
       diagnostics_.error(t.peer.location, "role '" + self + "' cannot interact with itself");
     } else if (!peer.empty() && !roles_.count(peer)) {
-      std::vector<std::string> roles;
-      for (const auto& [role, location] : roles_) roles.push_back(role);
+      auto roles = [&] {
+        std::vector<std::string> names;
+        for (const auto& [role, location] : roles_) names.push_back(role);
+        return names;
+      };
       Diagnostic& d =
           diagnostics_.error(t.peer.location, "unknown role '" + peer + "' in local system '" +
-                                                  system_.name.text + "'" + did_you_mean(peer, roles));
+                                                  system_.name.text + "'" + did_you_mean(diagnostics_, peer, roles));
       d.notes.push_back({system_.name.location, "the roles of '" + system_.name.text + "' are the entries here"});
     }
     const bool connection = t.kind == LocalKind::kConnect || t.kind == LocalKind::kAccept ||

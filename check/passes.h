@@ -49,7 +49,9 @@ std::map<std::string, std::string> bind_roles(const GlobalProtocol& callee, cons
 
 // "; did you mean 'x'?" when one of `candidates` is close enough to `name` to be what was meant
 // (a small edit distance, or a difference of case only); empty otherwise.
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+// `candidates` is called only when `diagnostics` grants a suggestion (take_suggestion).
+std::string did_you_mean(DiagnosticEngine& diagnostics, const std::string& name,
+                         const std::function<std::vector<std::string>()>& candidates);
 
 // The note for a name declared in a file that the file using it imports only indirectly.
 std::string not_imported(const std::string& name);

@@ -154,12 +154,15 @@ class RecursionChecker {
                                                                s.label.text + "'");
       d.notes.push_back({rec->second, "'rec " + s.label.text + "' is here"});
     } else {
-      std::vector<std::string> labels;
-      for (const auto& [name, indices] : open_by_name_) {
-        if (!indices.empty()) labels.push_back(name);
-      }
+      auto labels = [&] {
+        std::vector<std::string> names;
+        for (const auto& [name, indices] : open_by_name_) {
+          if (!indices.empty()) names.push_back(name);
+        }
+        return names;
+      };
       diagnostics_.error(s.label.location, "unbound recursion label '" + s.label.text + "'" +
-                                               did_you_mean(s.label.text, labels));
+                                               did_you_mean(diagnostics_, s.label.text, labels));
     }
   }
 

@@ -33,11 +33,14 @@ class RoleChecker {
  private:
   void require_declared(const Name& role) {
     if (role.text.empty() || declared_.count(role.text)) return;
-    std::vector<std::string> roles;
-    for (const Name& declared : protocol_.roles) roles.push_back(declared.text);
+    auto roles = [&] {
+      std::vector<std::string> names;
+      for (const Name& declared : protocol_.roles) names.push_back(declared.text);
+      return names;
+    };
     Diagnostic& d =
         diagnostics_.error(role.location, "undeclared role '" + role.text + "' in protocol '" +
-                                              protocol_.name.text + "'" + did_you_mean(role.text, roles));
+                                              protocol_.name.text + "'" + did_you_mean(diagnostics_, role.text, roles));
     d.notes.push_back({protocol_.name.location, "the roles of '" + protocol_.name.text + "' are declared here"});
   }
 
@@ -89,20 +92,19 @@ class RoleChecker {
     }
     const GlobalProtocol* callee = program_.find_protocol(file_, s.label.text);
     if (callee == nullptr) {
-      std::vector<std::string> protocols;
-      std::vector<std::size_t> scope{file_};
-      scope.insert(scope.end(), program_.imports[file_].begin(), program_.imports[file_].end());
-      for (std::size_t f : scope) {
-        for (const GlobalProtocol& protocol : program_.files[f].protocols)
-          protocols.push_back(protocol.name.text);
-      }
-      Diagnostic& d = diagnostics_.error(s.label.location, "unknown protocol '" + s.label.text + "'" +
-                                                               did_you_mean(s.label.text, protocols));
-      for (const SourceFile& other : program_.files) {
-        for (const GlobalProtocol& protocol : other.protocols) {
-          if (protocol.name.text == s.label.text)
-            d.notes.push_back({protocol.name.location, not_imported(s.label.text)});
+      auto protocols = [&] {
+        std::vector<std::string> names;
+        std::vector<std::size_t> scope{file_};
+        scope.insert(scope.end(), program_.imports[file_].begin(), program_.imports[file_].end());
+        for (std::size_t f : scope) {
+          for (const GlobalProtocol& protocol : program_.files[f].protocols) names.push_back(protocol.name.text);
         }
+        return names;
+      };
+      Diagnostic& d = diagnostics_.error(s.label.location, "unknown protocol '" + s.label.text + "'" +
+                                                               did_you_mean(diagnostics_, s.label.text, protocols));
+      for (SourceLocation declared : program_.protocols_named(s.label.text)) {
+        d.notes.push_back({declared, not_imported(s.label.text)});
       }
       return;
     }

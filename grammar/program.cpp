@@ -142,6 +142,8 @@ struct Program::Index {
   std::vector<Names<SortDecl>> sorts;
   std::vector<Names<TypeDecl>> types;
   std::map<const GlobalProtocol*, std::size_t> file_of;
+  std::multimap<std::string, SourceLocation, std::less<>> all_protocols;  // equal names in file order
+  std::multimap<std::string, SourceLocation, std::less<>> all_sorts;      // sorts and host types
   std::set<const GlobalProtocol*> cyclic;
   std::map<const GlobalProtocol*, std::uint64_t> inlined_size;
 };
@@ -242,7 +244,12 @@ const Program::Index& Program::index() const {
     add_names(files[f].protocols, &GlobalProtocol::name, index->protocols[f]);
     add_names(files[f].sorts, &SortDecl::name, index->sorts[f]);
     add_names(files[f].types, &TypeDecl::alias, index->types[f]);
-    for (const GlobalProtocol& protocol : files[f].protocols) index->file_of[&protocol] = f;
+    for (const GlobalProtocol& protocol : files[f].protocols) {
+      index->file_of[&protocol] = f;
+      index->all_protocols.emplace(protocol.name.text, protocol.name.location);
+    }
+    for (const SortDecl& sort : files[f].sorts) index->all_sorts.emplace(sort.name.text, sort.name.location);
+    for (const TypeDecl& type : files[f].types) index->all_sorts.emplace(type.alias.text, type.alias.location);
   }
   cache_.index = index;  // the lookups below use the names already indexed
 
@@ -289,6 +296,23 @@ const SortDecl* Program::find_sort(std::size_t file, std::string_view name) cons
 const TypeDecl* Program::find_type(std::size_t file, std::string_view name) const {
   return find_visible(*this, file, name, index().types);
 }
+
+namespace {
+
+std::vector<SourceLocation> named(const std::multimap<std::string, SourceLocation, std::less<>>& all,
+                                  std::string_view name) {
+  std::vector<SourceLocation> out;
+  for (auto [it, end] = all.equal_range(name); it != end; ++it) out.push_back(it->second);
+  return out;
+}
+
+}  // namespace
+
+std::vector<SourceLocation> Program::protocols_named(std::string_view name) const {
+  return named(index().all_protocols, name);
+}
+
+std::vector<SourceLocation> Program::sorts_named(std::string_view name) const { return named(index().all_sorts, name); }
 
 std::size_t Program::file_of(const GlobalProtocol& protocol) const {
   auto it = index().file_of.find(&protocol);

@@ -21,9 +21,7 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
   }
   out << sources.path(location.file) << ':' << location.line << ':' << location.column << ": "
       << kind << ": " << message << '\n';
-  // Invalid UTF-8 (itself an error) is shown as U+FFFD, one character a byte, as columns count it.
-  const std::string sanitized = utf8_sanitized(sources.line(location.file, location.line));
-  const std::string_view line = sanitized;
+  const std::string_view line = sources.line(location.file, location.line);
   // A very long line is shown as a window around the column, its cut ends marked "...".
   constexpr std::size_t kWindow = 120;
   std::size_t begin = 0;  // first byte shown (windows are placed as if the line were ASCII)
@@ -35,18 +33,18 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
       out << "...";
       caret = "   ";
     }
-    out << line.substr(begin, kWindow) << (begin + kWindow < line.size() ? "..." : "") << '\n';
+    out << utf8_sanitized(line.substr(begin, kWindow)) << (begin + kWindow < line.size() ? "..." : "") << '\n';
   } else {
-    out << line << '\n';
+    out << utf8_sanitized(line) << '\n';
   }
-  // Columns count characters, not bytes: skip UTF-8 continuation bytes. Keep tabs so that the
-  // caret lines up under the column however the terminal expands them.
+  // Columns count characters, not bytes; invalid UTF-8 (itself an error) is shown as U+FFFD,
+  // one character a byte. Keep tabs so that the caret lines up under the column however the
+  // terminal expands them.
   std::uint32_t column = static_cast<std::uint32_t>(begin) + 1;
-  for (std::size_t i = begin; i < line.size() && column < location.column; ++i) {
-    const auto byte = static_cast<unsigned char>(line[i]);
-    if ((byte & 0xC0) == 0x80) continue;
-    caret += byte == '\t' ? '\t' : ' ';
+  for (std::size_t i = begin; i < line.size() && column < location.column;) {
+    caret += line[i] == '\t' ? '\t' : ' ';
     ++column;
+    i += std::max<std::size_t>(1, utf8_sequence_length(line.substr(i)));
   }
   if (column < location.column) caret.append(location.column - column, ' ');  // past the end of the line
   out << caret << "^\n";

@@ -40,9 +40,16 @@ class DiagnosticEngine {
   // format; returns how many were printed.
   std::size_t print(std::ostream& out) const;
 
+  // Whether a spelling suggestion may still be made ("did you mean"): each looks at every
+  // candidate name, so an engine grants kMaxSuggestions of them and the errors after that come
+  // without one; a file of thousands of misspellings stays linear.
+  static constexpr std::size_t kMaxSuggestions = 200;
+  bool take_suggestion() { return suggestions_++ < kMaxSuggestions; }
+
  private:
   const SourceManager* sources_;
   std::vector<Diagnostic> errors_;
+  std::size_t suggestions_ = 0;
 };
 
 // Renders one "PATH:LINE:COL: KIND: MESSAGE" header, then the quoted line and a caret.

@@ -45,6 +45,10 @@ struct Program {
   const GlobalProtocol* find_protocol(std::size_t file, std::string_view name) const;
   const SortDecl* find_sort(std::size_t file, std::string_view name) const;
   const TypeDecl* find_type(std::size_t file, std::string_view name) const;
+  // Where protocols, or sorts and host types, of that name are declared in any file of the
+  // program, visible or not (in file order; sorts before types within a file).
+  std::vector<SourceLocation> protocols_named(std::string_view name) const;
+  std::vector<SourceLocation> sorts_named(std::string_view name) const;
   // The file that declares `protocol` (which must belong to this program).
   std::size_t file_of(const GlobalProtocol& protocol) const;
   // The protocols that some `do` of the program inlines: written for their callers' context

@@ -146,3 +146,25 @@ TEST(Hardening, ALongChainOfDoIsProjectedOrRefusedByTheLimit) {
 }
 
 }  // namespace
+
+namespace {
+
+// Each suggestion looks at every candidate name: past DiagnosticEngine::kMaxSuggestions the
+// errors come without one, so that a file of thousands of misspellings is not quadratic (20,000
+// unknown sorts among 20,000 declared ones took 96 s).
+TEST(Hardening, SpellingSuggestionsStopAfterTheCap) {
+  TempDir dir;
+  const std::size_t misspelt = gtype::DiagnosticEngine::kMaxSuggestions + 1;
+  std::string text = "global protocol P(role a, role b) {\n";
+  for (std::size_t i = 0; i < misspelt; ++i) text += "  a -> b : m(Recrod);\n";
+  text += "}\nsort Record { f: int; }\n";
+  write(dir / "misspelt.gtype", text);
+  const std::vector<std::string> errors = errors_of(dir / "misspelt.gtype");
+  ASSERT_EQ(errors.size(), misspelt);
+  for (std::size_t i = 0; i + 1 < misspelt; ++i) {
+    EXPECT_EQ(errors[i], std::to_string(i + 2) + ":14: unknown payload sort 'Recrod'; did you mean 'Record'?");
+  }
+  EXPECT_EQ(errors.back(), std::to_string(misspelt + 1) + ":14: unknown payload sort 'Recrod'");
+}
+
+}  // namespace
