@@ -204,6 +204,7 @@ TEST(ZmqFlood, CheckedFramesFromUnreachableAddressesHoldLinksOnlyForAWhile) {
       << open_descriptors() << " descriptors open, " << before << " before the flood";
   Status after = legitimate_session(b->address(), 4);
   EXPECT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(eventually([&] { return sessions_done() == 2u + kForgers; }));  // B takes the quit
   serving.stop();
   std::lock_guard lock(log.mutex);
   EXPECT_EQ(log.ended.size(), 2u);
