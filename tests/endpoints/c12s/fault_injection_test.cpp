@@ -7,6 +7,7 @@
 //
 // Seeded and bounded: C12S_FAULT_SEED (default 1) and C12S_FAULT_ROUNDS (default 6, one per
 // service); the services are killed in turn, the moments drawn from the seed.
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 
@@ -44,35 +45,59 @@ TEST_F(FaultInjection, EveryTaskEndsWhateverServiceIsKilledWhen) {
   ASSERT_TRUE(wait_free(nodes));
 
   std::optional<std::size_t> formed;  // the shape t has, if any
+  std::uint64_t acknowledged = 0;
   std::size_t next = 0;
   for (std::uint64_t round = 0; round < rounds; ++round) {
     const std::string victim = services[round % services.size()];
-    const auto kill_after = std::chrono::milliseconds(random() % 400);
+    // Half the rounds kill while the mutation is submitted (counted from the command's start),
+    // half while it is formed (counted from "submitted").
+    const bool while_forming = random() % 2 == 1;
+    const auto kill_after = std::chrono::milliseconds(random() % (while_forming ? 60 : 120));
     const auto down_for = std::chrono::milliseconds(random() % 300);
     if (formed && next == *formed) next = (next + 1) % kShapes.size();
     const std::size_t shape = next;
     next = (next + 1) % kShapes.size();
     SCOPED_TRACE("seed " + std::to_string(seed) + ", round " + std::to_string(round) + ": " + victim +
                  " killed " + std::to_string(kill_after.count()) + " ms into a mutation to " +
+                 (while_forming ? "(after it was submitted) " : "") +
                  kShapes[shape].first + ", down " + std::to_string(down_for.count()) + " ms");
 
     Process mutate({"mutate", "-f", kShapes[shape].first, "--no-wait", "--system", system_}, dir_);
+    Output so_far;
+    const auto given_up = Clock::now() + std::chrono::seconds(20);
+    while (while_forming && so_far.out.find("submitted") == std::string::npos && Clock::now() < given_up &&
+           mutate.read_some(so_far, std::chrono::milliseconds(5))) {
+    }
     std::this_thread::sleep_for(kill_after);
     kill9(victim);
     std::this_thread::sleep_for(down_for);
     start_service(victim);
-    const Output submitted = mutate.finish(std::chrono::seconds(60));
+    const Output submitted = mutate.finish(std::chrono::seconds(60), so_far);
     std::smatch match;
+    std::string outcome = "not acknowledged";
+    const auto since = Clock::now();
     if (std::regex_search(submitted.out, match, std::regex("task ([0-9a-f]{16}): topology t submitted"))) {
       const std::string task = match[1];
       // The bound: the task deadline (20 s), recovery's period, and the scheduler's attempts.
-      const std::string outcome = wait_outcome(task, std::chrono::seconds(60));
-      ASSERT_TRUE(outcome == "CREATED" || outcome == "FAILED") << records(task);
+      outcome = wait_outcome(task, std::chrono::seconds(60));
+      if (outcome != "CREATED" && outcome != "FAILED") {
+        const Output logged = run({"logs", "get", task});
+        const Output state = processes_.at("state")->finish(std::chrono::seconds(1));
+        FAIL() << "task " << task << " did not end: " << logged.out << logged.err << "\nstate's output: " << state.err;
+      }
       EXPECT_NE(records(task).find("state=PENDING"), std::string::npos) << records(task);
       if (outcome == "CREATED") formed = shape;
+      ++acknowledged;
     } else {
       EXPECT_NE(submitted.exit, 0) << submitted.out;  // not acknowledged: it said why
     }
+    std::printf("round %llu: %s killed %lld ms after the mutation %s, down %lld ms: %s (%lld ms after it returned)\n",
+                static_cast<unsigned long long>(round), victim.c_str(), static_cast<long long>(kill_after.count()),
+                while_forming ? "was submitted" : "started",
+                static_cast<long long>(down_for.count()), outcome.c_str(),
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count()));
+    std::fflush(stdout);
 
     // No node is held by a finished task, and the views agree with what was formed.
     std::map<std::string, std::string> statuses;
@@ -90,6 +115,8 @@ TEST_F(FaultInjection, EveryTaskEndsWhateverServiceIsKilledWhen) {
   }
   expect_text_views_agree();
   EXPECT_EQ(run({"logs", "list", "--selector", "health=dead"}).out, "");
+  std::printf("seed %llu: %llu rounds, %llu mutations acknowledged\n", static_cast<unsigned long long>(seed),
+              static_cast<unsigned long long>(rounds), static_cast<unsigned long long>(acknowledged));
 }
 
 }  // namespace

@@ -112,8 +112,8 @@ class HandStarted : public ::testing::Test {
   }
 
   // Submits `file` without waiting; the task id if it was acknowledged ("submitted"), else "".
-  std::string submit(const std::string& file, Output* output = nullptr) {
-    Output out = run({"mutate", "-f", file, "--no-wait"});
+  std::string submit(const std::string& file, Output* output = nullptr, const std::string& timeout_ms = "5000") {
+    Output out = run({"mutate", "-f", file, "--no-wait", "--timeout", timeout_ms});
     if (output != nullptr) *output = out;
     std::smatch task;
     if (out.exit != 0 || !std::regex_search(out.out, task, std::regex("task ([0-9a-f]{16}): topology \\S+ submitted")))

@@ -6,8 +6,8 @@
 //
 //   heartbeat of an unknown node ........... -> free
 //   reserve(task, ids) ...... free and live  -> reserved by task    (all ids or none)
-//   reserve(task, ids, T) ... also: used in topology T by another task -> the same, to be
-//                             taken over by task (next_task), until its formation commits
+//   reserve(task, ids, T) ... also: used in topology T by another task -> still used by it,
+//                             to be taken over by task (next_task) when its formation commits
 //   mark_used(task, paths) .. reserved by task, or to be taken over by it -> used by task in
 //                             the path                              (all ids or none)
 //   release(task) ........... reserved or used by task -> free; to be taken over by task ->
@@ -114,9 +114,9 @@ class NodeRegistry {
   // compensation can be retried. *released (if given) gets the ids, sorted.
   Status release(std::string_view task, std::vector<std::string>* released = nullptr);
 
-  // Moves nodes reserved by `task` into their clusters, all or none. A node already used by
-  // this task in the same cluster is left as it is (a repeated acknowledgement); any other
-  // node is an error naming the first id, in id order.
+  // Moves nodes reserved by `task`, or to be taken over by it, into their clusters, used by
+  // `task`, all or none. A node already used by this task in the same cluster is left as it is
+  // (a repeated acknowledgement); any other node is an error naming the first id, in id order.
   Status mark_used(std::string_view task, const std::map<std::string, ClusterPath>& clusters);
 
   // The ids whose lease ran out at or before `now` and that were not reported since their last
