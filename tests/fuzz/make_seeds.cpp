@@ -1,8 +1,8 @@
-// Writes the seed corpora of the binary fuzz targets: well-formed frames (frames) and one
-// payload of each message of every_sort.gtype (payload), so that the fuzzers start from inputs
-// that get past the first checks. Built with the targets, run by run.sh: the seeds always
-// follow the current encodings. Usage: fuzz_make_seeds FOLDER (writes FOLDER/frames/*,
-// FOLDER/payload/*).
+// Writes the seed corpora of the binary fuzz targets: well-formed frames (frames), one payload
+// of each message of every_sort.gtype (payload) and whole sessions (monitor), so that the
+// fuzzers start from inputs that get past the first checks. Run by run.sh, and before the
+// replay tests of the normal suite: the seeds always follow the current encodings.
+// Usage: fuzz_make_seeds FOLDER (writes FOLDER/frames/*, FOLDER/payload/*, FOLDER/monitor/*).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +73,25 @@ std::vector<std::string> frames(const std::vector<std::string>& payloads) {
   };
 }
 
+// Inputs of the monitor target (see monitor_fuzz.cpp for the format): a whole Exchange session
+// to `store`, with a loop turn, and an EverySort message to `reader`.
+std::vector<std::string> monitor_inputs() {
+  // opcode (bit 0: the endpoint, bits 1-3 non-zero: an envelope), sender address, kind,
+  // protocol (even: the endpoint's), session, from, to, label, payload (0: a valid one)
+  auto frame = [](std::initializer_list<int> bytes) {
+    std::string out;
+    for (int b : bytes) out.push_back(static_cast<char>(b));
+    return out;
+  };
+  const std::string open = frame({0x02, 0, 1, 0, 1, 0, 1, 1, 0});  // server ->> store : open(Leaf)
+  const std::string keep = frame({0x02, 0, 0, 0, 1, 0, 1, 3, 0});  // server -> store : keep
+  const std::string done = frame({0x02, 0, 0, 0, 1, 0, 1, 6, 0});  // server -> store : done
+  const std::string bye = frame({0x02, 0, 3, 0, 1, 0, 1, 12, 2});  // disconnect server, store
+  const std::string leaf = frame({0x03, 2, 0, 0, 2, 3, 4, 8, 0});  // writer -> reader : leaf
+  const std::string raw = frame({0x00, 0, 3, 0x93, 0x01, 0x02});   // 3 raw bytes to store
+  return {open + keep + done + bye, open + keep + keep + done + bye + leaf, leaf + raw, open + bye};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,7 +101,8 @@ int main(int argc, char** argv) {
   }
   const fs::path folder = argv[1];
   const std::vector<std::string> payload_seeds = payloads();
-  if (!write_all(folder / "payload", payload_seeds) || !write_all(folder / "frames", frames(payload_seeds))) {
+  if (!write_all(folder / "payload", payload_seeds) || !write_all(folder / "frames", frames(payload_seeds)) ||
+      !write_all(folder / "monitor", monitor_inputs())) {
     std::fprintf(stderr, "%s: cannot write the seeds under %s\n", argv[0], argv[1]);
     return 1;
   }

@@ -34,7 +34,7 @@ find protocols tests/golden tests/codegen tests/thesis tests/spin examples -name
 seeds_frontend=("$work/seeds/frontend")
 seeds_frames=("$work/seeds/frames")
 seeds_payload=("$work/seeds/payload")
-seeds_monitor=()  # its input format builds well-formed frames
+seeds_monitor=("$work/seeds/monitor")
 seeds_yaml=(tests/endpoints/model/data)
 # Longer inputs find nothing new here and slow every run down.
 max_len_frontend=4096
