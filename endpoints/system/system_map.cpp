@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -21,6 +22,8 @@ namespace {
 using model::Diagnostic;
 using model::Diagnostics;
 using model::Position;
+
+constexpr std::size_t kMaxFileBytes = 16u << 20;  // far beyond any system map
 
 const std::map<std::string, std::vector<std::string>>& table() {
   static const std::map<std::string, std::vector<std::string>> served{
@@ -94,13 +97,24 @@ std::string SystemMap::to_yaml() const {
 }
 
 model::Result<SystemMap> SystemMap::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Diagnostics{Diagnostic{Position{path, 0, 0}, "cannot read the system file", {}}};
-  std::stringstream text;
-  text << in.rdbuf();
+  auto fail = [&](const char* why) { return Diagnostics{Diagnostic{Position{path, 0, 0}, why, {}}}; };
+  // A FIFO would block until someone writes, a device such as /dev/zero would never end.
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    return fail("the system file is not a regular file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail("cannot read the system file");
+  std::string text;
+  char chunk[64 * 1024];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) return fail("the system file is larger than 16 MiB");
+  }
+  if (in.bad()) return fail("cannot read the system file");
   YAML::Node root;
   try {
-    root = YAML::Load(text.str());
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     return Diagnostics{Diagnostic{Position{path, e.mark.line + 1, e.mark.column + 1}, e.msg, {}}};
   }

@@ -2,6 +2,7 @@
 #include "c12s/system/system_map.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -106,6 +107,36 @@ TEST(SystemMap, MissingFileAndMissingDataAreErrors) {
   model::Result<SystemMap> broken = SystemMap::load(bad);
   std::filesystem::remove(bad);
   EXPECT_FALSE(broken.ok());
+}
+
+// A FIFO blocked the reader until someone wrote, /dev/zero filled the memory.
+TEST(SystemMap, WhatIsNotAFileIsAnError) {
+  const std::filesystem::path fifo =
+      std::filesystem::temp_directory_path() / ("c12s-system-fifo-" + std::to_string(::getpid()));
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  model::Result<SystemMap> from_fifo = SystemMap::load(fifo.string());
+  std::filesystem::remove(fifo);
+  ASSERT_FALSE(from_fifo.ok());
+  EXPECT_EQ(from_fifo.error_text(), fifo.string() + ": error: the system file is not a regular file\n");
+  model::Result<SystemMap> from_device = SystemMap::load("/dev/zero");
+  ASSERT_FALSE(from_device.ok());
+  EXPECT_EQ(from_device.error_text(), "/dev/zero: error: the system file is not a regular file\n");
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  model::Result<SystemMap> from_folder = SystemMap::load(folder);
+  ASSERT_FALSE(from_folder.ok());
+  EXPECT_EQ(from_folder.error_text(), folder + ": error: the system file is not a regular file\n");
+}
+
+TEST(SystemMap, HugeFileIsAnError) {
+  const std::filesystem::path huge =
+      std::filesystem::temp_directory_path() / ("c12s-system-huge-" + std::to_string(::getpid()));
+  { std::ofstream create(huge); }
+  std::filesystem::resize_file(huge, (16u << 20) + 1);  // sparse: no disk used
+  model::Result<SystemMap> r = SystemMap::load(huge.string());
+  std::filesystem::remove(huge);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_text().substr(0, 300), huge.string() + ": error: the system file is larger than 16 MiB\n");
 }
 
 }  // namespace
