@@ -1,6 +1,9 @@
 // c12s mutate -f topology.yaml [--no-wait]: submits the desired state of listing 5.4 as an
 // IdempotencyCheck session, prints its task id, and follows the task in the log until the
-// topology is formed, already existed, or the task failed (unless --no-wait).
+// topology is formed, already existed, or the task failed (unless --no-wait). "Submitted"
+// means durable: the state service answers ok() only once the task is stored and its PENDING
+// record is in the log, and then the task ends CREATED or FAILED within the state service's
+// task deadline (docs/control-plane.md, Recovery).
 //
 // The file is checked first (every mistake named, with its line): nothing is sent for a file
 // with errors. Exit: 0 formed or already there, 1 the task failed or the system did not
