@@ -46,7 +46,8 @@ namespace {
 
 // Counts documents, building nothing. yaml-cpp 0.7's LoadAll loops for ever, allocating, on
 // some malformed text (`"a", "b"` at the top level yields one empty document after another):
-// here at most `cap` are asked for.
+// here at most `cap` are asked for. Also finds the first alias: nested aliases make a few KiB
+// of text stand for millions of nodes, which the parsers would walk one by one.
 class DocumentCounter final : public YAML::EventHandler {
  public:
   void OnDocumentStart(const YAML::Mark& mark) override {
@@ -54,7 +55,9 @@ class DocumentCounter final : public YAML::EventHandler {
   }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (!alias) alias = mark;
+  }
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
@@ -65,6 +68,7 @@ class DocumentCounter final : public YAML::EventHandler {
 
   int documents = 0;
   YAML::Mark second = YAML::Mark::null_mark();
+  std::optional<YAML::Mark> alias;
 };
 
 }  // namespace
@@ -85,6 +89,10 @@ std::optional<Entry> Reader::load(std::string_view text) {
   }
   if (counter.documents > 1) {
     error(place(counter.second), "the file holds more than one YAML document; expected one");
+    return std::nullopt;
+  }
+  if (counter.alias) {
+    error(place(*counter.alias), "YAML aliases (*name) are not taken here; write the value out");
     return std::nullopt;
   }
   Entry entry;

@@ -191,6 +191,26 @@ TEST(Topology, HugeFileIsADiagnostic) {
   EXPECT_EQ(r.error_text(), huge.string() + ": error: cannot read the file: it is larger than 16 MiB\n");
 }
 
+// Aliases repeat what they name without costing text: nested, a few KiB of them stood for
+// millions of nodes and labels (found by tests/fuzz, corpus/yaml/alias_bomb.yaml), so they are
+// refused, where the first one is.
+TEST(Topology, AliasesAreRefused) {
+  const std::string text =
+      "constellations:\n"
+      "  version: v1\n"
+      "  kind: Topology\n"
+      "  payload:\n"
+      "    name: T\n"
+      "    selector: {labels: &L {os: linux}}\n"
+      "    topology:\n"
+      "      r1:\n"
+      "        c1:\n"
+      "          m1: {selector: {labels: *L}}\n";
+  const Result<TopologySpec> r = parse_topology(text, "alias.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error_text(), "alias.yaml:10:35: error: YAML aliases (*name) are not taken here; write the value out\n");
+}
+
 TEST(Topology, DeepNestingIsADiagnosticNotACrash) {
   const std::string deep = "constellations: " + std::string(100000, '[');
   const Result<TopologySpec> r = parse_topology(deep, "deep.yaml");
