@@ -6,7 +6,8 @@
 #
 # Usage: tests/fuzz/run.sh [SECONDS [TARGET...]]   targets: frontend frames payload monitor yaml
 # Environment: FUZZ_BUILD, the build folder (default build-fuzz); FUZZ_FRONTEND_SECONDS, the
-# front end's time when it differs; FUZZ_BUILD_LOCK, see below.
+# front end's time when it differs; FUZZ_NO_BUILD=1 runs the targets as built, without building;
+# FUZZ_BUILD_LOCK, see below.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source_dir=$PWD
@@ -16,12 +17,14 @@ targets=("$@")
 ((${#targets[@]} > 0)) || targets=(frontend frames payload monitor yaml)
 build=${FUZZ_BUILD:-build-fuzz}
 
-if [ ! -f "$build/CMakeCache.txt" ]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DGTYPE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+if [ -z "${FUZZ_NO_BUILD:-}" ]; then
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DGTYPE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  fi
+  lock=()  # FUZZ_BUILD_LOCK: a lock file the build waits for, where builds share the machine
+  [ -z "${FUZZ_BUILD_LOCK:-}" ] || lock=(flock "$FUZZ_BUILD_LOCK")
+  "${lock[@]}" cmake --build "$build" --target fuzz_all -j "$(nproc)"
 fi
-lock=()  # FUZZ_BUILD_LOCK: a lock file the build waits for, where builds share the machine
-[ -z "${FUZZ_BUILD_LOCK:-}" ] || lock=(flock "$FUZZ_BUILD_LOCK")
-"${lock[@]}" cmake --build "$build" --target fuzz_all -j "$(nproc)"
 
 work=$build/fuzz
 # Seeds: the .gtype files of the repository, the YAML test data, and well-formed frames and
