@@ -92,6 +92,21 @@ TEST_F(Recovery, APendingTaskOfAKilledStateServiceIsSettledOnRestart) {
   expect_formed(Listed{2, 4});
 }
 
+// Item 7: every service is killed just after a re-formation was submitted, and all are started
+// again: the task ends, the views agree, and the running daemons are not declared dead (the
+// state service's lease, 6 s, passes meanwhile).
+TEST_F(Recovery, AWholeSystemRestartMidFormationLeavesNoTaskUnfinished) {
+  form_two_clusters();
+  const std::string task = submit("one.yaml");
+  ASSERT_FALSE(task.empty());
+  for (const std::string& name : c12s::system::service_names()) kill9(name);
+  for (const std::string& name : c12s::system::service_names()) start_service(name);
+  const std::string outcome = wait_outcome(task, std::chrono::seconds(45));
+  ASSERT_TRUE(outcome == "CREATED" || outcome == "FAILED") << records(task);
+  std::this_thread::sleep_for(std::chrono::seconds(7));
+  expect_formed(outcome == "CREATED" ? Listed{1, 4} : Listed{2, 4});
+}
+
 // Item 9: the queue is gone during a re-formation; the task fails, and topology t stays as it
 // was formed (it used to leave the desired state: `list` said "no topology").
 TEST_F(Recovery, AFailedReformationLeavesTheFormedTopology) {
