@@ -10,6 +10,8 @@
 // each call, and not on its own: it is written for that context.
 #include <algorithm>
 #include <iterator>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -22,32 +24,63 @@ using Pair = std::pair<std::string, std::string>;  // ordered: first < second
 
 Pair pair_of(const std::string& a, const std::string& b) { return a < b ? Pair{a, b} : Pair{b, a}; }
 
+// A set or map that states share until one of them changes it: a choice hands its state to
+// every branch and a loop's head is compared at every iteration, while most statements leave
+// the connections alone; copying them each time cost time quadratic in the protocol.
+template <typename T>
+class Shared {
+ public:
+  Shared() : value_(std::make_shared<T>()) {}
+  const T& operator*() const { return *value_; }
+  const T* operator->() const { return value_.get(); }
+  // The value, made this state's own first if another shares it.
+  T& edit() {
+    if (value_.use_count() > 1) value_ = std::make_shared<T>(*value_);
+    return *value_;
+  }
+  bool same_as(const Shared& other) const { return value_ == other.value_; }
+  friend bool operator==(const Shared& a, const Shared& b) { return a.same_as(b) || *a.value_ == *b.value_; }
+
+ private:
+  std::shared_ptr<T> value_;
+};
+
+using Places = std::map<Pair, SourceLocation>;
+
 struct State {
-  std::set<Pair> must;  // connected on every path to here
-  std::set<Pair> may;   // connected on some path to here
+  Shared<std::set<Pair>> must;  // connected on every path to here
+  Shared<std::set<Pair>> may;   // connected on some path to here
   // For the notes: where a pair of `may` was connected, and where a pair was disconnected on
   // some path to here (the first place in the source when there are several).
-  std::map<Pair, SourceLocation> connected_at;
-  std::map<Pair, SourceLocation> disconnected_at;
+  Shared<Places> connected_at;
+  Shared<Places> disconnected_at;
   friend bool operator==(const State&, const State&) = default;
 };
 
-void join_places(const std::map<Pair, SourceLocation>& from, std::map<Pair, SourceLocation>& into) {
-  for (const auto& [pair, location] : from) {
-    auto [it, inserted] = into.emplace(pair, location);
-    if (!inserted) it->second = std::min(it->second, location);
+Shared<Places> join_places(const Shared<Places>& a, const Shared<Places>& b) {
+  if (a.same_as(b)) return a;
+  Shared<Places> out = a;
+  for (const auto& [pair, location] : *b) {
+    auto known = out->find(pair);
+    if (known == out->end() || location < known->second) out.edit()[pair] = location;
   }
+  return out;
 }
 
 State join(const State& a, const State& b) {
-  State out;
-  std::set_intersection(a.must.begin(), a.must.end(), b.must.begin(), b.must.end(),
-                        std::inserter(out.must, out.must.end()));
-  std::set_union(a.may.begin(), a.may.end(), b.may.begin(), b.may.end(), std::inserter(out.may, out.may.end()));
-  out.connected_at = a.connected_at;
-  join_places(b.connected_at, out.connected_at);
-  out.disconnected_at = a.disconnected_at;
-  join_places(b.disconnected_at, out.disconnected_at);
+  State out = a;
+  if (!a.must.same_as(b.must)) {
+    std::set<Pair>& must = out.must.edit();
+    must.clear();
+    std::set_intersection(a.must->begin(), a.must->end(), b.must->begin(), b.must->end(),
+                          std::inserter(must, must.end()));
+  }
+  if (!a.may.same_as(b.may)) {
+    std::set<Pair>& may = out.may.edit();
+    may.insert(b.may->begin(), b.may->end());
+  }
+  out.connected_at = join_places(a.connected_at, b.connected_at);
+  out.disconnected_at = join_places(a.disconnected_at, b.disconnected_at);
   return out;
 }
 
@@ -199,19 +232,19 @@ class ConnectionChecker {
     const std::string to = role(context, s.to);
     if (from.empty() || to.empty() || from == to) return;  // reported by the roles pass
     const Pair pair = pair_of(from, to);
-    const bool must = state.must.count(pair) > 0;
-    const bool may = state.may.count(pair) > 0;
+    const bool must = state.must->count(pair) > 0;
+    const bool may = state.may->count(pair) > 0;
     const std::string both = "'" + from + "' and '" + to + "'";
     const std::string connect_hint = "connect them first with '" + from + " ->> " + to + "'";
     switch (s.kind) {
       case StatementKind::kSend:
         if (!may) {
           report(context, s.location, "'" + from + "' sends to '" + to + "', but they are not connected",
-                 place(state.disconnected_at, pair, "they are disconnected here"), connect_hint);
+                 place(*state.disconnected_at, pair, "they are disconnected here"), connect_hint);
         } else if (!must) {
           std::vector<Note> places =
-              place(state.connected_at, pair, "they are connected here, on some paths only");
-          for (Note& note : place(state.disconnected_at, pair, "and disconnected here on some path")) {
+              place(*state.connected_at, pair, "they are connected here, on some paths only");
+          for (Note& note : place(*state.disconnected_at, pair, "and disconnected here on some path")) {
             places.push_back(std::move(note));
           }
           report(context, s.location,
@@ -220,12 +253,12 @@ class ConnectionChecker {
         }
         return;
       case StatementKind::kConnect: {
-        auto earlier = state.connected_at.find(pair);
-        const bool same_statement = earlier != state.connected_at.end() && earlier->second == s.location;
+        auto earlier = state.connected_at->find(pair);
+        const bool same_statement = earlier != state.connected_at->end() && earlier->second == s.location;
         if (must && !same_statement) {
           report(context, s.location,
                  "'" + from + "' connects to '" + to + "', but they are already connected",
-                 place(state.connected_at, pair, "they were connected here"),
+                 place(*state.connected_at, pair, "they were connected here"),
                  "use '" + from + " -> " + to + "' to send over the existing connection");
         } else if (may && same_statement) {
           report(context, s.location,
@@ -236,27 +269,27 @@ class ConnectionChecker {
         } else if (may) {
           report(context, s.location,
                  "'" + from + "' connects to '" + to + "', but they may already be connected here",
-                 place(state.connected_at, pair, "they are connected here, on some paths only"), "");
+                 place(*state.connected_at, pair, "they are connected here, on some paths only"), "");
         }
-        state.must.insert(pair);
-        state.may.insert(pair);
-        state.connected_at[pair] = s.location;
-        state.disconnected_at.erase(pair);
+        state.must.edit().insert(pair);
+        state.may.edit().insert(pair);
+        state.connected_at.edit()[pair] = s.location;
+        if (state.disconnected_at->count(pair)) state.disconnected_at.edit().erase(pair);
         return;
       }
       case StatementKind::kDisconnect:
         if (!may) {
           report(context, s.location, "disconnect of " + both + ", which are not connected",
-                 place(state.disconnected_at, pair, "they are already disconnected here"), "");
+                 place(*state.disconnected_at, pair, "they are already disconnected here"), "");
         } else if (!must) {
           report(context, s.location,
                  "disconnect of " + both + ", which are not connected on every path to here",
-                 place(state.connected_at, pair, "they are connected here, on some paths only"), "");
+                 place(*state.connected_at, pair, "they are connected here, on some paths only"), "");
         }
-        state.must.erase(pair);
-        state.may.erase(pair);
-        state.connected_at.erase(pair);
-        if (may) state.disconnected_at[pair] = s.location;
+        if (must) state.must.edit().erase(pair);
+        if (may) state.may.edit().erase(pair);
+        if (state.connected_at->count(pair)) state.connected_at.edit().erase(pair);
+        if (may) state.disconnected_at.edit()[pair] = s.location;
         return;
       default:
         return;

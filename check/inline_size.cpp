@@ -1,7 +1,8 @@
 // Pass: the size of a protocol with its `do`s inlined.
 //
 // Checks that the protocols of each file, every `do` inlined, have at most
-// kMaxInlinedStatements statements together. Each `do` copies its callee, so a few lines can
+// kMaxInlinedStatements statements together, and at most kMaxProjectedStatements counting each
+// once per role of its protocol (projection's work). Each `do` copies its callee, so a few lines can
 // stand for an exponential protocol (each protocol of a chain calling the next twice), and a
 // chain of calls is quadratic when every protocol of it is projected; the passes after this one
 // and projection work on inlined protocols, and this bound keeps them within time and memory.
@@ -32,14 +33,29 @@ const Statement* largest_call(const Program& program, const GlobalProtocol& prot
   return largest;
 }
 
-// The protocols of `file` and their inlined sizes together, saturating.
-std::uint64_t file_inlined_size(const Program& program, const SourceFile& file) {
+// What projection does with a protocol: each inlined statement once per role.
+std::uint64_t projection_work(const Program& program, const GlobalProtocol& protocol) {
+  const std::uint64_t size = std::min(program.inlined_size(protocol), kMaxInlinedStatements + 1);
+  return size * std::max<std::uint64_t>(1, protocol.roles.size());
+}
+
+// `measure` of the protocols of `file` together, saturating just past `limit`.
+template <typename Measure>
+std::uint64_t file_total(const SourceFile& file, std::uint64_t limit, Measure measure) {
   std::uint64_t total = 0;
   for (const GlobalProtocol& protocol : file.protocols) {
-    total = std::min(total + std::min(program.inlined_size(protocol), kMaxInlinedStatements + 1),
-                     kMaxInlinedStatements + 1);
+    total = std::min(total + std::min(measure(protocol), limit + 1), limit + 1);
   }
   return total;
+}
+
+std::uint64_t file_inlined_size(const Program& program, const SourceFile& file) {
+  return file_total(file, kMaxInlinedStatements, [&](const GlobalProtocol& p) { return program.inlined_size(p); });
+}
+
+std::uint64_t file_projection_work(const Program& program, const SourceFile& file) {
+  return file_total(file, kMaxProjectedStatements,
+                    [&](const GlobalProtocol& p) { return projection_work(program, p); });
 }
 
 std::string count(std::uint64_t size) {
@@ -80,15 +96,36 @@ void report_file(const Program& program, const SourceFile& file, DiagnosticEngin
   }
 }
 
+// The same for the statements projected: each protocol's once for each of its roles.
+void report_projection(const Program& program, const SourceFile& file, DiagnosticEngine& diagnostics) {
+  std::uint64_t total = 0;
+  for (const GlobalProtocol& protocol : file.protocols) {
+    total += projection_work(program, protocol);
+    if (total <= kMaxProjectedStatements) continue;
+    Diagnostic& d = diagnostics.error(
+        protocol.name.location, "the protocols of this file are too large to project: " + std::to_string(total) +
+                                    " statements projected (each once per role) up to '" + protocol.name.text +
+                                    "', more than the limit of " + std::to_string(kMaxProjectedStatements));
+    d.notes.push_back({{}, "'" + protocol.name.text + "' has " + std::to_string(protocol.roles.size()) + " roles and " +
+                               std::to_string(program.inlined_size(protocol)) + " statements with its 'do's inlined"});
+    return;
+  }
+}
+
 }  // namespace
 
 bool too_large_to_inline(const Program& program, const SourceFile& file) {
-  return file_inlined_size(program, file) > kMaxInlinedStatements;
+  return file_inlined_size(program, file) > kMaxInlinedStatements ||
+         file_projection_work(program, file) > kMaxProjectedStatements;
 }
 
 void check_inline_size(const Program& program, DiagnosticEngine& diagnostics) {
   for (const SourceFile& file : program.files) {
     if (!too_large_to_inline(program, file)) continue;
+    if (file_inlined_size(program, file) <= kMaxInlinedStatements) {
+      report_projection(program, file, diagnostics);
+      continue;
+    }
     bool reported = false;
     for (const GlobalProtocol& protocol : file.protocols) {
       if (program.in_do_cycle(protocol) || program.inlined_size(protocol) <= kMaxInlinedStatements) continue;

@@ -21,7 +21,8 @@ void check_declarations(const Program& program, DiagnosticEngine& diagnostics);
 void check_roles(const Program& program, DiagnosticEngine& diagnostics);
 // `do` targets exist and no protocol reaches itself through `do`.
 void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics);
-// The protocols of a file stay within kMaxInlinedStatements together, every `do` inlined.
+// The protocols of a file stay within kMaxInlinedStatements together, every `do` inlined, and
+// within kMaxProjectedStatements counted once per role.
 void check_inline_size(const Program& program, DiagnosticEngine& diagnostics);
 // `continue` inside its `rec`, guarded recursion, nothing after `continue` or `end`.
 void check_recursion(const Program& program, DiagnosticEngine& diagnostics);
@@ -35,6 +36,8 @@ void check_local_systems(const Program& program, DiagnosticEngine& diagnostics);
 // The most statements the protocols of a file may have together, each with its `do`s inlined
 // (Program::inlined_size).
 inline constexpr std::uint64_t kMaxInlinedStatements = 1'000'000;
+// ... and counting each statement once per role of its protocol, as projection does.
+inline constexpr std::uint64_t kMaxProjectedStatements = 5'000'000;
 
 // Whether `file` is over that limit: the passes that inline `do`s skip its protocols.
 bool too_large_to_inline(const Program& program, const SourceFile& file);
