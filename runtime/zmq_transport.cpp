@@ -373,10 +373,13 @@ class ZmqTransport final : public Transport {
     const Clock::time_point now = Clock::now();
     const bool monitors = polled || now - monitors_read_ >= kMonitorPeriod;
     auto ready = [&](std::size_t item) { return !polled || (poll_items_[item].revents & ZMQ_POLLIN) != 0; };
+    // Read before any link is dropped: dropping one clears poll_items_.
+    const bool router_ready = ready(0);
+    const bool router_monitor_ready = ready(1);
     if (monitors) {
       monitors_read_ = now;
       read_link_monitors(ready);
-      if (ready(1)) read_router_monitor();
+      if (router_monitor_ready) read_router_monitor();
       if (now - reaped_ >= kReapPeriod) {
         reaped_ = now;
         drop_unreached(now);
@@ -386,7 +389,7 @@ class ZmqTransport final : public Transport {
     // after 2): frames that came in since zmq_poll looked may be from a connection reported
     // closed just now. Otherwise a ROUTER that zmq_poll found empty need not be read.
     const bool drained =
-        (!ready(0) && suspected_.empty()) || receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
+        (!router_ready && suspected_.empty()) || receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
     backlog_ = !drained;
     if (drained) closed_since_drained_.clear();
     report_losses(drained);
