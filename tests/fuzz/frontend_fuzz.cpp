@@ -15,6 +15,7 @@
 
 #include "gtype/automaton.h"
 #include "gtype/frontend.h"
+#include "gtype/large_stack.h"
 #include "gtype/verify.h"
 
 namespace {
@@ -71,11 +72,15 @@ void verify_all(const gtype::FrontendResult& result) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const fs::path input = work_folder() / "input.gtype";
   write_file(input, data, size);
-  gtype::SourceManager sources;
-  gtype::DiagnosticEngine diagnostics(sources);
-  gtype::FrontendResult result;
-  const gtype::Status status = gtype::analyze_file(input.string(), sources, diagnostics, result);
-  // Diagnostics are the front end's answer to bad input; only a clean file goes further.
-  if (status.is_ok() && !diagnostics.has_errors()) verify_all(result);
+  // On the stack `gtype` gives the front end: a protocol within the limits may recurse deeper
+  // than a thread's default stack (large_stack.h).
+  gtype::run_on_large_stack([&] {
+    gtype::SourceManager sources;
+    gtype::DiagnosticEngine diagnostics(sources);
+    gtype::FrontendResult result;
+    const gtype::Status status = gtype::analyze_file(input.string(), sources, diagnostics, result);
+    // Diagnostics are the front end's answer to bad input; only a clean file goes further.
+    if (status.is_ok() && !diagnostics.has_errors()) verify_all(result);
+  });
   return 0;
 }

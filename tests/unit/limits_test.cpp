@@ -1,32 +1,20 @@
 // Inputs at the limits: very long protocols are handled or refused with a clear error, never a
 // crash (stack overflow, overflowing a packed field).
 #include <gtest/gtest.h>
-#include <pthread.h>
 
 #include <functional>
 #include <sstream>
 #include <string>
 
 #include "gtype/automaton.h"
+#include "gtype/large_stack.h"
 #include "gtype/program.h"
 #include "gtype/verify.h"
 
 namespace {
 
 // The front end recurses along sequences; `gtype` runs it on a large stack, and so do these tests.
-void on_large_stack(const std::function<void()>& body) {
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, std::size_t{1} << 30);
-  pthread_t thread;
-  auto run = [](void* argument) -> void* {
-    (*static_cast<const std::function<void()>*>(argument))();
-    return nullptr;
-  };
-  ASSERT_EQ(pthread_create(&thread, &attributes, run, const_cast<std::function<void()>*>(&body)), 0);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attributes);
-}
+void on_large_stack(const std::function<void()>& body) { gtype::run_on_large_stack(body); }
 
 std::string long_local_system(std::size_t actions) {
   std::string a, b;

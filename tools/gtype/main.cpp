@@ -3,7 +3,6 @@
 // Exit codes: 0 fine, 1 errors in the protocols (or a violation), 2 usage or I/O, 3 inconclusive.
 // Each subcommand lives in its own file (commands.h); this file only reads the command line.
 #include <CLI/CLI.hpp>
-#include <pthread.h>
 
 #include <cctype>
 #include <charconv>
@@ -14,6 +13,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "gtype/large_stack.h"
 #include "gtype/verify.h"
 
 namespace {
@@ -154,26 +154,9 @@ int run_gtype(int argc, char** argv) {
 
 }  // namespace
 
-// The front end and the printers recurse along a protocol's sequences: run on a thread with a
-// large stack (reserved, only touched as deep inputs need it), so that a long protocol is
-// handled rather than overflowing the default 8 MiB. The parser caps the input's size.
+// The front end and the printers recurse along a protocol's sequences (see large_stack.h).
 int main(int argc, char** argv) {
-  struct Call {
-    int argc;
-    char** argv;
-    int result;
-  } call{argc, argv, gtype::cli::kUsage};
-  pthread_attr_t attributes;
-  pthread_attr_init(&attributes);
-  pthread_attr_setstacksize(&attributes, std::size_t{1} << 30);
-  pthread_t thread;
-  auto body = [](void* argument) -> void* {
-    auto* c = static_cast<Call*>(argument);
-    c->result = run_gtype(c->argc, c->argv);
-    return nullptr;
-  };
-  if (pthread_create(&thread, &attributes, body, &call) != 0) return run_gtype(argc, argv);
-  pthread_join(thread, nullptr);
-  pthread_attr_destroy(&attributes);
-  return call.result;
+  int result = gtype::cli::kUsage;
+  gtype::run_on_large_stack([&] { result = run_gtype(argc, argv); });
+  return result;
 }
