@@ -23,7 +23,7 @@ class C12s : public ::testing::Test {
   }
 
   // Below the ephemeral range; 30 ports a system.
-  int base_port() const { return 20000 + (static_cast<int>(getpid()) * 13 % 390) * 30; }
+  int base_port() const { return c12s_test::base_port(13); }
 
   fs::path dir_;
 };

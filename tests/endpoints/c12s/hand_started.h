@@ -58,7 +58,7 @@ class HandStarted : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  int base_port() const { return 20000 + (static_cast<int>(getpid()) * 19 % 390) * 30; }
+  int base_port() const { return c12s_test::base_port(19); }
 
   // Runs a user command against the system.
   Output run(std::vector<std::string> args, std::chrono::seconds limit = std::chrono::seconds(60)) {

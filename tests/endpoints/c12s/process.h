@@ -101,4 +101,9 @@ inline Output wait_until_up(Process& up) {
   return output;
 }
 
+// The first port of a test's system, from its process id, below the kernel's ephemeral range
+// (32768 on): the c12s tests take RESOURCE_LOCK c12s_system and never run together, and the
+// pid keeps one from colliding with a system a crashed run left behind. `salt` differs per file.
+inline int base_port(int salt) { return 20000 + (static_cast<int>(getpid()) * salt % 390) * 30; }
+
 }  // namespace c12s_test

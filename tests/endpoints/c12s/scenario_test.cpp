@@ -97,7 +97,7 @@ class Scenario : public ::testing::Test {
   Output run(const std::vector<std::string>& args) {
     return Process(args, dir_).finish(std::chrono::seconds(60));
   }
-  int base_port() const { return 20000 + (static_cast<int>(getpid()) * 17 % 390) * 30; }
+  int base_port() const { return c12s_test::base_port(17); }
 
   // The ids in the first column of a table, the header left out.
   static std::vector<std::string> first_column(const std::string& table) {

@@ -33,7 +33,7 @@ class UpPorts : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Below the ephemeral range; 30 ports a system (23 + 3 per node).
-  int base_port() const { return 20000 + (static_cast<int>(getpid()) * 23 % 390) * 30; }
+  int base_port() const { return c12s_test::base_port(23); }
   std::vector<std::string> up_args() const {
     return {"up", "--nodes", std::to_string(kNodes), "--port", std::to_string(base_port()), "--data",
             (dir_ / "data").string()};
