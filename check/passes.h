@@ -35,9 +35,9 @@ void check_local_systems(const Program& program, DiagnosticEngine& diagnostics);
 
 // The most statements the protocols of a file may have together, each with its `do`s inlined
 // (Program::inlined_size).
-inline constexpr std::uint64_t kMaxInlinedStatements = 1'000'000;
+inline constexpr std::uint64_t kMaxInlinedStatements = 200'000;
 // ... and counting each statement once per role of its protocol, as projection does.
-inline constexpr std::uint64_t kMaxProjectedStatements = 5'000'000;
+inline constexpr std::uint64_t kMaxProjectedStatements = 1'000'000;
 
 // Whether `file` is over that limit: the passes that inline `do`s skip its protocols.
 bool too_large_to_inline(const Program& program, const SourceFile& file);
