@@ -2,39 +2,32 @@
 #include <algorithm>
 #include <cassert>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <string>
 
 #include "gtype/program.h"
+#include "gtype/regular_file.h"
 
 namespace gtype {
 namespace fs = std::filesystem;
 
 Status read_file(const std::string& path, std::string& text) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) return Status::io_error(path + ": no such file");
-  if (fs::is_directory(status)) return Status::io_error(path + ": is a directory");
-  // Only regular files: a FIFO would block for ever, a device (/dev/zero) never end.
-  if (!fs::is_regular_file(status)) return Status::io_error(path + ": not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::io_error(path + ": cannot open file");
-  // The cap is applied while reading, so that a file that grows or lies about its size costs
-  // no more than the cap.
-  std::string content;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    if (content.size() + static_cast<std::size_t>(in.gcount()) > kMaxSourceBytes) {
-      return Status::io_error(path + ": file too large: more than " + std::to_string(kMaxSourceBytes >> 20) +
-                              " MiB");
-    }
-    content.append(chunk, static_cast<std::size_t>(in.gcount()));
+  switch (read_regular_file(path, kMaxSourceBytes, text)) {
+    case FileReadError::kNone:
+      return Status::ok();
+    case FileReadError::kMissing:
+      return Status::io_error(path + ": no such file");
+    case FileReadError::kDirectory:
+      return Status::io_error(path + ": is a directory");
+    case FileReadError::kNotRegular:
+      return Status::io_error(path + ": not a regular file");
+    case FileReadError::kTooLarge:
+      return Status::io_error(path + ": file too large: more than " + std::to_string(kMaxSourceBytes >> 20) + " MiB");
+    case FileReadError::kUnreadable:
+      break;
   }
-  if (in.bad()) return Status::io_error(path + ": read error");
-  text = std::move(content);
-  return Status::ok();
+  return Status::io_error(path + ": cannot read file");
 }
 
 namespace {
