@@ -4,10 +4,9 @@
 // line. Addresses are not checked here: the transport says whether it can reach them.
 #include "gtype/rt/directory.h"
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
-#include <system_error>
+
+#include "gtype/regular_file.h"
 
 namespace gtype::rt {
 namespace {
@@ -44,23 +43,19 @@ Result<Directory> Directory::parse(std::string_view text, const std::string& fil
 }
 
 Result<Directory> Directory::load(const std::string& path) {
-  // A folder reads as nothing, a FIFO blocks until someone writes, /dev/zero never ends.
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    return Error{ErrorCode::kConfig, path + ": the directory file is not a regular file"};
-  }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
   std::string text;
-  char chunk[64 * 1024];
-  while (file.read(chunk, sizeof chunk) || file.gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(file.gcount()));
-    if (text.size() > kMaxFileBytes) {
+  switch (read_regular_file(path, kMaxFileBytes, text)) {
+    case FileReadError::kNone:
+      break;
+    case FileReadError::kDirectory:
+    case FileReadError::kNotRegular:
+      return Error{ErrorCode::kConfig, path + ": the directory file is not a regular file"};
+    case FileReadError::kTooLarge:
       return Error{ErrorCode::kConfig, path + ": the directory file is larger than 16 MiB"};
-    }
+    case FileReadError::kMissing:
+    case FileReadError::kUnreadable:
+      return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
   }
-  if (file.bad()) return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
   return parse(text, path);
 }
 

@@ -5,15 +5,13 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
-#include <system_error>
 #include <tuple>
 
 #include "c12s/model/quantity.h"
+#include "gtype/regular_file.h"
 #include "text.h"
 
 namespace c12s::model::yaml {
@@ -271,30 +269,29 @@ Diagnostics Reader::finish() {
 }
 
 std::optional<std::string> read_file(const std::string& path, Diagnostics& errors) {
-  auto fail = [&](const std::string& why) {
-    errors.push_back({Position{path, 0, 0}, "cannot read the file: " + why, {}});
-    return std::nullopt;
-  };
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) return fail("no such file");
-  if (std::filesystem::is_directory(status)) return fail("it is a directory");
-  // A FIFO would block until someone writes, a device such as /dev/zero would never end.
-  if (std::filesystem::is_fifo(status) || std::filesystem::is_character_file(status) ||
-      std::filesystem::is_block_file(status)) {
-    return fail("it is not a regular file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("it cannot be opened");
-  // Read in chunks up to the limit, whatever the size the file system gives (/proc says 0).
   std::string content;
-  char chunk[64 * 1024];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    content.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (content.size() > kMaxFileBytes) return fail("it is larger than 16 MiB");
+  const char* why = nullptr;
+  switch (gtype::read_regular_file(path, kMaxFileBytes, content)) {
+    case gtype::FileReadError::kNone:
+      return content;
+    case gtype::FileReadError::kMissing:
+      why = "no such file";
+      break;
+    case gtype::FileReadError::kDirectory:
+      why = "it is a directory";
+      break;
+    case gtype::FileReadError::kNotRegular:
+      why = "it is not a regular file";
+      break;
+    case gtype::FileReadError::kTooLarge:
+      why = "it is larger than 16 MiB";
+      break;
+    case gtype::FileReadError::kUnreadable:
+      why = "it cannot be read";
+      break;
   }
-  if (in.bad()) return fail("reading failed");
-  return content;
+  errors.push_back({Position{path, 0, 0}, std::string("cannot read the file: ") + why, {}});
+  return std::nullopt;
 }
 
 }  // namespace c12s::model::yaml

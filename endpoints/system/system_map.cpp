@@ -11,10 +11,10 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
+
+#include "gtype/regular_file.h"
 
 namespace c12s::system {
 namespace {
@@ -98,20 +98,19 @@ std::string SystemMap::to_yaml() const {
 
 model::Result<SystemMap> SystemMap::load(const std::string& path) {
   auto fail = [&](const char* why) { return Diagnostics{Diagnostic{Position{path, 0, 0}, why, {}}}; };
-  // A FIFO would block until someone writes, a device such as /dev/zero would never end.
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (!ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
-    return fail("the system file is not a regular file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail("cannot read the system file");
   std::string text;
-  char chunk[64 * 1024];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxFileBytes) return fail("the system file is larger than 16 MiB");
+  switch (gtype::read_regular_file(path, kMaxFileBytes, text)) {
+    case gtype::FileReadError::kNone:
+      break;
+    case gtype::FileReadError::kDirectory:
+    case gtype::FileReadError::kNotRegular:
+      return fail("the system file is not a regular file");
+    case gtype::FileReadError::kTooLarge:
+      return fail("the system file is larger than 16 MiB");
+    case gtype::FileReadError::kMissing:
+    case gtype::FileReadError::kUnreadable:
+      return fail("cannot read the system file");
   }
-  if (in.bad()) return fail("cannot read the system file");
   YAML::Node root;
   try {
     root = YAML::Load(text);

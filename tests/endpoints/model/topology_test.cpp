@@ -146,7 +146,7 @@ TEST(Topology, UnreadableFileIsADiagnostic) {
 }
 
 TEST(Topology, UnopenableFileIsADiagnostic) {
-  // A bound Unix socket exists and is no directory, but nobody, root included, opens it.
+  // A bound Unix socket exists and is no directory, but nobody, root included, reads it.
   const std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("c12s_model_socket_" + std::to_string(::getpid()) + ".yaml");
   std::filesystem::remove(path);
@@ -160,7 +160,7 @@ TEST(Topology, UnopenableFileIsADiagnostic) {
   ::close(fd);
   std::filesystem::remove(path);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), path.string() + ": error: cannot read the file: it cannot be opened\n");
+  EXPECT_EQ(r.error_text(), path.string() + ": error: cannot read the file: it is not a regular file\n");
 }
 
 // A FIFO would block the reader until someone writes, /dev/zero would fill the memory: both
