@@ -4,7 +4,7 @@
 # when a target crashes, leaks, times out (an input taking over 10 s) or runs out of memory
 # (2 GiB), and leaves the input that did it under build-fuzz/fuzz/artifacts/<target>/.
 #
-# Usage: tests/fuzz/run.sh [SECONDS [TARGET...]]   targets: frontend frames payload monitor yaml
+# Usage: tests/fuzz/run.sh [SECONDS [TARGET...]]   targets: frontend tools frames payload monitor yaml
 # Environment: FUZZ_BUILD, the build folder (default build-fuzz); FUZZ_FRONTEND_SECONDS, the
 # front end's time when it differs; FUZZ_NO_BUILD=1 runs the targets as built, without building;
 # FUZZ_BUILD_LOCK, see below.
@@ -14,7 +14,7 @@ source_dir=$PWD
 seconds=${1:-30}
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(frontend frames payload monitor yaml)
+((${#targets[@]} > 0)) || targets=(frontend tools frames payload monitor yaml)
 build=${FUZZ_BUILD:-build-fuzz}
 
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
@@ -35,6 +35,7 @@ find protocols tests/golden tests/codegen tests/thesis tests/spin examples -name
   while IFS= read -r -d '' file; do cp "$file" "$work/seeds/frontend/$(echo "$file" | tr / _)"; done
 "$build/bin/fuzz_make_seeds" "$work/seeds"
 seeds_frontend=("$work/seeds/frontend")
+seeds_tools=("$work/seeds/frontend")
 seeds_frames=("$work/seeds/frames")
 seeds_payload=("$work/seeds/payload")
 seeds_monitor=("$work/seeds/monitor")
@@ -42,6 +43,7 @@ seeds_yaml=(tests/endpoints/model/data)
 # Longer inputs find little that short ones do not, and slow every run down. For the front end,
 # 4 KiB also keeps out what is slow only at size (thousands of protocols in a `do` chain).
 max_len_frontend=4096
+max_len_tools=4096
 max_len_frames=2048
 max_len_payload=4096
 max_len_monitor=2048
