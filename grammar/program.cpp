@@ -266,7 +266,7 @@ const Program::Index& Program::index() const {
     auto count = [&](auto&& self, const Block& block) -> void {
       for (const Statement& s : block) {
         const GlobalProtocol* callee = s.kind == StatementKind::kDo ? callee_of(file, s) : nullptr;
-        total = saturating_add(total, callee ? size(*callee) : 1);
+        total = saturating_add(total, callee ? 1 + size(*callee) : 1);  // the `do` itself is walked too
         for (const Block& nested : s.blocks) self(self, nested);
       }
     };

@@ -60,7 +60,8 @@ struct Program {
   // and is in no `do` cycle (which could not be inlined). Null otherwise.
   const GlobalProtocol* callee_of(std::size_t file, const Statement& call) const;
   // How many statements `protocol` has with every `do` that callee_of resolves inlined,
-  // nested ones included (saturating: a huge count stays huge).
+  // nested ones included, each `do` counting for itself and its callee's statements (a chain of
+  // calls that do nothing else is walked too); saturating: a huge count stays huge.
   std::uint64_t inlined_size(const GlobalProtocol& protocol) const;
 
  private:
