@@ -524,12 +524,10 @@ class Builder {
       s.from = name(c->left), s.to = name(c->right);
       return s;
     }
-    if (dynamic_cast<P::ChoiceContext*>(context) != nullptr ||
-        dynamic_cast<P::RecContext*>(context) != nullptr) {
-      if (!enter_nested(context)) return std::nullopt;
-    }
-    const Nested leave{*this, dynamic_cast<P::ChoiceContext*>(context) != nullptr ||
-                                  dynamic_cast<P::RecContext*>(context) != nullptr};
+    const bool nests =
+        dynamic_cast<P::ChoiceContext*>(context) != nullptr || dynamic_cast<P::RecContext*>(context) != nullptr;
+    if (nests && !enter_nested(context)) return std::nullopt;
+    const Nested leave{*this, nests};
     if (auto* c = dynamic_cast<P::ChoiceContext*>(context)) {
       Statement s = make(StatementKind::kChoice);
       s.from = name(c->chooser);
