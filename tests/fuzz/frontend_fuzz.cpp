@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "gtype/automaton.h"
+#include "gtype/file_automata.h"
 #include "gtype/frontend.h"
 #include "gtype/large_stack.h"
 #include "gtype/verify.h"
@@ -23,7 +24,7 @@ gtype::VerifyOptions small_search() {
 }
 
 void verify_all(const gtype::FrontendResult& result) {
-  for (const gtype::AutomatonSystem& system : gtype_fuzz::systems_of(result)) {
+  for (const gtype::AutomatonSystem& system : gtype::file_automata(result)) {
     gtype::verify_system(system, small_search());
   }
 }

@@ -12,10 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <vector>
-
-#include "gtype/automaton.h"
-#include "gtype/frontend.h"
 
 namespace gtype_fuzz {
 
@@ -45,24 +41,6 @@ inline fs::path input_file(const std::uint8_t* data, std::size_t size) {
   const fs::path input = work_folder() / "input.gtype";
   write_file(input, data, size);
   return input;
-}
-
-// The automata of every projected protocol and every local system of the root file, as
-// `gtype verify` builds them.
-inline std::vector<gtype::AutomatonSystem> systems_of(const gtype::FrontendResult& result) {
-  std::vector<gtype::AutomatonSystem> systems;
-  for (const gtype::ProtocolProjection& projection : result.projections) {
-    std::vector<gtype::RoleType> roles;
-    for (const gtype::RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    systems.push_back(gtype::build_automata(projection.protocol->name.text,
-                                            projection.protocol->explicit_connections, roles));
-  }
-  for (const gtype::LocalSystem& local : result.program.files.front().local_systems) {
-    std::vector<gtype::RoleType> roles;
-    for (const gtype::LocalRole& role : local.roles) roles.push_back({role.role.text, role.type});
-    systems.push_back(gtype::build_automata(local.name.text, local.explicit_connections, roles));
-  }
-  return systems;
 }
 
 }  // namespace gtype_fuzz

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtype/codegen.h"
+#include "gtype/file_automata.h"
 #include "gtype/frontend.h"
 #include "gtype/large_stack.h"
 #include "gtype/promela.h"
@@ -41,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ostringstream printed;
     diagnostics.print(printed);
     if (diagnostics.has_errors()) return;
-    const std::vector<gtype::AutomatonSystem> systems = gtype_fuzz::systems_of(result);
+    const std::vector<gtype::AutomatonSystem> systems = gtype::file_automata(result);
     render_all(result, systems);
     gtype::DiagnosticEngine codegen_diagnostics(sources);
     std::vector<gtype::GeneratedFile> files;

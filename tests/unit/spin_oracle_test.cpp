@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "gtype/automaton.h"
+#include "gtype/file_automata.h"
 #include "gtype/frontend.h"
 #include "gtype/print.h"
 #include "gtype/promela.h"
@@ -161,17 +162,7 @@ std::vector<AutomatonSystem> load_systems(const std::string& path, std::string& 
     errors = out.str();
     return systems;
   }
-  for (const gtype::ProtocolProjection& projection : result.projections) {
-    std::vector<gtype::RoleType> roles;
-    for (const gtype::RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    systems.push_back(gtype::build_automata(projection.protocol->name.text,
-                                            projection.protocol->explicit_connections, roles));
-  }
-  for (const gtype::LocalSystem& system : result.program.files.front().local_systems) {
-    std::vector<gtype::RoleType> roles;
-    for (const gtype::LocalRole& role : system.roles) roles.push_back({role.role.text, role.type});
-    systems.push_back(gtype::build_automata(system.name.text, system.explicit_connections, roles));
-  }
+  systems = gtype::file_automata(result);
   return systems;
 }
 

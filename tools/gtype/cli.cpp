@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "gtype/file_automata.h"
+
 namespace gtype::cli {
 
 std::size_t print_diagnostics(const DiagnosticEngine& diagnostics) {
@@ -31,17 +33,7 @@ std::optional<int> load_systems(const std::string& file, FileSystems& out) {
   if (std::optional<int> failed = analyze_or_report(file, result)) return failed;
   for (const GlobalProtocol* protocol : result.program.inlined_protocols())
     out.inlined.insert(protocol->name.text);
-  for (const ProtocolProjection& projection : result.projections) {
-    std::vector<RoleType> roles;
-    for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    out.systems.push_back(
-        build_automata(projection.protocol->name.text, projection.protocol->explicit_connections, roles));
-  }
-  for (const LocalSystem& system : result.program.files.front().local_systems) {
-    std::vector<RoleType> roles;
-    for (const LocalRole& role : system.roles) roles.push_back({role.role.text, role.type});
-    out.systems.push_back(build_automata(system.name.text, system.explicit_connections, roles));
-  }
+  out.systems = file_automata(result);
   return std::nullopt;
 }
 
