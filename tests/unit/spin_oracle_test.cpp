@@ -53,6 +53,7 @@
 #include "gtype/print.h"
 #include "gtype/promela.h"
 #include "gtype/verify.h"
+#include "random_local_system.h"
 #include "random_protocol.h"
 
 namespace {
@@ -344,126 +345,6 @@ INSTANTIATE_TEST_SUITE_P(Spin, SpinOracleHandWritten, testing::ValuesIn(hand_wri
 // Uniform in [low, high], shrinking towards low (see random_protocol.cpp).
 int pick(int low, int high) { return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(low, high + 1)); }
 
-bool chance(int percent) { return pick(0, 99) >= 100 - percent; }
-
-// A random local system whose local types keep the rules of check/local_systems.cpp: peers are
-// other roles, choices begin with messages (sends and connects, distinct per peer and label; or
-// receives and accepts from one peer, distinct labels), recursion guarded and bound, connection
-// actions only in explicit systems.
-class LocalSystemText {
- public:
-  std::string generate() {
-    roles_ = pick(2, 4);
-    explicit_ = chance(50);
-    std::string out = std::string(explicit_ ? "explicit " : "") + "local system Random {\n";
-    for (int r = 0; r < roles_; ++r) {
-      out += "  " + role(r) + ": " + type(r, pick(1, 3), {}) + ";\n";
-    }
-    return out + "}\n";
-  }
-
- private:
-  struct Variable {
-    std::string name;
-    bool guarded;
-  };
-
-  static std::string role(int r) { return std::string(1, static_cast<char>('a' + r)); }
-  static std::string label(int l) { return std::string(1, static_cast<char>('x' + l)) + "()"; }
-  int peer_of(int self) {
-    const int p = pick(0, roles_ - 2);
-    return p >= self ? p + 1 : p;
-  }
-
-  std::string type(int self, int depth, std::vector<Variable> scope) {
-    std::vector<std::string> loops;
-    for (const Variable& v : scope) {
-      if (v.guarded) loops.push_back(v.name);
-    }
-    if (depth <= 0)
-      return !loops.empty() && chance(60) ? loops[pick(0, static_cast<int>(loops.size()) - 1)] : "end";
-    // end, continue, action, choice, loop
-    const std::vector<int> weights = {1, loops.empty() ? 0 : 2, 5, 2, scope.size() < 2 ? 1 : 0};
-    int total = 0;
-    for (int w : weights) total += w;
-    int draw = pick(0, total - 1), kind = 0;
-    while (draw >= weights[static_cast<std::size_t>(kind)]) draw -= weights[static_cast<std::size_t>(kind++)];
-    std::vector<Variable> guarded = scope;
-    for (Variable& v : guarded) v.guarded = true;
-    switch (kind) {
-      case 0:
-        return "end";
-      case 1:
-        return loops[static_cast<std::size_t>(pick(0, static_cast<int>(loops.size()) - 1))];
-      case 2:
-        return action(self) + "." + type(self, depth - 1, guarded);
-      case 3:
-        return choice(self, depth, guarded);
-      default: {
-        const std::string name = "t" + std::to_string(next_variable_++);
-        scope.push_back({name, false});
-        return "mu " + name + "." + type(self, depth, scope);
-      }
-    }
-  }
-
-  std::string action(int self) {
-    const std::string p = role(peer_of(self));
-    const int kind = explicit_ ? pick(0, 4) : pick(0, 1);
-    const std::string l = label(pick(0, 2));
-    switch (kind) {
-      case 0:
-        return p + "!" + l;
-      case 1:
-        return p + "?" + l;
-      case 2:
-        return p + "!!" + (chance(25) ? "" : l);
-      case 3:
-        return p + "??" + (chance(25) ? "" : l);
-      default:
-        return p + "#";
-    }
-  }
-
-  std::string choice(int self, int depth, const std::vector<Variable>& scope) {
-    const int branches = pick(2, 3);
-    std::vector<std::string> firsts;
-    if (chance(50)) {
-      // internal: sends or connects, distinct (peer, label)
-      std::vector<std::pair<int, int>> free;
-      for (int p = 0; p < roles_; ++p) {
-        for (int l = 0; l < 3; ++l) {
-          if (p != self) free.emplace_back(p, l);
-        }
-      }
-      for (int b = 0; b < branches; ++b) {
-        const auto at = static_cast<std::size_t>(pick(0, static_cast<int>(free.size()) - 1));
-        const auto [p, l] = free[at];
-        free.erase(free.begin() + static_cast<std::ptrdiff_t>(at));
-        firsts.push_back(role(p) + (explicit_ && chance(40) ? "!!" : "!") + label(l));
-      }
-    } else {
-      // external: receives or accepts from one peer, distinct labels
-      const std::string p = role(peer_of(self));
-      std::vector<int> free = {0, 1, 2};
-      for (int b = 0; b < branches; ++b) {
-        const auto at = static_cast<std::size_t>(pick(0, static_cast<int>(free.size()) - 1));
-        firsts.push_back(p + (explicit_ && chance(40) ? "??" : "?") + label(free[at]));
-        free.erase(free.begin() + static_cast<std::ptrdiff_t>(at));
-      }
-    }
-    std::string out = "+{ ";
-    for (std::size_t b = 0; b < firsts.size(); ++b) {
-      out += (b ? " ; " : "") + firsts[b] + "." + type(self, depth - 1, scope);
-    }
-    return out + " }";
-  }
-
-  int roles_ = 2;
-  bool explicit_ = false;
-  int next_variable_ = 0;
-};
-
 std::string category(const Comparison& c) {
   if (c.definite) return "stuck: deadlock or unfinished-role";
   if (c.explains) return "no deadlock or unfinished-role; other violations (stuck or not: not compared)";
@@ -499,7 +380,7 @@ TEST(SpinOracleRandom, LocalSystemsAgree) {
   ScratchDir dir;
   check_cases(
       [&] {
-        const std::string text = LocalSystemText().generate();
+        const std::string text = gtype_test::random_local_system_text();
         RC_LOG() << text;
         write_text(dir.path() / "random.gtype", text);
         std::string errors;
