@@ -97,8 +97,8 @@ class MachineBuilder {
     name_loops();
     std::vector<AutomatonState> states;
     for (std::uint32_t node = 0; node < nodes_.size(); ++node) {
-      states.push_back(AutomatonState{is_state(node) ? offered(node) : std::vector<Transition>{},
-                                      nodes_[node].shown});
+      states.push_back(
+          AutomatonState{is_state(node) ? offered(node) : std::vector<Transition>{}, nodes_[node].shown});
     }
     return renumber(states, resolve(initial));
   }
@@ -156,7 +156,8 @@ class MachineBuilder {
         const std::uint32_t next = build(type->next);
         nodes_[action].target = next;
         // Messages are numbered in this order (after the continuation's), as they always were.
-        nodes_[action].action = Transition{action_of(type->kind), peer(type->peer.text), message(type->message), 0};
+        nodes_[action].action =
+            Transition{action_of(type->kind), peer(type->peer.text), message(type->message), 0};
         return action;
       }
     }
