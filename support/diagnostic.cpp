@@ -13,6 +13,22 @@ Diagnostic& DiagnosticEngine::error(SourceLocation location, std::string message
   return errors_.back();
 }
 
+Diagnostic& DiagnosticEngine::warning(SourceLocation location, std::string message) {
+  warnings_.push_back(Diagnostic{location, std::move(message), {}});
+  return warnings_.back();
+}
+
+std::string summary_line(DiagnosticEngine::Printed printed) {
+  auto count = [](std::size_t n, const char* what) {
+    return std::to_string(n) + ' ' + what + (n == 1 ? "" : "s");
+  };
+  std::string line;
+  if (printed.warnings > 0) line = count(printed.warnings, "warning");
+  if (printed.warnings > 0 && printed.errors > 0) line += " and ";
+  if (printed.errors > 0) line += count(printed.errors, "error");
+  return line.empty() ? line : line + " generated.";
+}
+
 void render_message(std::ostream& out, const SourceManager& sources, SourceLocation location,
                     const char* kind, const std::string& message) {
   if (!location.valid()) {
@@ -50,25 +66,31 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
   out << caret << "^\n";
 }
 
-std::size_t DiagnosticEngine::print(std::ostream& out) const {
-  std::vector<const Diagnostic*> sorted;
-  for (const Diagnostic& d : errors_) sorted.push_back(&d);
-  // By path rather than file index: two roots that import one file load it twice.
-  auto key = [&](const Diagnostic* d) {
-    std::string path = d->location.valid() ? sources_->path(d->location.file) : std::string();
-    return std::make_tuple(std::move(path), d->location.line, d->location.column, std::cref(d->message));
+DiagnosticEngine::Printed DiagnosticEngine::print(std::ostream& out) const {
+  struct Entry {
+    const Diagnostic* diagnostic;
+    bool warning;
   };
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [&](const Diagnostic* a, const Diagnostic* b) { return key(a) < key(b); });
+  std::vector<Entry> sorted;
+  for (const Diagnostic& d : errors_) sorted.push_back({&d, false});
+  for (const Diagnostic& d : warnings_) sorted.push_back({&d, true});
+  // By path rather than file index: two roots that import one file load it twice.
+  auto key = [&](const Entry& e) {
+    const Diagnostic* d = e.diagnostic;
+    std::string path = d->location.valid() ? sources_->path(d->location.file) : std::string();
+    return std::make_tuple(std::move(path), d->location.line, d->location.column, e.warning, std::cref(d->message));
+  };
+  std::stable_sort(sorted.begin(), sorted.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
   // The same error can be found twice, e.g. in a protocol inlined by two `do`s: say it once.
-  sorted.erase(std::unique(sorted.begin(), sorted.end(),
-                           [&](const Diagnostic* a, const Diagnostic* b) { return key(a) == key(b); }),
+  sorted.erase(std::unique(sorted.begin(), sorted.end(), [&](const Entry& a, const Entry& b) { return key(a) == key(b); }),
                sorted.end());
-  for (const Diagnostic* d : sorted) {
-    render_message(out, *sources_, d->location, "error", d->message);
-    for (const Note& note : d->notes) render_message(out, *sources_, note.location, "note", note.message);
+  Printed printed;
+  for (const Entry& e : sorted) {
+    render_message(out, *sources_, e.diagnostic->location, e.warning ? "warning" : "error", e.diagnostic->message);
+    for (const Note& note : e.diagnostic->notes) render_message(out, *sources_, note.location, "note", note.message);
+    ++(e.warning ? printed.warnings : printed.errors);
   }
-  return sorted.size();
+  return printed;
 }
 
 }  // namespace gtype

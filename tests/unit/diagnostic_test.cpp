@@ -15,7 +15,7 @@ TEST(Diagnostics, RendersLocationSourceLineCaretAndNotes) {
   d.notes.push_back({{file, 1, 1}, "because of this"});
   d.notes.push_back({{}, "a note without a place"});
   std::ostringstream out;
-  EXPECT_EQ(diagnostics.print(out), 1u);
+  EXPECT_EQ(diagnostics.print(out).errors, 1u);
   EXPECT_EQ(out.str(),
             "a.gtype:2:3: error: something is wrong\n"
             "  second line\n"
@@ -46,9 +46,37 @@ TEST(Diagnostics, SortedByPositionAndPrintedOnce) {
   diagnostics.error({first, 1, 1}, "first");
   diagnostics.error({again, 2, 1}, "second");
   std::ostringstream out;
-  EXPECT_EQ(diagnostics.print(out), 2u);
+  EXPECT_EQ(diagnostics.print(out).errors, 2u);
   EXPECT_EQ(out.str(), "b.gtype:1:1: error: first\nx\n^\nb.gtype:2:1: error: second\ny\n^\n");
   EXPECT_EQ(diagnostics.error_count(), 3u);
+}
+
+TEST(Diagnostics, WarningsAmongErrorsAndTheSummary) {
+  gtype::SourceManager sources;
+  auto file = sources.add("w.gtype", "x\ny\n");
+  gtype::DiagnosticEngine diagnostics(sources);
+  diagnostics.warning({file, 2, 1}, "ignored");
+  diagnostics.error({file, 1, 1}, "wrong");
+  EXPECT_FALSE(diagnostics.errors().empty());
+  EXPECT_EQ(diagnostics.error_count(), 1u);
+  std::ostringstream out;
+  const gtype::DiagnosticEngine::Printed printed = diagnostics.print(out);
+  EXPECT_EQ(printed.errors, 1u);
+  EXPECT_EQ(printed.warnings, 1u);
+  EXPECT_EQ(out.str(), "w.gtype:1:1: error: wrong\nx\n^\nw.gtype:2:1: warning: ignored\ny\n^\n");
+  EXPECT_EQ(gtype::summary_line(printed), "1 warning and 1 error generated.");
+  EXPECT_EQ(gtype::summary_line({0, 2}), "2 warnings generated.");
+  EXPECT_EQ(gtype::summary_line({3, 0}), "3 errors generated.");
+  EXPECT_EQ(gtype::summary_line({0, 0}), "");
+}
+
+TEST(Diagnostics, OnlyWarningsAreNoErrors) {
+  gtype::SourceManager sources;
+  auto file = sources.add("w.gtype", "x\n");
+  gtype::DiagnosticEngine diagnostics(sources);
+  diagnostics.warning({file, 1, 1}, "ignored");
+  EXPECT_FALSE(diagnostics.has_errors());
+  EXPECT_EQ(diagnostics.warnings().size(), 1u);
 }
 
 TEST(SourceManager, LinesWithoutTerminatorsAndPastTheEnd) {

@@ -7,10 +7,9 @@
 
 namespace gtype::cli {
 
-std::size_t print_diagnostics(const DiagnosticEngine& diagnostics) {
-  const std::size_t printed = diagnostics.print(std::cerr);
-  if (printed > 0) std::cerr << printed << (printed == 1 ? " error" : " errors") << " generated.\n";
-  return printed;
+void print_diagnostics(const DiagnosticEngine& diagnostics) {
+  const std::string summary = summary_line(diagnostics.print(std::cerr));
+  if (!summary.empty()) std::cerr << summary << '\n';
 }
 
 std::optional<int> analyze_or_report(const std::string& file, FrontendResult& result) {
@@ -21,10 +20,8 @@ std::optional<int> analyze_or_report(const std::string& file, FrontendResult& re
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
   }
-  if (diagnostics.has_errors()) {
-    print_diagnostics(diagnostics);
-    return kInputErrors;
-  }
+  print_diagnostics(diagnostics);  // warnings too, when there is no error
+  if (diagnostics.has_errors()) return kInputErrors;
   return std::nullopt;
 }
 

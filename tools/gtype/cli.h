@@ -19,8 +19,8 @@ constexpr int kInputErrors = 1;   // errors in the protocols (and, for verify, a
 constexpr int kUsage = 2;         // usage or I/O
 constexpr int kInconclusive = 3;  // verify: the bound or the state limit stopped the search
 
-// Prints the collected diagnostics and a count, as compilers do; returns how many.
-std::size_t print_diagnostics(const DiagnosticEngine& diagnostics);
+// Prints the collected diagnostics (errors and warnings) and a count, as compilers do.
+void print_diagnostics(const DiagnosticEngine& diagnostics);
 
 // Loads, checks and projects `file`. When that fails, prints why (the I/O error, or every
 // diagnostic) and returns the exit code to use.

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "cli.h"
+#include "gtype/file_automata.h"
 #include "commands.h"
 #include "gtype/codegen.h"
 #include "gtype/frontend.h"
@@ -24,9 +25,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Loads `file` and generates its files. The automata are built from the projections and local
-// systems exactly as load_systems (cli.cpp) builds them for `gtype verify`; this keeps the
-// Program that sort names are resolved in, which load_systems does not return.
+// Loads `file` and generates its files. The automata are file_automata's, as `gtype verify`
+// builds them; this keeps the Program that sort names are resolved in, which load_systems does
+// not return.
 std::optional<int> generate_file(const std::string& file, const CodegenOptions& options,
                                  std::vector<std::string>& roles_seen, std::vector<GeneratedFile>& out) {
   SourceManager sources;
@@ -37,26 +38,15 @@ std::optional<int> generate_file(const std::string& file, const CodegenOptions& 
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
   }
-  if (diagnostics.has_errors()) {
-    print_diagnostics(diagnostics);
-    return kInputErrors;
-  }
-  std::vector<AutomatonSystem> systems;
-  for (const ProtocolProjection& projection : result.projections) {
-    std::vector<RoleType> roles;
-    for (const RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    systems.push_back(build_automata(projection.protocol->name.text, projection.protocol->explicit_connections, roles));
-  }
-  for (const LocalSystem& system : result.program.files.front().local_systems) {
-    std::vector<RoleType> roles;
-    for (const LocalRole& role : system.roles) roles.push_back({role.role.text, role.type});
-    systems.push_back(build_automata(system.name.text, system.explicit_connections, roles));
-  }
+  print_diagnostics(diagnostics);  // warnings too, when there is no error
+  if (diagnostics.has_errors()) return kInputErrors;
+  const std::vector<AutomatonSystem> systems = file_automata(result);
   for (const AutomatonSystem& system : systems) {
     roles_seen.insert(roles_seen.end(), system.roles.begin(), system.roles.end());
   }
-  if (!generate_code(result.program, sources, systems, options, diagnostics, out)) {
-    print_diagnostics(diagnostics);
+  DiagnosticEngine codegen_diagnostics(sources);  // the front end's were printed
+  if (!generate_code(result.program, sources, systems, options, codegen_diagnostics, out)) {
+    print_diagnostics(codegen_diagnostics);
     return kInputErrors;
   }
   return std::nullopt;
