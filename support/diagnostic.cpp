@@ -78,16 +78,21 @@ DiagnosticEngine::Printed DiagnosticEngine::print(std::ostream& out) const {
   auto key = [&](const Entry& e) {
     const Diagnostic* d = e.diagnostic;
     std::string path = d->location.valid() ? sources_->path(d->location.file) : std::string();
-    return std::make_tuple(std::move(path), d->location.line, d->location.column, e.warning, std::cref(d->message));
+    return std::make_tuple(std::move(path), d->location.line, d->location.column, e.warning,
+                           std::cref(d->message));
   };
-  std::stable_sort(sorted.begin(), sorted.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
   // The same error can be found twice, e.g. in a protocol inlined by two `do`s: say it once.
-  sorted.erase(std::unique(sorted.begin(), sorted.end(), [&](const Entry& a, const Entry& b) { return key(a) == key(b); }),
+  sorted.erase(std::unique(sorted.begin(), sorted.end(),
+                           [&](const Entry& a, const Entry& b) { return key(a) == key(b); }),
                sorted.end());
   Printed printed;
   for (const Entry& e : sorted) {
-    render_message(out, *sources_, e.diagnostic->location, e.warning ? "warning" : "error", e.diagnostic->message);
-    for (const Note& note : e.diagnostic->notes) render_message(out, *sources_, note.location, "note", note.message);
+    render_message(out, *sources_, e.diagnostic->location, e.warning ? "warning" : "error",
+                   e.diagnostic->message);
+    for (const Note& note : e.diagnostic->notes)
+      render_message(out, *sources_, note.location, "note", note.message);
     ++(e.warning ? printed.warnings : printed.errors);
   }
   return printed;

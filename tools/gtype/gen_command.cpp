@@ -15,9 +15,9 @@
 #include <system_error>
 
 #include "cli.h"
-#include "gtype/file_automata.h"
 #include "commands.h"
 #include "gtype/codegen.h"
+#include "gtype/file_automata.h"
 #include "gtype/frontend.h"
 
 namespace gtype::cli {
