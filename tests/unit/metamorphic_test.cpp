@@ -165,8 +165,11 @@ struct Subject {
 };
 
 // How a role takes part in a block: it acts; it does nothing until a `continue` (on every path
-// that does not act); or it may fall through doing nothing.
-enum class Part { kActs, kContinues, kFallsThrough };
+// that does not act), to one of `loops`; or it may fall through doing nothing.
+struct Part {
+  enum Kind { kActs, kContinues, kFallsThrough } kind;
+  std::set<std::string> loops;  // kContinues: the labels of the `continue`s
+};
 
 Part part_in(const gtype::Block& block, const std::string& role, std::size_t from = 0) {
   for (std::size_t i = from; i < block.size(); ++i) {
@@ -175,37 +178,37 @@ Part part_in(const gtype::Block& block, const std::string& role, std::size_t fro
       case StatementKind::kSend:
       case StatementKind::kConnect:
       case StatementKind::kDisconnect:
-        if (s.from.text == role || s.to.text == role) return Part::kActs;
+        if (s.from.text == role || s.to.text == role) return {Part::kActs, {}};
         break;
       case StatementKind::kChoice: {
-        if (s.from.text == role) return Part::kActs;
-        bool acts = false, all_continue = true;
+        if (s.from.text == role) return {Part::kActs, {}};
+        Part all{Part::kContinues, {}};
         for (const gtype::Block& branch : s.blocks) {
           const Part part = part_in(branch, role);
-          acts = acts || part == Part::kActs;
-          all_continue = all_continue && part == Part::kContinues;
+          if (part.kind == Part::kActs) return part;
+          if (part.kind == Part::kFallsThrough) all.kind = Part::kFallsThrough;
+          all.loops.insert(part.loops.begin(), part.loops.end());
         }
-        if (acts) return Part::kActs;
-        if (all_continue) return Part::kContinues;
+        if (all.kind == Part::kContinues) return all;
         break;
       }
       case StatementKind::kRec: {
         const Part part = part_in(s.blocks.at(0), role);
-        if (part != Part::kFallsThrough) return part;
+        if (part.kind != Part::kFallsThrough) return part;
         break;
       }
       case StatementKind::kContinue:
-        return Part::kContinues;
+        return {Part::kContinues, {s.label.text}};
       case StatementKind::kDo:
         for (const gtype::Name& argument : s.arguments) {
-          if (argument.text == role) return Part::kActs;
+          if (argument.text == role) return {Part::kActs, {}};
         }
         break;
       case StatementKind::kEnd:
         break;
     }
   }
-  return Part::kFallsThrough;
+  return {Part::kFallsThrough, {}};
 }
 
 // Where a block goes on when it falls through: the statements after each enclosing statement,
@@ -215,14 +218,15 @@ using Continuation = std::vector<std::pair<const gtype::Block*, std::size_t>>;
 // How `role` takes part in `branch`, followed by `after` where it falls through.
 Part part_in_branch(const gtype::Block& branch, const Continuation& after, const std::string& role) {
   Part part = part_in(branch, role);
-  for (auto it = after.rbegin(); it != after.rend() && part == Part::kFallsThrough; ++it)
+  for (auto it = after.rbegin(); it != after.rend() && part.kind == Part::kFallsThrough; ++it)
     part = part_in(*it->first, role, it->second + 1);
   return part;
 }
 
 // Whether some choice of `block` has, for a role other than the chooser, a branch where it does
-// nothing before a `continue` and one where it acts or ends. Projection drops such a branch
-// today (projection/project.cpp's does_nothing: a lone variable), where the contract's revised
+// nothing before a `continue`, and another where it acts or ends or continues another loop.
+// Projection drops such a branch today (projection/project.cpp: a lone variable "does nothing";
+// where every branch does nothing, differently, the role ends), where the contract's revised
 // rule keeps it as `t` and unfolds it once (issue 10): what the protocol projects to then differs
 // from the contract's, and a rewrite may show the difference.
 bool has_lone_continue(const gtype::Block& block, const std::vector<gtype::Name>& roles, Continuation& after) {
@@ -233,12 +237,15 @@ bool has_lone_continue(const gtype::Block& block, const std::vector<gtype::Name>
       for (const gtype::Name& role : roles) {
         if (role.text == s.from.text) continue;
         bool lone = false, other = false;
+        std::set<std::string> loops;
         for (const gtype::Block& branch : s.blocks) {
-          const bool continues = part_in_branch(branch, after, role.text) == Part::kContinues;
+          const Part part = part_in_branch(branch, after, role.text);
+          const bool continues = part.kind == Part::kContinues;
           lone = lone || continues;
           other = other || !continues;
+          loops.insert(part.loops.begin(), part.loops.end());
         }
-        if (lone && other) return true;
+        if (lone && (other || loops.size() > 1)) return true;
       }
     }
     for (const gtype::Block& inner : s.blocks) {
@@ -261,7 +268,7 @@ std::map<std::string, Subject> subjects_of(const Loaded& loaded) {
     gtype::DiagnosticEngine diagnostics(no_sources);
     std::vector<gtype::RoleProjection> projected;
     Subject& subject = out[protocol.name.text];
-    subject.lone_continue = has_lone_continue(protocol.body, protocol.roles);
+    subject.lone_continue = has_lone_continue(gtype_test::inline_calls(protocol.body, loaded.file()), protocol.roles);
     if (!gtype::project_protocol(loaded.program(), protocol, diagnostics, projected)) {
       for (const gtype::Diagnostic& d : diagnostics.errors()) subject.projection_errors += d.message + "\n";
       continue;
@@ -316,11 +323,9 @@ struct Expect {
   // the kinds, as a set).
   bool violations_in_order = false;
   gtype_test::Renaming renaming;
-  // Where the original projects and the rewrite does not, tolerated (tagged): a rewrite that
-  // fails with these errors only (see kLoopMergeLimit); any failure of a rewritten protocol
-  // whose original has a branch that projection drops today (see has_lone_continue).
-  std::vector<std::string> tolerated_projection_errors;
-  bool tolerate_dropped_continue = false;
+  // Protocols where the original or the rewrite has a branch that projection drops today (see
+  // has_lone_continue) are not compared (tagged): their projections are not the contract's.
+  bool skip_dropped_continue = false;
 };
 
 std::string mapped(const std::map<std::string, std::string>& map, const std::string& name) {
@@ -356,17 +361,6 @@ std::optional<std::string> difference(const VerifyResult& before, const VerifyRe
   return std::nullopt;
 }
 
-// The known error that every line of `errors` says (the first that does), or none.
-std::optional<std::string> tolerated(const std::string& errors, const std::vector<std::string>& known) {
-  for (const std::string& error : known) {
-    std::istringstream lines(errors);
-    bool all = !errors.empty();
-    for (std::string line; all && std::getline(lines, line);) all = line.find(error) != std::string::npos;
-    if (all) return error;
-  }
-  return std::nullopt;
-}
-
 // The outcome of comparing a file with its rewrite: a failure (with both files and results), and
 // tags saying what was compared.
 struct Comparison {
@@ -391,19 +385,16 @@ Comparison compare_files(const SourceFile& original, const SourceFile& rewritten
       out.tags.push_back(subject.skipped ? "skipped: beyond the budget" : "does not project");
       continue;
     }
+    if (expect.skip_dropped_continue && (subject.lone_continue || other->second.lone_continue)) {
+      out.tags.push_back("not compared: a branch of a lone continue, dropped by projection (issue 10)");
+      continue;
+    }
     if (!other->second.system) {
       if (other->second.skipped) {
         out.tags.push_back("skipped: beyond the budget");
         continue;
       }
-      if (auto known = tolerated(other->second.projection_errors, expect.tolerated_projection_errors)) {
-        out.tags.push_back("does not project after the rewrite (known): " + *known);
-        continue;
-      }
-      if (expect.tolerate_dropped_continue && subject.lone_continue) {
-        out.tags.push_back("does not project after the rewrite (known): a lone continue dropped (issue 10)");
-        continue;
-      }
+
       return {name + " projects before the rewrite, not after:\n" + other->second.projection_errors + files, {}};
     }
     gtype::VerifyOptions options;
@@ -485,8 +476,8 @@ std::optional<std::pair<std::size_t, std::size_t>> global_place(const SourceFile
   return places[pick(0, places.size() - 1)];
 }
 
-constexpr int kLocalCases = 300;
-constexpr int kGlobalCases = 100;
+constexpr int kLocalCases = 1000;
+constexpr int kGlobalCases = 500;
 
 // ------------------------------------------------------------------------------ 1. renaming
 
@@ -562,20 +553,17 @@ Expect verdict_and_kinds() {
   return expect;
 }
 
-// Two limits of projection make some unfolded protocols fail to project where the original
-// projects; neither is a wrong verdict (the rewrite is rejected, not verified differently):
-//   * a branch that begins with a loop merges with no other branch of the same first label
-//     (projection/project.cpp): unfolding `rec t { choice at a { a -> b : ok(); continue t; }
-//     or { a -> c : req(); continue t; } }` gives b the branches `a?ok().mu t...` and
-//     `mu t.+{ a?ok()...`. The contract unfolds only a lone `t` when merging: a limit it allows.
-//   * a branch where the role does nothing but `continue t` is dropped (issue 10: the contract's
-//     revised rule keeps it as `t` and unfolds it once): in `rec t { a -> b : ok(); choice at a
-//     { a -> c : ok(); } or { a -> c : req(); c -> b : ok(int); } continue t; }` b's `t` branch
-//     is dropped, and b projects to `mu t.a?ok().c?ok(int).t` (wrongly: after branch 1 b waits for
-//     c), where the contract makes it an error; unfolded, the branch is `a?ok()...` and the error
-//     shows (has_lone_continue finds such protocols). Goes away with issue 10.
-constexpr const char* kLoopMergeLimit = "one of them is a loop, which cannot be merged with another branch";
-
+// Projection drops a branch where a role does nothing but `continue t`, and ends a role that
+// does nothing in every branch but continues different loops (projection/project.cpp); the
+// contract's revised rule keeps `t` and unfolds it once (issue 10). So unfolding changes what
+// such protocols project to: in `rec t { a -> b : ok(); choice at a { a -> c : ok(); } or
+// { a -> c : req(); c -> b : ok(int); } continue t; }` b's `t` branch is dropped, and b projects
+// to `mu t.a?ok().c?ok(int).t` (wrongly: after branch 1 b waits for c) where the contract makes
+// it an error; unfolded, the branch is `a?ok()...` and the error shows. In `rec t { choice at a
+// { a -> b : ok(); continue t; } or { a -> c : req(); continue t; } }`, unfolded, b's branches
+// `a?ok().mu t...` and `mu t.+{ a?ok()...` do not merge (a loop merges with no branch of the same
+// first label). Where a role ends instead, the verdicts differ. Such protocols (found by
+// has_lone_continue, before or after the rewrite) are not compared until issue 10 is done.
 TEST(Metamorphic, UnfoldedLoopsInLocalSystems) {
   check_cases(
       [] {
@@ -603,8 +591,7 @@ TEST(Metamorphic, UnfoldedLoopsInProtocols) {
         SourceFile rewritten = file;
         gtype_test::unfold_rec(rewritten.protocols[protocol].body, occurrence);
         Expect expect = verdict_and_kinds();
-        expect.tolerated_projection_errors = {kLoopMergeLimit};
-        expect.tolerate_dropped_continue = true;
+        expect.skip_dropped_continue = true;
         report(compare_files(file, rewritten, random_bound(), expect));
       },
       kGlobalCases);
@@ -757,33 +744,31 @@ TEST(MetamorphicExamples, ASystemMissingAfterTheRewriteFailsTheComparison) {
   EXPECT_NE(c.failure->find("S is missing after the rewrite"), std::string::npos) << *c.failure;
 }
 
-// The first limit of projection that kLoopMergeLimit names: a failure unless tolerated.
-const char* const kLoopMergeExample =
-    "global protocol P(role a, role b, role c) {\n"
-    "  rec t {\n"
-    "    choice at a { a -> b : ok(); continue t; } or { a -> c : req(); continue t; }\n"
-    "  }\n"
-    "}\n";
-
-TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessTolerated) {
-  const SourceFile original = parsed(kLoopMergeExample);
+TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessALoneContinueExplainsIt) {
+  // b does nothing but `continue t` in the second branch (issue 10).
+  const SourceFile original = parsed(
+      "global protocol P(role a, role b, role c) {\n"
+      "  rec t {\n"
+      "    choice at a { a -> b : ok(); continue t; } or { a -> c : req(); continue t; }\n"
+      "  }\n"
+      "}\n");
   SourceFile unfolded = original;
   ASSERT_EQ(gtype_test::unfoldable_recs(unfolded.protocols[0].body), std::vector<std::size_t>{0});
   gtype_test::unfold_rec(unfolded.protocols[0].body, 0);
   const Comparison strict = compare_files(original, unfolded, 1, verdict_and_kinds());
   ASSERT_TRUE(strict.failure.has_value());
   EXPECT_NE(strict.failure->find("P projects before the rewrite, not after"), std::string::npos) << *strict.failure;
-  EXPECT_NE(strict.failure->find(kLoopMergeLimit), std::string::npos) << *strict.failure;
+  EXPECT_NE(strict.failure->find("one of them is a loop, which cannot be merged"), std::string::npos) << *strict.failure;
 
   Expect expect = verdict_and_kinds();
-  expect.tolerated_projection_errors = {kLoopMergeLimit};
-  const Comparison tolerant = compare_files(original, unfolded, 1, expect);
-  EXPECT_EQ(tolerant.failure, std::nullopt) << *tolerant.failure;
-  EXPECT_EQ(tolerant.tags, std::vector<std::string>{std::string("does not project after the rewrite (known): ") +
-                                                    kLoopMergeLimit});
+  expect.skip_dropped_continue = true;
+  const Comparison skipping = compare_files(original, unfolded, 1, expect);
+  EXPECT_EQ(skipping.failure, std::nullopt) << *skipping.failure;
+  EXPECT_EQ(skipping.tags,
+            std::vector<std::string>{"not compared: a branch of a lone continue, dropped by projection (issue 10)"});
 }
 
-// The second limit: b's branch `continue t` of the choice at a is dropped (issue 10).
+// b's branch `continue t` of the choice at a is dropped (issue 10).
 TEST(MetamorphicExamples, ALoneContinueIsFound) {
   const SourceFile dropped = parsed(
       "global protocol P(role a, role b, role c) {\n"
@@ -801,6 +786,136 @@ TEST(MetamorphicExamples, ALoneContinueIsFound) {
       "  }\n"
       "}\n");
   EXPECT_FALSE(has_lone_continue(kept.protocols[0].body, kept.protocols[0].roles));
+  // In a called protocol: a (the callee's b) does nothing in the second branch before `continue t`.
+  const SourceFile called = parsed(
+      "global protocol Q(role a, role b, role c) { choice at a { a -> b : ok(); } or { a -> c : req(); } }\n"
+      "global protocol P(role a, role b, role c) { rec t { a -> b : ok(); do Q(b, a, c); continue t; } }\n");
+  EXPECT_FALSE(has_lone_continue(called.protocols[1].body, called.protocols[1].roles));
+  const gtype::Block inlined = gtype_test::inline_calls(called.protocols[1].body, called);
+  EXPECT_TRUE(has_lone_continue(inlined, called.protocols[1].roles));
+  EXPECT_EQ(gtype_test::count_statements(inlined, StatementKind::kDo), 0u);
+}
+
+// ------------------------------------------------------------------------------ the rewrites
+
+gtype::LocalTypePtr local_type(const std::string& type) {
+  return parsed("local system L { a : " + type + "; b : end; }\n").local_systems.at(0).roles.at(0).type;
+}
+
+std::string unfolded(const std::string& type, std::size_t occurrence) {
+  return gtype::print_local_type(*gtype_test::unfold_mu(local_type(type), occurrence));
+}
+
+TEST(MetamorphicRewrites, UnfoldingReplacesOnlyTheVariablesOfItsMu) {
+  EXPECT_EQ(unfolded("mu t.b!x().t", 0), "b!x().mu t.b!x().t");
+  // The inner `mu t` shadows the outer one: its `t` stays.
+  EXPECT_EQ(unfolded("mu t.b!x().mu t.b!y().t", 0), "b!x().mu t.b!y().t");
+  EXPECT_EQ(unfolded("mu t.+{ b!x().t ; b!y().mu u.b!z().u }", 0),
+            "+{ b!x().mu t.+{ b!x().t ; b!y().mu u.b!z().u } ; b!y().mu u.b!z().u }");
+}
+
+TEST(MetamorphicRewrites, UnfoldingRenamesAMuThatWouldCaptureTheCopy) {
+  // The copy `mu t.+{ ... u ... }` goes under the inner `mu u`, which would take its `u`.
+  const std::string type = "mu u.b!p().mu t.+{ b!x().u ; b!y().mu u.b!z().t }";
+  EXPECT_EQ(unfolded(type, 1),
+            "mu u.b!p().+{ b!x().u ; b!y().mu u_1.b!z().mu t.+{ b!x().u ; b!y().mu u.b!z().t } }");
+  // Both mean the same: a's loop is the same to b.
+  const SourceFile original = parsed("local system L { a : " + type + "; b : mu u.a?p().mu t.+{ a?x().u ; a?y().mu u.a?z().t }; }\n");
+  SourceFile rewritten = original;
+  rewritten.local_systems[0].roles[0].type = gtype_test::unfold_mu(original.local_systems[0].roles[0].type, 1);
+  const Comparison c = compare_files(original, rewritten, 1, verdict_and_kinds());
+  EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
+  EXPECT_EQ(c.tags, std::vector<std::string>{"compared: verified"});
+}
+
+TEST(MetamorphicRewrites, WrappingAndReorderingALocalType) {
+  EXPECT_EQ(gtype::print_local_type(*gtype_test::wrap_variable(local_type("mu t.+{ b!x().t ; b!y().t }"), 1, "v")),
+            "mu t.+{ b!x().t ; b!y().mu v.t }");
+  EXPECT_EQ(gtype_test::choice_branches(*local_type("+{ b!x().end ; b!y().+{ b!x().end ; b!y().end ; b!z().end } }"), 1), 3u);
+  EXPECT_EQ(gtype::print_local_type(
+                *gtype_test::reorder_branches(local_type("+{ b!x().end ; b!y().end ; b!z().end }"), 0, {2, 0, 1})),
+            "+{ b!z().end ; b!x().end ; b!y().end }");
+}
+
+std::string protocol_text(const std::string& body) {
+  return "global protocol P(role a, role b) {\n" + body + "}\n";
+}
+
+std::string body_of(const SourceFile& file) {
+  std::string text = gtype::print_protocol(file.protocols.at(0), gtype::Spelling::kArrow);
+  return text.substr(text.find('{'));
+}
+
+TEST(MetamorphicRewrites, OnlyRecsWhoseContinuesAreInTailPositionUnfold) {
+  // The `continue t` of the first branch is followed by `a -> b : w();` (after the choice):
+  // its copy would do `w` again where it falls through.
+  const SourceFile not_tail = parsed(protocol_text(
+      "  rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); } a -> b : w(); }\n"));
+  EXPECT_TRUE(gtype_test::unfoldable_recs(not_tail.protocols[0].body).empty());
+  const SourceFile tail = parsed(protocol_text(
+      "  rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); end; } }\n"
+      "  a -> b : w();\n"));
+  ASSERT_EQ(gtype_test::unfoldable_recs(tail.protocols[0].body), std::vector<std::size_t>{0});
+  SourceFile rewritten = tail;
+  gtype_test::unfold_rec(rewritten.protocols[0].body, 0);
+  const SourceFile expected = parsed(protocol_text(
+      "  a -> b : x();\n"
+      "  choice at a { a -> b : y(); rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); end; } } }\n"
+      "  or { a -> b : z(); end; }\n"
+      "  a -> b : w();\n"));
+  EXPECT_EQ(body_of(rewritten), body_of(expected));
+  const Comparison c = compare_files(tail, rewritten, 1, verdict_and_kinds());
+  EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
+}
+
+TEST(MetamorphicRewrites, UnfoldingARecRenamesARecThatWouldCaptureTheCopy) {
+  // The copy of `rec t` goes under the inner `rec u`, which would take its `continue u;`.
+  const SourceFile file = parsed(protocol_text(
+      "  rec u { a -> b : p(); rec t { choice at a { a -> b : x(); continue u; }\n"
+      "                                 or { a -> b : y(); rec u { a -> b : z(); continue t; } } } }\n"));
+  ASSERT_EQ(gtype_test::unfoldable_recs(file.protocols[0].body), (std::vector<std::size_t>{0, 1, 2}));
+  SourceFile rewritten = file;
+  gtype_test::unfold_rec(rewritten.protocols[0].body, 1);
+  const SourceFile expected = parsed(protocol_text(
+      "  rec u { a -> b : p(); choice at a { a -> b : x(); continue u; }\n"
+      "          or { a -> b : y(); rec u_1 { a -> b : z(); rec t { choice at a { a -> b : x(); continue u; }\n"
+      "                                 or { a -> b : y(); rec u { a -> b : z(); continue t; } } } } } }\n"));
+  EXPECT_EQ(body_of(rewritten), body_of(expected));
+  const Comparison c = compare_files(file, rewritten, 1, verdict_and_kinds());
+  EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
+}
+
+TEST(MetamorphicRewrites, WrappingAContinueAndReorderingAChoice) {
+  SourceFile file = parsed(protocol_text(
+      "  rec t { choice at a { a -> b : x(); continue t; } or { a -> b : y(); } or { a -> b : z(); continue t; } }\n"));
+  gtype_test::wrap_continue(file.protocols[0].body, 1, "V");
+  ASSERT_EQ(gtype_test::choice_branches(file.protocols[0].body, 0), 3u);
+  gtype_test::reorder_choice(file.protocols[0].body, 0, {1, 2, 0});
+  const SourceFile expected = parsed(protocol_text(
+      "  rec t { choice at a { a -> b : y(); } or { a -> b : z(); rec V { continue t; } } or { a -> b : x(); continue t; } }\n"));
+  EXPECT_EQ(body_of(file), body_of(expected));
+}
+
+TEST(MetamorphicRewrites, RenamingEveryKindOfName) {
+  const SourceFile file = parsed(
+      "global protocol P(role a, role b) { rec t { a -> b : x(int); continue t; } }\n"
+      "local system L { a : mu t.b!x(int).t; b : mu t.a?x(int).t; }\n");
+  const gtype_test::Names names = gtype_test::names_of(file);
+  EXPECT_EQ(names.roles, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(names.labels, std::vector<std::string>{"x"});
+  EXPECT_EQ(names.variables, std::vector<std::string>{"t"});
+  const SourceFile renamed = gtype_test::rename(file, {{{"a", "b"}, {"b", "a"}}, {{"x", "y"}}, {{"t", "u"}}});
+  EXPECT_EQ(gtype::print_file(renamed, gtype::Spelling::kArrow),
+            "global protocol P(role b, role a) {\n"
+            "  rec u {\n"
+            "    b -> a : y(int);\n"
+            "    continue u;\n"
+            "  }\n"
+            "}\n"
+            "local system L {\n"
+            "  b: mu u.a!y(int).u;\n"
+            "  a: mu u.b?y(int).u;\n"
+            "}\n");
 }
 
 }  // namespace examples

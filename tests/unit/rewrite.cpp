@@ -431,6 +431,27 @@ std::size_t choice_branches(const Block& block, std::size_t occurrence) {
   return statement_at(copy, StatementKind::kChoice, occurrence).blocks.size();
 }
 
+Block inline_calls(const Block& block, const gtype::SourceFile& file, int depth) {
+  Block out;
+  for (const Statement& s : block) {
+    const gtype::GlobalProtocol* callee = nullptr;
+    for (const gtype::GlobalProtocol& protocol : file.protocols) {
+      if (s.kind == StatementKind::kDo && protocol.name.text == s.label.text) callee = &protocol;
+    }
+    if (!callee || depth <= 0 || callee->roles.size() != s.arguments.size()) {
+      out.push_back(s);
+      for (Block& inner : out.back().blocks) inner = inline_calls(inner, file, depth);
+      continue;
+    }
+    Renaming bound;
+    for (std::size_t i = 0; i < callee->roles.size(); ++i) bound.roles[callee->roles[i].text] = s.arguments[i].text;
+    Block body = inline_calls(callee->body, file, depth - 1);
+    rename_block(body, bound);
+    out.insert(out.end(), body.begin(), body.end());
+  }
+  return out;
+}
+
 void reorder_choice(Block& block, std::size_t occurrence, const std::vector<std::size_t>& order) {
   Statement& choice = statement_at(block, StatementKind::kChoice, occurrence);
   assert(order.size() == choice.blocks.size());

@@ -81,6 +81,12 @@ void unfold_rec(gtype::Block& block, std::size_t occurrence);
 // How many branches the `occurrence`-th choice has.
 std::size_t choice_branches(const gtype::Block& block, std::size_t occurrence);
 
+// `block` with every `do` replaced by the body of the protocol of `file` it calls, its roles
+// bound to the arguments, nested calls too (the random files call only earlier protocols;
+// calls deeper than `depth` stay as they are). `rec` labels are kept: a callee's `continue`s
+// refer to its own `rec`s, which come with them.
+gtype::Block inline_calls(const gtype::Block& block, const gtype::SourceFile& file, int depth = 50);
+
 // The `occurrence`-th choice with its branches in `order` (a permutation of their indices).
 void reorder_choice(gtype::Block& block, std::size_t occurrence, const std::vector<std::size_t>& order);
 
