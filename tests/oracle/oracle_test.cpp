@@ -25,6 +25,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -159,7 +160,12 @@ void compare(const std::string& text, const gtype::AutomatonSystem& system, std:
     RC_FAIL("gtype and the oracle disagree at bound " + std::to_string(bound) + " on:\n" + text + "gtype:  " +
             show(theirs) + "oracle: " + show(ours));
   }
-  RC_TAG(theirs.violations.empty() ? theirs.verdict : "violation");
+  if (bound > 1) return;
+  std::set<std::string> kinds;
+  for (const auto& [what, length] : theirs.violations) kinds.insert(what.substr(0, what.find(' ')));
+  std::string tag = theirs.verdict;
+  for (const std::string& kind : kinds) tag += " " + kind;
+  RC_TAG(tag);
 }
 
 int cases(int divisor) {

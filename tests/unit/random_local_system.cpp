@@ -23,7 +23,7 @@ class LocalSystemText {
     explicit_ = chance(50);
     std::string out = std::string(explicit_ ? "explicit " : "") + "local system Random {\n";
     for (int r = 0; r < roles_; ++r) {
-      out += "  " + role(r) + ": " + type(r, pick(1, 3), {}) + ";\n";
+      out += "  " + role(r) + ": " + (explicit_ && chance(30) ? server(r) : type(r, pick(1, 3), {})) + ";\n";
     }
     return out + "}\n";
   }
@@ -72,6 +72,15 @@ class LocalSystemText {
         return "mu " + name + "." + type(self, depth, scope);
       }
     }
+  }
+
+  // A server: idle until a peer connects, and back to that accept whenever it loops (then no
+  // longer idle: it has been in the session).
+  std::string server(int self) {
+    std::string name(1, 't');
+    name += std::to_string(next_variable_++);
+    const std::string accept = role(peer_of(self)) + "??" + (chance(25) ? "" : label(pick(0, 2)));
+    return "mu " + name + "." + accept + "." + type(self, pick(1, 3), {{name, true}});
   }
 
   std::string action(int self) {

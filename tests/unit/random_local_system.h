@@ -5,7 +5,8 @@
 // roles; choices begin with messages (sends and connects, distinct per peer and label; or
 // receives and accepts from one peer, distinct labels); recursion guarded and bound (a `mu`
 // whose body is only an enclosing variable, `mu v.t`, occurs); connection actions (`!!`, `??`,
-// `#`) only in explicit systems, where a role may begin by accepting (idle until let in).
+// `#`) only in explicit systems, where a role may begin by accepting (idle until let in), also
+// as a server (`mu t.p??l.…t`: back at its accept after each session).
 // Nothing makes the roles fit together: the systems are safe or not, at random.
 #pragma once
 
