@@ -61,7 +61,7 @@ bool same_message(const Message& a, const Message& b) {
 bool same_block(const Block& a, const Block& b) { return same_list(a, b, same_statement); }
 
 bool same_protocol(const GlobalProtocol& a, const GlobalProtocol& b) {
-  return same_name(a.name, b.name) && a.explicit_connections == b.explicit_connections &&
+  return same_name(a.name, b.name) && a.explicit_connections == b.explicit_connections && a.aux == b.aux &&
          same_list(a.roles, b.roles, same_name) && same_block(a.body, b.body);
 }
 

@@ -140,6 +140,9 @@ std::string print_message(const Message& message) {
   std::string out = message.label.text + "(";
   for (std::size_t i = 0; i < message.payload.size(); ++i) {
     if (i > 0) out += ", ";
+    if (i < message.payload_names.size() && !message.payload_names[i].empty()) {
+      out += message.payload_names[i] + ": ";
+    }
     out += print_sort(message.payload[i]);
   }
   return out + ")";
@@ -153,6 +156,7 @@ std::string print_local_type(const LocalType& type) {
 
 std::string print_protocol(const GlobalProtocol& protocol, Spelling spelling) {
   std::ostringstream out;
+  if (protocol.aux) out << "aux ";
   if (protocol.explicit_connections) out << "explicit ";
   out << "global protocol " << protocol.name.text << '(';
   for (std::size_t i = 0; i < protocol.roles.size(); ++i) {

@@ -1,10 +1,11 @@
 // Pass: choices.
 //
-// Checks that every branch of `choice at p` begins with p sending a message (a send, or a
-// connect that carries a message; the first action may sit inside a nested choice, `rec` or
-// `do`), and that the labels that begin the branches are distinct, so every other role can tell
-// the branches apart by the first message it gets. Does not check that the other roles can
-// (that is projection's merge).
+// Checks that every branch of `choice at p` begins with p sending a message or connecting (a
+// send, or a connect with or without a message, as Scribble's `connect p to q;`; the first
+// action may sit inside a nested choice, `rec` or `do`), and that what begins the branches is
+// distinct: their labels, and for a connect without a message its peer. So every other role can
+// tell the branches apart by the first message or connection it gets. Does not check that the
+// other roles can (that is projection's merge).
 #include <map>
 
 #include "passes.h"
@@ -15,7 +16,8 @@ namespace {
 // What a branch does first: an action, or nothing at all before it ends or loops.
 struct FirstEvent {
   const Statement* statement = nullptr;  // null: the branch does nothing first
-  std::string from;                      // as the choosing protocol names the role
+  std::string from;                      // as the choosing protocol names the roles
+  std::string to;
   SourceLocation location;               // of the statement, or where the branch does nothing
   std::string stop;                      // when it does nothing: "ends" or "loops back to 't'"
   const Statement* via = nullptr;        // the `do` of the branch it was found through, if any
@@ -49,7 +51,7 @@ class ChoiceChecker {
         case StatementKind::kSend:
         case StatementKind::kConnect:
         case StatementKind::kDisconnect:
-          out.push_back({&s, rename(roles, s.from.text), s.location, {}, nullptr});
+          out.push_back({&s, rename(roles, s.from.text), rename(roles, s.to.text), s.location, {}, nullptr});
           return false;
         case StatementKind::kChoice: {
           bool passes = false;
@@ -75,7 +77,7 @@ class ChoiceChecker {
         case StatementKind::kEnd:
           break;  // marks the end of the block, which then does nothing more
         case StatementKind::kContinue:
-          out.push_back({nullptr, {}, s.location, "loops back to 'rec " + s.label.text + "'", nullptr});
+          out.push_back({nullptr, {}, {}, s.location, "loops back to 'rec " + s.label.text + "'", nullptr});
           return false;
       }
     }
@@ -88,17 +90,19 @@ class ChoiceChecker {
     bool declared = false;
     for (const Name& role : protocol_.roles) declared = declared || role.text == chooser;
     if (!declared) return;
-    std::map<std::string, std::pair<std::size_t, SourceLocation>> first_labels;  // label -> branch, place
+    // label, or the peer of a connect without a message -> branch, place
+    std::map<std::string, std::pair<std::size_t, SourceLocation>> first_labels;
     for (std::size_t b = 0; b < choice.blocks.size(); ++b) {
       const std::string branch = "branch " + std::to_string(b + 1) + " of the choice at '" + chooser + "'";
-      const std::string must = "; it must begin with a message sent by '" + chooser + "'";
+      const std::string must = "; it must begin with a message sent by '" + chooser + "'" +
+                               (protocol_.explicit_connections ? " or a connect of '" + chooser + "'" : "");
       if (choice.blocks[b].empty()) {
         diagnostics_.error(choice.location, branch + " is empty" + must);
         continue;
       }
       std::vector<FirstEvent> events;
       if (first_events(choice.blocks[b], file_, {}, events)) {
-        events.push_back({nullptr, {}, choice.blocks[b].front().location, {}, nullptr});
+        events.push_back({nullptr, {}, {}, choice.blocks[b].front().location, {}, nullptr});
       }
       for (const FirstEvent& event : events) {
         if (event.statement == nullptr) {
@@ -116,15 +120,13 @@ class ChoiceChecker {
           continue;
         }
         const Statement& s = *event.statement;
-        if (event.from != chooser || s.kind == StatementKind::kDisconnect || !s.message) {
+        if (event.from != chooser || s.kind == StatementKind::kDisconnect) {
           std::string begins;
           if (s.kind == StatementKind::kDisconnect) {
             begins = "begins with a disconnect";
-          } else if (event.from != chooser) {
+          } else {
             begins = "begins with an action of '" + event.from + "'";
             if (event.from != s.from.text) begins += " ('" + s.from.text + "' there)";
-          } else {
-            begins = "begins with a connect without a message";
           }
           Diagnostic& d = diagnostics_.error(event.location, branch + " " + begins + must);
           d.notes.push_back({choice.location, "the choice is here"});
@@ -133,12 +135,16 @@ class ChoiceChecker {
                 {event.via->location, "the branch inlines '" + event.via->label.text + "' here"});
           continue;
         }
-        const Name& label = s.message->label;
-        auto [it, inserted] = first_labels.emplace(label.text, std::make_pair(b, label.location));
+        // A connect without a message is told apart by whom it connects to.
+        const std::string key = s.message ? s.message->label.text : "->> " + event.to;
+        const SourceLocation at = s.message ? s.message->label.location : s.location;
+        auto [it, inserted] = first_labels.emplace(key, std::make_pair(b, at));
         if (!inserted && it->second.first != b) {
-          Diagnostic& d = diagnostics_.error(
-              label.location, "label '" + label.text + "' begins two branches of the choice at '" + chooser +
-                                  "'; the first labels of the branches must be distinct");
+          const std::string what =
+              s.message ? "label '" + key + "'" : "a connect to '" + event.to + "' without a message";
+          Diagnostic& d = diagnostics_.error(at, what + " begins two branches of the choice at '" + chooser +
+                                                     "'; the first " + (s.message ? "labels" : "connects") +
+                                                     " of the branches must be distinct");
           d.notes.push_back({it->second.second, "it also begins branch " + std::to_string(it->second.first + 1) + " here"});
           if (event.via)
             d.notes.push_back(

@@ -3,8 +3,9 @@
 // Checks each local system: roles declared once; every peer is another role of the system;
 // connect, accept and disconnect only in an explicit system; `mu` variables bound and guarded;
 // every choice has branches that all begin with sends or connects (internal) or all with
-// receives or accepts from one peer (external; `&{ }` must be external), each carrying a label,
-// with distinct labels (per peer for an internal choice). A branch that begins with `mu` or with
+// receives or accepts from one peer (external; `&{ }` must be external), each carrying a label
+// (but for a connect, `q!!.T`, told apart by its peer), with distinct labels (per peer for an
+// internal choice). A branch that begins with `mu` or with
 // a nested choice begins with the first actions of their branches (projection flattens choices
 // only where it can; `mu t.+{ … }` stays a branch as it is). Does not check that the roles fit
 // together: that is what `gtype verify` explores.
@@ -137,7 +138,7 @@ class LocalSystemChecker {
           diagnostics_.error(first->location,
                              "a choice branch cannot begin with a disconnect ('#'): it must begin "
                              "with a send, connect, receive or accept");
-        } else if (!first->message) {
+        } else if (!first->message && first->kind != LocalKind::kConnect) {
           diagnostics_.error(first->location,
                              "a choice branch must begin with a message, to tell the branches apart");
         } else {
@@ -167,11 +168,16 @@ class LocalSystemChecker {
                                                               firsts.front()->peer.text + "'"});
         continue;
       }
-      const std::string& label = first->message->label.text;
-      auto [it, inserted] = labels.emplace(std::make_pair(first->peer.text, label), first->message->label.location);
+      // A connect without a message (`q!!.T`) is told apart by its peer alone.
+      const std::string label = first->message ? first->message->label.text : std::string();
+      const SourceLocation at = first->message ? first->message->label.location : first->location;
+      auto [it, inserted] = labels.emplace(std::make_pair(first->peer.text, label), at);
       if (!inserted) {
-        Diagnostic& d = diagnostics_.error(first->message->label.location,
-                                           "label '" + label + "' begins two branches of this choice");
+        Diagnostic& d =
+            diagnostics_.error(at, first->message ? "label '" + label + "' begins two branches of this choice"
+                                                  : "a connect to '" + first->peer.text +
+                                                        "' without a message begins two branches of "
+                                                        "this choice");
         d.notes.push_back({it->second, "it also begins this branch"});
       }
     }

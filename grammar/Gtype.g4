@@ -5,6 +5,24 @@
 // The parse tree never leaves grammar/: ast_builder.cpp turns it into the typed AST.
 grammar Gtype;
 
+@lexer::members {
+  // Whether the `{` about to be read follows `NAME : SORT` or a `>`: then it begins a
+  // refinement (see REFINEMENT), never a block.
+  bool at_refinement() {
+    auto space = [](std::size_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    auto name = [](std::size_t c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    };
+    ssize_t i = -1;
+    while (space(_input->LA(i))) --i;
+    if (_input->LA(i) == '>') return true;
+    if (!name(_input->LA(i))) return false;
+    while (name(_input->LA(i))) --i;
+    while (space(_input->LA(i))) --i;
+    return _input->LA(i) == ':';
+  }
+}
+
 file : item* EOF ;
 
 item
@@ -28,8 +46,10 @@ field : name=ID ':' sortRef ';' ;
 sortRef : name=ID ('<' sortRef (',' sortRef)* '>')? ;
 
 // ---------------------------------------------------------------------------- global protocols
+// `aux` (Scribble): only called by `do`, never verified on its own. Either order.
 globalProtocol
-  : EXPLICIT? GLOBAL PROTOCOL name=ID '(' roleDecl (',' roleDecl)* ')' block ;
+  : protocolModifier* GLOBAL PROTOCOL name=ID '(' roleDecl (',' roleDecl)* ')' block ;
+protocolModifier : AUX | EXPLICIT ;
 roleDecl : ROLE ID ;
 block : '{' statement* '}' ;
 
@@ -48,7 +68,11 @@ statement
   | END ';'                                             # end
   ;
 
-message : label=ID '(' (sortRef (',' sortRef)*)? ')' ;
+// Labels may be numbers (Scribble's `1()`); payloads may be named (`m(x: int)`); a νScr
+// refinement (`x: int{x > 0}`) is recognised only to be reported as not supported.
+message : label=messageLabel '(' (payload (',' payload)*)? ')' ;
+messageLabel : ID | NUMBER ;
+payload : (name=ID ':')? sortRef REFINEMENT? ;
 
 // ---------------------------------------------------------------------------- local systems
 localSystem : EXPLICIT? LOCAL SYSTEM name=ID '{' localRole* '}' ;
@@ -95,9 +119,20 @@ CONTINUE   : 'continue' ;
 DO         : 'do' ;
 END        : 'end' ;
 MU         : 'mu' ;
+AUX        : 'aux' ;
 
 ID     : [A-Za-z_] [A-Za-z0-9_]* ;
+NUMBER : [0-9] [A-Za-z0-9_]* ;
 STRING : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// νScr's refinement of a payload, `x: int{x > 0}`: a `{` right after the sort of a named
+// payload (or after `>`, `x: list<int>{…}`), where no block ever opens.
+REFINEMENT : {at_refinement()}? '{' ~[{}]* '}' ;
+
+// νScr: a pragma `(*# NestedProtocols #*)`, reported (ast_builder.cpp), and OCaml comments.
+PRAGMA        : '(*#' .*? '#*)' -> channel(HIDDEN) ;
+ML_COMMENT    : '(*' .*? '*)' -> skip ;
+// `(*` with no `*)` after it: reported by ast_builder.cpp, like an unterminated `/*`.
+UNTERMINATED_COMMENT : '(*' (~[*] | '*'+ ~[*)])* '*'* EOF -> channel(HIDDEN) ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;

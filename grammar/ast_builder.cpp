@@ -284,7 +284,8 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (token->getType() == antlr4::Token::EOF) return "end of file";
     const std::size_t type = token->getType();
     // A keyword where a name was meant is a common slip (`role from`): say it is one.
-    std::string shown = keyword && type >= GtypeParser::MODULE && type <= GtypeParser::MU ? "keyword '" : "'";
+    std::string shown =
+        keyword && type >= GtypeParser::MODULE && type <= GtypeParser::AUX ? "keyword '" : "'";
     shown += token->getText();
     shown += '\'';
     return shown;
@@ -304,11 +305,13 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
       for (ssize_t t : group) tokens.erase(t);
       words.push_back(word);
     };
-    summarise({GtypeParser::ID, GtypeParser::CONNECT, GtypeParser::DISCONNECT, GtypeParser::CHOICE,
-               GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO, GtypeParser::END},
-              "a statement");
+    summarise(
+        {GtypeParser::ID, GtypeParser::NUMBER, GtypeParser::CONNECT, GtypeParser::DISCONNECT,
+         GtypeParser::CHOICE, GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO, GtypeParser::END},
+        "a statement");
+    summarise({GtypeParser::ID, GtypeParser::NUMBER}, "a label");
     summarise({GtypeParser::MODULE, GtypeParser::IMPORT, GtypeParser::TYPE, GtypeParser::SORT,
-               GtypeParser::EXPLICIT, GtypeParser::GLOBAL, GtypeParser::LOCAL},
+               GtypeParser::EXPLICIT, GtypeParser::AUX, GtypeParser::GLOBAL, GtypeParser::LOCAL},
               "a declaration (import, type, sort, global protocol or local system)");
     if (!words.empty() && words.back().rfind("a declaration", 0) == 0) tokens.erase(kEof);
     std::vector<std::string> names;
@@ -319,6 +322,8 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
         names.push_back("an identifier");
       } else if (t == GtypeParser::STRING) {
         names.push_back("a string");
+      } else if (t == GtypeParser::NUMBER) {
+        names.push_back("a number");
       } else {
         names.push_back(vocabulary.getDisplayName(static_cast<std::size_t>(t)));
       }
@@ -390,8 +395,8 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
 
   static bool begins_declaration(std::size_t type) {
     return type == GtypeParser::MODULE || type == GtypeParser::IMPORT || type == GtypeParser::TYPE ||
-           type == GtypeParser::SORT || type == GtypeParser::EXPLICIT || type == GtypeParser::GLOBAL ||
-           type == GtypeParser::LOCAL;
+           type == GtypeParser::SORT || type == GtypeParser::EXPLICIT || type == GtypeParser::AUX ||
+           type == GtypeParser::GLOBAL || type == GtypeParser::LOCAL;
   }
   SyntaxErrors& errors_;
   std::size_t last_recovery_ = static_cast<std::size_t>(-1);
@@ -443,8 +448,20 @@ class Builder {
 
   Message message(GtypeParser::MessageContext* context) const {
     if (context == nullptr) return {};
-    Message message{name(context->label), {}};
-    for (auto* payload : context->sortRef()) message.payload.push_back(sort(payload));
+    Message message{context->label ? name(context->label->getStart()) : Name{}, {}, {}};
+    bool named = false;
+    for (auto* payload : context->payload()) {
+      message.payload.push_back(sort(payload->sortRef()));
+      message.payload_names.push_back(payload->name ? payload->name->getText() : std::string());
+      named = named || payload->name != nullptr;
+      if (antlr4::tree::TerminalNode* refinement = payload->REFINEMENT()) {
+        diagnostics_.error(at(refinement->getSymbol()),
+                           "not supported: refinement '" + refinement->getText() +
+                               "' (νScr's refinement types); gtype checks payload "
+                               "sorts only");
+      }
+    }
+    if (!named) message.payload_names.clear();
     return message;
   }
 
@@ -620,7 +637,11 @@ class Builder {
       }
       out.sorts.push_back(std::move(sort));
     } else if (auto* c = context->globalProtocol()) {
-      GlobalProtocol protocol{name(c->name), c->EXPLICIT() != nullptr, {}, block(c->block()), at(c)};
+      GlobalProtocol protocol{name(c->name), false, false, {}, block(c->block()), at(c)};
+      for (auto* modifier : c->protocolModifier()) {
+        protocol.explicit_connections = protocol.explicit_connections || modifier->EXPLICIT() != nullptr;
+        protocol.aux = protocol.aux || modifier->AUX() != nullptr;
+      }
       for (auto* role : c->roleDecl()) protocol.roles.push_back(name(role->ID()));
       out.protocols.push_back(std::move(protocol));
     } else if (auto* c = context->localSystem()) {
@@ -689,6 +710,40 @@ std::optional<SourceLocation> past_token_cap(GtypeLexer& lexer, std::uint32_t fi
   return past;
 }
 
+// νScr's pragmas (`(*# NestedProtocols, ShowPragmas #*)`) switch on extensions of νScr or its
+// output; none changes what gtype does, so each is named in a warning at its place, once per
+// file.
+void warn_pragmas(antlr4::CommonTokenStream& tokens, std::uint32_t file, DiagnosticEngine& diagnostics) {
+  std::set<std::string> warned;
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getType() != GtypeLexer::PRAGMA) continue;
+    const std::string text = token->getText();
+    auto line = static_cast<std::uint32_t>(token->getLine());
+    auto column = static_cast<std::uint32_t>(token->getCharPositionInLine() + 1);
+    std::string name;
+    SourceLocation name_at;
+    // The names between `(*#` and `#*)`, separated by commas or spaces.
+    for (std::size_t i = 0; i + 3 <= text.size(); ++i) {
+      const char c = i >= 3 && i + 3 < text.size() ? text[i] : ',';
+      const bool separator = c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+      if (!separator) {
+        if (name.empty()) name_at = {file, line, column};
+        name += c;
+      } else if (!name.empty()) {
+        if (warned.insert(name).second)
+          diagnostics.warning(name_at, "pragma '" + name + "' changes nothing in gtype: ignored");
+        name.clear();
+      }
+      if (c == '\n') {
+        ++line;
+        column = 1;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        ++column;  // columns count characters, not the bytes of UTF-8
+      }
+    }
+  }
+}
+
 }  // namespace
 
 bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics,
@@ -708,6 +763,12 @@ bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEn
   LexerErrorListener listener(errors);
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token->getType() != GtypeLexer::UNTERMINATED_COMMENT) continue;
+    errors.report(token->getLine(), token->getCharPositionInLine() + 1,
+                  "unterminated comment: '(*' without a matching '*)'");
+  }
   GtypeParser parser(&tokens);
   parser.removeErrorListeners();
   parser.setErrorHandler(std::make_shared<ReadableErrorStrategy>(errors));
@@ -715,6 +776,7 @@ bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEn
 
   Builder builder(file, diagnostics);
   for (auto* item : tree->item()) builder.item(item, out);
+  warn_pragmas(tokens, file, diagnostics);
   return errors.count == 0 && !builder.too_deep();
 }
 

@@ -28,8 +28,11 @@ struct SortRef {
 };
 
 struct Message {
-  Name label;
+  Name label;  // an identifier or a number (`1()`)
   std::vector<SortRef> payload;
+  // The payloads' names where written (`m(x: int)`), "" where not; empty when none is named.
+  // Documentation only: messages are equal whatever their payloads' names.
+  std::vector<std::string> payload_names;
 };
 
 // ------------------------------------------------------------------------------ declarations
@@ -89,6 +92,7 @@ struct Statement {
 struct GlobalProtocol {
   Name name;
   bool explicit_connections = false;
+  bool aux = false;  // only called by `do`: not projected or verified on its own
   std::vector<Name> roles;
   Block body;
   SourceLocation location;

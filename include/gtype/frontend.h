@@ -19,8 +19,8 @@ struct ProtocolProjection {
 
 struct FrontendResult {
   Program program;
-  // The root file's protocols with their projections, in declaration order; complete only when
-  // no error was reported.
+  // The root file's protocols with their projections, in declaration order (but `aux` ones,
+  // only called by `do`); complete only when no error was reported.
   std::vector<ProtocolProjection> projections;
 };
 

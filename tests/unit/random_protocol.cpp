@@ -54,8 +54,9 @@ std::size_t pick_weighted(const std::vector<int>& weights) {
 
 // Names overlap on purpose: a role, a label and a loop may share a name ("item", "u").
 const std::vector<std::string> kRoleNames = {"a", "b", "c", "d", "client", "server", "log", "u", "item"};
-const std::vector<std::string> kLabels = {"ok",  "req", "resp", "data", "ping", "quit",
-                                          "err", "ack", "more", "done", "item", "hello"};
+// Scribble's labels may be numbers or begin with a digit ("1", "2nd").
+const std::vector<std::string> kLabels = {"ok",   "req",  "resp", "data",  "ping", "quit", "err", "ack",
+                                          "more", "done", "item", "hello", "1",    "2",    "2nd"};
 const std::vector<std::string> kLoopLabels = {"t", "u", "loop"};
 const std::vector<std::string> kScalarSorts = {"int", "string", "bool", "uint", "double", "bytes"};
 const std::vector<std::string> kSortNames = {"Report", "Status", "Entry"};
@@ -330,9 +331,13 @@ class ProtocolGenerator {
   // ---- statements
 
   Message message(const std::string& label) {
-    Message m{name(label), {}};
+    Message m{name(label), {}, {}};
     const int payloads = pick(0, 2);
     for (int i = 0; i < payloads; ++i) m.payload.push_back(random_sort(payload_sorts_, 0));
+    // Sometimes named, as Scribble and νScr write payloads: `m(x0: int)`.
+    if (payloads > 0 && chance(30)) {
+      for (int i = 0; i < payloads; ++i) m.payload_names.push_back("x" + std::to_string(i));
+    }
     return m;
   }
 

@@ -1251,7 +1251,8 @@ AutomatonSystem random_system(std::mt19937& rng) {
   system.explicit_connections = pick(2) == 1;
   const std::uint32_t roles = 2 + pick(3);
   for (std::uint32_t r = 0; r < roles; ++r) system.roles.push_back(std::string(1, static_cast<char>('a' + r)));
-  for (const char* label : {"x", "y", "z"}) system.messages.push_back(gtype::Message{gtype::Name{label, {}}, {}});
+  for (const char* label : {"x", "y", "z"})
+    system.messages.push_back(gtype::Message{gtype::Name{label, {}}, {}, {}});
   for (std::uint32_t r = 0; r < roles; ++r) {
     gtype::Automaton machine{system.roles[r], {}};
     const std::uint32_t states = 1 + pick(4);

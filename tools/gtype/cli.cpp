@@ -30,8 +30,24 @@ std::optional<int> load_systems(const std::string& file, FileSystems& out) {
   if (std::optional<int> failed = analyze_or_report(file, result)) return failed;
   for (const GlobalProtocol* protocol : result.program.inlined_protocols())
     out.inlined.insert(protocol->name.text);
+  out.aux = aux_protocols(result.program);
   out.systems = file_automata(result);
   return std::nullopt;
+}
+
+std::set<std::string> aux_protocols(const Program& program) {
+  std::set<std::string> names;
+  for (const GlobalProtocol& protocol : program.files.front().protocols) {
+    if (protocol.aux) names.insert(protocol.name.text);
+  }
+  return names;
+}
+
+bool report_aux(const std::string& file, const std::set<std::string>& aux, const std::string& name) {
+  if (!aux.count(name)) return false;
+  std::cerr << "gtype: " << file << ": '" << name
+            << "' is an aux protocol: it is projected and verified only where a 'do' calls it\n";
+  return true;
 }
 
 bool select_systems(const std::string& file, const FileSystems& all, const std::optional<std::string>& name,
@@ -40,6 +56,7 @@ bool select_systems(const std::string& file, const FileSystems& all, const std::
     if (!name || system.name == *name) out.push_back(&system);
   }
   if (!name || !out.empty()) return true;
+  if (report_aux(file, all.aux, *name)) return false;
   std::cerr << "gtype: " << file << ": no protocol or local system '" << *name << "'";
   const char* separator = "; it declares: ";
   for (const AutomatonSystem& system : all.systems) {

@@ -32,7 +32,14 @@ struct FileSystems {
   // Names of the protocols that some `do` of the file's program inlines: they are written for
   // their callers' context (connections, roles) and checked there, not on their own.
   std::set<std::string> inlined;
+  std::set<std::string> aux;  // the file's `aux` protocols: no system of their own
 };
+
+// The names of the root file's `aux` protocols.
+std::set<std::string> aux_protocols(const Program& program);
+
+// When `name` is one of `aux`, prints that it has nothing of its own to show; returns whether.
+bool report_aux(const std::string& file, const std::set<std::string>& aux, const std::string& name);
 
 // Loads, checks and projects `file`. On failure prints why and returns the exit code.
 std::optional<int> load_systems(const std::string& file, FileSystems& out);

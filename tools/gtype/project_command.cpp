@@ -20,6 +20,7 @@ int run_project(const std::string& file, const std::optional<std::string>& proto
     if (!protocol_name || projection.protocol->name.text == *protocol_name) selected.push_back(&projection);
   }
   if (protocol_name && selected.empty()) {
+    if (report_aux(file, aux_protocols(result.program), *protocol_name)) return kUsage;
     std::cerr << "gtype: " << file << ": no global protocol '" << *protocol_name << "'";
     const char* separator = "; it declares: ";
     for (const ProtocolProjection& projection : result.projections) {
