@@ -23,7 +23,8 @@ class LocalSystemText {
     explicit_ = chance(50);
     std::string out = std::string(explicit_ ? "explicit " : "") + "local system Random {\n";
     for (int r = 0; r < roles_; ++r) {
-      out += "  " + role(r) + ": " + (explicit_ && chance(30) ? server(r) : type(r, pick(1, 3), {})) + ";\n";
+      out += "  " + role(r) + ": " + (explicit_ && chance(30) ? server(r) : chance(25) ? loop(r) : type(r, pick(1, 3), {})) +
+             ";\n";
     }
     return out + "}\n";
   }
@@ -81,6 +82,13 @@ class LocalSystemText {
     name += std::to_string(next_variable_++);
     const std::string accept = role(peer_of(self)) + "??" + (chance(25) ? "" : label(pick(0, 2)));
     return "mu " + name + "." + accept + "." + type(self, pick(1, 3), {{name, true}});
+  }
+
+  // A role that may run forever (where the progress violations are).
+  std::string loop(int self) {
+    std::string name(1, 't');
+    name += std::to_string(next_variable_++);
+    return "mu " + name + "." + type(self, pick(1, 3), {{name, false}});
   }
 
   std::string action(int self) {
