@@ -466,61 +466,14 @@ class Explorer {
     }
   }
 
+  // Every step from `c`, for each role in system order and each move it offers in order, and
+  // the safety violations `c` shows.
   Expansion expand(const Config& c) {
     Expansion e;
     for (int r = 0; r < count(); ++r) {
       if (ended(c, r)) continue;
-      bool receives = false, received = false, accepts = false;
-      int receive_peer = -1;
-      for (const Move& m : offers(c, r)) {
-        switch (m.act) {
-          case Act::kSend:
-            if (!connected(c, r, m.peer)) {
-              e.shows.push_back(pair_key(Kind::kUnconnected, r, m.peer));
-            } else if (queue(c, r, m.peer).size() >= options_.bound) {
-              e.waits_for_room = true;
-            } else {
-              Config n = c;
-              queue(n, r, m.peer).push_back(m.message);
-              leave(n, r, m.target);
-              e.next.push_back(Successor{std::move(n), r, -1, -1});
-            }
-            break;
-          case Act::kReceive: {
-            receives = true;
-            receive_peer = m.peer;
-            const std::vector<std::string>& q = queue(c, m.peer, r);
-            if (q.empty() || q.front() != m.message) break;
-            received = true;
-            Config n = c;
-            std::vector<std::string>& from = queue(n, m.peer, r);
-            from.erase(from.begin());
-            leave(n, r, m.target);
-            e.next.push_back(Successor{std::move(n), r, -1, m.peer * count() + r});
-            break;
-          }
-          case Act::kConnect:
-            connect(c, r, m, e);
-            break;
-          case Act::kAccept:
-            accepts = true;  // an accept moves only with the connect of its peer
-            break;
-          case Act::kDisconnect: {
-            Config n = c;
-            n.connected.erase({std::min(r, m.peer), std::max(r, m.peer)});
-            leave(n, r, m.target);
-            e.next.push_back(Successor{std::move(n), r, -1, -1});
-            break;
-          }
-        }
-      }
-      if (!receives) continue;
-      const std::vector<std::string>& waiting = queue(c, receive_peer, r);
-      if (!waiting.empty() && !received) {
-        e.shows.push_back(pair_key(Kind::kReceptionError, r, receive_peer));
-      } else if (waiting.empty() && !accepts && !connected(c, r, receive_peer)) {
-        e.shows.push_back(pair_key(Kind::kUnconnected, r, receive_peer));
-      }
+      for (const Move& m : offers(c, r)) step(c, r, m, e);
+      observe_receiver(c, r, e.shows);
     }
     for (int from = 0; from < count(); ++from) {
       for (int to = 0; to < count(); ++to) {
@@ -530,6 +483,65 @@ class Explorer {
     }
     if (e.next.empty() && !e.waits_for_room) terminal(c, e.shows);
     return e;
+  }
+
+  bool can_receive(const Config& c, int r, const Move& m) const {
+    const std::vector<std::string>& q = queue(c, m.peer, r);
+    return !q.empty() && q.front() == m.message;
+  }
+
+  void step(const Config& c, int r, const Move& m, Expansion& e) {
+    Config n = c;
+    switch (m.act) {
+      case Act::kSend:
+        if (!connected(c, r, m.peer)) {
+          e.shows.push_back(pair_key(Kind::kUnconnected, r, m.peer));
+        } else if (queue(c, r, m.peer).size() >= options_.bound) {
+          e.waits_for_room = true;
+        } else {
+          queue(n, r, m.peer).push_back(m.message);
+          leave(n, r, m.target);
+          e.next.push_back(Successor{std::move(n), r, -1, -1});
+        }
+        return;
+      case Act::kReceive:
+        if (!can_receive(c, r, m)) return;
+        queue(n, m.peer, r).erase(queue(n, m.peer, r).begin());
+        leave(n, r, m.target);
+        e.next.push_back(Successor{std::move(n), r, -1, m.peer * count() + r});
+        return;
+      case Act::kConnect:
+        connect(c, r, m, e);
+        return;
+      case Act::kAccept:
+        return;  // an accept moves only with the connect of its peer
+      case Act::kDisconnect:
+        n.connected.erase({std::min(r, m.peer), std::max(r, m.peer)});
+        leave(n, r, m.target);
+        e.next.push_back(Successor{std::move(n), r, -1, -1});
+        return;
+    }
+  }
+
+  // A role that waits for a message from its peer (the one of its last receive, as all its
+  // receives are from one peer): a message at the head it cannot take is a reception error; an
+  // empty queue from a peer it is not connected to (and no accept to wait for) is unconnected.
+  void observe_receiver(const Config& c, int r, std::vector<Key>& shows) {
+    int peer = -1;
+    bool received = false, accepts = false;
+    for (const Move& m : offers(c, r)) {
+      accepts = accepts || m.act == Act::kAccept;
+      if (m.act != Act::kReceive) continue;
+      peer = m.peer;
+      received = received || can_receive(c, r, m);
+    }
+    if (peer < 0) return;
+    const bool empty = queue(c, peer, r).empty();
+    if (!empty && !received) {
+      shows.push_back(pair_key(Kind::kReceptionError, r, peer));
+    } else if (empty && !accepts && !connected(c, r, peer)) {
+      shows.push_back(pair_key(Kind::kUnconnected, r, peer));
+    }
   }
 
   // `r` connects to `m.peer`: one step for each accept of the peer from r with the same message.
