@@ -112,6 +112,7 @@ class MachineBuilder {
     std::uint32_t target = 0;             // action: next node; alias: the node it stands for
     bool rec = false;                     // alias of a `mu` (not of a variable)
     bool named = false;                   // `shown` is the outermost `mu` of this state
+    bool offering = false;                // its transitions are being gathered (offered)
     Transition action{};                  // action: its transition, but for the target state
     std::vector<std::uint32_t> branches;  // choice
   };
@@ -209,11 +210,15 @@ class MachineBuilder {
       t.target = resolve(node.target);
       return {t};
     }
+    // A branch may be a variable (`+{ t ; … }`): guarded, so it never leads back here.
+    assert(!nodes_[state].offering && "well-formed: guarded recursion");
+    nodes_[state].offering = true;
     std::vector<Transition> out;
     for (std::uint32_t branch : node.branches) {
       const std::vector<Transition> first = offered(resolve(branch));
       out.insert(out.end(), first.begin(), first.end());
     }
+    nodes_[state].offering = false;
     return out;
   }
 

@@ -7,7 +7,9 @@
 // (but for a connect, `q!!.T`, told apart by its peer), with distinct labels (per peer for an
 // internal choice). A branch that begins with `mu` or with
 // a nested choice begins with the first actions of their branches (projection flattens choices
-// only where it can; `mu t.+{ … }` stays a branch as it is). Does not check that the roles fit
+// only where it can; `mu t.+{ … }` stays a branch as it is), and a branch that is a variable,
+// `+{ t ; a?x().end }`, with the first actions of its loop (projection keeps a branch that
+// loops back so). Does not check that the roles fit
 // together: that is what `gtype verify` explores.
 #include <map>
 #include <set>
@@ -21,7 +23,10 @@ struct Variable {
   std::string name;
   SourceLocation location;
   bool guarded;
+  const LocalType* loop;  // the `mu` that binds it
 };
+
+using Loops = std::map<std::string, const LocalType*>;  // variable -> the `mu` binding it
 
 class LocalSystemChecker {
  public:
@@ -54,12 +59,15 @@ class LocalSystemChecker {
         for (Variable& v : scope) v.guarded = true;
         if (t.next) type(self, *t.next, std::move(scope));
         return;
-      case LocalKind::kChoice:
-        choice(t);
+      case LocalKind::kChoice: {
+        Loops loops;
+        for (const Variable& v : scope) loops[v.name] = v.loop;
+        choice(t, loops);
         for (const LocalTypePtr& branch : t.branches) type(self, *branch, scope);
         return;
+      }
       case LocalKind::kRec:
-        scope.push_back({t.variable, t.location, false});
+        scope.push_back({t.variable, t.location, false, &t});
         if (t.next) type(self, *t.next, std::move(scope));
         return;
       case LocalKind::kVar: {
@@ -112,22 +120,31 @@ class LocalSystemChecker {
   }
 
   // The actions a branch can begin with: its first action, or, when it begins with a `mu` or
-  // a nested choice, those of their branches. Null for a branch that can begin with nothing.
-  static void first_actions(const LocalType& t, std::vector<const LocalType*>& out) {
+  // a nested choice, those of their branches, or, when it is a variable, those of its loop
+  // (each loop once: an unguarded one is reported elsewhere). Null for a branch that can begin
+  // with nothing.
+  static void first_actions(const LocalType& t, Loops loops, std::set<const LocalType*>& unfolded,
+                            std::vector<const LocalType*>& out) {
     if (t.kind == LocalKind::kRec && t.next) {
-      first_actions(*t.next, out);
+      loops[t.variable] = &t;
+      first_actions(*t.next, std::move(loops), unfolded, out);
     } else if (t.kind == LocalKind::kChoice) {
-      for (const LocalTypePtr& branch : t.branches) first_actions(*branch, out);
+      for (const LocalTypePtr& branch : t.branches) first_actions(*branch, loops, unfolded, out);
+    } else if (t.kind == LocalKind::kVar) {
+      auto loop = loops.find(t.variable);
+      if (loop == loops.end()) return out.push_back(nullptr);  // unbound: reported elsewhere
+      if (unfolded.insert(loop->second).second) first_actions(*loop->second, loops, unfolded, out);
     } else {
       out.push_back(is_action(t.kind) ? &t : nullptr);
     }
   }
 
-  void choice(const LocalType& t) {
+  void choice(const LocalType& t, const Loops& loops) {
     std::vector<const LocalType*> firsts;
     for (const LocalTypePtr& branch : t.branches) {
       std::vector<const LocalType*> actions;
-      first_actions(*branch, actions);
+      std::set<const LocalType*> unfolded;
+      first_actions(*branch, loops, unfolded, actions);
       for (const LocalType* first : actions) {
         if (first == nullptr) {
           diagnostics_.error(branch->location,

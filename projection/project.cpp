@@ -2,13 +2,21 @@
 //
 // Checks nothing of the protocol itself (check/ has done that) except what only projection can
 // see: that every role other than the chooser can tell the branches of each choice apart. The
-// rules are the contract's (section 1, "Projection of a choice"); a branch where the role does
-// nothing is `end` or a lone recursion variable. A branch may also begin with a loop whose first
-// action is a receive or accept (`mu t.b?l().t`); it is kept whole, so its label must then begin
-// no other branch. Projected actions carry the place of their global statement, so that a
-// projection error can point at what the role does in each branch.
+// rules are the contract's (section 1, "Projection of a choice", revised): the branches where
+// the role does nothing and ends are dropped; equal projections merge to themselves; otherwise
+// each must begin with receives or accepts from one peer, distinct labels, a label in several
+// branches merging their continuations. A branch that only loops back (`t`) is kept as `t`: its
+// first actions are those of the loop's body, known once the whole body is projected, so it is
+// checked then (PendingLoop), and dropped where the body reaches the choice again without the
+// role acting (the role then waits in the choice through the loop's rounds). A branch may also
+// begin with a loop whose first action is a receive or accept (`mu t.b?l().t`); it is kept
+// whole, so its label must then begin no other branch. Projected actions carry the place of
+// their global statement, so that a projection error can point at what the role does in each
+// branch.
+#include <algorithm>
 #include <cassert>
 #include <map>
+#include <set>
 
 #include "global_type.h"
 #include "gtype/print.h"
@@ -58,8 +66,6 @@ bool uses_variable(const LocalType& t, const std::string& variable) {
   return false;
 }
 
-bool does_nothing(const LocalType& t) { return t.kind == LocalKind::kEnd || t.kind == LocalKind::kVar; }
-
 // The first action of a type, looking through `mu`; the type itself when it is no action.
 const LocalType& first_of(const LocalType& t) {
   const LocalType* first = &t;
@@ -76,6 +82,14 @@ std::vector<const LocalType*> first_actions(const LocalType& t) {
   for (const LocalTypePtr& branch : first.branches) {
     for (const LocalType* action : first_actions(*branch)) out.push_back(action);
   }
+  return out;
+}
+
+// first_actions without the lone variables of choices: a branch that loops back begins with
+// what its loop begins with, which is checked with the loop (see PendingLoop).
+std::vector<const LocalType*> first_actions_here(const LocalType& t) {
+  std::vector<const LocalType*> out = first_actions(t);
+  std::erase_if(out, [](const LocalType* first) { return first->kind == LocalKind::kVar; });
   return out;
 }
 
@@ -112,6 +126,61 @@ struct Branch {
   LocalTypePtr type;
 };
 
+// A branch kept as a lone `t` in a merged choice, to be checked when the body of `rec t` is
+// projected: the body's first actions must be receives or accepts from `peer` (the peer of the
+// other branches; empty when there are none) with labels other than `labels`.
+struct PendingLoop {
+  std::string variable;
+  const GlobalNode* choice;
+  std::size_t index;  // the branch
+  std::string peer;
+  std::map<std::string, std::size_t> labels;  // label of another branch -> that branch
+  const LocalType* local = nullptr;           // the merged choice the branch is in
+};
+
+// The choices of `t` with a branch `variable` (bound outside `t`): a DAG walk, each shared
+// node once.
+void choices_looping_to(const LocalType& t, const std::string& variable, std::set<const LocalType*>& visited,
+                        std::set<const LocalType*>& out) {
+  if (!visited.insert(&t).second) return;
+  if (t.kind == LocalKind::kRec && t.variable == variable) return;  // shadowed
+  for (const LocalTypePtr& branch : t.branches) {
+    if (branch->kind == LocalKind::kVar && branch->variable == variable) out.insert(&t);
+    choices_looping_to(*branch, variable, visited, out);
+  }
+  if (t.next) choices_looping_to(*t.next, variable, visited, out);
+}
+
+// The body of `mu variable.` without the branches `variable` of the choices it begins with:
+// such a branch loops back to the choice itself, before the role acts, and adds nothing.
+LocalTypePtr drop_loops_to_self(const LocalTypePtr& t, const std::string& variable) {
+  if (t->kind == LocalKind::kRec) {
+    if (t->variable == variable) return t;  // shadowed
+    LocalTypePtr next = drop_loops_to_self(t->next, variable);
+    if (next == t->next) return t;
+    auto copy = std::make_shared<LocalType>(*t);
+    copy->next = std::move(next);
+    return copy;
+  }
+  if (t->kind != LocalKind::kChoice) return t;
+  std::vector<LocalTypePtr> kept;
+  bool changed = false;
+  for (const LocalTypePtr& branch : t->branches) {
+    if (branch->kind == LocalKind::kVar && branch->variable == variable) {
+      changed = true;
+      continue;
+    }
+    kept.push_back(drop_loops_to_self(branch, variable));
+    changed = changed || kept.back() != branch;
+  }
+  if (!changed) return t;
+  if (kept.empty()) return make_var(variable);  // the choice only loops: `mu t.t`, nothing
+  if (kept.size() == 1) return kept.front();
+  auto copy = std::make_shared<LocalType>(*t);
+  copy->branches = std::move(kept);
+  return copy;
+}
+
 class Projector {
  public:
   Projector(std::string role, DiagnosticEngine& diagnostics) : role_(std::move(role)), diagnostics_(diagnostics) {}
@@ -133,8 +202,11 @@ class Projector {
       case GlobalKind::kVar:
         return make_var(g.variable);
       case GlobalKind::kRec: {
+        const std::size_t pending_before = pending_.size();
         LocalTypePtr body = project(g.next);
         if (!body) return nullptr;
+        body = drop_loops_to_self(body, g.variable);
+        if (!check_loop_branches(g, *body, pending_before)) return nullptr;
         if (body->kind == LocalKind::kVar && body->variable == g.variable) return make_end();  // mu t.t
         if (!uses_variable(*body, g.variable)) return body;
         auto t = std::make_shared<LocalType>();
@@ -195,31 +267,29 @@ class Projector {
     return merge(g, branches);
   }
 
-  // Drops the branches where the role does nothing and merges the rest.
+  // Drops the branches where the role does nothing and ends, and merges the rest.
   LocalTypePtr merge(const GlobalNode& choice, const std::vector<Branch>& branches) {
-    std::vector<Branch> acting;
+    std::vector<Branch> acting, loops;
     for (const Branch& b : branches) {
-      if (!does_nothing(*b.type)) acting.push_back(b);
+      if (b.type->kind != LocalKind::kEnd) acting.push_back(b);
     }
-    if (acting.empty()) {
-      // The role takes no part: it goes on as every branch does, or ends if they differ.
-      for (const Branch& b : branches) {
-        if (!same_local_type(*b.type, *branches.front().type)) return make_end();
-      }
-      return branches.front().type;
-    }
-    // A role that does the same in every branch need not learn which was chosen. But where it
-    // does nothing in some branches, it must learn from a message that it is to act.
-    bool all_same = acting.size() == branches.size();
+    if (acting.empty()) return make_end();  // the role takes no part
+    // A role that does the same in every branch left need not learn which was chosen; where it
+    // does not, the verifier finds what goes wrong.
+    bool all_same = true;
     for (const Branch& b : acting) all_same = all_same && same_local_type(*b.type, *acting.front().type);
     if (all_same) return acting.front().type;
 
-    // Every acting branch must begin with receives or accepts from one peer. Its options: the
+    // Every other branch must begin with receives or accepts from one peer. Its options: the
     // branch itself when it begins with an input, the options of an external choice, or a loop
-    // all of whose first actions are inputs, kept whole.
+    // all of whose first actions are inputs, kept whole. A lone `t` is checked later.
     std::vector<Branch> options;
     for (const Branch& b : acting) {
-      if (const LocalType* culprit = take_options(b.index, b.type, options)) {
+      if (b.type->kind == LocalKind::kVar) {
+        loops.push_back(b);
+        continue;
+      }
+      if (const LocalType* culprit = take_options(b.index, b.type, options, loops)) {
         fail(choice, {{b.index, b.type}},
              "in branch " + std::to_string(b.index + 1) + " it first " + describe(*culprit) +
                  ", so it cannot learn which branch was chosen",
@@ -227,9 +297,15 @@ class Projector {
         return nullptr;
       }
     }
-    const LocalType& first = *first_actions(*options.front().type).front();
+    const std::size_t pending_before = pending_.size();
+    if (options.empty()) {  // only loops back, to different loops
+      Merged merged;
+      add_loop_branches(choice, loops, options, merged);
+      return settle(make_merged(std::move(merged), choice.location), pending_before);
+    }
+    const LocalType& first = *first_actions_here(*options.front().type).front();
     for (const Branch& b : options) {
-      for (const LocalType* action : first_actions(*b.type)) {
+      for (const LocalType* action : first_actions_here(*b.type)) {
         if (action->peer.text == first.peer.text) continue;
         fail(choice, {options.front(), b},
              "it " + describe(first) + " in branch " + std::to_string(options.front().index + 1) + " but " +
@@ -251,7 +327,7 @@ class Projector {
         if (again) continue;
       }
       std::optional<std::size_t> group;
-      for (const LocalType* action : first_actions(*b.type)) {
+      for (const LocalType* action : first_actions_here(*b.type)) {
         const std::string label = action->message ? action->message->label.text : std::string();
         auto found = group_of.find(label);
         if (found == group_of.end()) continue;
@@ -269,7 +345,7 @@ class Projector {
       if (!group) {
         group = groups.size();
         groups.emplace_back();
-        for (const LocalType* action : first_actions(*b.type)) {
+        for (const LocalType* action : first_actions_here(*b.type)) {
           group_of.emplace(action->message ? action->message->label.text : std::string(), *group);
         }
       }
@@ -288,10 +364,11 @@ class Projector {
            nullptr);
       return nullptr;
     }
-    std::vector<LocalTypePtr> merged;
+    Merged merged;
+    add_loop_branches(choice, loops, options, merged);
     for (const std::vector<Branch>& group : groups) {
       if (group.size() == 1) {
-        merged.push_back(group.front().type);
+        merged.emplace_back(group.front().index, group.front().type);
         continue;
       }
       const LocalType& head = *group.front().type;
@@ -312,25 +389,133 @@ class Projector {
       }
       LocalTypePtr next = merge(choice, continuations);
       if (!next) return nullptr;
-      merged.push_back(make_action(head.kind, head.peer.text, head.message, next, head.location));
+      merged.emplace_back(group.front().index,
+                          make_action(head.kind, head.peer.text, head.message, next, head.location));
     }
-    return make_choice(std::move(merged), choice.location);
+    return settle(make_merged(std::move(merged), choice.location), pending_before);
+  }
+
+  // Records that the lone `t`s left pending since `pending_before` are branches of `choice`.
+  LocalTypePtr settle(LocalTypePtr choice, std::size_t pending_before) {
+    for (std::size_t i = pending_before; i < pending_.size(); ++i) {
+      if (pending_[i].local == nullptr) pending_[i].local = choice.get();
+    }
+    return choice;
+  }
+
+  // The branches of a merged choice, each with the first branch of the global choice it comes
+  // from: they are put back in that order.
+  using Merged = std::vector<std::pair<std::size_t, LocalTypePtr>>;
+
+  static LocalTypePtr make_merged(Merged merged, SourceLocation location) {
+    std::stable_sort(merged.begin(), merged.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    std::vector<LocalTypePtr> branches;
+    for (auto& entry : merged) branches.push_back(std::move(entry.second));
+    return make_choice(std::move(branches), location);
+  }
+
+  // Keeps each lone `t` (once) as a branch of the merged choice, to be checked with the body of
+  // `rec t` (check_loop_branches).
+  void add_loop_branches(const GlobalNode& choice, const std::vector<Branch>& loops,
+                         const std::vector<Branch>& options, Merged& merged) {
+    std::string peer;
+    std::map<std::string, std::size_t> labels;
+    for (const Branch& b : options) {
+      for (const LocalType* action : first_actions_here(*b.type)) {
+        peer = action->peer.text;
+        labels.emplace(action->message ? action->message->label.text : std::string(), b.index);
+      }
+    }
+    std::set<std::string> kept;
+    for (const Branch& b : loops) {
+      if (!kept.insert(b.type->variable).second) continue;  // the same loop, from another branch
+      pending_.push_back({b.type->variable, &choice, b.index, peer, labels});
+      merged.emplace_back(b.index, b.type);
+    }
+  }
+
+  // Checks the lone `t`s that the body of `rec t` (projected, `body`) left pending: the body
+  // must begin with receives or accepts from the peer of the other branches of each choice,
+  // with labels of their own. Returns false when one fails (reported).
+  bool check_loop_branches(const GlobalNode& rec, const LocalType& body, std::size_t pending_before) {
+    const std::vector<const LocalType*> firsts = first_actions(body);
+    // Only the choices still in the body: those the body begins with lost their `t` branch.
+    std::set<const LocalType*> visited, looping;
+    bool any = false;
+    for (std::size_t i = pending_before; i < pending_.size(); ++i)
+      any = any || pending_[i].variable == rec.variable;
+    if (any) choices_looping_to(body, rec.variable, visited, looping);
+    bool ok = true;
+    std::vector<PendingLoop> others;
+    for (std::size_t i = pending_before; i < pending_.size(); ++i) {
+      const PendingLoop& loop = pending_[i];
+      if (loop.variable != rec.variable) {
+        others.push_back(loop);
+        continue;
+      }
+      if (!looping.count(loop.local)) continue;
+      for (const LocalType* first : firsts) {
+        if (!is_action(first->kind)) continue;  // another loop's round, or nothing
+        std::string why;
+        if (!is_input(first->kind)) {
+          why = "it first " + describe(*first) + " there, so it cannot learn which branch was chosen";
+        } else if (!loop.peer.empty() && first->peer.text != loop.peer) {
+          why = "it first " + describe(*first) + " there, but hears from '" + loop.peer +
+                "' in the other branches; the branches must begin with messages from one peer";
+        } else if (auto other = loop.labels.find(first->message ? first->message->label.text : std::string());
+                   other != loop.labels.end()) {
+          why = "it first " + describe(*first) + " there, as in branch " + std::to_string(other->second + 1) +
+                ", and a loop's next round cannot be merged with another branch";
+        } else {
+          continue;
+        }
+        fail_loop(rec, loop, *first, why);
+        ok = false;
+        break;
+      }
+    }
+    pending_.resize(pending_before);
+    pending_.insert(pending_.end(), others.begin(), others.end());
+    return ok;
+  }
+
+  void fail_loop(const GlobalNode& rec, const PendingLoop& loop, const LocalType& first,
+                 const std::string& why) {
+    const GlobalNode& choice = *loop.choice;
+    Diagnostic& d =
+        diagnostics_.error(choice.location, "cannot project the choice at '" + choice.from + "' onto role '" +
+                                                role_ + "': branch " + std::to_string(loop.index + 1) +
+                                                " loops back to 'rec " + rec.variable + "', and " + why);
+    d.notes.push_back(
+        {choice.branch_locations[loop.index], "branch " + std::to_string(loop.index + 1) + " begins here"});
+    if (first.location.valid())
+      d.notes.push_back(
+          {first.location, "'" + role_ + "' " + describe(first) + " here, in the loop's next round"});
+    for (const CallSite* site = choice.calls.get(); site != nullptr; site = site->outer.get()) {
+      d.notes.push_back({site->call->location, "in '" + site->call->label.text + "', inlined here"});
+    }
   }
 
   // Adds the options `type` offers as a branch of an external choice (see merge); returns the
   // action or choice that keeps it from being one, or null.
   static const LocalType* take_options(std::size_t index, const LocalTypePtr& type,
-                                       std::vector<Branch>& options) {
+                                       std::vector<Branch>& options, std::vector<Branch>& loops) {
+    if (type->kind == LocalKind::kVar) {
+      loops.push_back({index, type});
+      return nullptr;
+    }
     if (type->kind == LocalKind::kChoice) {
-      for (const LocalType* action : first_actions(*type)) {
+      for (const LocalType* action : first_actions_here(*type)) {
         if (!is_input(action->kind)) return type.get();
       }
       for (const LocalTypePtr& option : type->branches) {
-        if (const LocalType* culprit = take_options(index, option, options)) return culprit;
+        if (const LocalType* culprit = take_options(index, option, options, loops)) return culprit;
       }
       return nullptr;
     }
-    for (const LocalType* action : first_actions(*type)) {
+    if (first_actions_here(*type).empty()) return type.get();  // a loop that only loops back
+    for (const LocalType* action : first_actions_here(*type)) {
       if (!is_input(action->kind)) return type->kind == LocalKind::kRec ? type.get() : action;
     }
     options.push_back({index, type});
@@ -363,6 +548,7 @@ class Projector {
   std::string role_;
   DiagnosticEngine& diagnostics_;
   std::map<const GlobalNode*, LocalTypePtr> memo_;
+  std::vector<PendingLoop> pending_;  // lone `t`s of merged choices, until `rec t` is projected
 };
 
 }  // namespace
