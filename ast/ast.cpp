@@ -75,7 +75,9 @@ bool same_file(const SourceFile& a, const SourceFile& b) {
   auto same_module = [](const std::optional<Name>& x, const std::optional<Name>& y) {
     return x.has_value() == y.has_value() && (!x || x->text == y->text);
   };
-  auto same_import = [](const ImportDecl& x, const ImportDecl& y) { return x.path == y.path; };
+  auto same_import = [](const ImportDecl& x, const ImportDecl& y) {
+    return x.path == y.path && x.module == y.module && x.alias == y.alias;
+  };
   auto same_type = [](const TypeDecl& x, const TypeDecl& y) {
     return x.alias.text == y.alias.text && x.schema == y.schema && x.host_type == y.host_type &&
            x.header == y.header;

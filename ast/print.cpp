@@ -171,7 +171,11 @@ std::string print_protocol(const GlobalProtocol& protocol, Spelling spelling) {
 std::string print_file(const SourceFile& file, Spelling spelling) {
   std::ostringstream out;
   if (file.module) out << "module " << file.module->text << ";\n";
-  for (const ImportDecl& import : file.imports) out << "import " << quote(import.path) << ";\n";
+  for (const ImportDecl& import : file.imports) {
+    out << "import " << (import.module.empty() ? quote(import.path) : import.module);
+    if (!import.alias.empty()) out << " as " << import.alias;
+    out << ";\n";
+  }
   for (const TypeDecl& type : file.types) {
     out << "type <" << type.schema << "> " << quote(type.host_type) << " from " << quote(type.header)
         << " as " << type.alias.text << ";\n";

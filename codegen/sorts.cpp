@@ -129,12 +129,12 @@ std::optional<std::size_t> SortTable::entry_for(const SortRef& ref, std::size_t 
   const std::size_t index = entries_.size();
   index_of_.emplace(key, index);
   SortEntry entry;
-  entry.name = ref.name;
+  entry.name = sort ? sort->name.text : type->alias.text;  // as declared, never qualified
   entry.sort = sort;
   entry.type = type;
   entry.file = declared_in;
   entry.home = home_of(declared_in);
-  entry.cpp_name = escape(ref.name, names_taken_by_generated_code());
+  entry.cpp_name = escape(entry.name, names_taken_by_generated_code());
   entries_.push_back(std::move(entry));
   if (!sort) return index;
 

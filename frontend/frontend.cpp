@@ -5,10 +5,10 @@
 namespace gtype {
 
 Status analyze_file(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
-                    FrontendResult& out) {
+                    FrontendResult& out, const LoadOptions& load) {
   out = FrontendResult{};
   const std::size_t errors_before = diagnostics.error_count();
-  Status status = load_program(path, sources, diagnostics, out.program);
+  Status status = load_program(path, sources, diagnostics, out.program, load);
   if (!status.is_ok()) return status;
   // A partial AST would only produce follow-on errors.
   if (out.program.has_syntax_errors) return Status::ok();

@@ -36,14 +36,16 @@ item
 
 moduleDecl : MODULE qualifiedName ';' ;
 qualifiedName : ID ('.' ID)* ;
-importDecl : IMPORT STRING ';' ;
+// `import "file.gtype";` (relative to the importing file), or Scribble's dotted module name,
+// found under the importing file's root and the import paths: `import a.b.c as x;`.
+importDecl : IMPORT (path=STRING | module=qualifiedName (AS alias=ID)?) ';' ;
 
 // type <cpp> "std::int64_t" from "<cstdint>" as Count;
 typeDecl : TYPE '<' schema=ID '>' hostType=STRING FROM header=STRING AS alias=ID ';' ;
 
 sortDecl : SORT name=ID '{' field* '}' ;
 field : name=ID ':' sortRef ';' ;
-sortRef : name=ID ('<' sortRef (',' sortRef)* '>')? ;
+sortRef : name=qualifiedName ('<' sortRef (',' sortRef)* '>')? ;
 
 // ---------------------------------------------------------------------------- global protocols
 // `aux` (Scribble): only called by `do`, never verified on its own. Either order.
@@ -64,7 +66,7 @@ statement
   | CHOICE AT chooser=ID block (OR block)*              # choice
   | REC label=ID block                                  # rec
   | CONTINUE label=ID ';'                               # continue
-  | DO name=ID '(' (ID (',' ID)*)? ')' ';'              # do
+  | DO name=qualifiedName '(' (ID (',' ID)*)? ')' ';'   # do
   | END ';'                                             # end
   ;
 

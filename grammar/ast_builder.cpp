@@ -564,10 +564,8 @@ class Builder {
     }
     if (auto* c = dynamic_cast<P::DoContext*>(context)) {
       Statement s = make(StatementKind::kDo);
-      s.label = name(c->name);
-      for (auto* role : c->ID()) {
-        if (role->getSymbol() != c->name) s.arguments.push_back(name(role));
-      }
+      if (c->name) s.label = Name{c->name->getText(), at(c->name)};
+      for (auto* role : c->ID()) s.arguments.push_back(name(role));
       return s;
     }
     if (dynamic_cast<P::EndContext*>(context)) return make(StatementKind::kEnd);
@@ -625,7 +623,10 @@ class Builder {
       if (c->qualifiedName() == nullptr) return;
       out.module = Name{c->qualifiedName()->getText(), at(c->qualifiedName())};
     } else if (auto* c = context->importDecl()) {
-      if (c->STRING()) out.imports.push_back({unquote(c->STRING()->getText()), at(c->STRING()->getSymbol())});
+      if (c->path) out.imports.push_back({unquote(c->path->getText()), "", "", at(c->path)});
+      if (c->module) {
+        out.imports.push_back({"", c->module->getText(), c->alias ? c->alias->getText() : "", at(c->module)});
+      }
     } else if (auto* c = context->typeDecl()) {
       out.types.push_back(TypeDecl{name(c->alias), c->schema ? c->schema->getText() : "",
                                    c->hostType ? unquote(c->hostType->getText()) : "",

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "gtype/program.h"
@@ -32,11 +33,12 @@ Status read_file(const std::string& path, std::string& text) {
 
 namespace {
 
-// Loads files depth first; `stack` holds the chain of files being loaded, to spot cycles.
+// Loads files depth first, each once (by canonical path): a file imported again, even by one
+// of the files that it imports itself, is the file already loaded.
 class Loader {
  public:
-  Loader(SourceManager& sources, DiagnosticEngine& diagnostics, Program& program)
-      : sources_(sources), diagnostics_(diagnostics), program_(program) {}
+  Loader(SourceManager& sources, DiagnosticEngine& diagnostics, Program& program, const LoadOptions& options)
+      : sources_(sources), diagnostics_(diagnostics), program_(program), options_(options) {}
 
   // Returns the index of the loaded file.
   std::size_t load(const std::string& path, std::string text) {
@@ -44,19 +46,15 @@ class Loader {
     std::size_t index = program_.files.size();
     program_.files.emplace_back();
     program_.imports.emplace_back();
+    program_.qualifiers.emplace_back();
     loaded_[canonical(path)] = index;
     SourceFile file;
     if (!parse_source(sources_, id, diagnostics_, file)) program_.has_syntax_errors = true;
     program_.files[index] = std::move(file);
+    if (const auto& module = program_.files[index].module) program_.qualifiers[index][module->text] = index;
 
-    stack_.push_back(index);
     const std::vector<ImportDecl> imports = program_.files[index].imports;
-    for (const ImportDecl& import : imports) {
-      via_.push_back(&import);
-      resolve(index, path, import);
-      via_.pop_back();
-    }
-    stack_.pop_back();
+    for (const ImportDecl& import : imports) resolve(index, path, import);
     return index;
   }
 
@@ -68,19 +66,25 @@ class Loader {
   }
 
   void resolve(std::size_t importer, const std::string& importer_path, const ImportDecl& import) {
-    fs::path target = (fs::path(importer_path).parent_path() / import.path).lexically_normal();
-    std::string key = canonical(target.string());
-    auto found = loaded_.find(key);
-    if (found != loaded_.end()) {
-      for (std::size_t open : stack_) {
-        if (open == found->second) {
-          report_cycle(found->second, import);
-          return;
-        }
-      }
-      add_import(importer, found->second, import);
-      return;
+    std::optional<std::size_t> imported;
+    if (import.module.empty()) {
+      fs::path target = (fs::path(importer_path).parent_path() / import.path).lexically_normal();
+      imported = load_import(target, import);
+    } else if (std::optional<fs::path> target = find_module(importer, importer_path, import)) {
+      imported = load_import(*target, import);
     }
+    if (!imported) return;
+    add_import(importer, *imported, import);
+    auto& qualifiers = program_.qualifiers[importer];
+    if (const auto& module = program_.files[*imported].module) qualifiers.emplace(module->text, *imported);
+    if (!import.module.empty()) qualifiers[import.module] = *imported;
+    if (!import.alias.empty()) qualifiers[import.alias] = *imported;
+  }
+
+  // The file of a loaded or readable import; nullopt when it cannot be read (reported).
+  std::optional<std::size_t> load_import(const fs::path& target, const ImportDecl& import) {
+    auto found = loaded_.find(canonical(target.string()));
+    if (found != loaded_.end()) return found->second;
     std::string text;
     Status status = read_file(target.string(), text);
     if (!status.is_ok()) {
@@ -90,38 +94,82 @@ class Loader {
       const std::string tried = target.string() + ": ";
       if (reason.rfind(tried, 0) == 0) reason = reason.substr(tried.size());
       if (target.string() != import.path) reason += " (looked for " + target.string() + ")";
-      diagnostics_.error(import.location, "cannot import \"" + import.path + "\": " + reason);
-      return;
+      diagnostics_.error(import.location, "cannot import " + import.shown() + ": " + reason);
+      return std::nullopt;
     }
-    std::size_t index = load(target.string(), std::move(text));
-    add_import(importer, index, import);
+    return load(target.string(), std::move(text));
+  }
+
+  // `import a.b.c;`: a/b/c.scr, .gtype or .nuscr under the importing file's root, then under
+  // each import path.
+  std::optional<fs::path> find_module(std::size_t importer, const std::string& importer_path,
+                                      const ImportDecl& import) {
+    fs::path relative;
+    for (const std::string& component : split(import.module)) relative /= component;
+    std::vector<fs::path> roots{root_of(importer_path, program_.files[importer].module)};
+    for (const std::string& path : options_.import_paths) roots.emplace_back(path);
+    for (const fs::path& root : roots) {
+      for (const char* extension : {".scr", ".gtype", ".nuscr"}) {
+        fs::path candidate = root / relative;
+        candidate += extension;
+        std::error_code ec;
+        if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal();
+      }
+    }
+    std::string where;
+    for (const fs::path& root : roots) where += (where.empty() ? "" : ", ") + shown_folder(root);
+    diagnostics_.error(import.location, "cannot import " + import.module + ": no " + relative.string() +
+                                            ".scr, " + relative.string() + ".gtype or " + relative.string() +
+                                            ".nuscr in " + where);
+    return std::nullopt;
+  }
+
+  static std::vector<std::string> split(const std::string& dotted) {
+    std::vector<std::string> parts{""};
+    for (char c : dotted) {
+      if (c == '.') {
+        parts.emplace_back();
+      } else {
+        parts.back() += c;
+      }
+    }
+    return parts;
+  }
+
+  // The folder a file's dotted module name is relative to: for `module a.b.c;` in
+  // ROOT/a/b/c.scr, ROOT; the file's own folder when it has no module name or is elsewhere.
+  static fs::path root_of(const std::string& path, const std::optional<Name>& module) {
+    const fs::path folder = fs::path(path).parent_path();
+    if (!module) return folder;
+    const std::vector<std::string> parts = split(module->text);
+    fs::path root = folder;
+    for (std::size_t i = parts.size() - 1; i-- > 0;) {
+      if (root.filename() != parts[i]) return folder;
+      root = root.parent_path();
+    }
+    return root;
+  }
+
+  static std::string shown_folder(const fs::path& folder) {
+    std::string shown(1, '\'');  // appended: GCC 12 warns falsely (-Wrestrict) on "'" + std::string
+    shown += folder.empty() ? std::string(".") : folder.string();
+    return shown + "'";
   }
 
   void add_import(std::size_t importer, std::size_t imported, const ImportDecl& import) {
     auto& list = program_.imports[importer];
     if (std::find(list.begin(), list.end(), imported) != list.end()) {
-      diagnostics_.error(import.location, "\"" + import.path + "\" is imported twice");
+      diagnostics_.error(import.location, import.shown() + " is imported twice");
       return;
     }
     list.push_back(imported);
   }
 
-  // The chain of imports from the file imported again back to the importer, as notes.
-  void report_cycle(std::size_t start, const ImportDecl& import) {
-    Diagnostic& d = diagnostics_.error(import.location, "cyclic import of \"" + import.path + "\"");
-    auto open = std::find(stack_.begin(), stack_.end(), start);
-    // via_[i] is the import statement of stack_[i] being followed; the last one is `import`.
-    for (auto i = static_cast<std::size_t>(open - stack_.begin()); i + 1 < via_.size(); ++i) {
-      d.notes.push_back({via_[i]->location, "which imports \"" + via_[i]->path + "\""});
-    }
-  }
-
   SourceManager& sources_;
   DiagnosticEngine& diagnostics_;
   Program& program_;
+  const LoadOptions& options_;
   std::map<std::string, std::size_t> loaded_;
-  std::vector<std::size_t> stack_;          // files being loaded, outermost first
-  std::vector<const ImportDecl*> via_;      // the import each of them is following
 };
 
 }  // namespace
@@ -157,6 +205,14 @@ const Decl* find_visible(const Program& program, std::size_t file, std::string_v
     auto it = index[f].find(name);
     return it == index[f].end() ? nullptr : it->second;
   };
+  // `a.b.P`, `x.P`: only in the file the qualifier names.
+  if (const std::size_t dot = name.rfind('.'); dot != std::string_view::npos) {
+    if (file >= program.qualifiers.size()) return nullptr;
+    auto qualifier = program.qualifiers[file].find(name.substr(0, dot));
+    if (qualifier == program.qualifiers[file].end()) return nullptr;
+    auto it = index[qualifier->second].find(name.substr(dot + 1));
+    return it == index[qualifier->second].end() ? nullptr : it->second;
+  }
   if (const Decl* own = search(file)) return own;
   for (std::size_t imported : program.imports[file]) {
     if (const Decl* found = search(imported)) return found;
@@ -343,12 +399,12 @@ std::set<const GlobalProtocol*> Program::inlined_protocols() const {
 }
 
 Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
-                    Program& out) {
+                    Program& out, const LoadOptions& options) {
   std::string text;
   Status status = read_file(path, text);
   if (!status.is_ok()) return status;
   out = Program{};
-  Loader(sources, diagnostics, out).load(path, std::move(text));
+  Loader(sources, diagnostics, out, options).load(path, std::move(text));
   return Status::ok();
 }
 

@@ -33,6 +33,7 @@ class Lowering {
         node->from = role(scope, s.from.text);
         node->to = role(scope, s.to.text);
         node->message = s.message;
+        if (node->message) unqualify(*node->message, scope.file);
         node->next = block(statements, index + 1, rest, scope);
         return node;
       case StatementKind::kChoice: {
@@ -81,6 +82,21 @@ class Lowering {
   }
 
  private:
+  // A qualified sort (`t.Order`, `shop.types.Money`) is named as declared (`Order`), so that a
+  // message is the same whether its sorts are written qualified or not.
+  void unqualify(Message& message, std::size_t file) const {
+    for (SortRef& sort : message.payload) unqualify(sort, file);
+  }
+  void unqualify(SortRef& sort, std::size_t file) const {
+    for (SortRef& argument : sort.arguments) unqualify(argument, file);
+    if (sort.name.find('.') == std::string::npos) return;
+    if (const SortDecl* declared = program_.find_sort(file, sort.name)) {
+      sort.name = declared->name.text;
+    } else if (const TypeDecl* type = program_.find_type(file, sort.name)) {
+      sort.name = type->alias.text;
+    }
+  }
+
   static std::string role(const Scope& scope, const std::string& name) {
     auto it = scope.roles.find(name);
     return it == scope.roles.end() ? name : it->second;

@@ -37,9 +37,15 @@ struct Message {
 
 // ------------------------------------------------------------------------------ declarations
 
+// `import "f.gtype";` (path) or `import a.b.c as x;` (module, alias).
 struct ImportDecl {
-  std::string path;  // as written, relative to the importing file
+  std::string path;    // as written, relative to the importing file; empty for a module
+  std::string module;  // dotted, as written; empty for a path
+  std::string alias;   // `as x`; may be empty
   SourceLocation location;
+
+  // How diagnostics name it: "f.gtype" quoted, a module as written.
+  std::string shown() const { return module.empty() ? '"' + path + '"' : module; }
 };
 
 // type <cpp> "std::int64_t" from "<cstdint>" as Count;

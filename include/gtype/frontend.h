@@ -26,6 +26,6 @@ struct FrontendResult {
 
 // Fails only on I/O (the file cannot be read); every error in the input goes to `diagnostics`.
 Status analyze_file(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
-                    FrontendResult& out);
+                    FrontendResult& out, const LoadOptions& load = {});
 
 }  // namespace gtype

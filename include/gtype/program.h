@@ -2,11 +2,15 @@
 //
 // A Program is one root file and everything it imports, each file parsed once. What a file
 // declares is visible in the files that import it directly (imports are not transitive, as in
-// Scribble). Missing and cyclic imports are diagnostics; an unreadable root file is a Status.
+// Scribble), unqualified or qualified by the imported module's name or its alias (`a.b.P`,
+// `x.P`). Imports may be cyclic. A missing import is a diagnostic; an unreadable root file is
+// a Status.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -36,12 +40,16 @@ class Status {
 struct Program {
   std::vector<SourceFile> files;                   // files[0] is the root
   std::vector<std::vector<std::size_t>> imports;   // per file: the files it imports, resolved
+  // Per file: the qualifiers it may put before a name, `a.b.c` or an alias `x`, and the file
+  // whose declarations they name (the file's own module name names itself).
+  std::vector<std::map<std::string, std::size_t, std::less<>>> qualifiers;
   bool has_syntax_errors = false;                  // some file did not parse: its AST is partial
 
   // The lookups below are indexed on first use (logarithmic, whatever the size of the program):
   // `files` and `imports` must not change after it.
 
-  // Declarations visible from `file` (its own, then its direct imports'), or null.
+  // Declarations visible from `file` (its own, then its direct imports'), or null. A qualified
+  // name (`a.b.P`) is looked up in the file its qualifier names only.
   const GlobalProtocol* find_protocol(std::size_t file, std::string_view name) const;
   const SortDecl* find_sort(std::size_t file, std::string_view name) const;
   const TypeDecl* find_type(std::size_t file, std::string_view name) const;
@@ -87,9 +95,15 @@ struct Program {
 bool parse_source(const SourceManager& sources, std::uint32_t file, DiagnosticEngine& diagnostics,
                   SourceFile& out);
 
+struct LoadOptions {
+  // Where a dotted import `a.b.c` is looked for (as a/b/c.scr, .gtype or .nuscr) after the
+  // importing file's own root, in order (`gtype -I DIR`).
+  std::vector<std::string> import_paths;
+};
+
 // Reads `path` and its imports, transitively. Fails only when `path` itself cannot be read.
 Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
-                    Program& out);
+                    Program& out, const LoadOptions& options = {});
 
 // The largest source file read, in bytes: well above the token cap of a parse (a file at that
 // cap is a few MiB), and small enough that reading it never strains memory.

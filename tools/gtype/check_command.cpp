@@ -9,13 +9,13 @@
 
 namespace gtype::cli {
 
-int run_check(const std::vector<std::string>& files) {
+int run_check(const LoadOptions& load, const std::vector<std::string>& files) {
   SourceManager sources;
   DiagnosticEngine diagnostics(sources);
   bool io_failed = false;
   for (const std::string& file : files) {
     FrontendResult result;
-    Status status = analyze_file(file, sources, diagnostics, result);
+    Status status = analyze_file(file, sources, diagnostics, result, load);
     if (!status.is_ok()) {
       std::cerr << "gtype: " << status.message() << '\n';
       io_failed = true;

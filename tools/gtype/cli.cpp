@@ -12,10 +12,11 @@ void print_diagnostics(const DiagnosticEngine& diagnostics) {
   if (!summary.empty()) std::cerr << summary << '\n';
 }
 
-std::optional<int> analyze_or_report(const std::string& file, FrontendResult& result) {
+std::optional<int> analyze_or_report(const LoadOptions& load, const std::string& file,
+                                     FrontendResult& result) {
   SourceManager sources;
   DiagnosticEngine diagnostics(sources);
-  const Status status = analyze_file(file, sources, diagnostics, result);
+  const Status status = analyze_file(file, sources, diagnostics, result, load);
   if (!status.is_ok()) {
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
@@ -25,9 +26,9 @@ std::optional<int> analyze_or_report(const std::string& file, FrontendResult& re
   return std::nullopt;
 }
 
-std::optional<int> load_systems(const std::string& file, FileSystems& out) {
+std::optional<int> load_systems(const LoadOptions& load, const std::string& file, FileSystems& out) {
   FrontendResult result;
-  if (std::optional<int> failed = analyze_or_report(file, result)) return failed;
+  if (std::optional<int> failed = analyze_or_report(load, file, result)) return failed;
   for (const GlobalProtocol* protocol : result.program.inlined_protocols())
     out.inlined.insert(protocol->name.text);
   out.aux = aux_protocols(result.program);

@@ -24,7 +24,8 @@ void print_diagnostics(const DiagnosticEngine& diagnostics);
 
 // Loads, checks and projects `file`. When that fails, prints why (the I/O error, or every
 // diagnostic) and returns the exit code to use.
-std::optional<int> analyze_or_report(const std::string& file, FrontendResult& result);
+std::optional<int> analyze_or_report(const LoadOptions& load, const std::string& file,
+                                     FrontendResult& result);
 
 // Each global protocol of a file (through its projections) and each local system, as automata.
 struct FileSystems {
@@ -42,7 +43,7 @@ std::set<std::string> aux_protocols(const Program& program);
 bool report_aux(const std::string& file, const std::set<std::string>& aux, const std::string& name);
 
 // Loads, checks and projects `file`. On failure prints why and returns the exit code.
-std::optional<int> load_systems(const std::string& file, FileSystems& out);
+std::optional<int> load_systems(const LoadOptions& load, const std::string& file, FileSystems& out);
 
 // The systems called `name` (every one when absent); prints an error when there is none.
 bool select_systems(const std::string& file, const FileSystems& all, const std::optional<std::string>& name,

@@ -1,4 +1,5 @@
-// The subcommands of `gtype`, each in its own file; main.cpp parses the command line.
+// The subcommands of `gtype`, each in its own file; main.cpp parses the command line. Each
+// loads its files with `load` (the import paths given with -I).
 #pragma once
 
 #include <cstdint>
@@ -6,11 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "gtype/program.h"
+
 namespace gtype::cli {
 
-int run_check(const std::vector<std::string>& files);
-int run_project(const std::string& file, const std::optional<std::string>& protocol_name,
-                const std::optional<std::string>& role_name);
+int run_check(const LoadOptions& load, const std::vector<std::string>& files);
+int run_project(const LoadOptions& load, const std::string& file,
+                const std::optional<std::string>& protocol_name, const std::optional<std::string>& role_name);
 
 struct VerifyArguments {
   std::vector<std::string> files;
@@ -23,12 +26,14 @@ struct VerifyArguments {
   bool timing = true;  // false: leave times out, so the output is the same on every run
   std::string trace_format = "text";
 };
-int run_verify(const VerifyArguments& arguments);
+int run_verify(const LoadOptions& load, const VerifyArguments& arguments);
 
 // The automaton of `role` in the protocol or local system `protocol` of `file`, in Graphviz DOT.
-int run_fsm(const std::string& file, const std::string& protocol, const std::string& role);
+int run_fsm(const LoadOptions& load, const std::string& file, const std::string& protocol,
+            const std::string& role);
 // The sequence diagram of the global protocol `protocol` of `file`; `format`: mermaid or svg.
-int run_diagram(const std::string& file, const std::string& protocol, const std::string& format);
+int run_diagram(const LoadOptions& load, const std::string& file, const std::string& protocol,
+                const std::string& format);
 
 // `gtype gen`: C++ endpoint code for every role (gen_command.cpp).
 struct GenArguments {
@@ -39,9 +44,10 @@ struct GenArguments {
   bool to_stdout = false;            // print the files instead of writing them
   bool list = false;                 // print the paths that would be written
 };
-int run_gen(const GenArguments& arguments);
+int run_gen(const LoadOptions& load, const GenArguments& arguments);
 
 // Prints the Promela model of the protocol or local system `protocol` of `file`.
-int run_promela(const std::string& file, const std::string& protocol, std::uint32_t bound);
+int run_promela(const LoadOptions& load, const std::string& file, const std::string& protocol,
+                std::uint32_t bound);
 
 }  // namespace gtype::cli

@@ -8,13 +8,14 @@
 
 namespace gtype::cli {
 
-int run_diagram(const std::string& file, const std::string& protocol, const std::string& format) {
+int run_diagram(const LoadOptions& load, const std::string& file, const std::string& protocol,
+                const std::string& format) {
   if (format != "mermaid" && format != "svg") {
     std::cerr << "gtype: --format must be 'mermaid' or 'svg', not '" << format << "'\n";
     return kUsage;
   }
   FrontendResult result;
-  if (std::optional<int> failed = analyze_or_report(file, result)) return *failed;
+  if (std::optional<int> failed = analyze_or_report(load, file, result)) return *failed;
   const SourceFile& root = result.program.files.front();
   const GlobalProtocol* found = nullptr;
   for (const GlobalProtocol& candidate : root.protocols) {

@@ -8,9 +8,10 @@
 
 namespace gtype::cli {
 
-int run_fsm(const std::string& file, const std::string& protocol, const std::string& role) {
+int run_fsm(const LoadOptions& load, const std::string& file, const std::string& protocol,
+            const std::string& role) {
   FileSystems all;
-  if (std::optional<int> code = load_systems(file, all)) return *code;
+  if (std::optional<int> code = load_systems(load, file, all)) return *code;
   std::vector<const AutomatonSystem*> selected;
   if (!select_systems(file, all, protocol, selected)) return kUsage;
   // A protocol and a local system of the same name: the protocol, as it comes first.

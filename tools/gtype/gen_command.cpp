@@ -28,12 +28,13 @@ namespace fs = std::filesystem;
 // Loads `file` and generates its files. The automata are file_automata's, as `gtype verify`
 // builds them; this keeps the Program that sort names are resolved in, which load_systems does
 // not return.
-std::optional<int> generate_file(const std::string& file, const CodegenOptions& options,
-                                 std::vector<std::string>& roles_seen, std::vector<GeneratedFile>& out) {
+std::optional<int> generate_file(const LoadOptions& load, const std::string& file,
+                                 const CodegenOptions& options, std::vector<std::string>& roles_seen,
+                                 std::vector<GeneratedFile>& out) {
   SourceManager sources;
   DiagnosticEngine diagnostics(sources);
   FrontendResult result;
-  const gtype::Status status = analyze_file(file, sources, diagnostics, result);
+  const gtype::Status status = analyze_file(file, sources, diagnostics, result, load);
   if (!status.is_ok()) {
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
@@ -76,7 +77,7 @@ bool write_if_changed(const fs::path& path, const std::string& text, bool always
 
 }  // namespace
 
-int run_gen(const GenArguments& arguments) {
+int run_gen(const LoadOptions& load, const GenArguments& arguments) {
   if (!arguments.out && !arguments.to_stdout && !arguments.list) {
     std::cerr << "gtype: gen needs --out DIR (or --stdout, or --list)\nRun 'gtype gen --help' for more information.\n";
     return kUsage;
@@ -93,7 +94,7 @@ int run_gen(const GenArguments& arguments) {
   int code = kOk;
   for (const std::string& file : arguments.files) {
     std::vector<GeneratedFile> generated;
-    if (std::optional<int> failed = generate_file(file, options, roles_seen, generated)) {
+    if (std::optional<int> failed = generate_file(load, file, options, roles_seen, generated)) {
       code = std::max(code, *failed);
       continue;
     }

@@ -109,6 +109,17 @@ int run_gtype(int argc, char** argv) {
   promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")
       ->check(whole_number(gtype::kMaxBound));
 
+  // Every command that reads .gtype files looks for dotted imports in these folders too.
+  gtype::LoadOptions load;
+  for (CLI::App* command : {check, project, verify, gen, fsm, diagram, promela}) {
+    command
+        ->add_option(
+            "-I", load.import_paths,
+            "look for dotted imports (a.b.c) in DIR too, after the importing file's root (repeatable)")
+        ->type_name("DIR")
+        ->allow_extra_args(false);
+  }
+
   // Errors on the command line read like the others: "gtype: ...".
   app.failure_message([](const CLI::App*, const CLI::Error& e) {
     std::string message = e.what();
@@ -142,13 +153,13 @@ int run_gtype(int argc, char** argv) {
     app.exit(e);
     return kUsage;
   }
-  if (check->parsed()) return gtype::cli::run_check(check_files);
-  if (project->parsed()) return gtype::cli::run_project(project_file, protocol_name, role_name);
-  if (verify->parsed()) return gtype::cli::run_verify(verify_arguments);
-  if (gen->parsed()) return gtype::cli::run_gen(gen_arguments);
-  if (fsm->parsed()) return gtype::cli::run_fsm(fsm_file, fsm_protocol, fsm_role);
-  if (diagram->parsed()) return gtype::cli::run_diagram(diagram_file, diagram_protocol, diagram_format);
-  if (promela->parsed()) return gtype::cli::run_promela(promela_file, promela_protocol, promela_bound);
+  if (check->parsed()) return gtype::cli::run_check(load, check_files);
+  if (project->parsed()) return gtype::cli::run_project(load, project_file, protocol_name, role_name);
+  if (verify->parsed()) return gtype::cli::run_verify(load, verify_arguments);
+  if (gen->parsed()) return gtype::cli::run_gen(load, gen_arguments);
+  if (fsm->parsed()) return gtype::cli::run_fsm(load, fsm_file, fsm_protocol, fsm_role);
+  if (diagram->parsed()) return gtype::cli::run_diagram(load, diagram_file, diagram_protocol, diagram_format);
+  if (promela->parsed()) return gtype::cli::run_promela(load, promela_file, promela_protocol, promela_bound);
   return kUsage;
 }
 

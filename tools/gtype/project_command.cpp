@@ -10,10 +10,11 @@
 
 namespace gtype::cli {
 
-int run_project(const std::string& file, const std::optional<std::string>& protocol_name,
+int run_project(const LoadOptions& load, const std::string& file,
+                const std::optional<std::string>& protocol_name,
                 const std::optional<std::string>& role_name) {
   FrontendResult result;
-  if (std::optional<int> failed = analyze_or_report(file, result)) return *failed;
+  if (std::optional<int> failed = analyze_or_report(load, file, result)) return *failed;
 
   std::vector<const ProtocolProjection*> selected;
   for (const ProtocolProjection& projection : result.projections) {

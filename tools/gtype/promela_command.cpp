@@ -8,13 +8,14 @@
 
 namespace gtype::cli {
 
-int run_promela(const std::string& file, const std::string& protocol, std::uint32_t bound) {
+int run_promela(const LoadOptions& load, const std::string& file, const std::string& protocol,
+                std::uint32_t bound) {
   if (bound == 0) {
     std::cerr << "gtype: --bound must be at least 1\n";
     return kUsage;
   }
   FileSystems all;
-  if (std::optional<int> code = load_systems(file, all)) return *code;
+  if (std::optional<int> code = load_systems(load, file, all)) return *code;
   std::vector<const AutomatonSystem*> selected;
   if (!select_systems(file, all, protocol, selected)) return kUsage;
   PromelaOptions options;

@@ -121,7 +121,7 @@ std::optional<std::uint64_t> parse_size(std::string text) {
 
 }  // namespace
 
-int run_verify(const VerifyArguments& arguments) {
+int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
   if (arguments.trace_format != "text" && arguments.trace_format != "mermaid") {
     std::cerr << "gtype: --trace-format must be 'text' or 'mermaid', not '" << arguments.trace_format << "'\n";
     return kUsage;
@@ -154,7 +154,7 @@ int run_verify(const VerifyArguments& arguments) {
   std::vector<std::pair<std::string, FileSystems>> loaded;
   for (const std::string& file : arguments.files) {
     FileSystems all;
-    if (std::optional<int> code = load_systems(file, all)) {
+    if (std::optional<int> code = load_systems(load, file, all)) {
       worst_load = std::max(worst_load, *code);
       failed = true;
       continue;
