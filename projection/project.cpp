@@ -10,7 +10,8 @@
 // checked then (PendingLoop), and dropped where the body reaches the choice again without the
 // role acting (the role then waits in the choice through the loop's rounds). A branch may also
 // begin with a loop whose first action is a receive or accept (`mu t.b?l().t`); it is kept
-// whole, so its label must then begin no other branch. Projected actions carry the place of
+// whole, unless a label of its first round begins another branch: then it is unfolded once
+// (merge_unfolded) and the continuations merge, as for any shared label. Projected actions carry the place of
 // their global statement, so that a projection error can point at what the role does in each
 // branch.
 #include <algorithm>
@@ -119,6 +120,84 @@ std::string describe(const LocalType& t) {
     default:
       return "does nothing";
   }
+}
+
+// The free variables of `t`, those bound by `mu`s inside it excluded.
+void free_variables(const LocalType& t, std::set<std::string>& bound, std::set<std::string>& out) {
+  if (t.kind == LocalKind::kVar && !bound.count(t.variable)) out.insert(t.variable);
+  const bool binds = t.kind == LocalKind::kRec && bound.insert(t.variable).second;
+  if (t.next) free_variables(*t.next, bound, out);
+  for (const LocalTypePtr& branch : t.branches) free_variables(*branch, bound, out);
+  if (binds) bound.erase(t.variable);
+}
+
+// `t` with `loop` for the free occurrences of `loop->variable`; null where a `mu` of `t` would
+// capture a free variable of `loop` (a nested loop reusing an outer loop's name).
+LocalTypePtr substitute(const LocalTypePtr& t, const LocalTypePtr& loop, const std::set<std::string>& free) {
+  if (t->kind == LocalKind::kVar) return t->variable == loop->variable ? loop : t;
+  if (t->kind == LocalKind::kRec && t->variable == loop->variable) return t;  // shadowed
+  if (t->kind == LocalKind::kRec && free.count(t->variable) && uses_variable(*t->next, loop->variable))
+    return nullptr;
+  auto copy = std::make_shared<LocalType>(*t);
+  if (t->next && !(copy->next = substitute(t->next, loop, free))) return nullptr;
+  for (LocalTypePtr& branch : copy->branches) {
+    if (!(branch = substitute(branch, loop, free))) return nullptr;
+  }
+  return copy;
+}
+
+// `mu t.S` unfolded once: S with `mu t.S` for t (null where that would capture a name).
+LocalTypePtr unfold(const LocalTypePtr& loop) {
+  assert(loop->kind == LocalKind::kRec);
+  std::set<std::string> bound, free;
+  free_variables(*loop, bound, free);
+  return substitute(loop->next, loop, free);
+}
+
+// Whether `a` and `b` are the same type up to the names of their loops (lowering numbers the
+// loops of each copy of a protocol apart: `mu loop_2.` and `mu loop_3.` may be the same loop).
+// `renamed` maps each loop variable of `a` bound on the way down to its partner in `b`.
+bool alpha_equal(const LocalType& a, const LocalType& b, std::map<std::string, std::string>& renamed) {
+  if (a.kind != b.kind || a.peer.text != b.peer.text || a.branches.size() != b.branches.size()) return false;
+  if (a.message.has_value() != b.message.has_value() || (a.message && !same_message(*a.message, *b.message)))
+    return false;
+  if (a.kind == LocalKind::kVar) {
+    auto partner = renamed.find(a.variable);
+    if (partner != renamed.end()) return partner->second == b.variable;
+    for (const auto& [unused, bound_in_b] : renamed) {
+      if (bound_in_b == b.variable) return false;  // free in a, bound in b
+    }
+    return a.variable == b.variable;
+  }
+  std::optional<std::pair<std::string, std::optional<std::string>>> saved;
+  if (a.kind == LocalKind::kRec) {
+    auto old = renamed.find(a.variable);
+    saved.emplace(a.variable, old == renamed.end() ? std::nullopt : std::optional(old->second));
+    renamed[a.variable] = b.variable;
+  }
+  bool same = (a.next == nullptr) == (b.next == nullptr) && (!a.next || alpha_equal(*a.next, *b.next, renamed));
+  for (std::size_t i = 0; same && i < a.branches.size(); ++i)
+    same = alpha_equal(*a.branches[i], *b.branches[i], renamed);
+  if (saved) {
+    if (saved->second) renamed[saved->first] = *saved->second;
+    else renamed.erase(saved->first);
+  }
+  return same;
+}
+
+bool alpha_equal(const LocalType& a, const LocalType& b) {
+  std::map<std::string, std::string> renamed;
+  return alpha_equal(a, b, renamed);
+}
+
+// The branches of a merge, printed and sorted: the same key means the same merge.
+std::string merge_key(const std::vector<LocalTypePtr>& types) {
+  std::vector<std::string> printed;
+  for (const LocalTypePtr& t : types) printed.push_back(print_local_type(*t));
+  std::sort(printed.begin(), printed.end());
+  std::string key;
+  for (const std::string& p : printed) key.append(p).append(1, '\n');
+  return key;
 }
 
 struct Branch {
@@ -277,7 +356,7 @@ class Projector {
     // A role that does the same in every branch left need not learn which was chosen; where it
     // does not, the verifier finds what goes wrong.
     bool all_same = true;
-    for (const Branch& b : acting) all_same = all_same && same_local_type(*b.type, *acting.front().type);
+    for (const Branch& b : acting) all_same = all_same && alpha_equal(*b.type, *acting.front().type);
     if (all_same) return acting.front().type;
 
     // Every other branch must begin with receives or accepts from one peer. Its options: the
@@ -323,7 +402,7 @@ class Projector {
       if (b.type->kind == LocalKind::kRec) {
         bool again = false;  // the very same loop in another branch
         for (const std::vector<Branch>& group : groups)
-          again = again || same_local_type(*group.front().type, *b.type);
+          again = again || alpha_equal(*group.front().type, *b.type);
         if (again) continue;
       }
       std::optional<std::size_t> group;
@@ -333,6 +412,9 @@ class Projector {
         if (found == group_of.end()) continue;
         const Branch& other = groups[found->second].front();
         if (b.type->kind == LocalKind::kRec || other.type->kind == LocalKind::kRec) {
+          if (LocalTypePtr merged = merge_unfolded(choice, options, loops)) return merged;
+          if (!unfold_failed_) return nullptr;  // reported inside
+          unfold_failed_ = false;
           fail(choice, {other, b},
                "label '" + label + "' begins branch " + std::to_string(other.index + 1) + " and branch " +
                    std::to_string(b.index + 1) +
@@ -393,6 +475,37 @@ class Projector {
                           make_action(head.kind, head.peer.text, head.message, next, head.location));
     }
     return settle(make_merged(std::move(merged), choice.location), pending_before);
+  }
+
+  // Merges `options` and `loops` again with every loop among the options unfolded once, so that
+  // a label its first round shares with another branch merges their continuations. Null with
+  // unfold_failed_ set where that cannot work: a loop that would capture a name, or a merge that
+  // comes back to itself (two loops whose rounds never line up); null otherwise when an error
+  // was reported inside.
+  LocalTypePtr merge_unfolded(const GlobalNode& choice, const std::vector<Branch>& options,
+                              const std::vector<Branch>& loops) {
+    std::vector<Branch> branches = loops;
+    std::vector<LocalTypePtr> types;
+    for (const Branch& b : options) {
+      LocalTypePtr t = b.type->kind == LocalKind::kRec ? unfold(b.type) : b.type;
+      if (!t) {
+        unfold_failed_ = true;
+        return nullptr;
+      }
+      branches.push_back({b.index, t});
+      types.push_back(b.type);
+    }
+    for (const Branch& b : loops) types.push_back(b.type);
+    const std::string key = merge_key(types);
+    if (!unfolding_.insert(key).second) {
+      unfold_failed_ = true;
+      return nullptr;
+    }
+    std::stable_sort(branches.begin(), branches.end(),
+                     [](const Branch& x, const Branch& y) { return x.index < y.index; });
+    LocalTypePtr merged = merge(choice, branches);
+    unfolding_.erase(key);
+    return merged;
   }
 
   // Records that the lone `t`s left pending since `pending_before` are branches of `choice`.
@@ -549,6 +662,8 @@ class Projector {
   DiagnosticEngine& diagnostics_;
   std::map<const GlobalNode*, LocalTypePtr> memo_;
   std::vector<PendingLoop> pending_;  // lone `t`s of merged choices, until `rec t` is projected
+  std::set<std::string> unfolding_;   // merge_keys of the merges with loops unfolded, in progress
+  bool unfold_failed_ = false;        // merge_unfolded could not merge (nothing reported)
 };
 
 }  // namespace

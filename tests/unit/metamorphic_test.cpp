@@ -13,8 +13,8 @@
 //   3. Unfolded*: a loop unfolded once (local: `mu t.S` as `S[mu t.S / t]`; global: `rec X { B }`
 //      as B with each `continue X;` of that loop as `rec X { B }`, for the `rec`s whose
 //      `continue`s end the body, see rewrite.h): the same verdict and kinds (the counts may
-//      differ: the unfolded loop has more states). Protocols where projection drops a lone
-//      `continue` (issue 10) are not compared: see has_lone_continue;
+//      differ: the unfolded loop has more states). Protocols whose rewrite no longer
+//      projects are not compared (tagged): see UnfoldedLoopsInProtocols;
 //   4. Reordered*: the branches of a choice, the entries of a local system: the same verdict,
 //      counts and kinds (as a set: which cycle a deadlock names, and traces, depend on the order);
 //   5. DeclarationsReordered: sorts, host types, protocols and local systems of a file permuted
@@ -165,106 +165,8 @@ std::uint64_t unfolded_states(const gtype::LocalType& type, std::uint64_t cap,
 struct Subject {
   std::optional<AutomatonSystem> system;  // none: it does not project, or it is beyond the budget
   std::string projection_errors;
-  bool skipped = false;        // beyond the budget
-  bool lone_continue = false;  // see has_lone_continue
+  bool skipped = false;  // beyond the budget
 };
-
-// How a role takes part in a block: it acts; it does nothing until a `continue` (on every path
-// that does not act), to one of `loops`; or it may fall through doing nothing.
-struct Part {
-  enum Kind { kActs, kContinues, kFallsThrough } kind;
-  std::set<std::string> loops;  // kContinues: the labels of the `continue`s
-};
-
-Part part_in(const gtype::Block& block, const std::string& role, std::size_t from = 0) {
-  for (std::size_t i = from; i < block.size(); ++i) {
-    const gtype::Statement& s = block[i];
-    switch (s.kind) {
-      case StatementKind::kSend:
-      case StatementKind::kConnect:
-      case StatementKind::kDisconnect:
-        if (s.from.text == role || s.to.text == role) return {Part::kActs, {}};
-        break;
-      case StatementKind::kChoice: {
-        if (s.from.text == role) return {Part::kActs, {}};
-        Part all{Part::kContinues, {}};
-        for (const gtype::Block& branch : s.blocks) {
-          const Part part = part_in(branch, role);
-          if (part.kind == Part::kActs) return part;
-          if (part.kind == Part::kFallsThrough) all.kind = Part::kFallsThrough;
-          all.loops.insert(part.loops.begin(), part.loops.end());
-        }
-        if (all.kind == Part::kContinues) return all;
-        break;
-      }
-      case StatementKind::kRec: {
-        const Part part = part_in(s.blocks.at(0), role);
-        if (part.kind != Part::kFallsThrough) return part;
-        break;
-      }
-      case StatementKind::kContinue:
-        return {Part::kContinues, {s.label.text}};
-      case StatementKind::kDo:
-        for (const gtype::Name& argument : s.arguments) {
-          if (argument.text == role) return {Part::kActs, {}};
-        }
-        break;
-      case StatementKind::kEnd:
-        break;
-    }
-  }
-  return {Part::kFallsThrough, {}};
-}
-
-// Where a block goes on when it falls through: the statements after each enclosing statement,
-// innermost first (a fallen-through `rec` body or choice branch goes on after it).
-using Continuation = std::vector<std::pair<const gtype::Block*, std::size_t>>;
-
-// How `role` takes part in `branch`, followed by `after` where it falls through.
-Part part_in_branch(const gtype::Block& branch, const Continuation& after, const std::string& role) {
-  Part part = part_in(branch, role);
-  for (auto it = after.rbegin(); it != after.rend() && part.kind == Part::kFallsThrough; ++it)
-    part = part_in(*it->first, role, it->second + 1);
-  return part;
-}
-
-// Whether some choice of `block` has, for a role other than the chooser, a branch where it does
-// nothing before a `continue`, and another where it acts or ends or continues another loop.
-// Projection drops such a branch today (projection/project.cpp: a lone variable "does nothing";
-// where every branch does nothing, differently, the role ends), where the contract's revised
-// rule keeps it as `t` and unfolds it once (issue 10): what the protocol projects to then differs
-// from the contract's, and a rewrite may show the difference.
-bool has_lone_continue(const gtype::Block& block, const std::vector<gtype::Name>& roles, Continuation& after) {
-  for (std::size_t i = 0; i < block.size(); ++i) {
-    const gtype::Statement& s = block[i];
-    after.emplace_back(&block, i);
-    if (s.kind == StatementKind::kChoice) {
-      for (const gtype::Name& role : roles) {
-        if (role.text == s.from.text) continue;
-        bool lone = false, other = false;
-        std::set<std::string> loops;
-        for (const gtype::Block& branch : s.blocks) {
-          const Part part = part_in_branch(branch, after, role.text);
-          const bool continues = part.kind == Part::kContinues;
-          lone = lone || continues;
-          other = other || !continues;
-          loops.insert(part.loops.begin(), part.loops.end());
-        }
-        if (lone && (other || loops.size() > 1)) return true;
-      }
-    }
-    for (const gtype::Block& inner : s.blocks) {
-      if (has_lone_continue(inner, roles, after)) return true;
-    }
-    after.pop_back();
-  }
-  return false;
-}
-
-bool has_lone_continue(const gtype::Block& body, const std::vector<gtype::Name>& roles) {
-  Continuation after;
-  return has_lone_continue(body, roles, after);
-}
 
 std::map<std::string, Subject> subjects_of(const Loaded& loaded) {
   std::map<std::string, Subject> out;
@@ -273,7 +175,6 @@ std::map<std::string, Subject> subjects_of(const Loaded& loaded) {
     gtype::DiagnosticEngine diagnostics(no_sources);
     std::vector<gtype::RoleProjection> projected;
     Subject& subject = out[protocol.name.text];
-    subject.lone_continue = has_lone_continue(gtype_test::inline_calls(protocol.body, loaded.file()), protocol.roles);
     if (!gtype::project_protocol(loaded.program(), protocol, diagnostics, projected)) {
       for (const gtype::Diagnostic& d : diagnostics.errors()) subject.projection_errors += d.message + "\n";
       continue;
@@ -328,9 +229,10 @@ struct Expect {
   // the kinds, as a set).
   bool violations_in_order = false;
   gtype_test::Renaming renaming;
-  // Protocols where the original or the rewrite has a branch that projection drops today (see
-  // has_lone_continue) are not compared (tagged): their projections are not the contract's.
-  bool skip_dropped_continue = false;
+  // A protocol that projects, but whose rewrite does not, is not compared (tagged): projection
+  // compares terms, not the behaviours they unfold to, so unfolding a loop can keep it from
+  // seeing that two branches go on alike (see UnfoldedLoopsInProtocols).
+  bool skip_unprojected_rewrite = false;
 };
 
 std::string mapped(const std::map<std::string, std::string>& map, const std::string& name) {
@@ -390,16 +292,16 @@ Comparison compare_files(const SourceFile& original, const SourceFile& rewritten
       out.tags.push_back(subject.skipped ? "skipped: beyond the budget" : "does not project");
       continue;
     }
-    if (expect.skip_dropped_continue && (subject.lone_continue || other->second.lone_continue)) {
-      out.tags.push_back("not compared: a branch of a lone continue, dropped by projection (issue 10)");
-      continue;
-    }
     if (!other->second.system) {
       if (other->second.skipped) {
         out.tags.push_back("skipped: beyond the budget");
         continue;
       }
 
+      if (expect.skip_unprojected_rewrite) {
+        out.tags.push_back("not compared: the unfolded protocol does not project");
+        continue;
+      }
       return {name + " projects before the rewrite, not after:\n" + other->second.projection_errors + files, {}};
     }
     gtype::VerifyOptions options;
@@ -560,17 +462,14 @@ Expect verdict_and_kinds() {
   return expect;
 }
 
-// Projection drops a branch where a role does nothing but `continue t`, and ends a role that
-// does nothing in every branch but continues different loops (projection/project.cpp); the
-// contract's revised rule keeps `t` and unfolds it once (issue 10). So unfolding changes what
-// such protocols project to: in `rec t { a -> b : ok(); choice at a { a -> c : ok(); } or
-// { a -> c : req(); c -> b : ok(int); } continue t; }` b's `t` branch is dropped, and b projects
-// to `mu t.a?ok().c?ok(int).t` (wrongly: after branch 1 b waits for c) where the contract makes
-// it an error; unfolded, the branch is `a?ok()...` and the error shows. In `rec t { choice at a
-// { a -> b : ok(); continue t; } or { a -> c : req(); continue t; } }`, unfolded, b's branches
-// `a?ok().mu t...` and `mu t.+{ a?ok()...` do not merge (a loop merges with no branch of the same
-// first label). Where a role ends instead, the verdicts differ. Such protocols (found by
-// has_lone_continue, before or after the rewrite) are not compared until issue 10 is done.
+// Projection compares terms, not the behaviours they unfold to (docs/gtype-language.md,
+// "Projection of a choice"): a lone `continue u` is kept and unfolded once, a loop that shares a
+// first label with another branch is unfolded once, but where a loop unfolded in the source
+// makes two branches go on alike only up to further unfolding, as in `rec u { rec t { choice at
+// b { b ->> c : ok(); } or { b ->> a : req(); disconnect a, b; continue u; } disconnect b, c;
+// continue t; } }` with t unfolded (c's next round of u and branch 1 both begin with ok), the
+// unfolded protocol does not project. Such cases are not compared, and tagged (about 1 in 5,000
+// random protocols here): a known limit of syntactic projection, noted on issue 10.
 TEST(Metamorphic, UnfoldedLoopsInLocalSystems) {
   check_cases(
       [] {
@@ -598,7 +497,7 @@ TEST(Metamorphic, UnfoldedLoopsInProtocols) {
         SourceFile rewritten = file;
         gtype_test::unfold_rec(rewritten.protocols[protocol].body, occurrence);
         Expect expect = verdict_and_kinds();
-        expect.skip_dropped_continue = true;
+        expect.skip_unprojected_rewrite = true;
         report(compare_files(file, rewritten, random_bound(), expect));
       },
       kGlobalCases);
@@ -722,9 +621,9 @@ TEST(MetamorphicExamples, UnfoldingAVacuousMuKeepsASafeLoopSafe) {
 }
 
 // A server back at its accept after a session: unfolding its loop once puts it at the copy's
-// accept, which is not its initial state. gtype treats both alike (a role is idle only before it
-// ever took part: here `unfinished-role` either way); the contract's section 2 calls a role back
-// at its initial accept idle, which unfolding would change (reported in issue 16).
+// accept, which is not its initial state but behaves as it; the contract's revised section 2
+// calls a role back at its initial accept idle, and gtype rests it in the copy too
+// (automaton/resting.cpp): verified either way.
 TEST(MetamorphicExamples, UnfoldingAServerLoopKeepsTheVerdict) {
   const SourceFile original = parsed(
       "explicit local system Server {\n"
@@ -737,6 +636,7 @@ TEST(MetamorphicExamples, UnfoldingAServerLoopKeepsTheVerdict) {
   EXPECT_EQ(local_types(unfolded), "s: c??x().c#.mu t.c??x().c#.t\nc: s!!x().s#.end\n");
   const Comparison c = compare_files(original, unfolded, 1, verdict_and_kinds());
   EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
+  EXPECT_EQ(c.tags, std::vector<std::string>{"compared: verified"});
 }
 
 // The comparison fails where the results differ (it is no property that cannot fail).
@@ -769,8 +669,9 @@ TEST(MetamorphicExamples, ASystemMissingAfterTheRewriteFailsTheComparison) {
   EXPECT_NE(c.failure->find("S is missing after the rewrite"), std::string::npos) << *c.failure;
 }
 
-TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessALoneContinueExplainsIt) {
-  // b does nothing but `continue t` in the second branch (issue 10).
+// b's branches, unfolded: `a?ok().mu t...` and the loop `mu t.+{ a?ok()...` share the label ok;
+// the loop is unfolded once and the continuations merge (the revised choice rule).
+TEST(MetamorphicExamples, AnUnfoldedLoopMergesWithABranchOfItsFirstLabel) {
   const SourceFile original = parsed(
       "global protocol P(role a, role b, role c) {\n"
       "  rec t {\n"
@@ -780,45 +681,37 @@ TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessA
   SourceFile unfolded = original;
   ASSERT_EQ(gtype_test::unfoldable_recs(unfolded.protocols[0].body), std::vector<std::size_t>{0});
   gtype_test::unfold_rec(unfolded.protocols[0].body, 0);
+  const Comparison c = compare_files(original, unfolded, 1, verdict_and_kinds());
+  EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
+  EXPECT_EQ(c.tags, std::vector<std::string>{"compared: verified"});
+}
+
+// t unfolded: c's next round of u begins with ok, as branch 1 does; their continuations are the
+// same behaviour but not the same term, which projection does not see.
+TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessExcused) {
+  const SourceFile original = parsed(
+      "explicit global protocol P(role a, role b, role c) {\n"
+      "  rec u {\n"
+      "    rec t {\n"
+      "      choice at b { b ->> c : ok(); } or { b ->> a : req(); disconnect a, b; continue u; }\n"
+      "      disconnect b, c;\n"
+      "      continue t;\n"
+      "    }\n"
+      "  }\n"
+      "}\n");
+  SourceFile unfolded = original;
+  ASSERT_EQ(gtype_test::unfoldable_recs(unfolded.protocols[0].body), std::vector<std::size_t>{1});  // t
+  gtype_test::unfold_rec(unfolded.protocols[0].body, 1);
   const Comparison strict = compare_files(original, unfolded, 1, verdict_and_kinds());
   ASSERT_TRUE(strict.failure.has_value());
   EXPECT_NE(strict.failure->find("P projects before the rewrite, not after"), std::string::npos) << *strict.failure;
-  EXPECT_NE(strict.failure->find("one of them is a loop, which cannot be merged"), std::string::npos) << *strict.failure;
+  EXPECT_NE(strict.failure->find("a loop's next round cannot be merged"), std::string::npos) << *strict.failure;
 
   Expect expect = verdict_and_kinds();
-  expect.skip_dropped_continue = true;
+  expect.skip_unprojected_rewrite = true;
   const Comparison skipping = compare_files(original, unfolded, 1, expect);
   EXPECT_EQ(skipping.failure, std::nullopt) << *skipping.failure;
-  EXPECT_EQ(skipping.tags,
-            std::vector<std::string>{"not compared: a branch of a lone continue, dropped by projection (issue 10)"});
-}
-
-// b's branch `continue t` of the choice at a is dropped (issue 10).
-TEST(MetamorphicExamples, ALoneContinueIsFound) {
-  const SourceFile dropped = parsed(
-      "global protocol P(role a, role b, role c) {\n"
-      "  rec t {\n"
-      "    a -> b : ok();\n"
-      "    choice at a { a -> c : ok(); } or { a -> c : req(); c -> b : ok(int); }\n"
-      "    continue t;\n"
-      "  }\n"
-      "}\n");
-  EXPECT_TRUE(has_lone_continue(dropped.protocols[0].body, dropped.protocols[0].roles));
-  const SourceFile kept = parsed(
-      "global protocol P(role a, role b, role c) {\n"
-      "  rec t {\n"
-      "    choice at a { a -> b : ok(); a -> c : ok(); continue t; } or { a -> b : req(); a -> c : req(); }\n"
-      "  }\n"
-      "}\n");
-  EXPECT_FALSE(has_lone_continue(kept.protocols[0].body, kept.protocols[0].roles));
-  // In a called protocol: a (the callee's b) does nothing in the second branch before `continue t`.
-  const SourceFile called = parsed(
-      "global protocol Q(role a, role b, role c) { choice at a { a -> b : ok(); } or { a -> c : req(); } }\n"
-      "global protocol P(role a, role b, role c) { rec t { a -> b : ok(); do Q(b, a, c); continue t; } }\n");
-  EXPECT_FALSE(has_lone_continue(called.protocols[1].body, called.protocols[1].roles));
-  const gtype::Block inlined = gtype_test::inline_calls(called.protocols[1].body, called);
-  EXPECT_TRUE(has_lone_continue(inlined, called.protocols[1].roles));
-  EXPECT_EQ(gtype_test::count_statements(inlined, StatementKind::kDo), 0u);
+  EXPECT_EQ(skipping.tags, std::vector<std::string>{"not compared: the unfolded protocol does not project"});
 }
 
 // ------------------------------------------------------------------------------ the rewrites
