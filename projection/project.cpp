@@ -175,12 +175,15 @@ bool alpha_equal(const LocalType& a, const LocalType& b, std::map<std::string, s
     saved.emplace(a.variable, old == renamed.end() ? std::nullopt : std::optional(old->second));
     renamed[a.variable] = b.variable;
   }
-  bool same = (a.next == nullptr) == (b.next == nullptr) && (!a.next || alpha_equal(*a.next, *b.next, renamed));
+  bool same =
+      (a.next == nullptr) == (b.next == nullptr) && (!a.next || alpha_equal(*a.next, *b.next, renamed));
   for (std::size_t i = 0; same && i < a.branches.size(); ++i)
     same = alpha_equal(*a.branches[i], *b.branches[i], renamed);
   if (saved) {
-    if (saved->second) renamed[saved->first] = *saved->second;
-    else renamed.erase(saved->first);
+    if (saved->second)
+      renamed[saved->first] = *saved->second;
+    else
+      renamed.erase(saved->first);
   }
   return same;
 }
@@ -262,7 +265,8 @@ LocalTypePtr drop_loops_to_self(const LocalTypePtr& t, const std::string& variab
 
 class Projector {
  public:
-  Projector(std::string role, DiagnosticEngine& diagnostics) : role_(std::move(role)), diagnostics_(diagnostics) {}
+  Projector(std::string role, DiagnosticEngine& diagnostics)
+      : role_(std::move(role)), diagnostics_(diagnostics) {}
 
   // Null when projection is undefined (already reported).
   LocalTypePtr project(const GlobalPtr& g) {

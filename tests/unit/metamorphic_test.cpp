@@ -95,7 +95,8 @@ std::vector<T> permuted(const std::vector<T>& items, const std::vector<std::size
 }
 
 // A random bijection from `names` to fresh names `prefix0`, `prefix1`, ...
-std::map<std::string, std::string> bijection(const std::vector<std::string>& names, const std::string& prefix) {
+std::map<std::string, std::string> bijection(const std::vector<std::string>& names,
+                                             const std::string& prefix) {
   const std::vector<std::size_t> order = permutation(names.size());
   std::map<std::string, std::string> map;
   for (std::size_t i = 0; i < names.size(); ++i) map[names[i]] = prefix + std::to_string(order[i]);
@@ -155,7 +156,8 @@ std::uint64_t unfolded_states(const gtype::LocalType& type, std::uint64_t cap,
   if (known != memo.end()) return known->second;
   std::uint64_t n = type.kind == LocalKind::kVar ? 0 : 1;
   if (type.next) n += unfolded_states(*type.next, cap, memo);
-  for (const gtype::LocalTypePtr& branch : type.branches) n = std::min(cap, n + unfolded_states(*branch, cap, memo));
+  for (const gtype::LocalTypePtr& branch : type.branches)
+    n = std::min(cap, n + unfolded_states(*branch, cap, memo));
   n = std::min(cap, n);
   memo.emplace(&type, n);
   return n;
@@ -182,7 +184,8 @@ std::map<std::string, Subject> subjects_of(const Loaded& loaded) {
     std::vector<gtype::RoleType> roles;
     for (const gtype::RoleProjection& role : projected) {
       std::map<const gtype::LocalType*, std::uint64_t> memo;
-      subject.skipped = subject.skipped || unfolded_states(*role.type, kMaxMachineStates + 1, memo) > kMaxMachineStates;
+      subject.skipped =
+          subject.skipped || unfolded_states(*role.type, kMaxMachineStates + 1, memo) > kMaxMachineStates;
       roles.push_back({role.role, role.type});
     }
     if (!subject.skipped)
@@ -254,7 +257,8 @@ std::string signature(const Violation& v, const gtype_test::Renaming& renaming) 
 }
 
 // Why `after` differs from `before` beyond what `expect` allows, or nothing.
-std::optional<std::string> difference(const VerifyResult& before, const VerifyResult& after, const Expect& expect) {
+std::optional<std::string> difference(const VerifyResult& before, const VerifyResult& after,
+                                      const Expect& expect) {
   if (before.verdict != after.verdict) return "the verdict differs";
   if (kinds(before) != kinds(after)) return "the kinds of violation differ";
   if (expect.counts && (before.states != after.states || before.transitions != after.transitions))
@@ -282,7 +286,8 @@ Comparison compare_files(const SourceFile& original, const SourceFile& rewritten
   const std::string files = "before:\n" + before_text + "after:\n" + after_text;
   Comparison out;
   Loaded before(before_text), after(after_text);
-  if (!before.fine()) return {"the original is not well-formed:\n" + before.rendered_diagnostics() + files, {}};
+  if (!before.fine())
+    return {"the original is not well-formed:\n" + before.rendered_diagnostics() + files, {}};
   if (!after.fine()) return {"the rewrite is not well-formed:\n" + after.rendered_diagnostics() + files, {}};
   const std::map<std::string, Subject> left = subjects_of(before), right = subjects_of(after);
   for (const auto& [name, subject] : left) {
@@ -302,7 +307,8 @@ Comparison compare_files(const SourceFile& original, const SourceFile& rewritten
         out.tags.push_back("not compared: the unfolded protocol does not project");
         continue;
       }
-      return {name + " projects before the rewrite, not after:\n" + other->second.projection_errors + files, {}};
+      return {name + " projects before the rewrite, not after:\n" + other->second.projection_errors + files,
+              {}};
     }
     gtype::VerifyOptions options;
     options.bound = bound;
@@ -314,7 +320,8 @@ Comparison compare_files(const SourceFile& original, const SourceFile& rewritten
       continue;
     }
     if (auto why = difference(a, b, expect))
-      return {name + ": " + *why + "\n" + files + "result before:\n" + show(a) + "result after:\n" + show(b), {}};
+      return {name + ": " + *why + "\n" + files + "result before:\n" + show(a) + "result after:\n" + show(b),
+              {}};
     out.tags.push_back(std::string("compared: ") + gtype::verdict_name(a.verdict));
   }
   return out;
@@ -434,7 +441,8 @@ TEST(Metamorphic, WrappedVariablesInLocalSystems) {
         RC_PRE(place.has_value());
         SourceFile rewritten = file;
         gtype::LocalTypePtr& type = rewritten.local_systems[0].roles[place->role].type;
-        type = gtype_test::wrap_variable(type, place->occurrence, fresh("v", gtype_test::names_of(file).variables));
+        type = gtype_test::wrap_variable(type, place->occurrence,
+                                         fresh("v", gtype_test::names_of(file).variables));
         report(compare_files(file, rewritten, random_bound(), Expect{}));
       },
       kLocalCases);
@@ -513,8 +521,8 @@ TEST(Metamorphic, ReorderedBranchesInLocalSystems) {
         RC_PRE(place.has_value());
         SourceFile rewritten = file;
         gtype::LocalTypePtr& type = rewritten.local_systems[0].roles[place->role].type;
-        type = gtype_test::reorder_branches(type, place->occurrence,
-                                            permutation(gtype_test::choice_branches(*type, place->occurrence)));
+        type = gtype_test::reorder_branches(
+            type, place->occurrence, permutation(gtype_test::choice_branches(*type, place->occurrence)));
         report(compare_files(file, rewritten, random_bound(), Expect{}));
       },
       kLocalCases);
@@ -612,7 +620,8 @@ TEST(MetamorphicExamples, UnfoldingAVacuousMuKeepsASafeLoopSafe) {
   SourceFile unfolded = original;
   gtype::LocalTypePtr& a = unfolded.local_systems[0].roles[0].type;
   a = gtype_test::unfold_mu(a, 1);
-  EXPECT_EQ(local_types(unfolded), "a: mu t0.+{ b!x().t0 ; b!y().end }\nb: mu t0.+{ a?x().t0 ; a?y().end }\n");
+  EXPECT_EQ(local_types(unfolded),
+            "a: mu t0.+{ b!x().t0 ; b!y().end }\nb: mu t0.+{ a?x().t0 ; a?y().end }\n");
   for (std::uint32_t bound : {1u, 2u}) {
     const Comparison c = compare_files(original, unfolded, bound, verdict_and_kinds());
     EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
@@ -704,8 +713,10 @@ TEST(MetamorphicExamples, AProtocolThatNoLongerProjectsFailsTheComparisonUnlessE
   gtype_test::unfold_rec(unfolded.protocols[0].body, 1);
   const Comparison strict = compare_files(original, unfolded, 1, verdict_and_kinds());
   ASSERT_TRUE(strict.failure.has_value());
-  EXPECT_NE(strict.failure->find("P projects before the rewrite, not after"), std::string::npos) << *strict.failure;
-  EXPECT_NE(strict.failure->find("a loop's next round cannot be merged"), std::string::npos) << *strict.failure;
+  EXPECT_NE(strict.failure->find("P projects before the rewrite, not after"), std::string::npos)
+      << *strict.failure;
+  EXPECT_NE(strict.failure->find("a loop's next round cannot be merged"), std::string::npos)
+      << *strict.failure;
 
   Expect expect = verdict_and_kinds();
   expect.skip_unprojected_rewrite = true;
@@ -738,20 +749,25 @@ TEST(MetamorphicRewrites, UnfoldingRenamesAMuThatWouldCaptureTheCopy) {
   EXPECT_EQ(unfolded(type, 1),
             "mu u.b!p().+{ b!x().u ; b!y().mu u_1.b!z().mu t.+{ b!x().u ; b!y().mu u.b!z().t } }");
   // Both mean the same: a's loop is the same to b.
-  const SourceFile original = parsed("local system L { a : " + type + "; b : mu u.a?p().mu t.+{ a?x().u ; a?y().mu u.a?z().t }; }\n");
+  const SourceFile original =
+      parsed("local system L { a : " + type + "; b : mu u.a?p().mu t.+{ a?x().u ; a?y().mu u.a?z().t }; }\n");
   SourceFile rewritten = original;
-  rewritten.local_systems[0].roles[0].type = gtype_test::unfold_mu(original.local_systems[0].roles[0].type, 1);
+  rewritten.local_systems[0].roles[0].type =
+      gtype_test::unfold_mu(original.local_systems[0].roles[0].type, 1);
   const Comparison c = compare_files(original, rewritten, 1, verdict_and_kinds());
   EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
   EXPECT_EQ(c.tags, std::vector<std::string>{"compared: verified"});
 }
 
 TEST(MetamorphicRewrites, WrappingAndReorderingALocalType) {
-  EXPECT_EQ(gtype::print_local_type(*gtype_test::wrap_variable(local_type("mu t.+{ b!x().t ; b!y().t }"), 1, "v")),
-            "mu t.+{ b!x().t ; b!y().mu v.t }");
-  EXPECT_EQ(gtype_test::choice_branches(*local_type("+{ b!x().end ; b!y().+{ b!x().end ; b!y().end ; b!z().end } }"), 1), 3u);
-  EXPECT_EQ(gtype::print_local_type(
-                *gtype_test::reorder_branches(local_type("+{ b!x().end ; b!y().end ; b!z().end }"), 0, {2, 0, 1})),
+  EXPECT_EQ(
+      gtype::print_local_type(*gtype_test::wrap_variable(local_type("mu t.+{ b!x().t ; b!y().t }"), 1, "v")),
+      "mu t.+{ b!x().t ; b!y().mu v.t }");
+  EXPECT_EQ(gtype_test::choice_branches(
+                *local_type("+{ b!x().end ; b!y().+{ b!x().end ; b!y().end ; b!z().end } }"), 1),
+            3u);
+  EXPECT_EQ(gtype::print_local_type(*gtype_test::reorder_branches(
+                local_type("+{ b!x().end ; b!y().end ; b!z().end }"), 0, {2, 0, 1})),
             "+{ b!z().end ; b!x().end ; b!y().end }");
 }
 
@@ -767,8 +783,9 @@ std::string body_of(const SourceFile& file) {
 TEST(MetamorphicRewrites, OnlyRecsWhoseContinuesAreInTailPositionUnfold) {
   // The `continue t` of the first branch is followed by `a -> b : w();` (after the choice):
   // its copy would do `w` again where it falls through.
-  const SourceFile not_tail = parsed(protocol_text(
-      "  rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); } a -> b : w(); }\n"));
+  const SourceFile not_tail =
+      parsed(protocol_text("  rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : "
+                           "z(); } a -> b : w(); }\n"));
   EXPECT_TRUE(gtype_test::unfoldable_recs(not_tail.protocols[0].body).empty());
   const SourceFile tail = parsed(protocol_text(
       "  rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); end; } }\n"
@@ -776,11 +793,12 @@ TEST(MetamorphicRewrites, OnlyRecsWhoseContinuesAreInTailPositionUnfold) {
   ASSERT_EQ(gtype_test::unfoldable_recs(tail.protocols[0].body), std::vector<std::size_t>{0});
   SourceFile rewritten = tail;
   gtype_test::unfold_rec(rewritten.protocols[0].body, 0);
-  const SourceFile expected = parsed(protocol_text(
-      "  a -> b : x();\n"
-      "  choice at a { a -> b : y(); rec t { a -> b : x(); choice at a { a -> b : y(); continue t; } or { a -> b : z(); end; } } }\n"
-      "  or { a -> b : z(); end; }\n"
-      "  a -> b : w();\n"));
+  const SourceFile expected =
+      parsed(protocol_text("  a -> b : x();\n"
+                           "  choice at a { a -> b : y(); rec t { a -> b : x(); choice at a { a -> b : y(); "
+                           "continue t; } or { a -> b : z(); end; } } }\n"
+                           "  or { a -> b : z(); end; }\n"
+                           "  a -> b : w();\n"));
   EXPECT_EQ(body_of(rewritten), body_of(expected));
   const Comparison c = compare_files(tail, rewritten, 1, verdict_and_kinds());
   EXPECT_EQ(c.failure, std::nullopt) << *c.failure;
@@ -796,7 +814,8 @@ TEST(MetamorphicRewrites, UnfoldingARecRenamesARecThatWouldCaptureTheCopy) {
   gtype_test::unfold_rec(rewritten.protocols[0].body, 1);
   const SourceFile expected = parsed(protocol_text(
       "  rec u { a -> b : p(); choice at a { a -> b : x(); continue u; }\n"
-      "          or { a -> b : y(); rec u_1 { a -> b : z(); rec t { choice at a { a -> b : x(); continue u; }\n"
+      "          or { a -> b : y(); rec u_1 { a -> b : z(); rec t { choice at a { a -> b : x(); continue u; "
+      "}\n"
       "                                 or { a -> b : y(); rec u { a -> b : z(); continue t; } } } } } }\n"));
   EXPECT_EQ(body_of(rewritten), body_of(expected));
   const Comparison c = compare_files(file, rewritten, 1, verdict_and_kinds());
@@ -804,13 +823,15 @@ TEST(MetamorphicRewrites, UnfoldingARecRenamesARecThatWouldCaptureTheCopy) {
 }
 
 TEST(MetamorphicRewrites, WrappingAContinueAndReorderingAChoice) {
-  SourceFile file = parsed(protocol_text(
-      "  rec t { choice at a { a -> b : x(); continue t; } or { a -> b : y(); } or { a -> b : z(); continue t; } }\n"));
+  SourceFile file =
+      parsed(protocol_text("  rec t { choice at a { a -> b : x(); continue t; } or { a -> b : y(); } or { a "
+                           "-> b : z(); continue t; } }\n"));
   gtype_test::wrap_continue(file.protocols[0].body, 1, "V");
   ASSERT_EQ(gtype_test::choice_branches(file.protocols[0].body, 0), 3u);
   gtype_test::reorder_choice(file.protocols[0].body, 0, {1, 2, 0});
-  const SourceFile expected = parsed(protocol_text(
-      "  rec t { choice at a { a -> b : y(); } or { a -> b : z(); rec V { continue t; } } or { a -> b : x(); continue t; } }\n"));
+  const SourceFile expected =
+      parsed(protocol_text("  rec t { choice at a { a -> b : y(); } or { a -> b : z(); rec V { continue t; } "
+                           "} or { a -> b : x(); continue t; } }\n"));
   EXPECT_EQ(body_of(file), body_of(expected));
 }
 
