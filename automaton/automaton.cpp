@@ -18,7 +18,6 @@
 #include <map>
 #include <optional>
 
-
 namespace gtype {
 
 bool Automaton::only_accepts(std::uint32_t state) const {
@@ -28,15 +27,6 @@ bool Automaton::only_accepts(std::uint32_t state) const {
     if (t.kind != ActionKind::kAccept) return false;
   }
   return true;
-}
-
-bool Automaton::initial_reentered() const {
-  for (const AutomatonState& s : states) {
-    for (const Transition& t : s.out) {
-      if (t.target == 0) return true;
-    }
-  }
-  return false;
 }
 
 std::int32_t AutomatonSystem::role_index(const std::string& role) const {
@@ -245,7 +235,8 @@ class MachineBuilder {
 
 }  // namespace
 
-AutomatonSystem build_automata(std::string name, bool explicit_connections, const std::vector<RoleType>& roles) {
+AutomatonSystem build_automata(std::string name, bool explicit_connections,
+                               const std::vector<RoleType>& roles) {
   AutomatonSystem system;
   system.name = std::move(name);
   system.explicit_connections = explicit_connections;
@@ -255,7 +246,6 @@ AutomatonSystem build_automata(std::string name, bool explicit_connections, cons
   }
   return system;
 }
-
 
 std::string print_transition(const AutomatonSystem& system, const Transition& t) {
   static constexpr const char* kSymbols[] = {"!", "?", "!!", "??", "#"};  // by ActionKind

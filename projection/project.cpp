@@ -158,6 +158,10 @@ LocalTypePtr unfold(const LocalTypePtr& loop) {
 // loops of each copy of a protocol apart: `mu loop_2.` and `mu loop_3.` may be the same loop).
 // `renamed` maps each loop variable of `a` bound on the way down to its partner in `b`.
 bool alpha_equal(const LocalType& a, const LocalType& b, std::map<std::string, std::string>& renamed) {
+  // Shared subterms (projections share them freely) are equal unless a loop was renamed.
+  if (&a == &b &&
+      std::all_of(renamed.begin(), renamed.end(), [](const auto& p) { return p.first == p.second; }))
+    return true;
   if (a.kind != b.kind || a.peer.text != b.peer.text || a.branches.size() != b.branches.size()) return false;
   if (a.message.has_value() != b.message.has_value() || (a.message && !same_message(*a.message, *b.message)))
     return false;

@@ -15,8 +15,8 @@ namespace gtype::verifier {
 // One step: a role's transition, and for connect the accepting role's transition.
 struct Step {
   std::uint32_t role;
-  std::uint32_t transition;        // index in the role's state's `out`
-  std::int32_t partner = -1;       // accepting role of a connect
+  std::uint32_t transition;   // index in the role's state's `out`
+  std::int32_t partner = -1;  // accepting role of a connect
   std::uint32_t partner_transition = 0;
 };
 
@@ -43,7 +43,7 @@ class Semantics {
   }
   bool ended(const std::uint8_t* c, std::uint32_t role) const { return is_end(role, layout_.state(c, role)); }
   bool idle(const std::uint8_t* c, std::uint32_t role) const {
-    return !layout_.started(c, role) && system_.machines[role].only_accepts(layout_.state(c, role));
+    return flat_[role].resting[layout_.state(c, role)];
   }
   bool connected(const std::uint8_t* c, std::uint32_t a, std::uint32_t b) const {
     if (system_.explicit_connections) return layout_.connected_bit(c, a, b);
@@ -70,8 +70,9 @@ class Semantics {
   std::string label(std::int32_t message) const;
 
   struct FlatMachine {
-    std::vector<std::uint32_t> first;     // first[s] .. first[s + 1]: the transitions of state s
+    std::vector<std::uint32_t> first;  // first[s] .. first[s + 1]: the transitions of state s
     std::vector<Transition> transitions;
+    std::vector<bool> resting;  // by state: the role is idle there (resting_states)
   };
 
   const AutomatonSystem& system_;

@@ -67,7 +67,6 @@ std::uint32_t Semantics::expand(const std::uint8_t* c, std::uint8_t* next, Emit&
             matched = true;
             std::memcpy(next, c, width);
             layout_.set_connected(next, r, p, true);
-            layout_.set_started(next, p);
             leave(next, r, t.target);
             leave(next, p, a.target);
             ++steps;
@@ -93,7 +92,8 @@ std::uint32_t Semantics::expand(const std::uint8_t* c, std::uint8_t* next, Emit&
     if (observations != nullptr && receives) {
       const std::uint32_t head = layout_.head(c, layout_.queue(receive_peer, r));
       if (head != 0 && !received) {
-        observe(observations, ViolationKind::kReceptionError, r, receive_peer, static_cast<std::int32_t>(head) - 1);
+        observe(observations, ViolationKind::kReceptionError, r, receive_peer,
+                static_cast<std::int32_t>(head) - 1);
       } else if (head == 0 && !accepts && !connected(c, r, receive_peer)) {
         observe(observations, ViolationKind::kUnconnected, r, receive_peer, kNoMessage);
       }

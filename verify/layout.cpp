@@ -10,11 +10,6 @@ Layout::Layout(const AutomatonSystem& system, std::uint32_t capacity)
   state_bytes_ = bytes_for(most_states);
 
   std::int32_t bits = 0;
-  started_bit_.assign(roles_, -1);
-  for (std::uint32_t r = 0; r < roles_; ++r) {
-    const Automaton& m = system.machines[r];
-    if (m.only_accepts(0) && m.initial_reentered()) started_bit_[r] = bits++;
-  }
   pair_bit_.assign(roles_ * roles_, -1);
   queue_of_.assign(roles_ * roles_, -1);
   for (std::uint32_t r = 0; r < roles_; ++r) {

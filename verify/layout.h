@@ -36,16 +36,6 @@ class Layout {
     store(c + state_bytes_ * role, state_bytes_, value);
   }
 
-  // Whether `role` has left its initial state; only tracked where it is not implied by the
-  // current state (the initial state is re-entered and only accepts).
-  bool tracks_started(std::uint32_t role) const { return started_bit_[role] >= 0; }
-  bool started(const std::uint8_t* c, std::uint32_t role) const {
-    return tracks_started(role) ? bit(c, started_bit_[role]) : state(c, role) != 0;
-  }
-  void set_started(std::uint8_t* c, std::uint32_t role) const {
-    if (tracks_started(role)) set_bit(c, started_bit_[role], true);
-  }
-
   // -1 when the pair never connects (in an explicit system it is then never connected).
   std::int32_t pair_bit(std::uint32_t a, std::uint32_t b) const { return pair_bit_[a * roles_ + b]; }
   bool connected_bit(const std::uint8_t* c, std::uint32_t a, std::uint32_t b) const {
@@ -97,7 +87,9 @@ class Layout {
   static void store(std::uint8_t* p, std::uint32_t bytes, std::uint32_t v) {
     for (std::uint32_t i = 0; i < bytes; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
   }
-  static std::uint32_t bytes_for(std::size_t values) { return values <= 0x100 ? 1 : values <= 0x10000 ? 2 : 4; }
+  static std::uint32_t bytes_for(std::size_t values) {
+    return values <= 0x100 ? 1 : values <= 0x10000 ? 2 : 4;
+  }
   bool bit(const std::uint8_t* c, std::int32_t index) const {
     return (c[flag_offset_ + index / 8] >> (index % 8)) & 1;
   }
@@ -116,9 +108,8 @@ class Layout {
   std::uint32_t roles_;
   std::uint32_t capacity_;
   std::uint32_t state_bytes_;
-  std::vector<std::int32_t> started_bit_;
-  std::vector<std::int32_t> pair_bit_;   // roles x roles, symmetric
-  std::vector<std::int32_t> queue_of_;   // roles x roles
+  std::vector<std::int32_t> pair_bit_;  // roles x roles, symmetric
+  std::vector<std::int32_t> queue_of_;  // roles x roles
   std::vector<std::pair<std::uint32_t, std::uint32_t>> queue_ends_;
   std::size_t flag_offset_;
   std::size_t queue_offset_;

@@ -2,8 +2,7 @@
 //
 // Encodes exactly the successor function of explorer_inl.h (contract, section 2):
 //   * each role's machine state is a global `byte` (`short` beyond 256 states), `st_<role>`;
-//     where layout.cpp tracks "has left its initial state" (an initial state that only accepts
-//     and is re-entered), a `bool started_<role>` does the same;
+//     a role is idle in its resting states (resting_states), a macro of its state;
 //   * explicit systems: one `bool conn_<a>_<b>` per pair that can ever connect (a pair that never
 //     connects is never connected); other systems: a pair is connected while neither role has
 //     ended;
@@ -135,14 +134,8 @@ class PromelaWriter {
   // ---------------------------------------------------------------- what the layout tracks
 
   void name_everything() {
-    tracks_started_.assign(roles_, false);
     pair_.assign(std::size_t{roles_} * roles_, -1);
     queue_.assign(std::size_t{roles_} * roles_, -1);
-    for (std::uint32_t r = 0; r < roles_; ++r) {
-      const Automaton& m = system_.machines[r];
-      // As layout.cpp: only where "has left the initial state" is not implied by the state.
-      tracks_started_[r] = m.only_accepts(0) && m.initial_reentered();
-    }
     for (std::uint32_t r = 0; r < roles_; ++r) {
       for (const AutomatonState& s : system_.machines[r].states) {
         for (const Transition& t : s.out) {
@@ -169,7 +162,6 @@ class PromelaWriter {
     for (std::uint32_t r = 0; r < roles_; ++r) {
       const std::string& role = system_.roles[r];
       state_var_.push_back(names_.unique("st_" + role));
-      started_var_.push_back(tracks_started_[r] ? names_.unique("started_" + role) : std::string());
       ended_macro_.push_back(names_.unique("ENDED_" + role));
       idle_macro_.push_back(names_.unique("IDLE_" + role));
       process_.push_back(names_.unique("role_" + role));
@@ -220,10 +212,9 @@ class PromelaWriter {
 
   std::string message(std::int32_t m) const { return message_name_[static_cast<std::size_t>(m)]; }
 
-  // Semantics::leave: the new state, "has started", and at the end every pair cleared.
+  // Semantics::leave: the new state, and at the end every pair cleared.
   void leave(std::uint32_t role, std::uint32_t target, std::vector<std::string>& effects) const {
     effects.push_back(state_var_[role] + " = " + std::to_string(target));
-    if (tracks_started_[role]) effects.push_back(started_var_[role] + " = true");
     if (!is_end(role, target)) return;
     for (std::uint32_t other = 0; other < roles_; ++other) {
       const std::int32_t pair = pair_[role * roles_ + other];
@@ -291,14 +282,6 @@ class PromelaWriter {
     for (std::uint32_t r = 0; r < roles_; ++r) {
       out_ << (system_.machines[r].states.size() > 256 ? "short " : "byte ") << state_var_[r] << " = 0;\n";
     }
-    bool any_started = false;
-    for (std::uint32_t r = 0; r < roles_; ++r) any_started = any_started || tracks_started_[r];
-    if (any_started) {
-      out_ << "\n/* whether the role has left its initial state (it only accepts, and is re-entered) */\n";
-      for (std::uint32_t r = 0; r < roles_; ++r) {
-        if (tracks_started_[r]) out_ << "bool " << started_var_[r] << " = false;\n";
-      }
-    }
     if (!pair_var_.empty()) {
       out_ << "\n/* connected pairs (a pair that never connects is never connected) */\n";
       for (const std::string& pair : pair_var_) out_ << "bool " << pair << " = false;\n";
@@ -315,7 +298,7 @@ class PromelaWriter {
   }
 
   void macros() {
-    out_ << "/* ended: no transition left; idle: still in its initial state, which only accepts */\n";
+    out_ << "/* ended: no transition left; idle: waiting as in its initial state, which only accepts */\n";
     for (std::uint32_t r = 0; r < roles_; ++r) {
       const Automaton& m = system_.machines[r];
       std::vector<std::string> ends;
@@ -325,11 +308,14 @@ class PromelaWriter {
       std::string ended;
       for (const std::string& e : ends) ended += (ended.empty() ? "" : " || ") + e;
       out_ << "#define " << ended_macro_[r] << ' ' << (ends.empty() ? "false" : parenthesised(ended)) << '\n';
-      std::string idle = "false";
-      if (m.only_accepts(0)) {
-        idle = parenthesised(tracks_started_[r] ? at(r, 0) + " && !" + started_var_[r] : at(r, 0));
+      const std::vector<bool> resting = resting_states(m);
+      std::string idle;
+      for (std::uint32_t s = 0; s < m.states.size(); ++s) {
+        if (!resting[s]) continue;
+        if (!idle.empty()) idle += " || ";
+        idle += at(r, s);
       }
-      out_ << "#define " << idle_macro_[r] << ' ' << idle << '\n';
+      out_ << "#define " << idle_macro_[r] << ' ' << (idle.empty() ? "false" : parenthesised(idle)) << '\n';
     }
     out_ << "#define SETTLED (";
     for (std::uint32_t r = 0; r < roles_; ++r) {
@@ -505,10 +491,9 @@ class PromelaWriter {
         const std::string condition = conjunction({at(r, s), unconnected, at(t.peer, ps)});
         if (condition == "false") continue;
         std::vector<std::string> effects;
-        // The order of explorer_inl.h: connect, the peer has started, then both move on.
+        // The order of explorer_inl.h: connect, then both move on.
         const std::int32_t pair = pair_[r * roles_ + t.peer];
         if (pair >= 0) effects.push_back(pair_var_[static_cast<std::size_t>(pair)] + " = true");
-        if (tracks_started_[t.peer]) effects.push_back(started_var_[t.peer] + " = true");
         leave(r, t.target, effects);
         leave(t.peer, a.target, effects);
         option(s, words + " (" + system_.roles[t.peer] + " accepts at " + std::to_string(ps) + ")", condition,
@@ -555,13 +540,12 @@ class PromelaWriter {
   std::ostringstream out_;
   Names names_;
 
-  std::vector<bool> tracks_started_;
   std::vector<std::int32_t> pair_;   // roles x roles, symmetric: index in pairs_, or -1
   std::vector<std::int32_t> queue_;  // roles x roles: index in queues_, or -1
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_, queues_;
   bool use_mtype_ = true;
 
-  std::vector<std::string> state_var_, started_var_, ended_macro_, idle_macro_, process_;
+  std::vector<std::string> state_var_, ended_macro_, idle_macro_, process_;
   std::vector<std::string> pair_var_, queue_var_, message_name_;
 };
 

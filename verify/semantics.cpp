@@ -37,6 +37,7 @@ Semantics::Semantics(const AutomatonSystem& system, const Layout& layout) : syst
       flat.transitions.insert(flat.transitions.end(), state.out.begin(), state.out.end());
     }
     flat.first.push_back(static_cast<std::uint32_t>(flat.transitions.size()));
+    flat.resting = resting_states(machine);
     flat_.push_back(std::move(flat));
   }
 }
@@ -48,14 +49,14 @@ void Semantics::initial(std::uint8_t* config) const {
 
 void Semantics::leave(std::uint8_t* next, std::uint32_t role, std::uint32_t target) const {
   layout_.set_state(next, role, target);
-  layout_.set_started(next, role);
   if (!system_.explicit_connections || !is_end(role, target)) return;
   // `end` disconnects the role from everyone.
-  for (std::uint32_t other = 0; other < layout_.roles(); ++other) layout_.set_connected(next, role, other, false);
+  for (std::uint32_t other = 0; other < layout_.roles(); ++other)
+    layout_.set_connected(next, role, other, false);
 }
 
-void Semantics::observe(std::vector<Observation>* out, ViolationKind kind, std::uint32_t subject, std::uint32_t peer,
-                        std::int32_t message) const {
+void Semantics::observe(std::vector<Observation>* out, ViolationKind kind, std::uint32_t subject,
+                        std::uint32_t peer, std::int32_t message) const {
   if (out == nullptr) return;
   const std::string self = quoted(system_.roles[subject]);
   const std::string other = quoted(system_.roles[peer]);
@@ -63,8 +64,9 @@ void Semantics::observe(std::vector<Observation>* out, ViolationKind kind, std::
   std::string detail;
   switch (kind) {
     case ViolationKind::kUnconnected:
-      detail = message == kNoMessage ? self + " waits for a message from " + other + ", but they are not connected"
-                                     : self + " must send " + what + " to " + other + ", but they are not connected";
+      detail = message == kNoMessage
+                   ? self + " waits for a message from " + other + ", but they are not connected"
+                   : self + " must send " + what + " to " + other + ", but they are not connected";
       break;
     case ViolationKind::kConnectionError:
       detail = self + " connects to " + other + ", which it is already connected to";
@@ -76,7 +78,8 @@ void Semantics::observe(std::vector<Observation>* out, ViolationKind kind, std::
       detail = self + " cannot receive " + what + " from " + other + " in its current state";
       break;
     case ViolationKind::kOrphanMessage:
-      detail = what + " from " + other + " is left in the queue of " + self + ", which has ended or not joined";
+      detail =
+          what + " from " + other + " is left in the queue of " + self + ", which has ended or not joined";
       break;
     default:
       assert(false && "terminal and progress violations are recorded elsewhere");
@@ -141,6 +144,5 @@ void Semantics::observe_terminal(const std::uint8_t* c, std::vector<Observation>
                             quoted_list(system_.roles, stuck) + (stuck.size() == 1 ? " has" : " have") +
                                 " not finished, and no step is possible"});
 }
-
 
 }  // namespace gtype::verifier

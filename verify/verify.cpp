@@ -3,10 +3,11 @@
 //
 // Checks every kind of the contract's table. Traces are shortest because configurations are
 // numbered in breadth-first order and each keeps the one it was first reached from. Progress
-// assumes fair scheduling: a role or a message that could move forever but never does in a
-// bottom component is reported. Not checked: anything beyond the queue bound, the state limit
-// or the memory limit (the verdict is then inconclusive, unless a violation was already found;
-// progress is not checked at all when the search stopped for memory).
+// assumes fair scheduling by default: a role or a message that could move forever but never
+// does in a bottom component is reported; with strong liveness (starvation.cpp), a role that
+// some cycle starves is reported instead, eventual reception staying the fair one. Not checked: anything
+// beyond the queue bound, the state limit or the memory limit (the verdict is then inconclusive, unless a
+// violation was already found; progress is not checked at all when the search stopped for memory).
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/iterator/iterator_facade.hpp>
@@ -23,6 +24,7 @@
 
 #include "explorer.h"
 #include "gtype/verify.h"
+#include "starvation.h"
 #include "state_store.h"
 
 namespace gtype {
@@ -92,11 +94,12 @@ using FoundKey = std::pair<ViolationKind, std::vector<std::uint32_t>>;
 
 // The (source, target) pairs of a graph in compressed rows, in order; each iterator keeps the
 // row it is in, so walking the edges costs nothing per edge beyond reading it.
-class EdgeIterator : public boost::iterator_facade<EdgeIterator, std::pair<std::uint32_t, std::uint32_t>,
-                                                   boost::forward_traversal_tag,
-                                                   std::pair<std::uint32_t, std::uint32_t>> {
+class EdgeIterator
+    : public boost::iterator_facade<EdgeIterator, std::pair<std::uint32_t, std::uint32_t>,
+                                    boost::forward_traversal_tag, std::pair<std::uint32_t, std::uint32_t>> {
  public:
-  EdgeIterator(const std::vector<std::size_t>& rows, const std::vector<std::uint32_t>& targets, std::size_t edge)
+  EdgeIterator(const std::vector<std::size_t>& rows, const std::vector<std::uint32_t>& targets,
+               std::size_t edge)
       : rows_(&rows), targets_(&targets), edge_(edge) {
     settle();
   }
@@ -217,7 +220,7 @@ class Search {
     // order, so the successors of each are appended right after those of the one before.
     const bool record = options_.liveness;
     const std::size_t width = layout_.size();
-    std::vector<std::uint8_t> batch;      // the successors of one configuration, packed
+    std::vector<std::uint8_t> batch;  // the successors of one configuration, packed
     std::vector<std::uint64_t> hashes;
     for (std::uint32_t index = 0; index < store_.size() && !memory_limited_; ++index) {
       std::memcpy(current_.data(), store_.get(index), width);
@@ -285,7 +288,8 @@ class Search {
       }
     }
     // The graph, its Boost copy and the component numbers were all alive here: the peak.
-    graph_bytes_ = row_starts_.capacity() * sizeof(std::size_t) + targets_.capacity() * sizeof(std::uint32_t) +
+    graph_bytes_ = row_starts_.capacity() * sizeof(std::size_t) +
+                   targets_.capacity() * sizeof(std::uint32_t) +
                    (static_cast<std::size_t>(vertices) + 1) * sizeof(std::uint64_t) +
                    targets_.size() * sizeof(std::uint32_t) + component.capacity() * sizeof(std::uint32_t);
     targets_ = {};
@@ -322,7 +326,8 @@ class Search {
             if (component[store_.find(next)] != comp) return;
             a.acted[step.role] = true;
             if (step.partner >= 0) a.acted[static_cast<std::uint32_t>(step.partner)] = true;
-            const Transition& t = system_.machines[step.role].states[layout_.state(c, step.role)].out[step.transition];
+            const Transition& t =
+                system_.machines[step.role].states[layout_.state(c, step.role)].out[step.transition];
             if (t.kind == ActionKind::kReceive) {
               a.received[static_cast<std::uint32_t>(layout_.queue(t.peer, step.role))] = true;
             }
@@ -333,23 +338,62 @@ class Search {
     // the trace goes to the one breadth-first search reached first, so it is a shortest one.
     std::vector<const Activity*> by_first;
     for (const auto& entry : activity) by_first.push_back(&entry.second);
-    std::sort(by_first.begin(), by_first.end(), [](const Activity* x, const Activity* y) { return x->first < y->first; });
+    std::sort(by_first.begin(), by_first.end(),
+              [](const Activity* x, const Activity* y) { return x->first < y->first; });
+    const bool strong = options_.liveness_kind == VerifyOptions::Liveness::kStrong;
+    if (strong) check_starvation(component, has_cycle);
     for (const Activity* each : by_first) {
       const Activity& a = *each;
-      for (std::uint32_t r = 0; r < roles; ++r) {
+      for (std::uint32_t r = 0; r < roles && !strong; ++r) {
         if (a.present[r] && !a.acted[r]) {
           found_.emplace(FoundKey{ViolationKind::kRoleProgress, {r}},
-                         Found{a.first, "'" + system_.roles[r] + "' is in the session but never acts again, while "
-                                        "the others go on forever"});
+                         Found{a.first, "'" + system_.roles[r] +
+                                            "' is in the session but never acts again, while "
+                                            "the others go on forever"});
         }
       }
       for (std::uint32_t q = 0; q < layout_.queue_count(); ++q) {
         if (!a.queued[q] || a.received[q]) continue;
         const auto [from, to] = layout_.queue_ends(q);
-        found_.emplace(FoundKey{ViolationKind::kEventualReception, {std::min(from, to), std::max(from, to)}},
-                       Found{a.first, "a message from '" + system_.roles[from] + "' to '" + system_.roles[to] +
-                                          "' is never received, while the others go on forever"});
+        found_.emplace(
+            FoundKey{ViolationKind::kEventualReception, {std::min(from, to), std::max(from, to)}},
+            Found{a.first, "a message from '" + system_.roles[from] + "' to '" + system_.roles[to] +
+                               "' is never received, while the others go on forever"});
       }
+    }
+  }
+
+  // Strong liveness (starvation.h): the configurations of every component with a cycle, who is
+  // in the session in each, and the steps inside each component with the roles that act.
+  void check_starvation(const std::vector<std::uint32_t>& component, const std::vector<bool>& has_cycle) {
+    const std::uint32_t roles = layout_.roles();
+    CycleStates states;
+    std::vector<CycleStep> steps;
+    for (std::uint32_t index = 0; index < store_.size(); ++index) {
+      if (!has_cycle[component[index]]) continue;
+      states.configs.push_back(index);
+      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      const std::uint8_t* c = current_.data();
+      for (std::uint32_t r = 0; r < roles; ++r)
+        states.present.push_back(!semantics_.ended(c, r) && !semantics_.idle(c, r));
+      semantics_.expand(
+          c, scratch_.data(),
+          [&](const std::uint8_t* next, const Step& step) {
+            const std::uint32_t to = store_.find(next);
+            if (component[to] != component[index]) return;
+            const std::uint32_t partner =
+                step.partner >= 0 ? static_cast<std::uint32_t>(step.partner) : step.role;
+            steps.push_back({index, to, step.role, partner});
+          },
+          nullptr, nullptr);
+    }
+    const std::vector<std::uint32_t> starved = starved_roles(roles, states, steps);
+    for (std::uint32_t r = 0; r < roles; ++r) {
+      if (starved[r] == kNotStarved) continue;
+      found_.emplace(FoundKey{ViolationKind::kRoleProgress, {r}},
+                     Found{starved[r], "'" + system_.roles[r] +
+                                           "' is in the session, but a schedule that goes on "
+                                           "forever never lets it act again (strong liveness)"});
     }
   }
 
@@ -373,10 +417,12 @@ class Search {
           [&](const std::uint8_t* next, const Step& step) {
             if (found || std::memcmp(next, wanted, layout_.size()) != 0) return;
             found = true;
-            const Transition& t =
-                system_.machines[step.role].states[layout_.state(current_.data(), step.role)].out[step.transition];
-            steps.push_back(TraceStep{t.kind, system_.roles[step.role], system_.roles[t.peer],
-                                      t.message == kNoMessage ? std::string() : system_.messages[t.message].label.text});
+            const Transition& t = system_.machines[step.role]
+                                      .states[layout_.state(current_.data(), step.role)]
+                                      .out[step.transition];
+            steps.push_back(
+                TraceStep{t.kind, system_.roles[step.role], system_.roles[t.peer],
+                          t.message == kNoMessage ? std::string() : system_.messages[t.message].label.text});
           },
           nullptr, nullptr);
       assert(found && "a stored configuration is a successor of its parent");
@@ -397,9 +443,9 @@ class Search {
   bool memory_limited_ = false;  // ... because of --max-memory
   bool out_of_memory_ = false;   // ... or because memory ran out (or --max-memory)
   bool bound_hit_ = false;
-  std::size_t graph_bytes_ = 0;           // memory of the state graph at its peak (progress only)
-  std::vector<std::size_t> row_starts_;   // the state graph: successors of configuration i are
-  std::vector<std::uint32_t> targets_;    // targets_[row_starts_[i] .. row_starts_[i + 1])
+  std::size_t graph_bytes_ = 0;          // memory of the state graph at its peak (progress only)
+  std::vector<std::size_t> row_starts_;  // the state graph: successors of configuration i are
+  std::vector<std::uint32_t> targets_;   // targets_[row_starts_[i] .. row_starts_[i + 1])
 };
 
 }  // namespace

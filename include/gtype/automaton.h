@@ -21,10 +21,10 @@ inline constexpr std::int32_t kNoMessage = -1;
 
 struct Transition {
   ActionKind kind;
-  std::uint32_t peer;     // index of the other role in the system
-  std::int32_t message;   // index in AutomatonSystem::messages, or kNoMessage (connect/accept
-                          // without a message, disconnect)
-  std::uint32_t target;   // state reached
+  std::uint32_t peer;    // index of the other role in the system
+  std::int32_t message;  // index in AutomatonSystem::messages, or kNoMessage (connect/accept
+                         // without a message, disconnect)
+  std::uint32_t target;  // state reached
 };
 
 struct AutomatonState {
@@ -39,9 +39,12 @@ struct Automaton {
   bool is_end(std::uint32_t state) const { return states[state].out.empty(); }
   // Whether every transition of `state` is an accept (a role there waits to be let in).
   bool only_accepts(std::uint32_t state) const;
-  // Whether some transition leads back to the initial state.
-  bool initial_reentered() const;
 };
+
+// Pass (automaton/resting.cpp): the states where the role rests, idle, as before it began: the
+// initial state when it only accepts, and every state with the same behaviour as it (a loop that
+// brought the role back there). Indexed by state.
+std::vector<bool> resting_states(const Automaton& machine);
 
 struct RoleType {
   std::string role;
@@ -64,6 +67,7 @@ std::string print_transition(const AutomatonSystem& system, const Transition& t)
 
 // Builds the machines of well-formed local types (see check/ for local systems, projection/
 // for global protocols): every peer must be one of `roles`, every recursion guarded and bound.
-AutomatonSystem build_automata(std::string name, bool explicit_connections, const std::vector<RoleType>& roles);
+AutomatonSystem build_automata(std::string name, bool explicit_connections,
+                               const std::vector<RoleType>& roles);
 
 }  // namespace gtype

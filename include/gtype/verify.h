@@ -40,9 +40,9 @@ struct TraceStep {
 
 struct Violation {
   ViolationKind kind;
-  std::vector<std::string> roles;   // the roles concerned, in system order
-  std::vector<TraceStep> trace;     // shortest sequence of steps from the start
-  std::string detail;               // one sentence saying what goes wrong
+  std::vector<std::string> roles;  // the roles concerned, in system order
+  std::vector<TraceStep> trace;    // shortest sequence of steps from the start
+  std::string detail;              // one sentence saying what goes wrong
 };
 
 // The contract's words for a step: "user -> state : quit", "state ? user : quit",
@@ -63,13 +63,16 @@ inline constexpr std::uint32_t kMaxBound = 65535;
 std::uint64_t default_max_memory();
 
 struct VerifyOptions {
-  std::uint32_t bound = 1;                  // capacity K of every queue, 1 .. kMaxBound
-  std::uint64_t max_states = 50'000'000;    // stop (inconclusive) beyond this many configurations
+  std::uint32_t bound = 1;                // capacity K of every queue, 1 .. kMaxBound
+  std::uint64_t max_states = 50'000'000;  // stop (inconclusive) beyond this many configurations
   // Stop (inconclusive) before the search's memory (stored configurations, the state graph,
   // what checking progress will add) would pass this many bytes. Running out of memory below
   // it ends the same way, never in an abort.
   std::uint64_t max_memory = default_max_memory();
-  bool liveness = true;                     // check role-progress and eventual-reception
+  bool liveness = true;  // check role-progress and eventual-reception
+  // How role-progress is read: kFair (the default), in the bottom strongly connected components;
+  // kStrong (Scribble's), in any reachable cycle, so a role some schedule starves is reported.
+  enum class Liveness { kFair, kStrong } liveness_kind = Liveness::kFair;
 };
 
 struct VerifyResult {

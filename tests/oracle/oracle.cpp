@@ -166,7 +166,8 @@ class Parser {
     if (name == "end") return add(system, Term{Term::Kind::kEnd, {}, -1, {}, -1, {}, {}});
     if (name == "mu") return mu(system, scope, depth);
     for (auto binder = scope.rbegin(); binder != scope.rend(); ++binder) {
-      if (binder->first == name) return add(system, Term{Term::Kind::kVariable, {}, -1, {}, binder->second, {}, name});
+      if (binder->first == name)
+        return add(system, Term{Term::Kind::kVariable, {}, -1, {}, binder->second, {}, name});
     }
     return failed("unbound recursion variable '" + name + "'");
   }
@@ -287,10 +288,39 @@ class Role {
 
   bool only_accepts(int state) {
     const std::vector<Move>& moves = offers(state);
-    return !moves.empty() && std::all_of(moves.begin(), moves.end(), [](const Move& m) { return m.act == Act::kAccept; });
+    return !moves.empty() &&
+           std::all_of(moves.begin(), moves.end(), [](const Move& m) { return m.act == Act::kAccept; });
+  }
+
+  // Whether the role is idle in `state`: it only accepts, as the initial state does, and it
+  // behaves as the initial state (the contract: "its initial state ... also after a loop brought
+  // it back there"; a loop unfolded once reaches a copy of it).
+  bool rests(int state) {
+    auto known = rests_.find(state);
+    if (known != rests_.end()) return known->second;
+    std::set<std::pair<int, int>> assumed;
+    const bool rest = only_accepts(initial_) && only_accepts(state) && behaves_as(initial_, state, assumed);
+    return rests_.emplace(state, rest).first->second;
   }
 
  private:
+  // Bisimilarity, co-inductively: a pair met again on the way is assumed to hold.
+  bool behaves_as(int a, int b, std::set<std::pair<int, int>>& assumed) {
+    if (a == b || !assumed.insert({a, b}).second) return true;
+    std::vector<Move> left = offers(a), right = offers(b);
+    if (left.size() != right.size()) return false;
+    auto by_action = [](const Move& x, const Move& y) {
+      return std::tie(x.act, x.peer, x.message) < std::tie(y.act, y.peer, y.message);
+    };
+    std::sort(left.begin(), left.end(), by_action);
+    std::sort(right.begin(), right.end(), by_action);
+    for (std::size_t i = 0; i < left.size(); ++i) {
+      if (by_action(left[i], right[i]) || by_action(right[i], left[i])) return false;
+      if (!behaves_as(left[i].target, right[i].target, assumed)) return false;
+    }
+    return true;
+  }
+
   int resolve(int term) {
     for (std::size_t hops = 0; hops <= system_.terms.size(); ++hops) {
       const Term& t = system_.terms[static_cast<std::size_t>(term)];
@@ -325,19 +355,19 @@ class Role {
   const LocalSystem& system_;
   int initial_ = kEnd;
   std::map<int, std::vector<Move>> offers_;
+  std::map<int, bool> rests_;  // state -> rests(state)
   std::string error_;
 };
 
 // ------------------------------------------------------------------------------ configurations
 
 struct Config {
-  std::vector<int> state;                  // per role
-  std::vector<bool> idle;                  // per role: not yet in the session (see below)
-  std::set<std::pair<int, int>> connected; // (lower, higher); explicit systems only
+  std::vector<int> state;                       // per role
+  std::set<std::pair<int, int>> connected;      // (lower, higher); explicit systems only
   std::vector<std::vector<std::string>> queue;  // from * roles + to, head first
 
   bool operator<(const Config& other) const {
-    return std::tie(state, idle, connected, queue) < std::tie(other.state, other.idle, other.connected, other.queue);
+    return std::tie(state, connected, queue) < std::tie(other.state, other.connected, other.queue);
   }
 };
 
@@ -354,9 +384,9 @@ enum class Kind {
 };
 
 const char* kind_name(Kind kind) {
-  static const char* const kNames[] = {"reception-error", "unconnected",    "connection-error",
-                                       "synchronisation-error", "deadlock", "unfinished-role",
-                                       "orphan-message",  "role-progress",  "eventual-reception"};
+  static const char* const kNames[] = {"reception-error",       "unconnected",   "connection-error",
+                                       "synchronisation-error", "deadlock",      "unfinished-role",
+                                       "orphan-message",        "role-progress", "eventual-reception"};
   return kNames[static_cast<int>(kind)];
 }
 
@@ -381,8 +411,8 @@ struct Successor {
 
 struct Expansion {
   std::vector<Successor> next;
-  std::vector<Key> shows;        // safety violations seen in the configuration
-  bool waits_for_room = false;   // some send found its queue full
+  std::vector<Key> shows;       // safety violations seen in the configuration
+  bool waits_for_room = false;  // some send found its queue full
 };
 
 class Explorer {
@@ -427,7 +457,9 @@ class Explorer {
 
   int count() const { return static_cast<int>(system_.roles.size()); }
   bool ended(const Config& c, int r) const { return c.state[static_cast<std::size_t>(r)] == kEnd; }
-  bool idle(const Config& c, int r) const { return c.idle[static_cast<std::size_t>(r)]; }
+  bool idle(const Config& c, int r) {
+    return roles_[static_cast<std::size_t>(r)].rests(c.state[static_cast<std::size_t>(r)]);
+  }
   std::vector<std::string>& queue(Config& c, int from, int to) const {
     return c.queue[static_cast<std::size_t>(from * count() + to)];
   }
@@ -442,15 +474,10 @@ class Explorer {
     return roles_[static_cast<std::size_t>(r)].offers(c.state[static_cast<std::size_t>(r)]);
   }
 
-  // A role is idle while it has never taken a step (nor been connected to) and its initial state
-  // only accepts. Keying configurations by this flag (rather than by "has ever stepped") makes
-  // them equal exactly when gtype's are.
   Config initial() {
     Config c;
     for (int r = 0; r < count(); ++r) {
-      Role& role = roles_[static_cast<std::size_t>(r)];
-      c.state.push_back(role.initial());
-      c.idle.push_back(role.only_accepts(role.initial()));
+      c.state.push_back(roles_[static_cast<std::size_t>(r)].initial());
     }
     c.queue.resize(static_cast<std::size_t>(count() * count()));
     return c;
@@ -459,7 +486,6 @@ class Explorer {
   // `r` moves to `target`; entering `end` in an explicit system closes all of r's connections.
   void leave(Config& c, int r, int target) const {
     c.state[static_cast<std::size_t>(r)] = target;
-    c.idle[static_cast<std::size_t>(r)] = false;
     if (!system_.explicit_connections || target != kEnd) return;
     for (auto it = c.connected.begin(); it != c.connected.end();) {
       it = (it->first == r || it->second == r) ? c.connected.erase(it) : std::next(it);
@@ -738,7 +764,8 @@ class Explorer {
         if (s.acted.count(r) == 0) note({Kind::kRoleProgress, {r}}, s.depth);
       }
       for (int q : s.queued) {
-        if (s.received.count(q) == 0) note(pair_key(Kind::kEventualReception, q / count(), q % count()), s.depth);
+        if (s.received.count(q) == 0)
+          note(pair_key(Kind::kEventualReception, q / count(), q % count()), s.depth);
       }
     }
   }
@@ -746,11 +773,11 @@ class Explorer {
   const LocalSystem& system_;
   const Options& options_;
   std::vector<Role> roles_;
-  std::map<Config, std::size_t> index_;     // every configuration reached, and its number
-  std::vector<const Config*> configs_;      // by number (into index_, whose nodes stay put)
-  std::vector<std::size_t> depth_;          // by number: steps from the start
-  std::vector<std::vector<Edge>> edges_;    // by number: the steps of each expanded one
-  std::map<Key, std::size_t> found_;        // each violation, at its least depth
+  std::map<Config, std::size_t> index_;   // every configuration reached, and its number
+  std::vector<const Config*> configs_;    // by number (into index_, whose nodes stay put)
+  std::vector<std::size_t> depth_;        // by number: steps from the start
+  std::vector<std::vector<Edge>> edges_;  // by number: the steps of each expanded one
+  std::map<Key, std::size_t> found_;      // each violation, at its least depth
 };
 
 }  // namespace
@@ -780,8 +807,8 @@ const char* verdict_name(Verdict verdict) {
 
 std::string describe(const Result& result) {
   if (!result.error.empty()) return "error: " + result.error + "\n";
-  std::string out = std::string(verdict_name(result.verdict)) + ", " + std::to_string(result.states) + " states, " +
-                    std::to_string(result.transitions) + " transitions";
+  std::string out = std::string(verdict_name(result.verdict)) + ", " + std::to_string(result.states) +
+                    " states, " + std::to_string(result.transitions) + " transitions";
   if (result.truncated) out += " (state limit reached)";
   if (result.bound_hit) out += " (queue bound reached)";
   out += '\n';

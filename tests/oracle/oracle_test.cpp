@@ -91,7 +91,8 @@ Summary summary(const oracle::Result& r) {
 Summary summary(const gtype::VerifyResult& r) {
   Summary s{gtype::verdict_name(r.verdict), r.states, r.transitions, {}, false, {}};
   s.truncated = r.inconclusive_reason.rfind("state limit", 0) == 0;
-  for (const gtype::Violation& v : r.violations) s.violations[key(gtype::violation_name(v.kind), v.roles)] = v.trace.size();
+  for (const gtype::Violation& v : r.violations)
+    s.violations[key(gtype::violation_name(v.kind), v.roles)] = v.trace.size();
   return s;
 }
 
@@ -143,7 +144,8 @@ std::uint64_t printed_nodes(const gtype::LocalType& type, std::uint64_t cap,
   if (known != memo.end()) return known->second;
   std::uint64_t n = 1;
   if (type.next) n += printed_nodes(*type.next, cap, memo);
-  for (const gtype::LocalTypePtr& branch : type.branches) n = std::min(cap, n + printed_nodes(*branch, cap, memo));
+  for (const gtype::LocalTypePtr& branch : type.branches)
+    n = std::min(cap, n + printed_nodes(*branch, cap, memo));
   n = std::min(cap, n);
   memo.emplace(&type, n);
   return n;
@@ -158,8 +160,8 @@ struct Comparison {
   bool skipped() const { return theirs.truncated || ours.truncated; }
   bool agree() const { return theirs == ours; }
   std::string report(const std::string& text, std::uint32_t bound) const {
-    return "gtype and the oracle disagree at bound " + std::to_string(bound) + " on:\n" + text + "gtype:  " +
-           show(theirs) + "oracle: " + show(ours);
+    return "gtype and the oracle disagree at bound " + std::to_string(bound) + " on:\n" + text +
+           "gtype:  " + show(theirs) + "oracle: " + show(ours);
   }
   // The verdict and the kinds: "violation deadlock unconnected".
   std::string tag() const {
@@ -219,7 +221,8 @@ TEST(OracleAgrees, RandomLocalSystems) {
         const std::string text = gtype_test::random_local_system_text();
         Loaded loaded;
         load(text, loaded);
-        if (!loaded.errors.empty()) RC_FAIL("the generator made a system that is not well-formed:\n" + loaded.errors + text);
+        if (!loaded.errors.empty())
+          RC_FAIL("the generator made a system that is not well-formed:\n" + loaded.errors + text);
         const std::vector<gtype::AutomatonSystem> systems = gtype::file_automata(loaded.result);
         RC_ASSERT(systems.size() == 1u);
         RC_TAG(systems.front().explicit_connections ? "explicit" : "standard");
@@ -232,10 +235,12 @@ TEST(OracleAgrees, ProjectedProtocols) {
   check_cases(
       [] {
         // Safe protocols too: bigger state spaces that go on forever, all verified.
-        const gtype_test::RandomFile random = *rc::gen::oneOf(gtype_test::random_file(), gtype_test::random_safe_file());
+        const gtype_test::RandomFile random =
+            *rc::gen::oneOf(gtype_test::random_file(), gtype_test::random_safe_file());
         Loaded loaded;
         load(gtype::print_file(random.file, gtype::Spelling::kArrow), loaded);
-        if (!loaded.errors.empty()) RC_FAIL("the generator made a file that is not well-formed:\n" + loaded.errors);
+        if (!loaded.errors.empty())
+          RC_FAIL("the generator made a file that is not well-formed:\n" + loaded.errors);
         bool compared = false;
         for (const gtype::GlobalProtocol& protocol : loaded.result.program.files.front().protocols) {
           gtype::SourceManager no_sources;
@@ -257,7 +262,8 @@ TEST(OracleAgrees, ProjectedProtocols) {
           const gtype::AutomatonSystem system = gtype::file_automata(one).front();
           std::string text = std::string(protocol.explicit_connections ? "explicit " : "") + "local system " +
                              protocol.name.text + " {\n";
-          for (const gtype::RoleProjection& role : roles) text += "  " + role.role + ": " + gtype::print_local_type(*role.type) + ";\n";
+          for (const gtype::RoleProjection& role : roles)
+            text += "  " + role.role + ": " + gtype::print_local_type(*role.type) + ";\n";
           text += "}\n";
           compare_in_property(text, system);
           compared = true;
@@ -296,8 +302,10 @@ TEST(OracleAgrees, LocalSystemsOfTheGoldenTestsAndExamples) {
         if (each.name.text == system.name) local = &each;
       }
       ASSERT_NE(local, nullptr);
-      std::string one = std::string(local->explicit_connections ? "explicit " : "") + "local system " + system.name + " {\n";
-      for (const gtype::LocalRole& role : local->roles) one += "  " + role.role.text + ": " + gtype::print_local_type(*role.type) + ";\n";
+      std::string one = std::string(local->explicit_connections ? "explicit " : "") + "local system " +
+                        system.name + " {\n";
+      for (const gtype::LocalRole& role : local->roles)
+        one += "  " + role.role.text + ": " + gtype::print_local_type(*role.type) + ";\n";
       one += "}\n";
       for (std::uint32_t bound : {1u, 2u}) {
         const Comparison c = compare(one, system, 0, bound);
@@ -392,21 +400,31 @@ TEST(OracleKinds, FullQueueIsInconclusiveThenAViolation) {
 TEST(OracleKinds, IdleRoleIsNotStuck) {
   // a connects to one of b and c; the other stays idle: verified. Configurations: the start, and
   // for each choice four (after the connect; a, b or both disconnected).
-  expect_oracle("explicit local system I { a: +{ b!!x().b#.end ; c!!x().c#.end }; b: a??x().a#.end; c: a??x().a#.end; }",
-                1, expected("verified", 9, 10));
+  expect_oracle(
+      "explicit local system I { a: +{ b!!x().b#.end ; c!!x().c#.end }; b: a??x().a#.end; c: a??x().a#.end; "
+      "}",
+      1, expected("verified", 9, 10));
 }
 
-TEST(OracleKinds, AServerBackAtItsAcceptIsNotIdle) {
-  // As gtype does (docs/verifier.md, "Idle roles"): idle means never in the session yet. After
-  // b's session, a is back at its accept, in the session, and stuck. (The contract's revised
-  // words would let a server stop there: reported to the lead, not decided here.)
+TEST(OracleKinds, AServerBackAtItsAcceptIsIdle) {
+  // The contract's revised idle rule: a role back in its initial state, which only accepts, is
+  // idle, also after a loop brought it there (FASE'17's Discon).
   expect_oracle("explicit local system Server { a: mu t.b??x().t; b: a!!x().end; }", 1,
+                expected("verified", 2, 1));
+  // The same loop unfolded once: the copy of the initial state rests too.
+  expect_oracle("explicit local system Server { a: b??x().mu t.b??x().t; b: a!!x().end; }", 1,
+                expected("verified", 2, 1));
+}
+
+TEST(OracleKinds, AServerWaitingAtAnotherAcceptIsNotIdle) {
+  // a's loop waits at an accept that is not its initial one (the initial one takes `hello`).
+  expect_oracle("explicit local system Server { a: b??hello().mu t.b??x().t; b: a!!hello().end; }", 1,
                 expected("violation", 2, 1, {{"unfinished-role (a)", 1}}));
 }
 
 TEST(OracleKinds, PayloadsCompareWithoutBlanks) {
-  expect_oracle("local system M { a: b!m(map<string, list<int>>).end; b: a?m(map<string,list< int >>).end; }", 1,
-                expected("verified", 3, 2));
+  expect_oracle("local system M { a: b!m(map<string, list<int>>).end; b: a?m(map<string,list< int >>).end; }",
+                1, expected("verified", 3, 2));
 }
 
 TEST(OracleIssue16, VacuousMuIsTheVariableNotEnd) {
@@ -416,21 +434,25 @@ TEST(OracleIssue16, VacuousMuIsTheVariableNotEnd) {
 }
 
 TEST(OracleIssue16, VacuousMuInAChoiceIsSafe) {
-  expect_oracle("local system B { a : mu t0.+{ b!x().mu t1.t0 ; b!y().end }; b : mu t0.+{ a?x().t0 ; a?y().end }; }",
-                1, expected("verified", 4, 4));
+  expect_oracle(
+      "local system B { a : mu t0.+{ b!x().mu t1.t0 ; b!y().end }; b : mu t0.+{ a?x().t0 ; a?y().end }; }", 1,
+      expected("verified", 4, 4));
 }
 
 TEST(OracleIssue16, NestedMusAreOneState) {
   // The same system as above with `mu t0.mu t1.` heads: the same configurations.
-  expect_oracle("local system B { a : mu t0.mu t1.+{ b!x().t1 ; b!y().end }; b : mu t0.mu t1.+{ a?x().t0 ; a?y().end }; }",
-                1, expected("verified", 4, 4));
+  expect_oracle(
+      "local system B { a : mu t0.mu t1.+{ b!x().t1 ; b!y().end }; b : mu t0.mu t1.+{ a?x().t0 ; a?y().end "
+      "}; }",
+      1, expected("verified", 4, 4));
 }
 
 TEST(OracleIssue16, GtypeAgrees) {
   // The two systems of the issue, through gtype.
-  for (const std::string text : {"local system A { a : mu t0.b!y().end; b : mu t0.a?y().mu v.t0; }\n",
-                                 "local system B { a : mu t0.+{ b!x().mu t1.t0 ; b!y().end }; b : mu t0.+{ a?x().t0 ; "
-                                 "a?y().end }; }\n"}) {
+  for (const std::string text :
+       {"local system A { a : mu t0.b!y().end; b : mu t0.a?y().mu v.t0; }\n",
+        "local system B { a : mu t0.+{ b!x().mu t1.t0 ; b!y().end }; b : mu t0.+{ a?x().t0 ; "
+        "a?y().end }; }\n"}) {
     Loaded loaded;
     load(text, loaded);
     ASSERT_EQ(loaded.errors, "");
@@ -454,9 +476,11 @@ TEST(OracleParse, ErrorsSayWhereAndWhat) {
   EXPECT_EQ(parse_error("local system S { a: b!x() end; b: end; }"), "line 1: expected '.'");
   EXPECT_EQ(parse_error("local system S { a: c!x().end; b: end; }"), "line 1: 'c' is not a role of 'S'");
   EXPECT_EQ(parse_error("local system S { a: end; a: end; }"), "line 1: role 'a' given twice");
-  EXPECT_EQ(parse_error("local system S { a: mu .end; }"), "line 1: expected a recursion variable after 'mu'");
+  EXPECT_EQ(parse_error("local system S { a: mu .end; }"),
+            "line 1: expected a recursion variable after 'mu'");
   EXPECT_EQ(parse_error("local system S { a: +{ end ; }; }"), "line 1: expected a local type");
-  EXPECT_EQ(parse_error("local system S { a: end }\n// c\n/* d */ x"), "line 3: expected '[explicit] local system'");
+  EXPECT_EQ(parse_error("local system S { a: end }\n// c\n/* d */ x"),
+            "line 3: expected '[explicit] local system'");
 }
 
 TEST(OracleParse, DeepNestingIsAnErrorNotACrash) {
@@ -476,7 +500,8 @@ TEST(OracleParse, UnguardedRecursionIsAnErrorOfTheExploration) {
 
 TEST(OracleParse, CommentsLabelsAndForms) {
   const oracle::Parsed parsed = oracle::parse(
-      "// two systems\nexplicit local system X { a: b!!.b??1(int).b#.end; /* b */ b: a??.a!!1( int ).a#.end }\n"
+      "// two systems\nexplicit local system X { a: b!!.b??1(int).b#.end; /* b */ b: a??.a!!1( int ).a#.end "
+      "}\n"
       "local system Y { u: mu u.v!u().u; v: mu t.&{ u?u().t } }");
   ASSERT_EQ(parsed.error, "");
   ASSERT_EQ(parsed.systems.size(), 2u);
@@ -524,7 +549,8 @@ TEST(OracleProgram, PrintsEachSystemAndExitsByVerdict) {
   EXPECT_EQ(violation.out,
             "A: violation, 3 states, 2 transitions\n  unconnected (a, b) after 2 steps\n"
             "B: verified, 4 states, 4 transitions\n");
-  const std::string queue = "local system Q { a: b!x().b!x().end; b: c?w().a?x().a?x().end; c: a?v().end; }\n";
+  const std::string queue =
+      "local system Q { a: b!x().b!x().end; b: c?w().a?x().a?x().end; c: a?v().end; }\n";
   const ProgramRun inconclusive = run_oracle(queue, "--bound 1");
   EXPECT_EQ(inconclusive.exit_code, 3);
   EXPECT_EQ(inconclusive.out, "Q: inconclusive, 2 states, 1 transitions (queue bound reached)\n");

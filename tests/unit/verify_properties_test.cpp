@@ -39,6 +39,7 @@
 #include "gtype/program.h"
 #include "gtype/projection.h"
 #include "gtype/verify.h"
+#include "random_local_system.h"
 #include "random_protocol.h"
 
 namespace {
@@ -222,22 +223,21 @@ class Replay {
  public:
   struct Config {
     std::vector<std::uint32_t> state;
-    std::vector<bool> started;
     std::set<std::pair<std::uint32_t, std::uint32_t>> connected;  // explicit only: (low, high)
     std::map<std::pair<std::uint32_t, std::uint32_t>, std::deque<std::int32_t>> queues;  // (from, to)
 
     bool operator<(const Config& o) const {
-      return std::tie(state, started, connected, queues) <
-             std::tie(o.state, o.started, o.connected, o.queues);
+      return std::tie(state, connected, queues) < std::tie(o.state, o.connected, o.queues);
     }
   };
 
-  Replay(const AutomatonSystem& system, std::uint32_t bound) : system_(system), bound_(bound) {}
+  Replay(const AutomatonSystem& system, std::uint32_t bound) : system_(system), bound_(bound) {
+    for (const gtype::Automaton& m : system.machines) resting_.push_back(gtype::resting_states(m));
+  }
 
   Config initial() const {
     Config c;
     c.state.assign(system_.machines.size(), 0);
-    c.started.assign(system_.machines.size(), false);
     return c;
   }
 
@@ -245,9 +245,7 @@ class Replay {
     return system_.machines[r].states[c.state[r]].out;
   }
   bool ended(const Config& c, std::uint32_t r) const { return out(c, r).empty(); }
-  bool idle(const Config& c, std::uint32_t r) const {
-    return !c.started[r] && system_.machines[r].only_accepts(c.state[r]);
-  }
+  bool idle(const Config& c, std::uint32_t r) const { return resting_[r][c.state[r]]; }
   bool connected(const Config& c, std::uint32_t a, std::uint32_t b) const {
     if (!system_.explicit_connections) return !ended(c, a) && !ended(c, b);
     return c.connected.count({std::min(a, b), std::max(a, b)}) > 0;
@@ -302,7 +300,6 @@ class Replay {
               Config n = c;
               if (system_.explicit_connections)
                 n.connected.insert({std::min(r, t.peer), std::max(r, t.peer)});
-              n.started[t.peer] = true;
               leave(n, r, t.target);
               leave(n, t.peer, a.target);
               next.emplace_back(step, std::move(n));
@@ -429,7 +426,6 @@ class Replay {
  private:
   void leave(Config& c, std::uint32_t r, std::uint32_t target) const {
     c.state[r] = target;
-    c.started[r] = true;
     if (!system_.explicit_connections || !ended(c, r)) return;
     for (auto it = c.connected.begin(); it != c.connected.end();) {
       it = it->first == r || it->second == r ? c.connected.erase(it) : std::next(it);
@@ -438,6 +434,7 @@ class Replay {
 
   const AutomatonSystem& system_;
   std::uint32_t bound_;
+  std::vector<std::vector<bool>> resting_;  // gtype::resting_states of each machine
 };
 
 // The shape of a result: violation exactly when some are reported; inconclusive exactly with a
@@ -596,6 +593,53 @@ RC_GTEST_PROP(VerifyProperties, SafetyDoesNotDependOnProgressOrShrinkWithTheBoun
                 context + "bound 2:\n" + show(two));
     }
     RC_TAG(safety.empty() ? "safe at bound 1" : "unsafe at bound 1");
+  }
+}
+
+// Strong liveness (Scribble's) reads role-progress on every reachable cycle, fair liveness only on
+// the bottom components: every role the fair check finds starved, the strong one finds too;
+// safety and eventual reception do not change. Random local systems, where loops that starve
+// others are frequent, and random protocols.
+void check_strong_against_fair(const AutomatonSystem& system) {
+  VerifyOptions options;
+  options.max_states = kSmallStateLimit;
+  const VerifyResult fair = gtype::verify_system(system, options);
+  options.liveness_kind = VerifyOptions::Liveness::kStrong;
+  const VerifyResult strong = gtype::verify_system(system, options);
+  const std::string context = show(system) + "fair:\n" + show(fair) + "strong:\n" + show(strong);
+  if (state_limit_reached(fair, kSmallStateLimit)) {
+    RC_TAG("state limit");
+    return;
+  }
+  RC_ASSERT(fair.states == strong.states);
+  auto keys = [](const VerifyResult& r, bool role_progress) {
+    std::set<std::pair<ViolationKind, std::vector<std::string>>> out;
+    for (const Violation& v : r.violations) {
+      if ((v.kind == ViolationKind::kRoleProgress) == role_progress) out.insert({v.kind, v.roles});
+    }
+    return out;
+  };
+  if (keys(fair, false) != keys(strong, false)) RC_FAIL("other violations differ:\n" + context);
+  const auto fair_starved = keys(fair, true), strong_starved = keys(strong, true);
+  for (const auto& key : fair_starved) {
+    if (!strong_starved.count(key)) RC_FAIL("starved under fair liveness, not under strong:\n" + context);
+  }
+  if (strong.verdict == Verdict::kVerified && fair.verdict != Verdict::kVerified)
+    RC_FAIL("verified under strong liveness only:\n" + context);
+  RC_TAG(strong_starved.size() > fair_starved.size() ? "starved under strong liveness only" : "the same");
+}
+
+RC_GTEST_PROP(VerifyProperties, StrongLivenessFindsWhatFairLivenessFinds, ()) {
+  const std::string text = gtype_test::random_local_system_text();
+  Loaded loaded(text);
+  if (!loaded.fine()) RC_FAIL("not well-formed:\n" + loaded.rendered_diagnostics() + "in:\n" + text);
+  for (const gtype::LocalSystem& local : loaded.file().local_systems) {
+    std::vector<gtype::RoleType> roles;
+    for (const gtype::LocalRole& role : local.roles) roles.push_back({role.role.text, role.type});
+    check_strong_against_fair(gtype::build_automata(local.name.text, local.explicit_connections, roles));
+  }
+  for (const Subject& subject : load_subjects(*gtype_test::random_file())) {
+    if (subject.system) check_strong_against_fair(*subject.system);
   }
 }
 

@@ -103,8 +103,8 @@ std::vector<gtype::AutomatonSystem> load_file(const fs::path& file) {
   for (const gtype::ProtocolProjection& projection : result.projections) {
     std::vector<gtype::RoleType> roles;
     for (const gtype::RoleProjection& role : projection.roles) roles.push_back({role.role, role.type});
-    systems.push_back(
-        gtype::build_automata(projection.protocol->name.text, projection.protocol->explicit_connections, roles));
+    systems.push_back(gtype::build_automata(projection.protocol->name.text,
+                                            projection.protocol->explicit_connections, roles));
   }
   for (const gtype::LocalSystem& system : result.program.files.front().local_systems) {
     std::vector<gtype::RoleType> roles;
@@ -128,7 +128,9 @@ VerifyResult verify(const gtype::AutomatonSystem& system, std::uint32_t bound = 
   return gtype::verify_system(system, options);
 }
 
-VerifyResult verify_text(const std::string& text, std::uint32_t bound = 1) { return verify(load_one(text), bound); }
+VerifyResult verify_text(const std::string& text, std::uint32_t bound = 1) {
+  return verify(load_one(text), bound);
+}
 
 std::vector<std::string> steps(const Violation& v) {
   std::vector<std::string> out;
@@ -183,7 +185,8 @@ TEST(VerifyWords, DescribeStepInTheContractsWords) {
   using gtype::ActionKind;
   EXPECT_EQ(gtype::describe_step({ActionKind::kSend, "user", "state", "quit"}), "user -> state : quit");
   EXPECT_EQ(gtype::describe_step({ActionKind::kReceive, "state", "user", "quit"}), "state ? user : quit");
-  EXPECT_EQ(gtype::describe_step({ActionKind::kConnect, "nodes", "state", "active"}), "nodes ->> state : active");
+  EXPECT_EQ(gtype::describe_step({ActionKind::kConnect, "nodes", "state", "active"}),
+            "nodes ->> state : active");
   EXPECT_EQ(gtype::describe_step({ActionKind::kConnect, "a", "b", ""}), "a ->> b");
   EXPECT_EQ(gtype::describe_step({ActionKind::kDisconnect, "a", "b", ""}), "disconnect a, b");
 }
@@ -417,15 +420,43 @@ TEST(VerifyKinds, UnfinishedRoleTopDown) {
               ViolationKind::kUnfinishedRole, {"a"}, {"a ->> b : go", "b ->> c : three"});
 }
 
-TEST(VerifyKinds, UnfinishedRoleBackInAnAcceptingInitialState) {
-  // b's initial state only accepts and is re-entered: once connected it is in the session,
-  // and left waiting there it is stuck, not idle. In the other branch b stays idle.
+TEST(VerifyKinds, RoleBackInItsAcceptingInitialStateIsIdle) {
+  // The revised contract: b's initial state only accepts and is re-entered; back there after a's
+  // session, b is idle (a server waiting for its next client), not stuck. (It was
+  // `unfinished-role (b)` before issue 10.)
+  expect_verified(verify_text(R"(explicit local system S {
+                                   a : +{ b!!x().end ; c!!y().end };
+                                   b : mu t.a??x().t;
+                                   c : a??y().end;
+                                 })"));
+}
+
+TEST(VerifyKinds, UnfinishedRoleAtAnAcceptOtherThanItsInitialOne) {
+  // b's loop accepts z, its initial state x: waiting for z, b is stuck.
   expect_only(verify_text(R"(explicit local system S {
                                a : +{ b!!x().end ; c!!y().end };
-                               b : mu t.a??x().t;
+                               b : a??x().mu t.a??z().t;
                                c : a??y().end;
                              })"),
               ViolationKind::kUnfinishedRole, {"b"}, {"a ->> b : x"});
+}
+
+// The resting states of a machine (automaton/resting.cpp): the initial state when it only
+// accepts, and each state that behaves as it.
+std::vector<bool> resting_of(const std::string& type) {
+  const gtype::AutomatonSystem system = load_one("explicit local system S { a : " + type + "; c : end; }");
+  return gtype::resting_states(system.machines.at(0));
+}
+
+TEST(VerifySemantics, RestingStates) {
+  EXPECT_EQ(resting_of("c??x().c#.end"), (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(resting_of("mu t.c??x().c#.t"), (std::vector<bool>{true, false}));
+  // Unfolded once: state 2 is the loop's copy of the initial state.
+  EXPECT_EQ(resting_of("c??x().c#.mu t.c??x().c#.t"), (std::vector<bool>{true, false, true, false}));
+  // The same first action, but not the same behaviour afterwards.
+  EXPECT_EQ(resting_of("c??x().c??x().end"), (std::vector<bool>{true, false, false}));
+  // An initial state that does more than accept: no rest at all.
+  EXPECT_EQ(resting_of("c!!y().c??x().end"), (std::vector<bool>{false, false, false}));
 }
 
 // ------------------------------------------------------------------------------ orphan-message
@@ -438,7 +469,8 @@ TEST(VerifyKinds, OrphanMessage) {
                                b : a??x().c??v().end;
                                c : a??w().b!!v().end;
                              })"),
-              ViolationKind::kOrphanMessage, {"a", "b"}, {"a ->> b : x", "a -> b : y", "a ->> c : w", "c ->> b : v"});
+              ViolationKind::kOrphanMessage, {"a", "b"},
+              {"a ->> b : x", "a -> b : y", "a ->> c : w", "c ->> b : v"});
 }
 
 TEST(VerifyKinds, NoOrphanWhenTheMessageIsReceived) {
@@ -565,8 +597,11 @@ TEST_P(VerifyProtocols, Verified) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Verify, VerifyProtocols,
-                         testing::Values("health_check", "cluster_formation", "idempotency_check", "list_detail"),
-                         [](const testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
+                         testing::Values("health_check", "cluster_formation", "idempotency_check",
+                                         "list_detail"),
+                         [](const testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.param);
+                         });
 
 // A protocol of protocols/ with its mend lines taken out, next to a copy of sorts.gtype.
 std::vector<gtype::AutomatonSystem> unmended(const TempDir& dir, const std::string& protocol,
@@ -588,9 +623,10 @@ TEST(VerifyThesis, ClusterFormationWithoutQuitToNodesLeavesNodesWaiting) {
   TempDir dir;
   const auto systems = unmended(dir, "cluster_formation.gtype", {"state -> nodes : quit();"});
   ASSERT_EQ(systems.size(), 1u);
-  expect_only(verify(systems.front()), ViolationKind::kUnconnected, {"state", "nodes"},
-              {"user ->> state : query", "state ->> nodes : query", "nodes -> state : resp", "state ? nodes : resp",
-               "state -> user : resp", "user ? state : resp", "user -> state : quit", "state ? user : quit"});
+  expect_only(
+      verify(systems.front()), ViolationKind::kUnconnected, {"state", "nodes"},
+      {"user ->> state : query", "state ->> nodes : query", "nodes -> state : resp", "state ? nodes : resp",
+       "state -> user : resp", "user ? state : resp", "user -> state : quit", "state ? user : quit"});
 }
 
 TEST(VerifyThesis, IdempotencyCheckWithoutSeenLeavesIstorageWaiting) {
@@ -824,7 +860,8 @@ TEST(VerifySemantics, ManyStatesAndMessages) {
     wrong += "a?" + (i + 1 == kCount ? std::string("other") : label) + "().";
   }
   // K = 1: a sends, b receives, in turn: 2 * kCount steps in a line.
-  const VerifyResult fine = verify_text("local system S {\n a : " + sends + "end;\n b : " + receives + "end;\n}\n");
+  const VerifyResult fine =
+      verify_text("local system S {\n a : " + sends + "end;\n b : " + receives + "end;\n}\n");
   expect_verified(fine);
   EXPECT_EQ(fine.states, 2u * kCount + 1);
   EXPECT_EQ(fine.transitions, 2u * kCount);
@@ -913,20 +950,21 @@ using gtype::AutomatonSystem;
 using gtype::Transition;
 using Key = std::pair<ViolationKind, std::vector<std::uint32_t>>;
 
-Key key(ViolationKind kind, std::uint32_t a, std::uint32_t b) { return {kind, {std::min(a, b), std::max(a, b)}}; }
+Key key(ViolationKind kind, std::uint32_t a, std::uint32_t b) {
+  return {kind, {std::min(a, b), std::max(a, b)}};
+}
 
 struct Config {
   std::vector<std::uint32_t> state;
-  std::vector<bool> started;    // only for roles whose accepting initial state is re-entered
-  std::vector<bool> connected;  // roles x roles, explicit systems only
+  std::vector<bool> connected;                   // roles x roles, explicit systems only
   std::vector<std::deque<std::int32_t>> queues;  // from x to
   bool operator<(const Config& o) const {
-    return std::tie(state, started, connected, queues) < std::tie(o.state, o.started, o.connected, o.queues);
+    return std::tie(state, connected, queues) < std::tie(o.state, o.connected, o.queues);
   }
 };
 
 struct Move {
-  std::string words;            // describe_step's words
+  std::string words;  // describe_step's words
   std::uint32_t role;
   std::int32_t partner;         // accepting role of a connect, or -1
   std::int32_t received_queue;  // from * roles + to, or -1
@@ -937,23 +975,19 @@ class Model {
  public:
   Model(const AutomatonSystem& system, std::uint32_t bound)
       : s_(system), n_(static_cast<std::uint32_t>(system.roles.size())), bound_(bound) {
-    for (const gtype::Automaton& m : s_.machines) tracked_.push_back(m.only_accepts(0) && m.initial_reentered());
+    for (const gtype::Automaton& m : s_.machines) resting_.push_back(gtype::resting_states(m));
   }
 
   Config initial() const {
     Config c;
     c.state.assign(n_, 0);
-    c.started.assign(n_, false);
     c.connected.assign(s_.explicit_connections ? n_ * n_ : 0, false);
     c.queues.assign(n_ * n_, {});
     return c;
   }
   std::uint32_t roles() const { return n_; }
   bool ended(const Config& c, std::uint32_t r) const { return s_.machines[r].is_end(c.state[r]); }
-  bool idle(const Config& c, std::uint32_t r) const {
-    const bool started = tracked_[r] ? static_cast<bool>(c.started[r]) : c.state[r] != 0;
-    return !started && s_.machines[r].only_accepts(c.state[r]);
-  }
+  bool idle(const Config& c, std::uint32_t r) const { return resting_[r][c.state[r]]; }
 
   // The moves from `c`; `shows` gets the safety violations `c` shows, `bound_hit` whether it
   // is stuck only on full queues.
@@ -975,7 +1009,8 @@ class Model {
               Config next = c;
               next.queues[r * n_ + p].push_back(t.message);
               leave(next, r, t.target);
-              out.push_back({s_.roles[r] + " -> " + s_.roles[p] + label(t.message), r, -1, -1, std::move(next)});
+              out.push_back(
+                  {s_.roles[r] + " -> " + s_.roles[p] + label(t.message), r, -1, -1, std::move(next)});
             }
             break;
           case ActionKind::kReceive: {
@@ -1006,8 +1041,8 @@ class Model {
               next.connected[r * n_ + p] = next.connected[p * n_ + r] = true;
               leave(next, r, t.target);
               leave(next, p, a.target);
-              out.push_back({s_.roles[r] + " ->> " + s_.roles[p] + label(t.message), r, static_cast<std::int32_t>(p),
-                             -1, std::move(next)});
+              out.push_back({s_.roles[r] + " ->> " + s_.roles[p] + label(t.message), r,
+                             static_cast<std::int32_t>(p), -1, std::move(next)});
             }
             if (accepts_r && !matched) shows.insert(key(ViolationKind::kSynchronisationError, r, p));
             break;
@@ -1052,14 +1087,14 @@ class Model {
 
  private:
   bool connected(const Config& c, std::uint32_t a, std::uint32_t b) const {
-    return s_.explicit_connections ? static_cast<bool>(c.connected[a * n_ + b]) : !ended(c, a) && !ended(c, b);
+    return s_.explicit_connections ? static_cast<bool>(c.connected[a * n_ + b])
+                                   : !ended(c, a) && !ended(c, b);
   }
   std::string label(std::int32_t message) const {
     return message == gtype::kNoMessage ? std::string() : " : " + s_.messages[message].label.text;
   }
   void leave(Config& c, std::uint32_t r, std::uint32_t target) const {
     c.state[r] = target;
-    if (tracked_[r]) c.started[r] = true;
     if (!s_.explicit_connections || !ended(c, r)) return;
     for (std::uint32_t o = 0; o < n_; ++o) c.connected[r * n_ + o] = c.connected[o * n_ + r] = false;
   }
@@ -1107,7 +1142,7 @@ class Model {
   const AutomatonSystem& s_;
   std::uint32_t n_;
   std::uint32_t bound_;
-  std::vector<bool> tracked_;
+  std::vector<std::vector<bool>> resting_;  // gtype::resting_states of each machine
 };
 
 struct Edge {
@@ -1228,7 +1263,8 @@ Outcome explore(const Model& model, std::size_t limit) {
       if (present[r] && !acted[r]) progress.insert({ViolationKind::kRoleProgress, {r}});
     }
     for (std::uint32_t q = 0; q < roles * roles; ++q) {
-      if (queued[q] && !received[q]) progress.insert(key(ViolationKind::kEventualReception, q / roles, q % roles));
+      if (queued[q] && !received[q])
+        progress.insert(key(ViolationKind::kEventualReception, q / roles, q % roles));
     }
     for (std::uint32_t v : members) o.shows[v].insert(progress.begin(), progress.end());
   }
@@ -1250,7 +1286,8 @@ AutomatonSystem random_system(std::mt19937& rng) {
   system.name = "Random";
   system.explicit_connections = pick(2) == 1;
   const std::uint32_t roles = 2 + pick(3);
-  for (std::uint32_t r = 0; r < roles; ++r) system.roles.push_back(std::string(1, static_cast<char>('a' + r)));
+  for (std::uint32_t r = 0; r < roles; ++r)
+    system.roles.push_back(std::string(1, static_cast<char>('a' + r)));
   for (const char* label : {"x", "y", "z"})
     system.messages.push_back(gtype::Message{gtype::Name{label, {}}, {}, {}});
   for (std::uint32_t r = 0; r < roles; ++r) {
@@ -1275,7 +1312,8 @@ AutomatonSystem random_system(std::mt19937& rng) {
         const bool accept = shape == 3;
         const std::uint32_t peer = other();
         for (std::uint32_t i = 0; i < width; ++i) {
-          state.out.push_back({accept ? ActionKind::kAccept : ActionKind::kReceive, peer, labels[i], pick(states)});
+          state.out.push_back(
+              {accept ? ActionKind::kAccept : ActionKind::kReceive, peer, labels[i], pick(states)});
         }
       } else {
         state.out.push_back({ActionKind::kDisconnect, other(), gtype::kNoMessage, pick(states)});
@@ -1301,7 +1339,8 @@ TEST(VerifyReference, AgreesWithAPlainImplementationOnRandomAutomata) {
     ++compared;
     const VerifyResult r = verify(system, bound);
     std::ostringstream where;
-    where << "round " << round << ", bound " << bound << (system.explicit_connections ? ", explicit" : "") << "\n";
+    where << "round " << round << ", bound " << bound << (system.explicit_connections ? ", explicit" : "")
+          << "\n";
     for (const gtype::Automaton& m : system.machines) {
       where << "  " << m.role << ":";
       for (std::size_t s = 0; s < m.states.size(); ++s) {
@@ -1325,12 +1364,14 @@ TEST(VerifyReference, AgreesWithAPlainImplementationOnRandomAutomata) {
     std::set<reference::Key> found;
     for (const Violation& v : r.violations) {
       std::vector<std::uint32_t> roles;
-      for (const std::string& role : v.roles) roles.push_back(static_cast<std::uint32_t>(system.role_index(role)));
+      for (const std::string& role : v.roles)
+        roles.push_back(static_cast<std::uint32_t>(system.role_index(role)));
       const reference::Key k{v.kind, roles};
       found.insert(k);
       const auto shortest = expected.shortest.find(k);
       ASSERT_NE(shortest, expected.shortest.end()) << gtype::violation_name(v.kind);
-      EXPECT_EQ(v.trace.size(), shortest->second) << gtype::violation_name(v.kind) << ": not a shortest trace";
+      EXPECT_EQ(v.trace.size(), shortest->second)
+          << gtype::violation_name(v.kind) << ": not a shortest trace";
       // Replay the trace.
       std::uint32_t at = 0;
       for (const gtype::TraceStep& step : v.trace) {
@@ -1366,6 +1407,6 @@ TEST(VerifyReference, AgreesWithAPlainImplementationOnRandomAutomata) {
   EXPECT_GT(with_violations, 100u);
   EXPECT_GT(with_progress, 10u);
   EXPECT_GT(inconclusive, 5u);
-  std::cout << "compared " << compared << " systems: " << with_violations << " with violations, " << with_progress
-            << " with progress violations, " << inconclusive << " inconclusive\n";
+  std::cout << "compared " << compared << " systems: " << with_violations << " with violations, "
+            << with_progress << " with progress violations, " << inconclusive << " inconclusive\n";
 }

@@ -23,7 +23,8 @@ struct VerifyArguments {
   std::optional<std::string> max_memory;  // a size such as 512M or 4G; default: default_max_memory()
   bool json = false;
   bool progress = true;
-  bool timing = true;  // false: leave times out, so the output is the same on every run
+  std::string liveness = "fair";  // or "strong": how role-progress is read (VerifyOptions)
+  bool timing = true;             // false: leave times out, so the output is the same on every run
   std::string trace_format = "text";
 };
 int run_verify(const LoadOptions& load, const VerifyArguments& arguments);

@@ -53,7 +53,8 @@ int run_gtype(int argc, char** argv) {
   std::string project_file;
   std::optional<std::string> protocol_name;
   std::optional<std::string> role_name;
-  CLI::App* project = app.add_subcommand("project", "print the local type of every role, one 'role: type' line each");
+  CLI::App* project =
+      app.add_subcommand("project", "print the local type of every role, one 'role: type' line each");
   project->add_option("FILE", project_file, "a .gtype file")->required();
   project->add_option("--protocol", protocol_name, "only this global protocol");
   project->add_option("--role", role_name, "only this role");
@@ -76,6 +77,9 @@ int run_gtype(int argc, char** argv) {
                    "leave times out of the output, so that it is the same on every run");
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
+  verify->add_option("--liveness", verify_arguments.liveness,
+                     "fair (default): a role that can act is not starved for ever; strong (Scribble's): a "
+                     "role that some schedule starves for ever is a role-progress violation");
   verify->add_option("--trace-format", verify_arguments.trace_format,
                      "how text output shows traces: text (default) or mermaid");
 
@@ -83,7 +87,8 @@ int run_gtype(int argc, char** argv) {
   CLI::App* gen = app.add_subcommand("gen", "write C++ endpoint code for every role of the FILEs' protocols");
   gen->add_option("FILE", gen_arguments.files, "a .gtype file")->required();
   gen->add_option("--out", gen_arguments.out, "the folder to write into");
-  gen->add_option("--role", gen_arguments.roles, "only this role's header (repeat for several)")->allow_extra_args(false);
+  gen->add_option("--role", gen_arguments.roles, "only this role's header (repeat for several)")
+      ->allow_extra_args(false);
   gen->add_option("--index", gen_arguments.index, "also write this header (in --out), including every other");
   gen->add_flag("--stdout", gen_arguments.to_stdout, "print the files instead of writing them");
   gen->add_flag("--list", gen_arguments.list, "print the paths of the files, write nothing");
@@ -103,7 +108,8 @@ int run_gtype(int argc, char** argv) {
   std::string promela_file;
   std::string promela_protocol;
   std::uint32_t promela_bound = 1;
-  CLI::App* promela = app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
+  CLI::App* promela =
+      app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
   promela->add_option("FILE", promela_file, "a .gtype file")->required();
   promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
   promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")

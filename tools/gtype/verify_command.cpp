@@ -28,7 +28,8 @@ std::string mermaid_trace(const std::vector<std::string>& roles, const Violation
         out << "  Note over " << step.role << ": receives " << label << " from " << step.peer << '\n';
         break;
       case ActionKind::kConnect:
-        out << "  " << step.role << "->>" << step.peer << ": connect" << (label.empty() ? "" : ": " + label) << '\n';
+        out << "  " << step.role << "->>" << step.peer << ": connect" << (label.empty() ? "" : ": " + label)
+            << '\n';
         break;
       case ActionKind::kAccept:
         break;  // accepts are part of the connect step
@@ -72,8 +73,8 @@ void print_text(const std::string& file, const AutomatonSystem& system, const Ve
 
 void print_json(const std::string& file, const AutomatonSystem& system, const VerifyResult& r, bool timing) {
   std::cout << "{\"file\":" << json_string(file) << ",\"protocol\":" << json_string(system.name)
-            << ",\"verdict\":\"" << verdict_name(r.verdict) << "\",\"bound\":" << r.bound << ",\"states\":" << r.states
-            << ",\"transitions\":" << r.transitions;
+            << ",\"verdict\":\"" << verdict_name(r.verdict) << "\",\"bound\":" << r.bound
+            << ",\"states\":" << r.states << ",\"transitions\":" << r.transitions;
   if (timing) {
     std::ostringstream seconds;
     seconds << std::fixed << std::setprecision(6) << r.seconds;
@@ -87,7 +88,8 @@ void print_json(const std::string& file, const AutomatonSystem& system, const Ve
     std::cout << (i ? "," : "") << "{\"kind\":\"" << violation_name(v.kind) << "\",\"roles\":[";
     for (std::size_t j = 0; j < v.roles.size(); ++j) std::cout << (j ? "," : "") << json_string(v.roles[j]);
     std::cout << "],\"trace\":[";
-    for (std::size_t j = 0; j < v.trace.size(); ++j) std::cout << (j ? "," : "") << json_string(describe_step(v.trace[j]));
+    for (std::size_t j = 0; j < v.trace.size(); ++j)
+      std::cout << (j ? "," : "") << json_string(describe_step(v.trace[j]));
     std::cout << "],\"detail\":" << json_string(v.detail) << "}";
   }
   std::cout << "]}\n";
@@ -123,7 +125,12 @@ std::optional<std::uint64_t> parse_size(std::string text) {
 
 int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
   if (arguments.trace_format != "text" && arguments.trace_format != "mermaid") {
-    std::cerr << "gtype: --trace-format must be 'text' or 'mermaid', not '" << arguments.trace_format << "'\n";
+    std::cerr << "gtype: --trace-format must be 'text' or 'mermaid', not '" << arguments.trace_format
+              << "'\n";
+    return kUsage;
+  }
+  if (arguments.liveness != "fair" && arguments.liveness != "strong") {
+    std::cerr << "gtype: --liveness must be 'fair' or 'strong', not '" << arguments.liveness << "'\n";
     return kUsage;
   }
   if (arguments.bound == 0) {
@@ -149,6 +156,8 @@ int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
     options.max_memory = *bytes;
   }
   options.liveness = arguments.progress;
+  options.liveness_kind = arguments.liveness == "strong" ? gtype::VerifyOptions::Liveness::kStrong
+                                                         : gtype::VerifyOptions::Liveness::kFair;
   bool violation = false, inconclusive = false, failed = false;
   int worst_load = kOk;
   std::vector<std::pair<std::string, FileSystems>> loaded;
