@@ -1,9 +1,11 @@
 // Pass: `do` cycles.
 //
-// Checks that no protocol reaches itself through `do` (the language has `rec` for loops, and
-// inlining a cycle would not terminate). Each cycle is reported once, at the `do` of the cycle's
-// protocol declared first, with the other calls of the cycle as notes.
-// Unknown callees and wrong arity are the roles pass's to report.
+// Checks that no protocol reaches itself through `do` (inlining a cycle would not terminate).
+// load_program has already rewritten recursion through `do` into loops, or reported it
+// (grammar/recursive_calls.cpp), so a cycle left here comes from a program built otherwise.
+// Each cycle is reported once, at the `do` of the cycle's protocol declared first, with the
+// other calls of the cycle as notes. Unknown callees, wrong arity and a role passed twice are
+// the roles pass's to report (such calls are no part of a cycle here).
 #include <set>
 
 #include "passes.h"
@@ -22,6 +24,10 @@ std::vector<Call> calls_of(const Program& program, const GlobalProtocol& protoco
   const std::size_t file = program.file_of(protocol);
   for_each_statement(protocol.body, [&](const Statement& s) {
     if (s.kind != StatementKind::kDo) return;
+    std::set<std::string> passed;
+    for (const Name& argument : s.arguments) {
+      if (!passed.insert(argument.text).second) return;  // a role passed twice
+    }
     if (const GlobalProtocol* callee = program.find_protocol(file, s.label.text)) {
       calls.push_back({&protocol, &s, callee});
     }
@@ -59,8 +65,8 @@ void check_do_cycles(const Program& program, DiagnosticEngine& diagnostics) {
                                       protocol.name.text + "'; use 'rec' and 'continue' for a loop";
       Diagnostic& d = diagnostics.error(path.front().statement->location, message);
       for (std::size_t i = 1; i < path.size(); ++i) {
-        d.notes.push_back({path[i].statement->location,
-                           "'" + path[i].caller->name.text + "' inlines '" + path[i].callee->name.text + "' here"});
+        d.notes.push_back({path[i].statement->location, "'" + path[i].caller->name.text + "' inlines '" +
+                                                            path[i].callee->name.text + "' here"});
       }
       for (const Call& call : path) reported.insert(call.caller);
     }

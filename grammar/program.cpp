@@ -24,7 +24,8 @@ Status read_file(const std::string& path, std::string& text) {
     case FileReadError::kNotRegular:
       return Status::io_error(path + ": not a regular file");
     case FileReadError::kTooLarge:
-      return Status::io_error(path + ": file too large: more than " + std::to_string(kMaxSourceBytes >> 20) + " MiB");
+      return Status::io_error(path + ": file too large: more than " + std::to_string(kMaxSourceBytes >> 20) +
+                              " MiB");
     case FileReadError::kUnreadable:
       break;
   }
@@ -298,7 +299,8 @@ const Program::Index& Program::index() const {
       index->all_protocols.emplace(protocol.name.text, protocol.name.location);
     }
     for (const SortDecl& sort : files[f].sorts) index->all_sorts.emplace(sort.name.text, sort.name.location);
-    for (const TypeDecl& type : files[f].types) index->all_sorts.emplace(type.alias.text, type.alias.location);
+    for (const TypeDecl& type : files[f].types)
+      index->all_sorts.emplace(type.alias.text, type.alias.location);
   }
   cache_.index = index;  // the lookups below use the names already indexed
 
@@ -361,7 +363,9 @@ std::vector<SourceLocation> Program::protocols_named(std::string_view name) cons
   return named(index().all_protocols, name);
 }
 
-std::vector<SourceLocation> Program::sorts_named(std::string_view name) const { return named(index().all_sorts, name); }
+std::vector<SourceLocation> Program::sorts_named(std::string_view name) const {
+  return named(index().all_sorts, name);
+}
 
 std::size_t Program::file_of(const GlobalProtocol& protocol) const {
   auto it = index().file_of.find(&protocol);
@@ -405,6 +409,7 @@ Status load_program(const std::string& path, SourceManager& sources, DiagnosticE
   if (!status.is_ok()) return status;
   out = Program{};
   Loader(sources, diagnostics, out, options).load(path, std::move(text));
+  if (!out.has_syntax_errors) unroll_recursive_calls(out, diagnostics);
   return Status::ok();
 }
 

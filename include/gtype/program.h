@@ -38,12 +38,12 @@ class Status {
 };
 
 struct Program {
-  std::vector<SourceFile> files;                   // files[0] is the root
-  std::vector<std::vector<std::size_t>> imports;   // per file: the files it imports, resolved
+  std::vector<SourceFile> files;                  // files[0] is the root
+  std::vector<std::vector<std::size_t>> imports;  // per file: the files it imports, resolved
   // Per file: the qualifiers it may put before a name, `a.b.c` or an alias `x`, and the file
   // whose declarations they name (the file's own module name names itself).
   std::vector<std::map<std::string, std::size_t, std::less<>>> qualifiers;
-  bool has_syntax_errors = false;                  // some file did not parse: its AST is partial
+  bool has_syntax_errors = false;  // some file did not parse: its AST is partial
 
   // The lookups below are indexed on first use (logarithmic, whatever the size of the program):
   // `files` and `imports` must not change after it.
@@ -71,6 +71,8 @@ struct Program {
   // nested ones included, each `do` counting for itself and its callee's statements (a chain of
   // calls that do nothing else is walked too); saturating: a huge count stays huge.
   std::uint64_t inlined_size(const GlobalProtocol& protocol) const;
+  // Drops what the program knows of its files (after a pass rewrote them).
+  void forget_index() { cache_.index.reset(); }
 
  private:
   struct Index;
@@ -104,6 +106,11 @@ struct LoadOptions {
 // Reads `path` and its imports, transitively. Fails only when `path` itself cannot be read.
 Status load_program(const std::string& path, SourceManager& sources, DiagnosticEngine& diagnostics,
                     Program& out, const LoadOptions& options = {});
+
+// Pass (grammar/recursive_calls.cpp): rewrites the protocols that reach themselves through `do`
+// so that none does: recursive calls in tail position become loops; the others are reported.
+// load_program runs it.
+void unroll_recursive_calls(Program& program, DiagnosticEngine& diagnostics);
 
 // The largest source file read, in bytes: well above the token cap of a parse (a file at that
 // cap is a few MiB), and small enough that reading it never strains memory.
