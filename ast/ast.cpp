@@ -82,6 +82,10 @@ bool same_file(const SourceFile& a, const SourceFile& b) {
     return x.alias.text == y.alias.text && x.schema == y.schema && x.host_type == y.host_type &&
            x.header == y.header;
   };
+  auto same_sig = [](const SigDecl& x, const SigDecl& y) {
+    return x.alias.text == y.alias.text && x.schema == y.schema && x.host_type == y.host_type &&
+           x.source == y.source;
+  };
   auto same_field = [](const Field& x, const Field& y) {
     return x.name.text == y.name.text && same_sort(x.sort, y.sort);
   };
@@ -96,8 +100,8 @@ bool same_file(const SourceFile& a, const SourceFile& b) {
            same_list(x.roles, y.roles, same_role);
   };
   return same_module(a.module, b.module) && same_list(a.imports, b.imports, same_import) &&
-         same_list(a.types, b.types, same_type) && same_list(a.sorts, b.sorts, same_sort_decl) &&
-         same_list(a.protocols, b.protocols, same_protocol) &&
+         same_list(a.types, b.types, same_type) && same_list(a.sigs, b.sigs, same_sig) &&
+         same_list(a.sorts, b.sorts, same_sort_decl) && same_list(a.protocols, b.protocols, same_protocol) &&
          same_list(a.local_systems, b.local_systems, same_system);
 }
 

@@ -137,6 +137,7 @@ std::string print_sort(const SortRef& sort) {
 }
 
 std::string print_message(const Message& message) {
+  if (message.signature) return message.label.text;
   std::string out = message.label.text + "(";
   for (std::size_t i = 0; i < message.payload.size(); ++i) {
     if (i > 0) out += ", ";
@@ -180,9 +181,14 @@ std::string print_file(const SourceFile& file, Spelling spelling) {
     out << "type <" << type.schema << "> " << quote(type.host_type) << " from " << quote(type.header)
         << " as " << type.alias.text << ";\n";
   }
+  for (const SigDecl& sig : file.sigs) {
+    out << "sig <" << sig.schema << "> " << quote(sig.host_type) << " from " << quote(sig.source) << " as "
+        << sig.alias.text << ";\n";
+  }
   for (const SortDecl& sort : file.sorts) {
     out << "sort " << sort.name.text << " {\n";
-    for (const Field& field : sort.fields) out << "  " << field.name.text << ": " << print_sort(field.sort) << ";\n";
+    for (const Field& field : sort.fields)
+      out << "  " << field.name.text << ": " << print_sort(field.sort) << ";\n";
     out << "}\n";
   }
   for (const GlobalProtocol& protocol : file.protocols) out << print_protocol(protocol, spelling);

@@ -7,6 +7,7 @@
 // host types use the `<cpp>` schema. Does not check that a sort is finite (a record containing
 // itself); the code generator reports that.
 #include <map>
+#include <set>
 
 #include "passes.h"
 
@@ -14,9 +15,9 @@ namespace gtype::check {
 namespace {
 
 const std::map<std::string, std::size_t>& builtin_arities() {
-  static const std::map<std::string, std::size_t> arities = {
-      {"bool", 0}, {"int", 0}, {"uint", 0}, {"double", 0}, {"string", 0}, {"bytes", 0},
-      {"list", 1}, {"optional", 1}, {"map", 2}};
+  static const std::map<std::string, std::size_t> arities = {{"bool", 0},   {"int", 0},      {"uint", 0},
+                                                             {"double", 0}, {"string", 0},   {"bytes", 0},
+                                                             {"list", 1},   {"optional", 1}, {"map", 2}};
   return arities;
 }
 
@@ -53,11 +54,12 @@ class DeclarationChecker {
                                   (previous.kind == declared.kind ? "" : ", as a " + previous.kind)});
     } else if (previous.file == current_file) {
       // An own declaration clashing with an imported one: report it at the own declaration.
-      Diagnostic& d = diagnostics_.error(previous.location, previous.kind + " '" + name +
-                                                                "' is also declared in an imported file");
+      Diagnostic& d = diagnostics_.error(
+          previous.location, previous.kind + " '" + name + "' is also declared in an imported file");
       d.notes.push_back({declared.location, "the imported declaration is here"});
     } else if (previous.file != declared.file) {
-      Diagnostic& d = diagnostics_.error(previous.location, "'" + name + "' is declared in two imported files");
+      Diagnostic& d =
+          diagnostics_.error(previous.location, "'" + name + "' is declared in two imported files");
       d.notes.push_back({declared.location, "and also here"});
     }
   }
@@ -99,8 +101,9 @@ class DeclarationChecker {
     if (builtin != builtin_arities().end()) {
       expected = builtin->second;
     } else if (program_.find_sort(f, sort.name) == nullptr && program_.find_type(f, sort.name) == nullptr) {
-      Diagnostic& d = diagnostics_.error(sort.location, "unknown payload sort '" + sort.name + "'" +
-                                                            did_you_mean(diagnostics_, sort.name, [&] { return visible_sorts(f); }));
+      Diagnostic& d = diagnostics_.error(
+          sort.location, "unknown payload sort '" + sort.name + "'" +
+                             did_you_mean(diagnostics_, sort.name, [&] { return visible_sorts(f); }));
       // Declared in a file that is imported only indirectly.
       for (SourceLocation declared : program_.sorts_named(sort.name)) {
         d.notes.push_back({declared, not_imported(sort.name)});
@@ -131,6 +134,30 @@ class DeclarationChecker {
   void check_message(std::size_t f, const std::optional<Message>& message) {
     if (!message) return;
     for (const SortRef& payload : message->payload) check_sort(f, payload);
+    if (message->signature && !visible_sigs(f).count(message->label.text)) {
+      Diagnostic& d = diagnostics_.error(message->label.location,
+                                         "'" + message->label.text + "' is not a declared message signature" +
+                                             did_you_mean(diagnostics_, message->label.text, [&] {
+                                               const std::set<std::string> sigs = visible_sigs(f);
+                                               return std::vector<std::string>(sigs.begin(), sigs.end());
+                                             }));
+      d.notes.push_back(
+          {{},
+           "write '" + message->label.text +
+               "()' for a message without payload, or declare it: 'sig <java> \"...\" from \"...\" as " +
+               message->label.text + ";'"});
+    }
+  }
+
+  // The message signatures (`sig`) declared in file `f` and the files it imports.
+  std::set<std::string> visible_sigs(std::size_t f) const {
+    std::set<std::string> names;
+    std::vector<std::size_t> scope{f};
+    scope.insert(scope.end(), program_.imports[f].begin(), program_.imports[f].end());
+    for (std::size_t s : scope) {
+      for (const SigDecl& sig : program_.files[s].sigs) names.insert(sig.alias.text);
+    }
+    return names;
   }
 
   void check_local(std::size_t f, const LocalTypePtr& type) {
@@ -142,12 +169,6 @@ class DeclarationChecker {
 
   void check_sort_uses(std::size_t f) {
     const SourceFile& file = program_.files[f];
-    for (const TypeDecl& type : file.types) {
-      if (type.schema != "cpp") {
-        diagnostics_.error(type.location, "unsupported host type schema '<" + type.schema +
-                                              ">': only '<cpp>' types can be generated");
-      }
-    }
     for (const SortDecl& sort : file.sorts) {
       std::map<std::string, SourceLocation> fields;
       for (const Field& field : sort.fields) {

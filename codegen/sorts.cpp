@@ -72,7 +72,9 @@ std::vector<std::string> SortTable::home_of(std::size_t file) const {
   return home;
 }
 
-std::optional<CppSort> SortTable::resolve(const SortRef& ref) { return resolve_in(ref, program_file_of(ref.location)); }
+std::optional<CppSort> SortTable::resolve(const SortRef& ref) {
+  return resolve_in(ref, program_file_of(ref.location));
+}
 
 std::optional<CppSort> SortTable::resolve_in(const SortRef& ref, std::size_t file) {
   using Kind = CppSort::Kind;
@@ -211,15 +213,17 @@ bool SortTable::finish() {
         path.emplace_back(e, f);
         if (mark[target] == Mark::kActive) {
           std::string cycle;
-          auto start = std::find_if(path.begin(), path.end(), [&](const auto& step) { return step.first == target; });
+          auto start =
+              std::find_if(path.begin(), path.end(), [&](const auto& step) { return step.first == target; });
           for (auto step = start; step != path.end(); ++step) {
-            cycle += entries_[step->first].name + "." + entries_[step->first].sort->fields[step->second].name.text + " -> ";
+            cycle += entries_[step->first].name + "." +
+                     entries_[step->first].sort->fields[step->second].name.text + " -> ";
           }
           cycle += entries_[target].name;
-          Diagnostic& error = diagnostics_.error(
-              entries_[target].sort->name.location,
-              "sort '" + entries_[target].name + "' contains itself (" + cycle +
-                  "): no C++ value can hold itself; hold it in a list<> or map<> instead");
+          Diagnostic& error =
+              diagnostics_.error(entries_[target].sort->name.location,
+                                 "sort '" + entries_[target].name + "' contains itself (" + cycle +
+                                     "): no C++ value can hold itself; hold it in a list<> or map<> instead");
           (void)error;
           ok = false;
         } else if (mark[target] == Mark::kNew) {
@@ -348,7 +352,10 @@ std::string definition(const SortTable& table, std::size_t e) {
   const SortEntry& entry = table.entries()[e];
   const std::string home = "gtype_gen::" + joined(entry.home, "::");
   std::ostringstream body;
-  if (entry.type) {
+  if (entry.type && entry.type->schema != "cpp") {
+    // Another language's type is opaque here: its values travel as msgpack bin.
+    body << "using " << entry.cpp_name << " = std::vector<std::uint8_t>;\n";
+  } else if (entry.type) {
     body << "using " << entry.cpp_name << " = " << entry.type->host_type << ";\n";
   } else {
     // Inside the struct, a field hides a sort of the same name: spell those in full.
@@ -429,10 +436,10 @@ std::string types_header(const ProtocolModel& model) {
 
   std::set<std::string> host_headers;
   for (const SortEntry& entry : table.entries()) {
-    if (entry.type) host_headers.insert(entry.type->header);
+    if (entry.type && entry.type->schema == "cpp") host_headers.insert(entry.type->header);
   }
   const std::set<std::string> standard = {"<array>",  "<cstdint>",     "<map>",   "<optional>",
-                                           "<string>", "<string_view>", "<tuple>", "<vector>"};
+                                          "<string>", "<string_view>", "<tuple>", "<vector>"};
   for (const std::string& header : standard) {
     out << "#include " << header << "\n";
     host_headers.erase(header);
@@ -447,7 +454,8 @@ std::string types_header(const ProtocolModel& model) {
   // a sort defined further down.
   std::vector<std::vector<std::string>> homes;
   for (const SortEntry& entry : table.entries()) {
-    if (entry.sort && std::find(homes.begin(), homes.end(), entry.home) == homes.end()) homes.push_back(entry.home);
+    if (entry.sort && std::find(homes.begin(), homes.end(), entry.home) == homes.end())
+      homes.push_back(entry.home);
   }
   for (const std::vector<std::string>& home : homes) {
     out << "namespace gtype_gen::" << joined(home, "::") << " {\n";
@@ -469,7 +477,8 @@ std::string types_header(const ProtocolModel& model) {
     out << "// The sorts of " << system.name << ", by their .gtype names.\n";
     for (std::size_t e : table.definition_order()) {
       auto alias = model.aliases.find(e);
-      if (alias != model.aliases.end()) out << "using " << alias->second << " = " << table.qualified(e) << ";\n";
+      if (alias != model.aliases.end())
+        out << "using " << alias->second << " = " << table.qualified(e) << ";\n";
     }
     out << "\n";
   }
@@ -477,7 +486,8 @@ std::string types_header(const ProtocolModel& model) {
   out << "namespace detail {\n\n"
       << "inline constexpr std::string_view kProtocol = " << string_literal(system.name) << ";\n"
       << "inline constexpr std::array<std::string_view, " << system.roles.size() << "> kRoles{{";
-  for (std::size_t r = 0; r < system.roles.size(); ++r) out << (r ? ", " : "") << string_literal(system.roles[r]);
+  for (std::size_t r = 0; r < system.roles.size(); ++r)
+    out << (r ? ", " : "") << string_literal(system.roles[r]);
   out << "}};\n\n"
       << "// The messages of " << system.name << ", numbered as in its automata. A payload is valid\n"
       << "// when it unpacks into the message's types.\n"

@@ -29,6 +29,7 @@ item
   : moduleDecl
   | importDecl
   | typeDecl
+  | sigDecl
   | sortDecl
   | globalProtocol
   | localSystem
@@ -42,6 +43,9 @@ importDecl : IMPORT (path=STRING | module=qualifiedName (AS alias=ID)?) ';' ;
 
 // type <cpp> "std::int64_t" from "<cstdint>" as Count;
 typeDecl : TYPE '<' schema=ID '>' hostType=STRING FROM header=STRING AS alias=ID ';' ;
+
+// sig <java> "test.Foo" from "test/Foo.java" as Foo;  (Scribble's message signature)
+sigDecl : SIG '<' schema=ID '>' hostType=STRING FROM source=STRING AS alias=ID ';' ;
 
 sortDecl : SORT name=ID '{' field* '}' ;
 field : name=ID ':' sortRef ';' ;
@@ -72,7 +76,8 @@ statement
 
 // Labels may be numbers (Scribble's `1()`); payloads may be named (`m(x: int)`); a νScr
 // refinement (`x: int{x > 0}`) is recognised only to be reported as not supported.
-message : label=messageLabel '(' (payload (',' payload)*)? ')' ;
+// A label without parentheses names a message signature (`sig`): it stands for `M()`.
+message : label=messageLabel (open='(' (payload (',' payload)*)? ')')? ;
 messageLabel : ID | NUMBER ;
 payload : (name=ID ':')? sortRef REFINEMENT? ;
 
@@ -100,6 +105,7 @@ localType
 MODULE     : 'module' ;
 IMPORT     : 'import' ;
 TYPE       : 'type' ;
+SIG        : 'sig' ;
 SORT       : 'sort' ;
 FROM       : 'from' ;
 AS         : 'as' ;

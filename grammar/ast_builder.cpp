@@ -310,9 +310,10 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
          GtypeParser::CHOICE, GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO, GtypeParser::END},
         "a statement");
     summarise({GtypeParser::ID, GtypeParser::NUMBER}, "a label");
-    summarise({GtypeParser::MODULE, GtypeParser::IMPORT, GtypeParser::TYPE, GtypeParser::SORT,
-               GtypeParser::EXPLICIT, GtypeParser::AUX, GtypeParser::GLOBAL, GtypeParser::LOCAL},
-              "a declaration (import, type, sort, global protocol or local system)");
+    summarise(
+        {GtypeParser::MODULE, GtypeParser::IMPORT, GtypeParser::TYPE, GtypeParser::SIG, GtypeParser::SORT,
+         GtypeParser::EXPLICIT, GtypeParser::AUX, GtypeParser::GLOBAL, GtypeParser::LOCAL},
+        "a declaration (import, type, sig, sort, global protocol or local system)");
     if (!words.empty() && words.back().rfind("a declaration", 0) == 0) tokens.erase(kEof);
     std::vector<std::string> names;
     for (ssize_t t : tokens) {
@@ -395,8 +396,8 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
 
   static bool begins_declaration(std::size_t type) {
     return type == GtypeParser::MODULE || type == GtypeParser::IMPORT || type == GtypeParser::TYPE ||
-           type == GtypeParser::SORT || type == GtypeParser::EXPLICIT || type == GtypeParser::AUX ||
-           type == GtypeParser::GLOBAL || type == GtypeParser::LOCAL;
+           type == GtypeParser::SIG || type == GtypeParser::SORT || type == GtypeParser::EXPLICIT ||
+           type == GtypeParser::AUX || type == GtypeParser::GLOBAL || type == GtypeParser::LOCAL;
   }
   SyntaxErrors& errors_;
   std::size_t last_recovery_ = static_cast<std::size_t>(-1);
@@ -448,7 +449,8 @@ class Builder {
 
   Message message(GtypeParser::MessageContext* context) const {
     if (context == nullptr) return {};
-    Message message{context->label ? name(context->label->getStart()) : Name{}, {}, {}};
+    Message message{context->label ? name(context->label->getStart()) : Name{}, {}, {}, false};
+    message.signature = context->open == nullptr;
     bool named = false;
     for (auto* payload : context->payload()) {
       message.payload.push_back(sort(payload->sortRef()));
@@ -541,8 +543,8 @@ class Builder {
       s.from = name(c->left), s.to = name(c->right);
       return s;
     }
-    const bool nests =
-        dynamic_cast<P::ChoiceContext*>(context) != nullptr || dynamic_cast<P::RecContext*>(context) != nullptr;
+    const bool nests = dynamic_cast<P::ChoiceContext*>(context) != nullptr ||
+                       dynamic_cast<P::RecContext*>(context) != nullptr;
     if (nests && !enter_nested(context)) return std::nullopt;
     const Nested leave{*this, nests};
     if (auto* c = dynamic_cast<P::ChoiceContext*>(context)) {
@@ -631,6 +633,10 @@ class Builder {
       out.types.push_back(TypeDecl{name(c->alias), c->schema ? c->schema->getText() : "",
                                    c->hostType ? unquote(c->hostType->getText()) : "",
                                    c->header ? unquote(c->header->getText()) : "", at(c)});
+    } else if (auto* c = context->sigDecl()) {
+      out.sigs.push_back(SigDecl{name(c->alias), c->schema ? c->schema->getText() : "",
+                                 c->hostType ? unquote(c->hostType->getText()) : "",
+                                 c->source ? unquote(c->source->getText()) : "", at(c)});
     } else if (auto* c = context->sortDecl()) {
       SortDecl sort{name(c->name), {}, at(c)};
       for (auto* field : c->field()) {
@@ -647,7 +653,8 @@ class Builder {
       out.protocols.push_back(std::move(protocol));
     } else if (auto* c = context->localSystem()) {
       LocalSystem system{name(c->name), c->EXPLICIT() != nullptr, {}, at(c)};
-      for (auto* role : c->localRole()) system.roles.push_back(LocalRole{name(role->role), local_type(role->localType())});
+      for (auto* role : c->localRole())
+        system.roles.push_back(LocalRole{name(role->role), local_type(role->localType())});
       out.local_systems.push_back(std::move(system));
     }
   }

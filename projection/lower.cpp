@@ -85,6 +85,7 @@ class Lowering {
   // A qualified sort (`t.Order`, `shop.types.Money`) is named as declared (`Order`), so that a
   // message is the same whether its sorts are written qualified or not.
   void unqualify(Message& message, std::size_t file) const {
+    message.signature = false;  // `M` is `M()`: projections say so
     for (SortRef& sort : message.payload) unqualify(sort, file);
   }
   void unqualify(SortRef& sort, std::size_t file) const {

@@ -33,6 +33,9 @@ struct Message {
   // The payloads' names where written (`m(x: int)`), "" where not; empty when none is named.
   // Documentation only: messages are equal whatever their payloads' names.
   std::vector<std::string> payload_names;
+  // Written without parentheses: the label names a message signature (`sig ... as M;`), and
+  // the message is `M()`. Documentation too: equality ignores it.
+  bool signature = false;
 };
 
 // ------------------------------------------------------------------------------ declarations
@@ -54,6 +57,16 @@ struct TypeDecl {
   std::string schema;  // "cpp"
   std::string host_type;
   std::string header;
+  SourceLocation location;
+};
+
+// sig <java> "test.Foo" from "test/Foo.java" as Foo;  A message signature: `Foo` may be written
+// where the message `Foo()` may.
+struct SigDecl {
+  Name alias;
+  std::string schema;
+  std::string host_type;
+  std::string source;
   SourceLocation location;
 };
 
@@ -87,12 +100,12 @@ enum class StatementKind {
 struct Statement {
   StatementKind kind;
   SourceLocation location;
-  Name from;                        // send, connect: sender; disconnect: first role; choice: chooser
-  Name to;                          // send, connect: receiver; disconnect: second role
-  std::optional<Message> message;   // send: always; connect: when it carries one
-  Name label;                       // rec, continue: recursion label; do: protocol name
-  std::vector<Name> arguments;      // do: the roles bound to the callee's parameters
-  std::vector<Block> blocks;        // choice: the branches (at least one); rec: the body
+  Name from;                       // send, connect: sender; disconnect: first role; choice: chooser
+  Name to;                         // send, connect: receiver; disconnect: second role
+  std::optional<Message> message;  // send: always; connect: when it carries one
+  Name label;                      // rec, continue: recursion label; do: protocol name
+  std::vector<Name> arguments;     // do: the roles bound to the callee's parameters
+  std::vector<Block> blocks;       // choice: the branches (at least one); rec: the body
 };
 
 struct GlobalProtocol {
@@ -125,12 +138,12 @@ using LocalTypePtr = std::shared_ptr<const LocalType>;
 struct LocalType {
   LocalKind kind = LocalKind::kEnd;
   SourceLocation location;
-  Name peer;                          // actions
-  std::optional<Message> message;     // send, receive: always; connect, accept: optional
-  LocalTypePtr next;                  // actions: continuation; rec: body
-  std::vector<LocalTypePtr> branches; // choice
-  std::string variable;               // rec, var
-  bool written_as_external = false;   // `&{ }` in the source: must then be an external choice
+  Name peer;                           // actions
+  std::optional<Message> message;      // send, receive: always; connect, accept: optional
+  LocalTypePtr next;                   // actions: continuation; rec: body
+  std::vector<LocalTypePtr> branches;  // choice
+  std::string variable;                // rec, var
+  bool written_as_external = false;    // `&{ }` in the source: must then be an external choice
 };
 
 bool is_action(LocalKind kind);
@@ -156,6 +169,7 @@ struct SourceFile {
   std::optional<Name> module;
   std::vector<ImportDecl> imports;
   std::vector<TypeDecl> types;
+  std::vector<SigDecl> sigs;
   std::vector<SortDecl> sorts;
   std::vector<GlobalProtocol> protocols;
   std::vector<LocalSystem> local_systems;
