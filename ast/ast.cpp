@@ -34,10 +34,17 @@ bool same_optional_message(const std::optional<Message>& a, const std::optional<
   return !a || same_message(*a, *b);
 }
 
+bool same_do_argument(const DoArgument& a, const DoArgument& b) {
+  return same_optional_message(a.message, b.message) && a.sort.has_value() == b.sort.has_value() &&
+         (!a.sort || same_sort(*a.sort, *b.sort));
+}
+
 bool same_statement(const Statement& a, const Statement& b) {
   return a.kind == b.kind && same_name(a.from, b.from) && same_name(a.to, b.to) &&
          same_optional_message(a.message, b.message) && same_name(a.label, b.label) &&
-         same_list(a.arguments, b.arguments, same_name) && same_list(a.blocks, b.blocks, same_block);
+         same_list(a.arguments, b.arguments, same_name) &&
+         same_list(a.parameter_arguments, b.parameter_arguments, same_do_argument) &&
+         same_list(a.blocks, b.blocks, same_block);
 }
 
 bool same_local_ptr(const LocalTypePtr& a, const LocalTypePtr& b) {
@@ -50,6 +57,20 @@ bool same_local_ptr(const LocalTypePtr& a, const LocalTypePtr& b) {
 
 }  // namespace
 
+std::optional<SortRef> argument_sort(const DoArgument& argument) {
+  if (argument.sort) return argument.sort;
+  if (argument.message && argument.message->signature)
+    return SortRef{argument.message->label.text, {}, argument.message->label.location};
+  return std::nullopt;
+}
+
+std::optional<Message> argument_message(const DoArgument& argument) {
+  if (argument.message) return argument.message;
+  const SortRef& sort = *argument.sort;
+  if (!sort.arguments.empty() || sort.name.find('.') != std::string::npos) return std::nullopt;
+  return Message{{sort.name, sort.location}, {}, {}, true};
+}
+
 bool same_sort(const SortRef& a, const SortRef& b) {
   return a.name == b.name && same_list(a.arguments, b.arguments, same_sort);
 }
@@ -61,8 +82,12 @@ bool same_message(const Message& a, const Message& b) {
 bool same_block(const Block& a, const Block& b) { return same_list(a, b, same_statement); }
 
 bool same_protocol(const GlobalProtocol& a, const GlobalProtocol& b) {
+  auto same_parameter = [](const ProtocolParameter& x, const ProtocolParameter& y) {
+    return x.kind == y.kind && same_name(x.name, y.name);
+  };
   return same_name(a.name, b.name) && a.explicit_connections == b.explicit_connections && a.aux == b.aux &&
-         same_list(a.roles, b.roles, same_name) && same_block(a.body, b.body);
+         same_list(a.roles, b.roles, same_name) && same_list(a.parameters, b.parameters, same_parameter) &&
+         same_block(a.body, b.body);
 }
 
 bool same_local_type(const LocalType& a, const LocalType& b) {

@@ -71,7 +71,14 @@ class ProtocolPrinter {
         out_ << "continue " << s.label.text << ";\n";
         return;
       case StatementKind::kDo:
-        out_ << "do " << s.label.text << '(';
+        out_ << "do " << s.label.text;
+        for (std::size_t i = 0; i < s.parameter_arguments.size(); ++i) {
+          const DoArgument& argument = s.parameter_arguments[i];
+          out_ << (i ? ", " : "<")
+               << (argument.message ? print_message(*argument.message) : print_sort(*argument.sort))
+               << (i + 1 == s.parameter_arguments.size() ? ">" : "");
+        }
+        out_ << '(';
         for (std::size_t i = 0; i < s.arguments.size(); ++i) out_ << (i ? ", " : "") << s.arguments[i].text;
         out_ << ");\n";
         return;
@@ -159,7 +166,13 @@ std::string print_protocol(const GlobalProtocol& protocol, Spelling spelling) {
   std::ostringstream out;
   if (protocol.aux) out << "aux ";
   if (protocol.explicit_connections) out << "explicit ";
-  out << "global protocol " << protocol.name.text << '(';
+  out << "global protocol " << protocol.name.text;
+  for (std::size_t i = 0; i < protocol.parameters.size(); ++i) {
+    const ProtocolParameter& parameter = protocol.parameters[i];
+    out << (i ? ", " : "<") << (parameter.kind == ProtocolParameter::Kind::kSig ? "sig " : "type ")
+        << parameter.name.text << (i + 1 == protocol.parameters.size() ? ">" : "");
+  }
+  out << '(';
   for (std::size_t i = 0; i < protocol.roles.size(); ++i) {
     out << (i ? ", " : "") << "role " << protocol.roles[i].text;
   }

@@ -100,6 +100,8 @@ class DeclarationChecker {
     std::size_t expected = 0;
     if (builtin != builtin_arities().end()) {
       expected = builtin->second;
+    } else if (type_parameters_.count(sort.name)) {
+      expected = 0;  // a `type` parameter of the protocol being checked
     } else if (program_.find_sort(f, sort.name) == nullptr && program_.find_type(f, sort.name) == nullptr) {
       Diagnostic& d = diagnostics_.error(
           sort.location, "unknown payload sort '" + sort.name + "'" +
@@ -134,7 +136,8 @@ class DeclarationChecker {
   void check_message(std::size_t f, const std::optional<Message>& message) {
     if (!message) return;
     for (const SortRef& payload : message->payload) check_sort(f, payload);
-    if (message->signature && !visible_sigs(f).count(message->label.text)) {
+    if (message->signature && !visible_sigs(f).count(message->label.text) &&
+        !sig_parameters_.count(message->label.text)) {
       Diagnostic& d = diagnostics_.error(message->label.location,
                                          "'" + message->label.text + "' is not a declared message signature" +
                                              did_you_mean(diagnostics_, message->label.text, [&] {
@@ -146,6 +149,20 @@ class DeclarationChecker {
            "write '" + message->label.text +
                "()' for a message without payload, or declare it: 'sig <java> \"...\" from \"...\" as " +
                message->label.text + ";'"});
+    }
+  }
+
+  // A `do` argument: a message's sorts, or a sort (a bare name is either: the roles pass checks
+  // which one the parameter takes, and only a name that is neither is reported here).
+  void check_argument(std::size_t f, const DoArgument& argument) {
+    if (argument.message && !argument.message->signature) return check_message(f, argument.message);
+    if (argument.sort) return check_sort(f, *argument.sort);
+    const std::string& name = argument.message->label.text;
+    const bool known = visible_sigs(f).count(name) || sig_parameters_.count(name) ||
+                       type_parameters_.count(name) || builtin_arities().count(name) ||
+                       program_.find_sort(f, name) || program_.find_type(f, name);
+    if (!known) {
+      diagnostics_.error(argument.location, "unknown sort or message signature '" + name + "'");
     }
   }
 
@@ -182,7 +199,18 @@ class DeclarationChecker {
       }
     }
     for (const GlobalProtocol& protocol : file.protocols) {
-      for_each_statement(protocol.body, [&](const Statement& s) { check_message(f, s.message); });
+      type_parameters_.clear();
+      sig_parameters_.clear();
+      for (const ProtocolParameter& parameter : protocol.parameters) {
+        (parameter.kind == ProtocolParameter::Kind::kSig ? sig_parameters_ : type_parameters_)
+            .insert(parameter.name.text);
+      }
+      for_each_statement(protocol.body, [&](const Statement& s) {
+        check_message(f, s.message);
+        for (const DoArgument& argument : s.parameter_arguments) check_argument(f, argument);
+      });
+      type_parameters_.clear();
+      sig_parameters_.clear();
     }
     for (const LocalSystem& system : file.local_systems) {
       for (const LocalRole& role : system.roles) check_local(f, role.type);
@@ -192,6 +220,7 @@ class DeclarationChecker {
   const Program& program_;
   DiagnosticEngine& diagnostics_;
   std::vector<std::string> sources_path_;
+  std::set<std::string> type_parameters_, sig_parameters_;  // of the protocol being checked
 };
 
 }  // namespace

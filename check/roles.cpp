@@ -22,8 +22,8 @@ class RoleChecker {
     for (const Name& role : protocol_.roles) {
       auto [it, inserted] = declared_.emplace(role.text, role.location);
       if (!inserted) {
-        Diagnostic& d = diagnostics_.error(role.location, "duplicate role '" + role.text + "' in protocol '" +
-                                                              protocol_.name.text + "'");
+        Diagnostic& d = diagnostics_.error(
+            role.location, "duplicate role '" + role.text + "' in protocol '" + protocol_.name.text + "'");
         d.notes.push_back({it->second, "'" + role.text + "' was first declared here"});
       }
     }
@@ -38,10 +38,11 @@ class RoleChecker {
       for (const Name& declared : protocol_.roles) names.push_back(declared.text);
       return names;
     };
-    Diagnostic& d =
-        diagnostics_.error(role.location, "undeclared role '" + role.text + "' in protocol '" +
-                                              protocol_.name.text + "'" + did_you_mean(diagnostics_, role.text, roles));
-    d.notes.push_back({protocol_.name.location, "the roles of '" + protocol_.name.text + "' are declared here"});
+    Diagnostic& d = diagnostics_.error(role.location, "undeclared role '" + role.text + "' in protocol '" +
+                                                          protocol_.name.text + "'" +
+                                                          did_you_mean(diagnostics_, role.text, roles));
+    d.notes.push_back(
+        {protocol_.name.location, "the roles of '" + protocol_.name.text + "' are declared here"});
   }
 
   void require_explicit(const Statement& s, const std::string& what) {
@@ -85,8 +86,8 @@ class RoleChecker {
       require_declared(argument);
       auto [it, inserted] = passed.emplace(argument.text, argument.location);
       if (!inserted) {
-        Diagnostic& d = diagnostics_.error(argument.location, "role '" + argument.text + "' is passed twice to '" +
-                                                                  s.label.text + "'");
+        Diagnostic& d = diagnostics_.error(
+            argument.location, "role '" + argument.text + "' is passed twice to '" + s.label.text + "'");
         d.notes.push_back({it->second, "first passed here"});
       }
     }
@@ -97,12 +98,14 @@ class RoleChecker {
         std::vector<std::size_t> scope{file_};
         scope.insert(scope.end(), program_.imports[file_].begin(), program_.imports[file_].end());
         for (std::size_t f : scope) {
-          for (const GlobalProtocol& protocol : program_.files[f].protocols) names.push_back(protocol.name.text);
+          for (const GlobalProtocol& protocol : program_.files[f].protocols)
+            names.push_back(protocol.name.text);
         }
         return names;
       };
-      Diagnostic& d = diagnostics_.error(s.label.location, "unknown protocol '" + s.label.text + "'" +
-                                                               did_you_mean(diagnostics_, s.label.text, protocols));
+      Diagnostic& d =
+          diagnostics_.error(s.label.location, "unknown protocol '" + s.label.text + "'" +
+                                                   did_you_mean(diagnostics_, s.label.text, protocols));
       for (SourceLocation declared : program_.protocols_named(s.label.text)) {
         d.notes.push_back({declared, not_imported(s.label.text)});
       }
@@ -112,10 +115,11 @@ class RoleChecker {
       Diagnostic& d = diagnostics_.error(
           s.label.location, "'" + s.label.text + "' takes " + std::to_string(callee->roles.size()) + " role" +
                                 (callee->roles.size() == 1 ? "" : "s") + ", but " +
-                                std::to_string(s.arguments.size()) + (s.arguments.size() == 1 ? " is" : " are") +
-                                " passed");
+                                std::to_string(s.arguments.size()) +
+                                (s.arguments.size() == 1 ? " is" : " are") + " passed");
       d.notes.push_back({callee->name.location, "'" + s.label.text + "' is declared here"});
     }
+    check_parameters(s, *callee);
     if (callee->explicit_connections != protocol_.explicit_connections) {
       Diagnostic& d = diagnostics_.error(
           s.label.location, std::string(protocol_.explicit_connections ? "explicit" : "non-explicit") +
@@ -123,6 +127,37 @@ class RoleChecker {
                                 (callee->explicit_connections ? "explicit" : "non-explicit") + " protocol '" +
                                 callee->name.text + "'");
       d.notes.push_back({callee->name.location, "'" + callee->name.text + "' is declared here"});
+    }
+  }
+
+  // `do P<...>`: as many arguments as P has parameters, each of the parameter's kind.
+  void check_parameters(const Statement& s, const GlobalProtocol& callee) {
+    std::string declared;
+    for (const ProtocolParameter& parameter : callee.parameters) {
+      declared += (declared.empty() ? "" : ", ");
+      declared += (parameter.kind == ProtocolParameter::Kind::kSig ? "sig " : "type ") + parameter.name.text;
+    }
+    if (callee.parameters.size() != s.parameter_arguments.size()) {
+      const std::size_t n = callee.parameters.size(), given = s.parameter_arguments.size();
+      std::string message =
+          "'" + s.label.text + "' takes " + std::to_string(n) + " parameter" + (n == 1 ? "" : "s");
+      if (n > 0) message += " <" + declared + ">";
+      message += ", but " + std::to_string(given) + (given == 1 ? " is" : " are") + " given";
+      Diagnostic& d = diagnostics_.error(s.label.location, message);
+      d.notes.push_back({callee.name.location, "'" + s.label.text + "' is declared here"});
+      return;
+    }
+    for (std::size_t i = 0; i < callee.parameters.size(); ++i) {
+      const ProtocolParameter& parameter = callee.parameters[i];
+      const DoArgument& argument = s.parameter_arguments[i];
+      const bool sig = parameter.kind == ProtocolParameter::Kind::kSig;
+      if (sig ? argument_message(argument).has_value() : argument_sort(argument).has_value()) continue;
+      Diagnostic& d = diagnostics_.error(
+          argument.location, std::string("parameter '") + parameter.name.text + "' of '" + s.label.text +
+                                 "' is " +
+                                 (sig ? "a message signature: pass a message such as 'm(int)'"
+                                      : "a type: pass a sort such as 'int' or 'list<string>'"));
+      d.notes.push_back({parameter.name.location, "'" + parameter.name.text + "' is declared here"});
     }
   }
 

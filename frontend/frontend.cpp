@@ -15,7 +15,7 @@ Status analyze_file(const std::string& path, SourceManager& sources, DiagnosticE
   check_well_formed(out.program, diagnostics);
   if (diagnostics.error_count() != errors_before) return Status::ok();
   for (const GlobalProtocol& protocol : out.program.files.front().protocols) {
-    if (protocol.aux) continue;  // projected where a `do` calls it, never on its own
+    if (protocol.only_called()) continue;  // projected where a `do` calls it, never on its own
     ProtocolProjection projection{&protocol, {}};
     project_protocol(out.program, protocol, diagnostics, projection.roles);
     out.projections.push_back(std::move(projection));

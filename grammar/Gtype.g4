@@ -53,8 +53,11 @@ sortRef : name=qualifiedName ('<' sortRef (',' sortRef)* '>')? ;
 
 // ---------------------------------------------------------------------------- global protocols
 // `aux` (Scribble): only called by `do`, never verified on its own. Either order.
+// Scribble's parameters: `global protocol P<sig M, type T>(role A, role B)`.
 globalProtocol
-  : protocolModifier* GLOBAL PROTOCOL name=ID '(' roleDecl (',' roleDecl)* ')' block ;
+  : protocolModifier* GLOBAL PROTOCOL name=ID ('<' protocolParameter (',' protocolParameter)* '>')?
+    '(' roleDecl (',' roleDecl)* ')' block ;
+protocolParameter : SIG name=ID | TYPE name=ID ;
 protocolModifier : AUX | EXPLICIT ;
 roleDecl : ROLE ID ;
 block : '{' statement* '}' ;
@@ -70,9 +73,12 @@ statement
   | CHOICE AT chooser=ID block (OR block)*              # choice
   | REC label=ID block                                  # rec
   | CONTINUE label=ID ';'                               # continue
-  | DO name=qualifiedName '(' (ID (',' ID)*)? ')' ';'   # do
+  | DO name=qualifiedName ('<' doArgument (',' doArgument)* '>')? '(' (ID (',' ID)*)? ')' ';'  # do
   | END ';'                                             # end
   ;
+
+// A message for a `sig` parameter, a sort for a `type` parameter (a bare name may be either).
+doArgument : message | sortRef ;
 
 // Labels may be numbers (Scribble's `1()`); payloads may be named (`m(x: int)`); a νScr
 // refinement (`x: int{x > 0}`) is recognised only to be reported as not supported.

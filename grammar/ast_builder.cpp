@@ -568,6 +568,12 @@ class Builder {
       Statement s = make(StatementKind::kDo);
       if (c->name) s.label = Name{c->name->getText(), at(c->name)};
       for (auto* role : c->ID()) s.arguments.push_back(name(role));
+      for (auto* argument : c->doArgument()) {
+        DoArgument out{std::nullopt, std::nullopt, at(argument)};
+        if (argument->message()) out.message = message(argument->message());
+        if (argument->sortRef()) out.sort = sort(argument->sortRef());
+        s.parameter_arguments.push_back(std::move(out));
+      }
       return s;
     }
     if (dynamic_cast<P::EndContext*>(context)) return make(StatementKind::kEnd);
@@ -644,7 +650,13 @@ class Builder {
       }
       out.sorts.push_back(std::move(sort));
     } else if (auto* c = context->globalProtocol()) {
-      GlobalProtocol protocol{name(c->name), false, false, {}, block(c->block()), at(c)};
+      GlobalProtocol protocol{name(c->name), false, false, {}, {}, block(c->block()), at(c)};
+      for (auto* parameter : c->protocolParameter()) {
+        if (parameter->name == nullptr) continue;
+        protocol.parameters.push_back(
+            {parameter->SIG() ? ProtocolParameter::Kind::kSig : ProtocolParameter::Kind::kType,
+             name(parameter->name)});
+      }
       for (auto* modifier : c->protocolModifier()) {
         protocol.explicit_connections = protocol.explicit_connections || modifier->EXPLICIT() != nullptr;
         protocol.aux = protocol.aux || modifier->AUX() != nullptr;

@@ -12,6 +12,7 @@
 // kMaxUnrolling or wider than kMaxUnrolledCalls. Does not check anything else: the rewritten protocol is
 // checked as written.
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
 #include <utility>
@@ -68,7 +69,7 @@ class Unroller {
     const Frame frame = frames_.back();
     frames_.pop_back();
     if (!frame.used) return body;
-    Statement loop{StatementKind::kRec, location, {}, {}, std::nullopt, {frame.label, location}, {}, {}};
+    Statement loop{StatementKind::kRec, location, {}, {}, std::nullopt, {frame.label, location}, {}, {}, {}};
     loop.blocks.push_back(std::move(body));
     return Block{std::move(loop)};
   }
@@ -98,7 +99,7 @@ class Unroller {
         continue;
       }
       if (s.kind == StatementKind::kEnd && frames_.size() > 1) continue;  // a callee's `end;`
-      Statement copy{s.kind, s.location, role(s.from), role(s.to), s.message, s.label, s.arguments, {}};
+      Statement copy{s.kind, s.location, role(s.from), role(s.to), s.message, s.label, s.arguments, {}, {}};
       copy.blocks.resize(s.blocks.size());
       for (std::size_t b = 0; b < s.blocks.size(); ++b) expand(s.blocks[b], copy.blocks[b], at_tail);
       out.push_back(std::move(copy));
@@ -113,8 +114,14 @@ class Unroller {
     std::set<std::string> passed;
     for (const Name& argument : copy.arguments) passed.insert(argument.text);
     if (callee == nullptr || callee->roles.size() != s.arguments.size() || !program_.in_do_cycle(*callee) ||
-        passed.size() != s.arguments.size()) {
+        passed.size() != s.arguments.size() || s.parameter_arguments.size() != callee->parameters.size()) {
       out.push_back(std::move(copy));  // an ordinary call (or an error the roles pass reports)
+      return;
+    }
+    if (!passes_parameters_through(s, *callee)) {
+      report(s, frames_.size(),
+             "not supported: recursion through 'do' that gives '" + callee->name.text +
+                 "' other parameter arguments than its own parameters, in order");
       return;
     }
     std::map<std::string, std::string> roles;
@@ -133,6 +140,7 @@ class Unroller {
                               {},
                               std::nullopt,
                               {frames_[f].label, s.location},
+                              {},
                               {},
                               {}});
       return;
@@ -156,6 +164,23 @@ class Unroller {
     Block body;
     expand(callee->body, body, true);
     for (Statement& statement : close_frame(std::move(body), s.location)) out.push_back(std::move(statement));
+  }
+
+  // Whether a call of `callee` inside a cycle gives it its own parameters, by name and kind, as
+  // the protocol being inlined declares them: then the inlined statements need no substitution.
+  bool passes_parameters_through(const Statement& call, const GlobalProtocol& callee) const {
+    assert(call.parameter_arguments.size() == callee.parameters.size() && "checked by call()");
+    const std::vector<ProtocolParameter>& own = frames_.back().protocol->parameters;
+    for (std::size_t i = 0; i < callee.parameters.size(); ++i) {
+      const ProtocolParameter& parameter = callee.parameters[i];
+      const std::optional<Message> bare = argument_message(call.parameter_arguments[i]);
+      if (!bare || !bare->signature || bare->label.text != parameter.name.text) return false;
+      const bool declared = std::any_of(own.begin(), own.end(), [&](const ProtocolParameter& p) {
+        return p.kind == parameter.kind && p.name.text == parameter.name.text;
+      });
+      if (!declared) return false;
+    }
+    return true;
   }
 
   // Whether a call at `tail` in the innermost frame ends every frame out to frames_[outer].

@@ -13,6 +13,8 @@ struct Scope {
   std::map<std::string, std::string> roles;   // callee role -> role of the lowered protocol
   std::map<std::string, std::string> labels;  // `rec` label in the source -> variable
   CallChain calls;                            // the `do`s being inlined (null: none)
+  std::map<std::string, Message> sigs;        // `sig` parameter -> the message passed
+  std::map<std::string, SortRef> types;       // `type` parameter -> the sort passed
 };
 
 class Lowering {
@@ -32,8 +34,7 @@ class Lowering {
         node->action = s.kind;
         node->from = role(scope, s.from.text);
         node->to = role(scope, s.to.text);
-        node->message = s.message;
-        if (node->message) unqualify(*node->message, scope.file);
+        if (s.message) node->message = instantiate(*s.message, scope);
         node->next = block(statements, index + 1, rest, scope);
         return node;
       case StatementKind::kChoice: {
@@ -68,10 +69,26 @@ class Lowering {
         const GlobalPtr after = block(statements, index + 1, rest, scope);
         const GlobalProtocol* callee = program_.find_protocol(scope.file, s.label.text);
         assert(callee && callee->roles.size() == s.arguments.size() && "well-formed: do resolves");
-        Scope inner{
-            program_.file_of(*callee), {}, {}, std::make_shared<const CallSite>(CallSite{&s, scope.calls})};
+        Scope inner{program_.file_of(*callee),
+                    {},
+                    {},
+                    std::make_shared<const CallSite>(CallSite{&s, scope.calls}),
+                    {},
+                    {}};
         for (std::size_t i = 0; i < callee->roles.size(); ++i) {
           inner.roles[callee->roles[i].text] = role(scope, s.arguments[i].text);
+        }
+        assert(callee->parameters.size() == s.parameter_arguments.size() && "well-formed: parameters match");
+        for (std::size_t i = 0; i < callee->parameters.size(); ++i) {
+          const ProtocolParameter& parameter = callee->parameters[i];
+          const DoArgument& argument = s.parameter_arguments[i];
+          if (parameter.kind == ProtocolParameter::Kind::kSig) {
+            inner.sigs[parameter.name.text] = instantiate(*argument_message(argument), scope);
+          } else {
+            SortRef sort = *argument_sort(argument);
+            instantiate(sort, scope);
+            inner.types[parameter.name.text] = std::move(sort);
+          }
         }
         return block(callee->body, 0, after, inner);
       }
@@ -82,6 +99,28 @@ class Lowering {
   }
 
  private:
+  // A message of the source in `scope`: a `sig` parameter is the message passed for it, a `type`
+  // parameter in a payload the sort passed; names are unqualified; `M` (a signature) is `M()`.
+  Message instantiate(const Message& written, const Scope& scope) const {
+    if (written.signature) {
+      auto bound = scope.sigs.find(written.label.text);
+      if (bound != scope.sigs.end()) return bound->second;
+    }
+    Message message = written;
+    for (SortRef& sort : message.payload) instantiate(sort, scope);
+    unqualify(message, scope.file);
+    return message;
+  }
+  void instantiate(SortRef& sort, const Scope& scope) const {
+    for (SortRef& argument : sort.arguments) instantiate(argument, scope);
+    auto bound = scope.types.find(sort.name);
+    if (bound != scope.types.end()) {
+      sort = bound->second;
+      return;
+    }
+    unqualify(sort, scope.file);
+  }
+
   // A qualified sort (`t.Order`, `shop.types.Money`) is named as declared (`Order`), so that a
   // message is the same whether its sorts are written qualified or not.
   void unqualify(Message& message, std::size_t file) const {
@@ -121,7 +160,8 @@ class Lowering {
 GlobalPtr lower(const Program& program, const GlobalProtocol& protocol) {
   auto end = std::make_shared<GlobalNode>();
   end->location = protocol.location;
-  return Lowering(program).block(protocol.body, 0, end, Scope{program.file_of(protocol), {}, {}, nullptr});
+  return Lowering(program).block(protocol.body, 0, end,
+                                 Scope{program.file_of(protocol), {}, {}, nullptr, {}, {}});
 }
 
 }  // namespace gtype::projection

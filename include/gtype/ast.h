@@ -97,6 +97,15 @@ enum class StatementKind {
   kEnd,         // end;
 };
 
+// An argument of `do P<m(int), Int>(...)`: a message (for a `sig` parameter) or a sort (for a
+// `type` parameter). A bare name (`Int`, `M`) is parsed as a message without parentheses and
+// read as a sort where the parameter is a `type`.
+struct DoArgument {
+  std::optional<Message> message;
+  std::optional<SortRef> sort;
+  SourceLocation location;
+};
+
 struct Statement {
   StatementKind kind;
   SourceLocation location;
@@ -105,7 +114,14 @@ struct Statement {
   std::optional<Message> message;  // send: always; connect: when it carries one
   Name label;                      // rec, continue: recursion label; do: protocol name
   std::vector<Name> arguments;     // do: the roles bound to the callee's parameters
-  std::vector<Block> blocks;       // choice: the branches (at least one); rec: the body
+  std::vector<DoArgument> parameter_arguments;  // do: `<...>`, for the callee's sig/type parameters
+  std::vector<Block> blocks;                    // choice: the branches (at least one); rec: the body
+};
+
+// `sig M` or `type T` in `global protocol P<sig M, type T>(...)`.
+struct ProtocolParameter {
+  enum class Kind { kSig, kType } kind;
+  Name name;
 };
 
 struct GlobalProtocol {
@@ -113,6 +129,11 @@ struct GlobalProtocol {
   bool explicit_connections = false;
   bool aux = false;  // only called by `do`: not projected or verified on its own
   std::vector<Name> roles;
+  // Projected and verified only where a `do` gives them arguments, like an aux protocol's.
+  std::vector<ProtocolParameter> parameters;
+
+  // Whether the protocol is only ever inlined by a `do`: aux, or with parameters to be given.
+  bool only_called() const { return aux || !parameters.empty(); }
   Block body;
   SourceLocation location;
 };
@@ -177,6 +198,10 @@ struct SourceFile {
 
 // Structural equality, ignoring source locations.
 bool same_sort(const SortRef& a, const SortRef& b);
+// A `do` argument read as a sort (a sort, or a bare name) or as a message (a message, or a bare
+// name, which stands for a signature): none where it is the other.
+std::optional<SortRef> argument_sort(const DoArgument& argument);
+std::optional<Message> argument_message(const DoArgument& argument);
 bool same_message(const Message& a, const Message& b);
 bool same_block(const Block& a, const Block& b);
 bool same_protocol(const GlobalProtocol& a, const GlobalProtocol& b);

@@ -36,18 +36,21 @@ std::optional<int> load_systems(const LoadOptions& load, const std::string& file
   return std::nullopt;
 }
 
-std::set<std::string> aux_protocols(const Program& program) {
-  std::set<std::string> names;
+std::map<std::string, std::string> aux_protocols(const Program& program) {
+  std::map<std::string, std::string> names;
   for (const GlobalProtocol& protocol : program.files.front().protocols) {
-    if (protocol.aux) names.insert(protocol.name.text);
+    if (protocol.only_called())
+      names.emplace(protocol.name.text, protocol.aux ? "an aux protocol" : "a protocol with parameters");
   }
   return names;
 }
 
-bool report_aux(const std::string& file, const std::set<std::string>& aux, const std::string& name) {
-  if (!aux.count(name)) return false;
-  std::cerr << "gtype: " << file << ": '" << name
-            << "' is an aux protocol: it is projected and verified only where a 'do' calls it\n";
+bool report_aux(const std::string& file, const std::map<std::string, std::string>& aux,
+                const std::string& name) {
+  auto found = aux.find(name);
+  if (found == aux.end()) return false;
+  std::cerr << "gtype: " << file << ": '" << name << "' is " << found->second
+            << ": it is projected and verified only where a 'do' calls it\n";
   return true;
 }
 

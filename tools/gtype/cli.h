@@ -1,6 +1,7 @@
 // What the subcommands of `gtype` share: exit codes, diagnostics, and the systems of a file.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <ostream>
 #include <set>
@@ -33,14 +34,16 @@ struct FileSystems {
   // Names of the protocols that some `do` of the file's program inlines: they are written for
   // their callers' context (connections, roles) and checked there, not on their own.
   std::set<std::string> inlined;
-  std::set<std::string> aux;  // the file's `aux` protocols: no system of their own
+  std::map<std::string, std::string> aux;  // see aux_protocols
 };
 
-// The names of the root file's `aux` protocols.
-std::set<std::string> aux_protocols(const Program& program);
+// The root file's protocols that are only called (aux, or with parameters): no system of their
+// own. Name -> what it is ("an aux protocol", "a protocol with parameters").
+std::map<std::string, std::string> aux_protocols(const Program& program);
 
 // When `name` is one of `aux`, prints that it has nothing of its own to show; returns whether.
-bool report_aux(const std::string& file, const std::set<std::string>& aux, const std::string& name);
+bool report_aux(const std::string& file, const std::map<std::string, std::string>& aux,
+                const std::string& name);
 
 // Loads, checks and projects `file`. On failure prints why and returns the exit code.
 std::optional<int> load_systems(const LoadOptions& load, const std::string& file, FileSystems& out);
