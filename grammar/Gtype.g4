@@ -75,6 +75,10 @@ statement
   | CONTINUE label=ID ';'                               # continue
   | DO name=qualifiedName ('<' doArgument (',' doArgument)* '>')? '(' (ID (',' ID)*)? ')' ';'  # do
   | END ';'                                             # end
+  // νScr's nested protocol: one over roles of the enclosing protocol is lifted out as an aux
+  // protocol; one that creates roles (`new role C`) is reported as not supported.
+  | NESTED PROTOCOL name=ID '(' roleDecl (',' roleDecl)* ')' block  # nested
+  | NESTED PROTOCOL name=ID ~'{'* block                 # nestedWithNewRoles
   ;
 
 // A message for a `sig` parameter, a sort for a `type` parameter (a bare name may be either).
@@ -134,6 +138,7 @@ DO         : 'do' ;
 END        : 'end' ;
 MU         : 'mu' ;
 AUX        : 'aux' ;
+NESTED     : 'nested' ;
 
 ID     : [A-Za-z_] [A-Za-z0-9_]* ;
 NUMBER : [0-9] [A-Za-z0-9_]* ;

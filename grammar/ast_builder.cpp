@@ -305,10 +305,10 @@ class ReadableErrorStrategy : public antlr4::DefaultErrorStrategy {
       for (ssize_t t : group) tokens.erase(t);
       words.push_back(word);
     };
-    summarise(
-        {GtypeParser::ID, GtypeParser::NUMBER, GtypeParser::CONNECT, GtypeParser::DISCONNECT,
-         GtypeParser::CHOICE, GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO, GtypeParser::END},
-        "a statement");
+    summarise({GtypeParser::ID, GtypeParser::NUMBER, GtypeParser::CONNECT, GtypeParser::DISCONNECT,
+               GtypeParser::CHOICE, GtypeParser::REC, GtypeParser::CONTINUE, GtypeParser::DO,
+               GtypeParser::END, GtypeParser::NESTED},
+              "a statement");
     summarise({GtypeParser::ID, GtypeParser::NUMBER}, "a label");
     summarise(
         {GtypeParser::MODULE, GtypeParser::IMPORT, GtypeParser::TYPE, GtypeParser::SIG, GtypeParser::SORT,
@@ -577,6 +577,23 @@ class Builder {
       return s;
     }
     if (dynamic_cast<P::EndContext*>(context)) return make(StatementKind::kEnd);
+    if (auto* c = dynamic_cast<P::NestedContext*>(context)) {
+      // Lifted out of its protocol, aux: it is checked where a `do` calls it.
+      GlobalProtocol nested{name(c->name), explicit_, true, {}, {}, block(c->block()), at(c)};
+      for (auto* role : c->roleDecl()) nested.roles.push_back(name(role->ID()));
+      lifted_.push_back(std::move(nested));
+      return std::nullopt;  // declares, does nothing here
+    }
+    if (auto* c = dynamic_cast<P::NestedWithNewRolesContext*>(context)) {
+      const std::string name = c->name ? c->name->getText() : std::string("?");
+      Diagnostic& d = diagnostics_.error(
+          at(c), "not supported: νScr's nested protocol '" + name +
+                     "' (it creates roles in a running session, which no fixed system of roles can verify)");
+      d.notes.push_back({{},
+                         "declare it as a global protocol of its own and call it with 'do', or merge its "
+                         "statements into the protocol"});
+      return std::nullopt;
+    }
     return std::nullopt;  // an alternative that failed to parse
   }
 
@@ -650,19 +667,23 @@ class Builder {
       }
       out.sorts.push_back(std::move(sort));
     } else if (auto* c = context->globalProtocol()) {
-      GlobalProtocol protocol{name(c->name), false, false, {}, {}, block(c->block()), at(c)};
+      GlobalProtocol protocol{name(c->name), false, false, {}, {}, {}, at(c)};
+      for (auto* modifier : c->protocolModifier()) {
+        protocol.explicit_connections = protocol.explicit_connections || modifier->EXPLICIT() != nullptr;
+        protocol.aux = protocol.aux || modifier->AUX() != nullptr;
+      }
+      explicit_ = protocol.explicit_connections;  // for the nested protocols of its body
+      protocol.body = block(c->block());
       for (auto* parameter : c->protocolParameter()) {
         if (parameter->name == nullptr) continue;
         protocol.parameters.push_back(
             {parameter->SIG() ? ProtocolParameter::Kind::kSig : ProtocolParameter::Kind::kType,
              name(parameter->name)});
       }
-      for (auto* modifier : c->protocolModifier()) {
-        protocol.explicit_connections = protocol.explicit_connections || modifier->EXPLICIT() != nullptr;
-        protocol.aux = protocol.aux || modifier->AUX() != nullptr;
-      }
       for (auto* role : c->roleDecl()) protocol.roles.push_back(name(role->ID()));
       out.protocols.push_back(std::move(protocol));
+      for (GlobalProtocol& nested : lifted_) out.protocols.push_back(std::move(nested));
+      lifted_.clear();
     } else if (auto* c = context->localSystem()) {
       LocalSystem system{name(c->name), c->EXPLICIT() != nullptr, {}, at(c)};
       for (auto* role : c->localRole())
@@ -674,7 +695,9 @@ class Builder {
  private:
   std::uint32_t file_;
   DiagnosticEngine& diagnostics_;
-  mutable std::size_t depth_ = 0;  // the nesting being built
+  mutable std::size_t depth_ = 0;               // the nesting being built
+  mutable bool explicit_ = false;               // the protocol being built is explicit
+  mutable std::vector<GlobalProtocol> lifted_;  // its nested protocols, lifted out
   mutable bool too_deep_ = false;
 };
 
