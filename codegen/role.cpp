@@ -63,7 +63,6 @@ const char* action_name(ActionKind kind) {
   return "";
 }
 
-
 bool is_input(ActionKind kind) { return kind == ActionKind::kReceive || kind == ActionKind::kAccept; }
 
 // Appends `suffix(i)` to every name that clashes with another whose suffix differs, then the
@@ -97,7 +96,37 @@ bool is_state_class_name(const std::string& name) {
   return name.find_first_not_of("0123456789", 1) == std::string::npos;
 }
 
-std::string value_name(std::size_t i, std::size_t count) { return count == 1 ? "value" : "value" + std::to_string(i); }
+std::string value_name(std::size_t i, std::size_t count) {
+  return count == 1 ? "value" : "value" + std::to_string(i);
+}
+
+// The names of a step's payload values: the payload's own names where the message has them
+// (`m(x: int)` gives `x`; the contract: "the field name in generated code"), made C++ names
+// apart from each other and from what the generated code uses beside them (`session_2`, `x_2`);
+// value, value0, ... elsewhere.
+std::vector<std::string> value_names(const Step& step) {
+  const std::size_t count = step.payload.size();
+  // Beside the values: a callback's `session`, an input branch's `next`, the members of the
+  // state classes (gtype/gen/support.h: endpoint_, session_, state_) and of End.
+  std::set<std::string> taken = {"session", "next", "endpoint_", "session_", "state_"};
+  std::vector<std::string> out;
+  for (std::size_t v = 0; v < count; ++v) taken.insert(value_name(v, count));
+  for (std::size_t v = 0; v < count; ++v) {
+    const bool named = step.message != nullptr && v < step.message->payload_names.size() &&
+                       !step.message->payload_names[v].empty();
+    if (!named) {
+      out.push_back(value_name(v, count));
+      continue;
+    }
+    taken.erase(value_name(v, count));
+    const std::string base = escape(step.message->payload_names[v]);  // keywords: `delete_`
+    std::string name = base;
+    for (int n = 2; taken.count(name); ++n) name = base + "_" + std::to_string(n);
+    out.push_back(name);
+    taken.insert(name);
+  }
+  return out;
+}
 
 std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
   std::string out;
@@ -227,11 +256,12 @@ class RoleWriter {
 
     // Names declared in the role's namespace and in its classes: a sort alias of the same
     // name would be hidden there, so such sorts are spelled in full.
-    hidden_ = {"rt",      "detail",   "kSpec",    "Role",    "Handler",  "serve",      "State",   "Live",
-               "Access",  "Driver",   "Branch",   "Choice",  "value",    "next",       "receive", "consumed",
-               "session", "take",     "drop",     "endpoint_", "session_", "state_",   "create",  "bind",
-               "start",   "start_served", "next_session", "endpoint", "address", "counters", "choose", "received", "ended",
-               "failed",  "handler_", "timeout",  "End"};
+    hidden_ = {"rt",      "detail",   "kSpec",   "Role",     "Handler",      "serve",        "State",
+               "Live",    "Access",   "Driver",  "Branch",   "Choice",       "value",        "next",
+               "receive", "consumed", "session", "take",     "drop",         "endpoint_",    "session_",
+               "state_",  "create",   "bind",    "start",    "start_served", "next_session", "endpoint",
+               "address", "counters", "choose",  "received", "ended",        "failed",       "handler_",
+               "timeout", "End"};
     for (const StateView& view : states_) {
       hidden_.insert(view.name);
       if (!view.callback.empty()) hidden_.insert(view.callback);
@@ -240,7 +270,7 @@ class RoleWriter {
         if (has_branch_structs) hidden_.insert(step.branch);
         if (!step.method.empty()) hidden_.insert(step.method);
         if (!step.callback.empty()) hidden_.insert(step.callback);
-        for (std::size_t v = 0; v < step.payload.size(); ++v) hidden_.insert(value_name(v, step.payload.size()));
+        for (const std::string& value : value_names(step)) hidden_.insert(value);
       }
     }
   }
@@ -257,15 +287,14 @@ class RoleWriter {
   std::string parameters(const Step& step) const {
     std::vector<std::string> out;
     const std::vector<std::string> spelled = types(step);
-    for (std::size_t v = 0; v < spelled.size(); ++v) {
-      out.push_back("const " + spelled[v] + "& " + value_name(v, spelled.size()));
-    }
+    const std::vector<std::string> names = value_names(step);
+    for (std::size_t v = 0; v < spelled.size(); ++v) out.push_back("const " + spelled[v] + "& " + names[v]);
     return joined(out, ", ");
   }
 
   std::string arguments(const Step& step, const std::string& prefix) const {
     std::vector<std::string> out;
-    for (std::size_t v = 0; v < step.payload.size(); ++v) out.push_back(prefix + value_name(v, step.payload.size()));
+    for (const std::string& value : value_names(step)) out.push_back(prefix + value);
     return joined(out, ", ");
   }
 
@@ -275,7 +304,9 @@ class RoleWriter {
     return "gtype::gen::pack_payload(" + arguments(step, prefix) + ")";
   }
 
-  std::string local_type(const StateView& view) const { return print_local_type(*machine_.states[view.index].type); }
+  std::string local_type(const StateView& view) const {
+    return print_local_type(*machine_.states[view.index].type);
+  }
 
   const StateView& initial() const { return states_.front(); }
 
@@ -284,28 +315,32 @@ class RoleWriter {
     const std::string& role = machine_.role;
     out_ << "// Generated by `gtype gen` from " << model_.source_name << ": role " << role << " of "
          << system_.name << ". Do not edit.\n//\n"
-         << comment(role + ": " + print_local_type(*machine_.states.front().type), "")
-         << "//\n";
+         << comment(role + ": " + print_local_type(*machine_.states.front().type), "") << "//\n";
     if (initial().kind == StateKind::kEnd) {
       out_ << "// This role does nothing in " << system_.name << ": it has no session to start or join.\n";
     } else {
       out_ << "// One automaton (kSpec, the one `gtype verify` explores), two APIs over it:\n"
-           << "// - state channels: Role::" << (initial().kind == StateKind::kOutput ? "start()" : "next_session()")
+           << "// - state channels: Role::"
+           << (initial().kind == StateKind::kOutput ? "start()" : "next_session()")
            << " gives a session in S0. Each state class has exactly the\n"
-           << "//   actions its state allows, called on an rvalue (std::move(s).send_x(...)): an action consumes\n"
-           << "//   its state and returns the next one or an rt::Error; receive() returns the branch the peer\n"
+           << "//   actions its state allows, called on an rvalue (std::move(s).send_x(...)): an action "
+              "consumes\n"
+           << "//   its state and returns the next one or an rt::Error; receive() returns the branch the "
+              "peer\n"
            << "//   took, with its payload and next state. Using a consumed state returns kConsumedState;\n"
            << "//   destroying a state before End abandons the session and says so on standard error.\n"
            << "// - event-driven: implement Handler (a callback per message received, one per point where\n"
            << "//   this role sends) and call Role::serve(handler, stop): one thread, many sessions.\n";
     }
     out_ << "#pragma once\n\n";
-    for (const char* header : {"<array>", "<atomic>", "<chrono>", "<cstdint>", "<cstdio>", "<memory>", "<optional>",
-                               "<string>", "<tuple>", "<utility>", "<variant>"}) {
+    for (const char* header : {"<array>", "<atomic>", "<chrono>", "<cstdint>", "<cstdio>", "<memory>",
+                               "<optional>", "<string>", "<tuple>", "<utility>", "<variant>"}) {
       out_ << "#include " << header << "\n";
     }
-    out_ << "\n#include <gtype/gen/support.h>\n#include <gtype/rt/directory.h>\n#include <gtype/rt/endpoint.h>\n"
-         << "#include <gtype/rt/result.h>\n#include <gtype/rt/role_spec.h>\n#include <gtype/rt/transport.h>\n\n"
+    out_ << "\n#include <gtype/gen/support.h>\n#include <gtype/rt/directory.h>\n#include "
+            "<gtype/rt/endpoint.h>\n"
+         << "#include <gtype/rt/result.h>\n#include <gtype/rt/role_spec.h>\n#include "
+            "<gtype/rt/transport.h>\n\n"
          << "#include \"types.h\"\n\n"
          << "namespace " << ns_ << " {\n\n"
          << "namespace rt = ::gtype::rt;\n\n";
@@ -313,9 +348,10 @@ class RoleWriter {
 
   void tables() {
     const std::string protocol = "::gtype_gen::" + model_.ns + "::detail::";
-    out_ << "// ---------------------------------------------------------------------------- the automaton\n\n"
-         << "namespace detail {\n\n"
-         << "inline constexpr std::array<rt::StateSpec, " << states_.size() << "> kStates{{\n";
+    out_
+        << "// ---------------------------------------------------------------------------- the automaton\n\n"
+        << "namespace detail {\n\n"
+        << "inline constexpr std::array<rt::StateSpec, " << states_.size() << "> kStates{{\n";
     std::size_t first = 0;
     for (const StateView& view : states_) {
       out_ << "    {" << first << ", " << view.steps.size() << "},  // " << view.name << "\n";
@@ -331,14 +367,16 @@ class RoleWriter {
         for (const Step& step : view.steps) {
           const Transition& t = *step.transition;
           out_ << "    {rt::Action::" << action_name(t.kind) << ", " << t.peer << ", "
-               << (t.message == kNoMessage ? std::string("rt::kNoMessageIndex") : std::to_string(t.message)) << ", "
-               << t.target << "},  // " << view.name << ": " << step.text << " -> " << step.target << "\n";
+               << (t.message == kNoMessage ? std::string("rt::kNoMessageIndex") : std::to_string(t.message))
+               << ", " << t.target << "},  // " << view.name << ": " << step.text << " -> " << step.target
+               << "\n";
         }
       }
       out_ << "}};\n\n";
     }
     out_ << "}  // namespace detail\n\n"
-         << "// Role " << machine_.role << " of " << system_.name << " for the runtime, which carries out and monitors\n"
+         << "// Role " << machine_.role << " of " << system_.name
+         << " for the runtime, which carries out and monitors\n"
          << "// exactly these transitions.\n"
          << "inline constexpr rt::RoleSpec kSpec{\n"
          << "    .protocol = " << protocol << "kProtocol,\n"
@@ -374,8 +412,8 @@ class RoleWriter {
       if (view.kind == StateKind::kOutput) {
         for (const Step& step : view.steps) {
           out_ << "  // " << step.text << "\n"
-               << "  [[nodiscard]] rt::Result<" << step.target << "> " << step.method << "(" << parameters(step)
-               << ") &&;\n";
+               << "  [[nodiscard]] rt::Result<" << step.target << "> " << step.method << "("
+               << parameters(step) << ") &&;\n";
         }
         if (view.steps.size() > 1) {
           out_ << "\n  // The branches, as Handler::" << view.callback << " picks one.\n";
@@ -386,12 +424,14 @@ class RoleWriter {
         }
       } else {
         const std::string& peer = view.steps.front().peer;
-        for (const Step& step : view.steps) out_ << "  struct " << step.branch << ";  // " << step.text << "\n";
+        for (const Step& step : view.steps)
+          out_ << "  struct " << step.branch << ";  // " << step.text << "\n";
         if (view.steps.size() > 1) {
           out_ << "  using Branch = std::variant<";
           for (std::size_t i = 0; i < view.steps.size(); ++i) out_ << (i ? ", " : "") << view.steps[i].branch;
           out_ << ">;\n\n"
-               << "  // Waits for " << peer << " to take one of the branches (at most `timeout`, or the endpoint's\n"
+               << "  // Waits for " << peer
+               << " to take one of the branches (at most `timeout`, or the endpoint's\n"
                << "  // receive timeout).\n"
                << "  [[nodiscard]] rt::Result<Branch> receive(";
         } else {
@@ -401,20 +441,22 @@ class RoleWriter {
         out_ << "std::optional<std::chrono::milliseconds> timeout = std::nullopt) &&;\n";
       }
       out_ << "\n private:\n  friend struct detail::Access;\n"
-           << "  " << view.name << "(rt::Endpoint* endpoint, rt::SessionId session) : State(endpoint, session, "
-           << view.index << ") {}\n};\n\n";
+           << "  " << view.name
+           << "(rt::Endpoint* endpoint, rt::SessionId session) : State(endpoint, session, " << view.index
+           << ") {}\n};\n\n";
     }
     // The branch structs, now that every state class is complete.
     for (const StateView& view : states_) {
-      if (view.kind == StateKind::kEnd || (view.kind == StateKind::kOutput && view.steps.size() == 1)) continue;
+      if (view.kind == StateKind::kEnd || (view.kind == StateKind::kOutput && view.steps.size() == 1))
+        continue;
       for (const Step& step : view.steps) {
         out_ << "// " << view.name << ": " << step.text
              << (view.kind == StateKind::kInput ? ", and the state it leads to" : "") << "\n"
              << "struct " << view.name << "::" << step.branch << " {\n";
         const std::vector<std::string> spelled = types(step);
-        for (std::size_t v = 0; v < spelled.size(); ++v) {
-          out_ << "  " << spelled[v] << " " << value_name(v, spelled.size()) << ";\n";
-        }
+        const std::vector<std::string> names = value_names(step);
+        for (std::size_t v = 0; v < spelled.size(); ++v)
+          out_ << "  " << spelled[v] << " " << names[v] << ";\n";
         if (view.kind == StateKind::kInput) out_ << "  " << step.target << " next;\n";
         out_ << "};\n\n";
       }
@@ -443,8 +485,8 @@ class RoleWriter {
         }
       } else if (view.kind == StateKind::kInput) {
         const bool several = view.steps.size() > 1;
-        out_ << "inline rt::Result<" << view.name << "::" << (several ? "Branch" : view.steps.front().branch) << "> "
-             << view.name << "::receive(std::optional<std::chrono::milliseconds> timeout) && {\n"
+        out_ << "inline rt::Result<" << view.name << "::" << (several ? "Branch" : view.steps.front().branch)
+             << "> " << view.name << "::receive(std::optional<std::chrono::milliseconds> timeout) && {\n"
              << "  rt::Result<gtype::gen::Live> live = take();\n"
              << "  if (!live) return live.error();\n"
              << "  rt::Result<rt::Incoming> incoming = live->receive(timeout);\n"
@@ -472,18 +514,19 @@ class RoleWriter {
 
   void handler() {
     const std::string& role = machine_.role;
-    out_ << "// ---------------------------------------------------------------------------- event-driven\n\n"
-         << "// What Role::serve asks, for every session, from one thread. Keep what a session needs between\n"
-         << "// callbacks keyed by its SessionId. A choose_ callback that returns an rt::Error fails the\n"
-         << "// session (its peers are told).\n"
-         << "class Handler {\n public:\n  virtual ~Handler() = default;\n\n";
+    out_
+        << "// ---------------------------------------------------------------------------- event-driven\n\n"
+        << "// What Role::serve asks, for every session, from one thread. Keep what a session needs between\n"
+        << "// callbacks keyed by its SessionId. A choose_ callback that returns an rt::Error fails the\n"
+        << "// session (its peers are told).\n"
+        << "class Handler {\n public:\n  virtual ~Handler() = default;\n\n";
     for (const StateView& view : states_) {
       if (view.kind == StateKind::kInput) {
         for (const Step& step : view.steps) {
           const std::string params = parameters(step);
           out_ << "  // " << view.name << ": " << step.text << "\n"
-               << "  virtual void " << step.callback << "(rt::SessionId session" << (params.empty() ? "" : ", ")
-               << params << ") = 0;\n";
+               << "  virtual void " << step.callback << "(rt::SessionId session"
+               << (params.empty() ? "" : ", ") << params << ") = 0;\n";
         }
       } else if (view.kind == StateKind::kOutput && !view.callback.empty()) {
         std::string result;
@@ -497,7 +540,8 @@ class RoleWriter {
           result = spelled.size() == 1 ? spelled.front() : "std::tuple<" + joined(spelled, ", ") + ">";
           out_ << "  // " << view.name << ": the payload of " << view.steps.front().text << "\n";
         }
-        out_ << "  virtual rt::Result<" << result << "> " << view.callback << "(rt::SessionId session) = 0;\n";
+        out_ << "  virtual rt::Result<" << result << "> " << view.callback
+             << "(rt::SessionId session) = 0;\n";
       }
     }
     out_ << "\n  // The session reached End.\n"
@@ -516,9 +560,11 @@ class RoleWriter {
          << "class Driver final : public rt::SessionDriver {\n public:\n"
          << "  explicit Driver(Handler& handler) : handler_(handler) {}\n\n"
          << "  rt::Result<rt::Choice> choose(rt::SessionId session, std::uint16_t state) override;\n"
-         << "  void received(rt::SessionId session, std::uint16_t state, const rt::Incoming& message) override;\n"
+         << "  void received(rt::SessionId session, std::uint16_t state, const rt::Incoming& message) "
+            "override;\n"
          << "  void ended(rt::SessionId session) override { handler_.ended(session); }\n"
-         << "  void failed(rt::SessionId session, const rt::Error& error) override { handler_.failed(session, error); }\n\n"
+         << "  void failed(rt::SessionId session, const rt::Error& error) override { "
+            "handler_.failed(session, error); }\n\n"
          << " private:\n  Handler& handler_;\n};\n\n";
 
     out_ << "inline rt::Result<rt::Choice> Driver::choose([[maybe_unused]] rt::SessionId session,\n"
@@ -562,7 +608,8 @@ class RoleWriter {
     out_ << "  return rt::Error{rt::ErrorCode::kProtocolViolation, \"" << machine_.role
          << " has no choice to make in state \" + std::to_string(state)};\n}\n\n";
 
-    out_ << "inline void Driver::received([[maybe_unused]] rt::SessionId session, [[maybe_unused]] std::uint16_t state,\n"
+    out_ << "inline void Driver::received([[maybe_unused]] rt::SessionId session, [[maybe_unused]] "
+            "std::uint16_t state,\n"
          << "                             [[maybe_unused]] const rt::Incoming& message) {\n";
     bool any_input = false;
     for (const StateView& view : states_) any_input |= view.kind == StateKind::kInput;
@@ -598,23 +645,26 @@ class RoleWriter {
     const std::string& role = machine_.role;
     const StateView& first = initial();
     out_ << "// ---------------------------------------------------------------------------- the endpoint\n\n"
-         << "// Role " << role << " of " << system_.name << " in this process: its sessions, over one transport.\n"
+         << "// Role " << role << " of " << system_.name
+         << " in this process: its sessions, over one transport.\n"
          << "class Role {\n public:\n"
-         << "  static rt::Result<Role> create(rt::Directory directory, std::unique_ptr<rt::Transport> transport,\n"
+         << "  static rt::Result<Role> create(rt::Directory directory, std::unique_ptr<rt::Transport> "
+            "transport,\n"
          << "                                 rt::EndpointOptions options = {});\n"
          << "  // Over a ZeroMQ transport bound to `address` (tcp://host:port, ipc://path).\n"
          << "  static rt::Result<Role> bind(const std::string& address, rt::Directory directory,\n"
          << "                               rt::EndpointOptions options = {});\n\n";
     if (first.kind == StateKind::kOutput) {
-      out_ << "  // Starts a session: " << role << " acts first (" << first.steps.front().text << (first.steps.size() > 1 ? ", ..." : "")
-           << ").\n"
+      out_ << "  // Starts a session: " << role << " acts first (" << first.steps.front().text
+           << (first.steps.size() > 1 ? ", ..." : "") << ").\n"
            << "  [[nodiscard]] rt::Result<S0> start();\n"
            << "  // Starts a session that serve() drives through the Handler, instead of state objects.\n"
            << "  [[nodiscard]] rt::Result<rt::SessionId> start_served() { return endpoint_->start(); }\n";
     } else if (first.kind == StateKind::kInput) {
       out_ << "  // Waits for a peer to start a session with " << role << " (" << first.steps.front().text
            << (first.steps.size() > 1 ? ", ..." : "") << ").\n"
-           << "  [[nodiscard]] rt::Result<S0> next_session(std::optional<std::chrono::milliseconds> timeout = std::nullopt);\n";
+           << "  [[nodiscard]] rt::Result<S0> next_session(std::optional<std::chrono::milliseconds> timeout "
+              "= std::nullopt);\n";
     }
     out_ << "  // Serves sessions with `handler` until `stop` is set.\n"
          << "  rt::Status serve(Handler& handler, const std::atomic<bool>& stop);\n\n"
@@ -626,13 +676,16 @@ class RoleWriter {
          << "  std::unique_ptr<rt::Endpoint> endpoint_;\n};\n\n";
 
     out_ << "// Serves sessions of `endpoint` (made with kSpec) with `handler` until `stop` is set.\n"
-         << "inline rt::Status serve(rt::Endpoint& endpoint, Handler& handler, const std::atomic<bool>& stop) {\n"
+         << "inline rt::Status serve(rt::Endpoint& endpoint, Handler& handler, const std::atomic<bool>& "
+            "stop) {\n"
          << "  detail::Driver driver(handler);\n"
          << "  return endpoint.serve(driver, stop);\n}\n\n";
 
-    out_ << "inline rt::Result<Role> Role::create(rt::Directory directory, std::unique_ptr<rt::Transport> transport,\n"
+    out_ << "inline rt::Result<Role> Role::create(rt::Directory directory, std::unique_ptr<rt::Transport> "
+            "transport,\n"
          << "                                     rt::EndpointOptions options) {\n"
-         << "  auto endpoint = rt::Endpoint::create(kSpec, std::move(directory), std::move(transport), std::move(options));\n"
+         << "  auto endpoint = rt::Endpoint::create(kSpec, std::move(directory), std::move(transport), "
+            "std::move(options));\n"
          << "  if (!endpoint) return endpoint.error();\n"
          << "  return Role(std::move(*endpoint));\n}\n\n"
          << "inline rt::Result<Role> Role::bind(const std::string& address, rt::Directory directory,\n"
@@ -667,6 +720,8 @@ class RoleWriter {
 
 }  // namespace
 
-std::string role_header(const ProtocolModel& model, std::size_t role) { return RoleWriter(model, role).write(); }
+std::string role_header(const ProtocolModel& model, std::size_t role) {
+  return RoleWriter(model, role).write();
+}
 
 }  // namespace gtype::codegen

@@ -21,6 +21,30 @@ grammar Gtype;
     while (space(_input->LA(i))) --i;
     return _input->LA(i) == ':';
   }
+
+  // Scribble's and νScr's words `sig` and `nested` are keywords only where they begin what they
+  // name: `sig <java> ...` or `<sig M, ...`, and `nested protocol`. Elsewhere they are names (a
+  // field `nested`, a label `sig()`), as they were before those forms were accepted.
+  ssize_t skip_space(ssize_t i, ssize_t step) {
+    auto space = [](std::size_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (space(_input->LA(i))) i += step;
+    return i;
+  }
+  bool at_sig() {  // called after 'sig' was read: LA(1) is the next character
+    if (_input->LA(skip_space(1, 1)) == '<') return true;
+    const std::size_t before = _input->LA(skip_space(-4, -1));
+    const std::size_t after = _input->LA(skip_space(1, 1));
+    const bool letter = (after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') || after == '_';
+    return (before == '<' || before == ',') && letter;
+  }
+  bool at_nested() {
+    ssize_t i = skip_space(1, 1);
+    if (i == 1) return false;  // `nestedprotocol` is a name
+    for (const char* c = "protocol"; *c != 0; ++c, ++i) {
+      if (_input->LA(i) != static_cast<std::size_t>(*c)) return false;
+    }
+    return true;
+  }
 }
 
 file : item* EOF ;
@@ -115,7 +139,7 @@ localType
 MODULE     : 'module' ;
 IMPORT     : 'import' ;
 TYPE       : 'type' ;
-SIG        : 'sig' ;
+SIG        : 'sig' {at_sig()}? ;
 SORT       : 'sort' ;
 FROM       : 'from' ;
 AS         : 'as' ;
@@ -138,7 +162,7 @@ DO         : 'do' ;
 END        : 'end' ;
 MU         : 'mu' ;
 AUX        : 'aux' ;
-NESTED     : 'nested' ;
+NESTED     : 'nested' {at_nested()}? ;
 
 ID     : [A-Za-z_] [A-Za-z0-9_]* ;
 NUMBER : [0-9] [A-Za-z0-9_]* ;
