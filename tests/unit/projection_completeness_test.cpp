@@ -27,6 +27,7 @@
 #include "gtype/program.h"
 #include "gtype/projection.h"
 #include "gtype/verify.h"
+#include "loaded.h"
 #include "random_protocol.h"
 #include "rewrite.h"
 
@@ -229,30 +230,7 @@ class NaiveProjector {
   std::string role_;
 };
 
-class Loaded {
- public:
-  explicit Loaded(std::string text) : diagnostics_(sources_) {
-    const std::uint32_t id = sources_.add("random.gtype", std::move(text));
-    program_.files.emplace_back();
-    program_.imports.emplace_back();
-    program_.has_syntax_errors = !gtype::parse_source(sources_, id, diagnostics_, program_.files.front());
-    if (!program_.has_syntax_errors) gtype::check_well_formed(program_, diagnostics_);
-  }
-  bool fine() const { return !program_.has_syntax_errors && !diagnostics_.has_errors(); }
-  const gtype::Program& program() const { return program_; }
-  const gtype::SourceFile& file() const { return program_.files.front(); }
-  // The first error's message up to its first quote: what kind of error it is.
-  std::string first_error_kind() const {
-    if (diagnostics_.errors().empty()) return "syntax";
-    const std::string& message = diagnostics_.errors().front().message;
-    return message.substr(0, message.find('\''));
-  }
-
- private:
-  gtype::SourceManager sources_;
-  gtype::DiagnosticEngine diagnostics_;
-  gtype::Program program_;
-};
+using gtype_test::Loaded;
 
 RC_GTEST_PROP(ProjectionCompleteness, ARejectedProtocolsNaiveSystemDoesNotVerify, ()) {
   const gtype_test::RandomFile random = *gtype_test::random_file();

@@ -19,6 +19,7 @@
 #include "gtype/print.h"
 #include "gtype/program.h"
 #include "gtype/projection.h"
+#include "loaded.h"
 #include "random_protocol.h"
 
 namespace {
@@ -26,45 +27,16 @@ namespace {
 using gtype::Spelling;
 using gtype_test::RandomFile;
 
-// One file parsed from text, as `gtype` loads it (it has no imports).
-class Loaded {
- public:
-  explicit Loaded(std::string text) : diagnostics_(sources_) {
-    const std::uint32_t id = sources_.add("random.gtype", std::move(text));
-    program_.files.emplace_back();
-    program_.imports.emplace_back();
-    program_.has_syntax_errors = !gtype::parse_source(sources_, id, diagnostics_, program_.files.front());
-  }
-  Loaded(const Loaded&) = delete;
-  Loaded& operator=(const Loaded&) = delete;
-
-  bool parsed() const { return !program_.has_syntax_errors; }
-  const gtype::SourceFile& file() const { return program_.files.front(); }
-  const gtype::Program& program() const { return program_; }
-  gtype::DiagnosticEngine& diagnostics() { return diagnostics_; }
-
-  std::string rendered_diagnostics() const {
-    std::ostringstream out;
-    diagnostics_.print(out);
-    return out.str();
-  }
-
- private:
-  gtype::SourceManager sources_;
-  gtype::DiagnosticEngine diagnostics_;
-  gtype::Program program_;
-};
+using gtype_test::Loaded;
 
 // Parses `text` and checks it; `errors` gets what went wrong, rendered, or stays empty.
 std::unique_ptr<Loaded> load_and_check(const std::string& text, std::string& errors) {
   auto loaded = std::make_unique<Loaded>(text);
   if (!loaded->parsed()) {
     errors = "syntax errors:\n" + loaded->rendered_diagnostics() + "in:\n" + text;
-    return loaded;
-  }
-  gtype::check_well_formed(loaded->program(), loaded->diagnostics());
-  if (loaded->diagnostics().has_errors())
+  } else if (!loaded->fine()) {
     errors = "not well-formed:\n" + loaded->rendered_diagnostics() + "in:\n" + text;
+  }
   return loaded;
 }
 
@@ -162,7 +134,7 @@ RC_GTEST_PROP(GtypeProperties, PrintThenParseGivesTheSameAst, ()) {
   const RandomFile random = *gtype_test::random_file();
   for (Spelling spelling : {Spelling::kArrow, Spelling::kScribble}) {
     const std::string text = gtype::print_file(random.file, spelling);
-    Loaded reparsed(text);
+    Loaded reparsed(text, Loaded::Check::kParseOnly);
     RC_LOG() << "printed:\n" << text;
     RC_ASSERT(reparsed.parsed());
     RC_ASSERT(gtype::same_file(random.file, reparsed.file()));
@@ -222,7 +194,7 @@ RC_GTEST_PROP(GtypeProperties, ProjectionsFormWellFormedLocalSystems, ()) {
   }
   // Local systems print back to the same file, too.
   const std::string printed = gtype::print_file(local->file(), Spelling::kArrow);
-  Loaded reparsed(printed);
+  Loaded reparsed(printed, Loaded::Check::kParseOnly);
   RC_ASSERT(reparsed.parsed());
   RC_ASSERT(gtype::same_file(local->file(), reparsed.file()));
   RC_ASSERT(gtype::print_file(reparsed.file(), Spelling::kArrow) == printed);

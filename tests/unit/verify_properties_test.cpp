@@ -39,6 +39,7 @@
 #include "gtype/program.h"
 #include "gtype/projection.h"
 #include "gtype/verify.h"
+#include "loaded.h"
 #include "random_local_system.h"
 #include "random_protocol.h"
 
@@ -64,33 +65,7 @@ constexpr double kScale = 2;
 
 // ------------------------------------------------------------------------------ loading
 
-// One file parsed from text and checked, as `gtype` loads it (it has no imports).
-class Loaded {
- public:
-  explicit Loaded(std::string text) : diagnostics_(sources_) {
-    const std::uint32_t id = sources_.add("random.gtype", std::move(text));
-    program_.files.emplace_back();
-    program_.imports.emplace_back();
-    program_.has_syntax_errors = !gtype::parse_source(sources_, id, diagnostics_, program_.files.front());
-    if (!program_.has_syntax_errors) gtype::check_well_formed(program_, diagnostics_);
-  }
-  Loaded(const Loaded&) = delete;
-  Loaded& operator=(const Loaded&) = delete;
-
-  bool fine() const { return !program_.has_syntax_errors && !diagnostics_.has_errors(); }
-  const gtype::Program& program() const { return program_; }
-  const gtype::SourceFile& file() const { return program_.files.front(); }
-  std::string rendered_diagnostics() const {
-    std::ostringstream out;
-    diagnostics_.print(out);
-    return out.str();
-  }
-
- private:
-  gtype::SourceManager sources_;
-  gtype::DiagnosticEngine diagnostics_;
-  gtype::Program program_;
-};
+using gtype_test::Loaded;
 
 // A protocol of the file, as `gtype verify` sees it: its automata, or why it does not project.
 struct Subject {
