@@ -200,6 +200,7 @@ bool alpha_equal(const LocalType& a, const LocalType& b) {
 // The branches of a merge, printed and sorted: the same key means the same merge.
 std::string merge_key(const std::vector<LocalTypePtr>& types) {
   std::vector<std::string> printed;
+  printed.reserve(types.size());
   for (const LocalTypePtr& t : types) printed.push_back(print_local_type(*t));
   std::sort(printed.begin(), printed.end());
   std::string key;
