@@ -142,5 +142,21 @@ TEST(WireReader, TakesEveryIntegerEncoding) {
   EXPECT_EQ(gen::unpack_payload<double>(std::string("\x91\x05", 2)), std::make_tuple(5.0));
 }
 
+// UINT64_MAX where a double is expected reads as 2^64; packing that again must not convert it
+// to an integer (msgpack-c's range check lets 2^64 through: undefined behaviour, see
+// string_sink.h; the sanitised fuzz build catches it). Whole doubles in range stay integers.
+TEST(WireWriter, PacksADoubleOfTwoToThe64AsAFloat) {
+  const auto read = gen::unpack_payload<double>(std::string("\x91\xcf\xff\xff\xff\xff\xff\xff\xff\xff", 10));
+  ASSERT_TRUE(read);
+  const double two_to_64 = std::get<0>(*read);
+  EXPECT_EQ(two_to_64, 18446744073709551616.0);
+  const std::string packed = gen::pack_payload(two_to_64);
+  EXPECT_EQ(packed, std::string("\x91\xcb\x43\xf0\0\0\0\0\0\0", 10));
+  EXPECT_EQ(gen::unpack_payload<double>(packed), std::make_tuple(two_to_64));
+  EXPECT_EQ(gen::pack_payload(3.0), std::string("\x91\x03", 2));
+  EXPECT_EQ(gen::pack_payload(-2.0), std::string("\x91\xfe", 2));
+  EXPECT_EQ(gen::pack_payload(0.5), std::string("\x91\xcb\x3f\xe0\0\0\0\0\0\0", 10));
+}
+
 }  // namespace
 }  // namespace gtype::rt
