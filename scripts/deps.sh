@@ -8,7 +8,7 @@ packages=(
   libcli11-dev libboost-graph-dev
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
   libgtest-dev libgmock-dev librapidcheck-dev
-  libyaml-cpp-dev libsqlite3-dev
+  libyaml-cpp-dev libsqlite3-dev libssl-dev
   spin bc
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer and the sanitizers
 )
