@@ -18,12 +18,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <logs_query/user.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <chrono>
@@ -34,6 +35,8 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "c12s/system/host.h"
 #include "commands.h"
@@ -77,17 +80,31 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
   _exit(127);
 }
 
+// The daemon configuration of node i (listing 5.2), emitted by yaml-cpp: every fourth node a
+// BeagleBone, the others Raspberry Pis.
 std::string node_config(int i, const std::string& nodes_address) {
-  const bool beaglebone = i % 4 == 0;
-  std::string labels = beaglebone ? "    os: linux\n    arch: arm\n    model: beaglebone\n    memory: 512MB\n"
-                                    "    storage: 4GB\n    cpu: 1GHz\n    cores: 1\n"
-                                  : "    os: linux\n    arch: arm\n    model: rpi\n    memory: 4GB\n"
-                                    "    storage: 32GB\n    cpu: 1.5GHz\n    cores: 4\n";
+  using Labels = std::vector<std::pair<const char*, const char*>>;
+  static const Labels beaglebone = {{"os", "linux"},     {"arch", "arm"},    {"model", "beaglebone"},
+                                    {"memory", "512MB"}, {"storage", "4GB"}, {"cpu", "1GHz"},
+                                    {"cores", "1"}};
+  static const Labels rpi = {{"os", "linux"},     {"arch", "arm"},   {"model", "rpi"}, {"memory", "4GB"},
+                             {"storage", "32GB"}, {"cpu", "1.5GHz"}, {"cores", "4"}};
   const std::string id = "node-" + std::to_string(i);
-  return "# The daemon of " + id +
-         " (listing 5.2), written by `c12s up`.\nstar:\n  version: v1\n  nodeid: " + id + "\n  name: " + id +
-         "\n  flusher: " + nodes_address + "\n  healthcheck:\n    address: " + nodes_address +
-         "\n    topic: health\n    interval: 1s\n  labels:\n" + labels;
+  YAML::Emitter yaml;
+  yaml << YAML::BeginMap << YAML::Key << "star" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "version" << YAML::Value << "v1";
+  yaml << YAML::Key << "nodeid" << YAML::Value << id << YAML::Key << "name" << YAML::Value << id;
+  yaml << YAML::Key << "flusher" << YAML::Value << nodes_address;
+  yaml << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "address" << YAML::Value << nodes_address;
+  yaml << YAML::Key << "topic" << YAML::Value << "health" << YAML::Key << "interval" << YAML::Value << "1s";
+  yaml << YAML::EndMap << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
+  for (const auto& [key, value] : i % 4 == 0 ? beaglebone : rpi)
+    yaml << YAML::Key << key << YAML::Value << value;
+  yaml << YAML::EndMap << YAML::EndMap << YAML::EndMap;
+  std::string out = "# The daemon of " + id;
+  out.append(" (listing 5.2), written by `c12s up`.\n").append(yaml.c_str()).append("\n");
+  return out;
 }
 
 // How many nodes the log has seen register, or -1 when it cannot be asked yet.
@@ -160,13 +177,14 @@ bool ports_usable(const system::SystemMap& map, const system::LoopbackPorts& por
   }
   for (int port = ports.first(); port <= ports.last(); ++port) {
     if (std::string why = port_taken(port); !why.empty()) {
-      std::fprintf(stderr, "c12s up: cannot listen on tcp://127.0.0.1:%d (for %s): %s; ports %d-%d must be free\n",
+      std::fprintf(stderr,
+                   "c12s up: cannot listen on tcp://127.0.0.1:%d (for %s): %s; ports %d-%d must be free\n",
                    port, port_user(map, ports, port).c_str(), why.c_str(), ports.first(), ports.last());
       return false;
     }
   }
-  if (auto ephemeral = ephemeral_ports(); ephemeral && ports.first() <= ephemeral->second &&
-                                          ports.last() >= ephemeral->first) {
+  if (auto ephemeral = ephemeral_ports();
+      ephemeral && ports.first() <= ephemeral->second && ports.last() >= ephemeral->first) {
     std::fprintf(stderr,
                  "c12s up: warning: ports %d-%d overlap the kernel's ephemeral ports %d-%d, which any client "
                  "socket may take meanwhile; a --port below %d avoids that\n",
@@ -188,8 +206,8 @@ std::string last_words(const fs::path& log) {
 // Reports a child that exited, with its status and log.
 void report_exit(const Child& child, int status, const fs::path& log, const char* consequence) {
   std::fprintf(stderr, "c12s up: %s exited (%s %d)%s (see %s)\n", child.name.c_str(),
-               WIFSIGNALED(status) ? "signal" : "status", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
-               consequence, log.c_str());
+               WIFSIGNALED(status) ? "signal" : "status",
+               WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status), consequence, log.c_str());
 }
 
 // A child that has exited, if any: it is reaped, its pid set to -1.
@@ -267,10 +285,10 @@ int up_command(const UpOptions& options) {
     const fs::path config = data / "nodes" / (id + ".yaml");
     std::ofstream(config) << node_config(i, nodes_address);
     const fs::path formation = data / "nodes" / (id + ".formation");
-    children.push_back({id, spawn({self, "daemon", "--config", config.string(), "--system",
-                                   system_file.string(), "--formation-file", formation.string(), "--listen",
-                                   ports.daemon_address(i)},
-                                  data / "logs" / (id + ".log"))});
+    children.push_back(
+        {id, spawn({self, "daemon", "--config", config.string(), "--system", system_file.string(),
+                    "--formation-file", formation.string(), "--listen", ports.daemon_address(i)},
+                   data / "logs" / (id + ".log"))});
   }
   for (const Child& child : children) {
     if (child.pid < 0) {
