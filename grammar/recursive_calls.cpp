@@ -119,9 +119,9 @@ class Unroller {
       return;
     }
     if (!passes_parameters_through(s, *callee)) {
-      report(s, frames_.size(),
-             "not supported: recursion through 'do' that gives '" + callee->name.text +
-                 "' other parameter arguments than its own parameters, in order");
+      diagnostics_.error(s.location, "not supported: recursion through 'do' that gives '" +
+                                         callee->name.text +
+                                         "' other parameter arguments than its own parameters, in order");
       return;
     }
     std::map<std::string, std::string> roles;
@@ -146,17 +146,17 @@ class Unroller {
       return;
     }
     if (program_.file_of(*callee) != program_.file_of(*frames_.front().protocol)) {
-      report(s, frames_.size(),
-             "not supported: recursion through 'do' across files ('" + callee->name.text +
-                 "' is declared in another file than '" + frames_.front().protocol->name.text + "')");
+      diagnostics_.error(s.location, "not supported: recursion through 'do' across files ('" +
+                                         callee->name.text + "' is declared in another file than '" +
+                                         frames_.front().protocol->name.text + "')");
       return;
     }
     if (frames_.size() >= kMaxUnrolling || ++unrolled_ > kMaxUnrolledCalls) {
       if (!too_large_)
-        report(s, frames_.size(),
-               "recursion through 'do' unrolls more than " + std::to_string(kMaxUnrolling) +
-                   " calls deep or " + std::to_string(kMaxUnrolledCalls) +
-                   " calls in all before its role arguments repeat");
+        diagnostics_.error(s.location, "recursion through 'do' unrolls more than " +
+                                           std::to_string(kMaxUnrolling) + " calls deep or " +
+                                           std::to_string(kMaxUnrolledCalls) +
+                                           " calls in all before its role arguments repeat");
       too_large_ = true;
       return;
     }
@@ -212,16 +212,6 @@ class Unroller {
     if (culprit != &back)
       d.notes.push_back({back.location, "'" + frames_.back().protocol->name.text + "' calls '" +
                                             back.label.text + "' here"});
-  }
-
-  // Reports at `s`, with the calls of the frames after `from` as notes: the chain back.
-  void report(const Statement& s, std::size_t from, const std::string& message) {
-    Diagnostic& d = diagnostics_.error(s.location, message);
-    for (std::size_t f = frames_.size(); f-- > from + 1;) {
-      const Frame& frame = frames_[f];
-      d.notes.push_back({frame.call->location, "'" + frames_[f - 1].protocol->name.text + "' calls '" +
-                                                   frame.protocol->name.text + "' here"});
-    }
   }
 
   const Program& program_;
