@@ -14,7 +14,7 @@
 #       throughput:  round trips per second with a pipelined window of W sessions, each with one
 #                    ping in flight (a session's pings are sequential: the protocol alternates);
 #                    the client answers every pong with that session's next ping (generated
-#                    client: a Handler in serve(); raw client: frames in arrival order).
+#                    client: W session objects in serve(); raw client: frames in arrival order).
 #     Warm-up round trips are not measured. Each is run REPS times; the figures below are medians
 #     over the runs.
 # (b) Complete HealthCheck sessions per second (protocols/health_check.gtype) over TCP: nodes,

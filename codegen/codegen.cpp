@@ -96,13 +96,15 @@ bool generate_code(const Program& program, const SourceManager& sources, const s
       taken.insert(model.role_names.back());
     }
 
-    out.push_back({model.ns + "/types.h", codegen::types_header(model)});
+    if (!options.names) out.push_back({model.ns + "/types.h", codegen::types_header(model)});
     for (std::size_t r = 0; r < system.roles.size(); ++r) {
       if (!options.roles.empty() &&
           std::find(options.roles.begin(), options.roles.end(), system.roles[r]) == options.roles.end()) {
         continue;
       }
-      out.push_back({model.ns + "/" + model.role_names[r] + ".h", codegen::role_header(model, r)});
+      const std::string stem = model.ns + "/" + model.role_names[r];
+      out.push_back(options.names ? GeneratedFile{stem + ".names", codegen::role_names_listing(model, r)}
+                                  : GeneratedFile{stem + ".h", codegen::role_header(model, r)});
     }
   }
   return diagnostics.error_count() == errors_before;

@@ -112,5 +112,7 @@ std::string comment(const std::string& text, const std::string& indent, std::siz
 
 std::string types_header(const ProtocolModel& model);
 std::string role_header(const ProtocolModel& model, std::size_t role);
+// The public names role_header declares, one per line (`gtype gen --names`).
+std::string role_names_listing(const ProtocolModel& model, std::size_t role);
 
 }  // namespace gtype::codegen

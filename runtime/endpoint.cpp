@@ -126,7 +126,7 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   if (transition >= out.size() || index.waits(session.state)) {
     return fail(session, ErrorCode::kProtocolViolation,
                 "role " + self() + " has no sending transition " + std::to_string(transition) + " at state " +
-                    std::to_string(session.state));
+                    index.state_name(session.state));
   }
   const TransitionSpec& t = out[transition];
   PeerLink& link = session.peers[t.peer];
@@ -176,7 +176,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
   auto out = index.out(session.state);
   // Messages are built only when the session fails: this runs for every frame taken.
   auto waits_for = [&] {
-    return "role " + std::string(index.self_name()) + " at state " + std::to_string(session.state) +
+    return "role " + std::string(index.self_name()) + " at state " + index.state_name(session.state) +
            " waits for " + index.expected(session.state);
   };
   std::optional<std::uint16_t> lost;  // a peer waited for that is gone, with nothing of its queued
@@ -298,6 +298,17 @@ std::uint16_t Endpoint::state(SessionId session) const {
   return it->second.state;
 }
 
+SessionInfo Endpoint::info(SessionId id) const {
+  auto it = impl_->sessions.find(id);
+  assert(it != impl_->sessions.end() && "requires has_session");
+  SessionInfo info{id, {}};
+  for (std::uint16_t p = 0; p < impl_->index.spec().role_count; ++p) {
+    if (p == impl_->index.spec().self) continue;
+    info.peers.push_back(PeerInfo{std::string(impl_->index.role_name(p)), it->second.peers[p].address});
+  }
+  return info;
+}
+
 bool Endpoint::has_session(SessionId session) const { return impl_->sessions.count(session) != 0; }
 
 namespace {
@@ -359,7 +370,7 @@ Result<Incoming> Endpoint::receive(SessionId id, std::optional<std::chrono::mill
     if (Clock::now() >= deadline) {
       impl.fail(*session, ErrorCode::kTimeout,
                 "nothing arrived within " + millis(wait) + ": role " + std::string(impl.index.self_name()) +
-                    " at state " + std::to_string(session->state) + " waits for " +
+                    " at state " + impl.index.state_name(session->state) + " waits for " +
                     impl.index.expected(session->state));
       continue;
     }
@@ -443,7 +454,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       if (now - session->since < impl.options.receive_timeout) return;
       impl.fail(*session, ErrorCode::kTimeout,
                 "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
-                    std::string(impl.index.self_name()) + " at state " + std::to_string(state) +
+                    std::string(impl.index.self_name()) + " at state " + impl.index.state_name(state) +
                     " waits for " + impl.index.expected(state));
     }
   }

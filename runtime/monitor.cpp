@@ -214,7 +214,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
                                    std::string(frame.from) + " is malformed"
                              : "role " + std::string(frame.from) + " sent " + shown(frame) + ", which " +
                                    std::string(self) + " cannot take from " + std::string(frame.from) +
-                                   " at state " + std::to_string(session.state) + " or later (it can take " +
+                                   " at state " + index.state_name(session.state) + " or later (it can take " +
                                    index.reachable_labels(session.state, action, *sender) + ")";
     reject(bad_payload ? &Counters::malformed_payloads : &Counters::wrong_labels,
            describe(session) + ": " + detail);

@@ -36,6 +36,11 @@ class SpecIndex {
     return {spec_.transitions + s.first, s.count};
   }
   bool is_end(std::uint16_t state) const { return spec_.states[state].count == 0; }
+  // For messages: the state's name, else its number.
+  std::string state_name(std::uint16_t state) const {
+    const char* name = spec_.states[state].name;
+    return name != nullptr ? std::string(name) : std::to_string(state);
+  }
   // Every transition receives or accepts (validate() rules out states that mix).
   bool waits(std::uint16_t state) const;
 

@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   antlr4 default-jre-headless libantlr4-runtime-dev
   libcli11-dev libboost-graph-dev
-  libzmq3-dev cppzmq-dev libmsgpack-cxx-dev
+  libzmq3-dev cppzmq-dev libmsgpack-cxx-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev librapidcheck-dev
   libyaml-cpp-dev libsqlite3-dev libssl-dev
   spin bc

@@ -3,12 +3,12 @@
 //
 //   runtime_bench health-check [--nodes K] [--sessions N]
 //
-// nodes, state and log are services: each serves every session with a Handler (serve()). K
-// node processes each open ceil(N / K) sessions back to back with the state-channel API
-// (start, then connect_health_check, which returns once nodes has accepted), as node daemons
-// pinging the service would. Every other ping of a node reports a cluster, so nodes chooses
-// `active` (nodes ->> state, then nodes ->> log : used) for half the sessions and `free`
-// (nodes ->> log) for the others, as Algorithm 1 does.
+// nodes, state and log are services: serve() gives each of their sessions its own session
+// object (a Handler). K node processes each open ceil(N / K) sessions back to back with the
+// state-channel API (start, then connect_health_check, which returns once nodes has accepted),
+// as node daemons pinging the service would. Every other ping of a node reports a cluster, so
+// nodes chooses `active` (nodes ->> state, then nodes ->> log : used) for half the sessions and
+// `free` (nodes ->> log) for the others, as Algorithm 1 does.
 //
 // The clock starts when every process is bound and the nodes are told to go, and stops when the
 // last role has reached the end of its last session: each process reports (over a pipe) when it
@@ -16,6 +16,7 @@
 // active ones), and no session may fail. sessions_per_s = sessions / (last end - start).
 #include <cinttypes>
 #include <cstdio>
+#include <memory>
 #include <thread>
 #include <unordered_map>
 
@@ -70,7 +71,8 @@ class Tally {
  private:
   void over() {
     if (ended_ + failed_ != expected_) return;
-    write_line(out_, "done " + std::to_string(now_ns()) + " " + std::to_string(ended_) + " " + std::to_string(failed_));
+    write_line(out_, "done " + std::to_string(now_ns()) + " " + std::to_string(ended_) + " " +
+                         std::to_string(failed_));
   }
   long expected_;
   int out_;
@@ -78,12 +80,16 @@ class Tally {
   long failed_ = 0;
 };
 
+// The services' session objects, one per session. Each has a Shared: what its service's
+// sessions share, owned by the service and touched only by the thread that runs serve().
+
 class Nodes final : public hc::nodes::Handler {
  public:
-  explicit Nodes(Tally& tally) : tally_(tally) {}
+  struct Shared {};
+  Nodes(Tally& tally, Shared&) : tally_(tally) {}
   // Algorithm 1: the node's status is renewed on every ping; used when it is in a cluster.
-  void on_health_check(rt::SessionId session, const hc::NodeReport& r) override {
-    hc::NodeStatus& s = statuses_[session];
+  void on_health_check(const hc::NodeReport& r) override {
+    hc::NodeStatus& s = status_;
     s.id = r.id;
     s.name = r.name;
     s.labels = r.labels;
@@ -95,54 +101,55 @@ class Nodes final : public hc::nodes::Handler {
     s.cluster = r.cluster;
     s.last_seen = r.sent_at;
   }
-  rt::Result<hc::nodes::S1::Choice> choose_active_or_free(rt::SessionId session) override {
-    const hc::NodeStatus& s = statuses_[session];
-    if (s.cluster) return hc::nodes::S1::Choice(hc::nodes::S1::Active{s});
-    return hc::nodes::S1::Choice(hc::nodes::S1::Free{s});
+  rt::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
+    using Checked = hc::nodes::AfterHealthCheck;
+    if (status_.cluster) return Checked::Choice(Checked::Active{status_});
+    return Checked::Choice(Checked::Free{status_});
   }
-  rt::Result<hc::NodeStatus> choose_used(rt::SessionId session) override { return statuses_[session]; }
-  void ended(rt::SessionId session) override {
-    statuses_.erase(session);
-    tally_.ended();
-  }
-  void failed(rt::SessionId session, const rt::Error& error) override {
-    statuses_.erase(session);
-    tally_.failed("nodes", error);
-  }
+  rt::Result<hc::NodeStatus> choose_used() override { return status_; }
+  void ended() override { tally_.ended(); }
+  void failed(const rt::Error& error) override { tally_.failed("nodes", error); }
 
  private:
   Tally& tally_;
-  std::unordered_map<rt::SessionId, hc::NodeStatus> statuses_;
+  hc::NodeStatus status_;
 };
 
 class State final : public hc::state::Handler {
  public:
-  explicit State(Tally& tally) : tally_(tally) {}
-  void on_active(rt::SessionId, const hc::NodeStatus& status) override { watched_[status.id] = status.last_seen; }
-  void ended(rt::SessionId) override { tally_.ended(); }
-  void failed(rt::SessionId, const rt::Error& error) override { tally_.failed("state", error); }
+  struct Shared {
+    std::unordered_map<std::string, std::int64_t> watched;  // node id -> last seen
+  };
+  State(Tally& tally, Shared& shared) : tally_(tally), shared_(shared) {}
+  void on_active(const hc::NodeStatus& status) override { shared_.watched[status.id] = status.last_seen; }
+  void ended() override { tally_.ended(); }
+  void failed(const rt::Error& error) override { tally_.failed("state", error); }
 
  private:
   Tally& tally_;
-  std::unordered_map<std::string, std::int64_t> watched_;  // node id -> last seen
+  Shared& shared_;
 };
 
 class Log final : public hc::log::Handler {
  public:
-  explicit Log(Tally& tally) : tally_(tally) {}
-  void on_used(rt::SessionId, const hc::NodeStatus& status) override { ++used_[status.id]; }
-  void on_free(rt::SessionId, const hc::NodeStatus& status) override { ++free_[status.id]; }
-  void ended(rt::SessionId) override { tally_.ended(); }
-  void failed(rt::SessionId, const rt::Error& error) override { tally_.failed("log", error); }
+  struct Shared {
+    std::unordered_map<std::string, long> used;
+    std::unordered_map<std::string, long> free;
+  };
+  Log(Tally& tally, Shared& shared) : tally_(tally), shared_(shared) {}
+  void on_used(const hc::NodeStatus& status) override { ++shared_.used[status.id]; }
+  void on_free(const hc::NodeStatus& status) override { ++shared_.free[status.id]; }
+  void ended() override { tally_.ended(); }
+  void failed(const rt::Error& error) override { tally_.failed("log", error); }
 
  private:
   Tally& tally_;
-  std::unordered_map<std::string, long> used_;
-  std::unordered_map<std::string, long> free_;
+  Shared& shared_;
 };
 
-// A service process: binds, says its address, serves until the parent says "exit".
-template <typename Role, typename Handler>
+// A service process: binds, says its address, serves until the parent says "exit", with a
+// Session object per session.
+template <typename Role, typename Session>
 int service(const char* name, const rt::Directory& directory, long expected, int in, int out) {
   auto role = Role::bind("tcp://127.0.0.1:0", directory);
   if (!role) {
@@ -156,8 +163,9 @@ int service(const char* name, const rt::Directory& directory, long expected, int
     stop = true;
   });
   Tally tally(expected, out);
-  Handler handler(tally);
-  rt::Status served = role->serve(handler, stop);
+  typename Session::Shared shared;
+  rt::Status served =
+      role->serve([&](const rt::SessionInfo&) { return std::make_unique<Session>(tally, shared); }, stop);
   watcher.join();
   if (!served) {
     std::fprintf(stderr, "%s: %s\n", name, served.error().message.c_str());
@@ -189,7 +197,8 @@ int node(long index, long sessions, const std::string& nodes, int in, int out) {
       std::fprintf(stderr, "node %ld: %s\n", index, end.error().message.c_str());
     }
   }
-  write_line(out, "done " + std::to_string(now_ns()) + " " + std::to_string(ended) + " " + std::to_string(failed));
+  write_line(out,
+             "done " + std::to_string(now_ns()) + " " + std::to_string(ended) + " " + std::to_string(failed));
   (void)read_line(in, kRunMs);  // "exit": the endpoint stays until every role is done
   return 0;
 }
@@ -260,8 +269,8 @@ int health_check(const std::vector<std::string>& args) {
   }
   if (failed != 0) return give_up(std::to_string(failed) + " sessions failed");
   const double seconds = static_cast<double>(last - start) / 1e9;
-  std::printf("nodes=%ld sessions=%ld active=%ld seconds=%.3f sessions_per_s=%.0f\n", node_count, sessions, active,
-              seconds, static_cast<double>(sessions) / seconds);
+  std::printf("nodes=%ld sessions=%ld active=%ld seconds=%.3f sessions_per_s=%.0f\n", node_count, sessions,
+              active, seconds, static_cast<double>(sessions) / seconds);
   return 0;
 }
 

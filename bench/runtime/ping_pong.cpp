@@ -4,20 +4,21 @@
 //   runtime_bench ping-pong --transport tcp|ipc [--rounds N] [--window W] [--block B] [--warmup K]
 //
 // Processes: one server per implementation (child processes: the generated server serves its
-// sessions with a Handler; the raw server is a loop over its ROUTER), and one client process
-// (this one) that holds both clients and runs them in turn, B round trips at a time, gen first
-// in one pair of blocks and raw first in the next, until each has made N. A block lasts tens of
-// milliseconds, so load elsewhere on the machine (which comes and goes over seconds) hits both
-// members of a pair alike; ratios are medians over the pairs. While one side runs, the other's
-// processes wait in poll() and use no CPU.
+// sessions with session objects, a Handler each; the raw server is a loop over its ROUTER), and
+// one client process (this one) that holds both clients and runs them in turn, B round trips at
+// a time, gen first in one pair of blocks and raw first in the next, until each has made N. A
+// block lasts tens of milliseconds, so load elsewhere on the machine (which comes and goes over
+// seconds) hits both members of a pair alike; ratios are medians over the pairs. While one side
+// runs, the other's processes wait in poll() and use no CPU.
 //
 // Each client runs W sessions at once, each with one ping in flight (a session's pings are
 // sequential: the protocol alternates ping and pong). With W = 1, round trips are back to back
 // over one session and each is timed, from before the ping is packed to after the pong is
 // unpacked and checked (generated client: state channels, send_ping then receive); with W > 1
-// the client answers each pong with its session's next ping (generated client: a Handler in
-// serve(), which is what drives many sessions at once; raw client: frames in arrival order), and
-// the measure is round trips per second. K warm-up round trips per side are not measured.
+// the client answers each pong with its session's next ping (generated client: W session
+// objects in serve(), which is what drives many sessions at once; raw client: frames in arrival
+// order), and the measure is round trips per second. K warm-up round trips per side are not
+// measured.
 //
 // Both implementations have the same process and socket layout and put the same bytes on the
 // wire. Each process binds a ROUTER where it receives, and sends through one DEALER per peer
@@ -45,6 +46,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <random>
 #include <unordered_map>
 
@@ -84,29 +86,38 @@ class Client {
 
 // ============================================================================ generated API
 
-class GenServer final : public pp::server::Handler {
- public:
-  GenServer(long sessions, std::atomic<bool>& stop) : sessions_(sessions), stop_(stop) {}
-
-  void on_ping(rt::SessionId session, const std::int64_t& value) override { last_[session] = value; }
-  rt::Result<std::int64_t> choose_pong(rt::SessionId session) override { return last_[session]; }
-  void on_bye(rt::SessionId session) override { last_.erase(session); }
-  void ended(rt::SessionId) override { done(); }
-  void failed(rt::SessionId session, const rt::Error& error) override {
-    std::fprintf(stderr, "gen server: session %" PRIu64 " failed: %s\n", session, error.message.c_str());
-    ++failures;
-    done();
-  }
+// What the generated server's sessions share: how many are over (it stops once all are) and
+// how many failed. Only the thread that runs serve() touches it.
+struct GenServerTally {
+  long sessions;
+  std::atomic<bool>& stop;
+  long over = 0;
   int failures = 0;
 
- private:
   void done() {
-    if (++over_ == sessions_) stop_ = true;
+    if (++over == sessions) stop = true;
   }
-  long sessions_;
-  long over_ = 0;
-  std::atomic<bool>& stop_;
-  std::unordered_map<rt::SessionId, std::int64_t> last_;
+};
+
+// One session of the generated server: pongs the ping's number.
+class GenServer final : public pp::server::Handler {
+ public:
+  GenServer(rt::SessionId session, GenServerTally& tally) : session_(session), tally_(tally) {}
+
+  void on_ping(const std::int64_t& value) override { last_ = value; }
+  rt::Result<std::int64_t> choose_pong() override { return last_; }
+  void on_bye() override {}
+  void ended() override { tally_.done(); }
+  void failed(const rt::Error& error) override {
+    std::fprintf(stderr, "gen server: session %" PRIu64 " failed: %s\n", session_, error.message.c_str());
+    ++tally_.failures;
+    tally_.done();
+  }
+
+ private:
+  rt::SessionId session_;
+  GenServerTally& tally_;
+  std::int64_t last_ = 0;
 };
 
 int gen_server(const Config& config, int out) {
@@ -117,12 +128,15 @@ int gen_server(const Config& config, int out) {
   }
   write_line(out, role->address());
   std::atomic<bool> stop{false};
-  GenServer server(config.window, stop);
-  if (rt::Status served = role->serve(server, stop); !served) {
+  GenServerTally tally{config.window, stop};
+  const auto factory = [&](const rt::SessionInfo& session) {
+    return std::make_unique<GenServer>(session.id, tally);
+  };
+  if (rt::Status served = role->serve(factory, stop); !served) {
     std::fprintf(stderr, "gen server: %s\n", served.error().message.c_str());
     return 1;
   }
-  return server.failures == 0 ? 0 : 1;
+  return tally.failures == 0 ? 0 : 1;
 }
 
 pp::client::Role bind_gen_client(const Config& config, const std::string& server) {
@@ -151,7 +165,8 @@ class GenChannels final : public Client {
       if (!s1) return "ping: " + s1.error().message;
       auto pong = std::move(*s1).receive();
       if (!pong) return "pong: " + pong.error().message;
-      if (pong->value != next_) return "pong " + std::to_string(pong->value) + " for ping " + std::to_string(next_);
+      if (pong->value != next_)
+        return "pong " + std::to_string(pong->value) + " for ping " + std::to_string(next_);
       const std::int64_t taken = now_ns();
       rtt.push_back(static_cast<double>(taken - sent));
       *state_ = std::move(pong->next);
@@ -165,66 +180,82 @@ class GenChannels final : public Client {
 
  private:
   pp::client::Role role_;
-  std::optional<pp::client::S0> state_;
+  std::optional<pp::client::Start> state_;
   std::int64_t next_ = 0;
+};
+
+// What the W sessions of the generated client share with the benchmark: round trips done and
+// wanted, whether to say bye, and the first error. Only the thread that runs serve() touches it.
+struct GenWindow {
+  long window = 0;
+  std::atomic<bool> stop{false};
+  long completed = 0;
+  long target = 0;
+  long ended = 0;
+  bool closing = false;
+  std::string error;
+};
+
+// One of the W sessions: its pings are numbered 0, 1, 2...; each pong must carry the last one.
+class GenSession final : public pp::client::Handler {
+ public:
+  explicit GenSession(GenWindow& shared) : shared_(shared) {}
+
+  rt::Result<pp::client::Start::Choice> choose_ping_or_bye() override {
+    if (shared_.closing) return pp::client::Start::Choice(pp::client::Start::Bye{});
+    return pp::client::Start::Choice(pp::client::Start::Ping{sent_++});
+  }
+  void on_pong(const std::int64_t& value) override {
+    if (value != sent_ - 1 && shared_.error.empty())
+      shared_.error = "pong " + std::to_string(value) + " out of turn";
+    if (++shared_.completed == shared_.target) shared_.stop = true;
+  }
+  void ended() override {
+    if (++shared_.ended == shared_.window) shared_.stop = true;
+  }
+  void failed(const rt::Error& error) override {
+    if (shared_.error.empty()) shared_.error = error.message;
+    shared_.stop = true;
+  }
+
+ private:
+  GenWindow& shared_;
+  std::int64_t sent_ = 0;
 };
 
 // W > 1: W sessions through serve(), each pong answered with the session's next ping; serve()
 // returns once a block's round trips are done (the pings then in flight carry on in the next).
-class GenHandler final : public Client, public pp::client::Handler {
+class GenServed final : public Client {
  public:
-  GenHandler(const Config& config, const std::string& server)
-      : window_(config.window), role_(bind_gen_client(config, server)) {}
+  GenServed(const Config& config, const std::string& server) : role_(bind_gen_client(config, server)) {
+    shared_.window = config.window;
+  }
 
   std::string open() override {
-    for (long w = 0; w < window_; ++w) {
-      auto session = role_.start_served();
+    for (long w = 0; w < shared_.window; ++w) {
+      auto session = role_.start_served(std::make_unique<GenSession>(shared_));
       if (!session) return session.error().message;
     }
     return "";
   }
   std::string run(long n, std::vector<double>&) override {
-    target_ = completed_ + n;
+    shared_.target = shared_.completed + n;
     return serve();
   }
   std::string close() override {
-    closing_ = true;
-    target_ = -1;
+    shared_.closing = true;
+    shared_.target = -1;
     return serve();
-  }
-
-  rt::Result<pp::client::S0::Choice> choose_ping_or_bye(rt::SessionId session) override {
-    std::int64_t& sent = sent_[session];
-    if (closing_) return pp::client::S0::Choice(pp::client::S0::Bye{});
-    return pp::client::S0::Choice(pp::client::S0::Ping{sent++});
-  }
-  void on_pong(rt::SessionId session, const std::int64_t& value) override {
-    if (value != sent_[session] - 1 && error_.empty()) error_ = "pong " + std::to_string(value) + " out of turn";
-    if (++completed_ == target_) stop_ = true;
-  }
-  void ended(rt::SessionId) override {
-    if (++ended_ == window_) stop_ = true;
-  }
-  void failed(rt::SessionId, const rt::Error& error) override {
-    if (error_.empty()) error_ = error.message;
-    stop_ = true;
   }
 
  private:
   std::string serve() {
-    stop_ = false;
-    if (rt::Status served = role_.serve(*this, stop_); !served) return served.error().message;
-    return error_;
+    shared_.stop = false;
+    if (rt::Status served = role_.serve(shared_.stop); !served) return served.error().message;
+    return shared_.error;
   }
-  long window_;
+  GenWindow shared_;  // before role_, whose session objects refer to it
   pp::client::Role role_;
-  std::atomic<bool> stop_{false};
-  std::unordered_map<rt::SessionId, std::int64_t> sent_;
-  long completed_ = 0;
-  long target_ = 0;
-  long ended_ = 0;
-  bool closing_ = false;
-  std::string error_;
 };
 
 // ============================================================================ raw cppzmq
@@ -248,7 +279,8 @@ class RawCodec {
   RawCodec(std::string_view self, std::string_view peer) : self_(self), peer_(peer) {}
 
   // The frame of `label`, with payload [value] (or [] without one).
-  const msgpack::sbuffer& encode(std::uint64_t session, std::string_view label, std::optional<std::int64_t> value) {
+  const msgpack::sbuffer& encode(std::uint64_t session, std::string_view label,
+                                 std::optional<std::int64_t> value) {
     payload_.clear();
     msgpack::packer<msgpack::sbuffer> p(payload_);
     p.pack_array(value ? 1 : 0);
@@ -274,8 +306,8 @@ class RawCodec {
     try {
       const msgpack::unpack_limit limit(16, 0, 1024, 64u << 20, 0, 2);
       std::size_t offset = 0;
-      msgpack::object_handle handle =
-          msgpack::unpack(static_cast<const char*>(bytes.data()), bytes.size(), offset, nullptr, nullptr, limit);
+      msgpack::object_handle handle = msgpack::unpack(static_cast<const char*>(bytes.data()), bytes.size(),
+                                                      offset, nullptr, nullptr, limit);
       if (offset != bytes.size()) return "trailing bytes";
       const msgpack::object& top = handle.get();
       if (top.type != msgpack::type::ARRAY || top.via.array.size != 9) return "not an envelope";
@@ -292,7 +324,8 @@ class RawCodec {
       if (f[2].via.u64 != kMessage) return "unexpected frame kind";
       out.label.assign(f[7].via.str.ptr, f[7].via.str.size);
       std::size_t at = 0;
-      const msgpack::object_handle payload = msgpack::unpack(f[8].via.bin.ptr, f[8].via.bin.size, at, nullptr, nullptr, limit);
+      const msgpack::object_handle payload =
+          msgpack::unpack(f[8].via.bin.ptr, f[8].via.bin.size, at, nullptr, nullptr, limit);
       if (at != f[8].via.bin.size || payload.get().type != msgpack::type::ARRAY) return "malformed payload";
       const msgpack::object_array& values = payload.get().via.array;
       const bool carries = out.label == "ping" || out.label == "pong";
@@ -347,8 +380,10 @@ class RawSockets {
     link->dealer.set(zmq::sockopt::routing_id, address_);
     link->dealer.set(zmq::sockopt::sndhwm, 100000);
     heartbeats(link->dealer);
-    const std::string monitor = "inproc://raw-monitor-" + std::to_string(links_.size()) + "-" + std::to_string(getpid());
-    if (zmq_socket_monitor(link->dealer.handle(), monitor.c_str(), ZMQ_EVENT_DISCONNECTED) != 0) throw zmq::error_t();
+    const std::string monitor =
+        "inproc://raw-monitor-" + std::to_string(links_.size()) + "-" + std::to_string(getpid());
+    if (zmq_socket_monitor(link->dealer.handle(), monitor.c_str(), ZMQ_EVENT_DISCONNECTED) != 0)
+      throw zmq::error_t();
     link->monitor = zmq::socket_t(raw_context(), zmq::socket_type::pair);
     link->monitor.set(zmq::sockopt::linger, 0);
     link->monitor.connect(monitor);
@@ -361,7 +396,8 @@ class RawSockets {
 
   void send(const std::string& address, const msgpack::sbuffer& bytes) {
     zmq::message_t message(bytes.data(), bytes.size());
-    if (!dealer(address).send(message, zmq::send_flags::dontwait)) throw std::runtime_error("send queue full");
+    if (!dealer(address).send(message, zmq::send_flags::dontwait))
+      throw std::runtime_error("send queue full");
   }
 
   // The next frame and the address it came from; an error (timeout, lost peer) otherwise.
@@ -382,7 +418,8 @@ class RawSockets {
       if (left < 0) return "nothing arrived within " + std::to_string(timeout_ms) + " ms";
       zmq::poll(items_.data(), items_.size(), std::chrono::milliseconds(left));
       for (std::size_t i = 1; i < items_.size(); ++i) {
-        if ((items_[i].revents & ZMQ_POLLIN) && lost(*watched_[i - 1])) return watched_[i - 1]->address + " was lost";
+        if ((items_[i].revents & ZMQ_POLLIN) && lost(*watched_[i - 1]))
+          return watched_[i - 1]->address + " was lost";
       }
       if (!(items_[0].revents & ZMQ_POLLIN)) continue;
       zmq::message_t id;
@@ -411,7 +448,8 @@ class RawSockets {
     std::vector<zmq::message_t> parts;
     while (zmq::recv_multipart(link.monitor, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
       std::uint16_t event = 0;
-      if (!parts.empty() && parts[0].size() >= sizeof event) std::memcpy(&event, parts[0].data(), sizeof event);
+      if (!parts.empty() && parts[0].size() >= sizeof event)
+        std::memcpy(&event, parts[0].data(), sizeof event);
       disconnected |= event == ZMQ_EVENT_DISCONNECTED;
       parts.clear();
     }
@@ -425,7 +463,6 @@ class RawSockets {
   std::vector<zmq_pollitem_t> items_;  // the router, then each link's monitor
   std::vector<Link*> watched_;
 };
-
 
 int raw_server(const Config& config, int out) {
   try {
@@ -461,7 +498,8 @@ int raw_server(const Config& config, int out) {
         sessions.erase(session);
         ++ended;
       } else {
-        std::fprintf(stderr, "raw server: client sent %s, which the server cannot take\n", frame.label.c_str());
+        std::fprintf(stderr, "raw server: client sent %s, which the server cannot take\n",
+                     frame.label.c_str());
         return 1;
       }
     }
@@ -471,7 +509,6 @@ int raw_server(const Config& config, int out) {
   }
   return 0;
 }
-
 
 // The raw client: W sessions, pings answered in arrival order.
 class RawClient final : public Client {
@@ -594,7 +631,7 @@ int ping_pong(const std::vector<std::string>& args) {
     if (config.window == 1) {
       sides[0] = Side{"gen", std::make_unique<GenChannels>(config, *gen_address), {}, 0, {}, {}};
     } else {
-      sides[0] = Side{"gen", std::make_unique<GenHandler>(config, *gen_address), {}, 0, {}, {}};
+      sides[0] = Side{"gen", std::make_unique<GenServed>(config, *gen_address), {}, 0, {}, {}};
     }
     sides[1] = Side{"raw", std::make_unique<RawClient>(config, *raw_address), {}, 0, {}, {}};
   } catch (const std::exception& e) {
@@ -630,14 +667,16 @@ int ping_pong(const std::vector<std::string>& args) {
     }
   }
   for (Child* child : {&gen, &raw}) {
-    if (int code = wait_child(*child); code != 0) return give_up("a server exited with " + std::to_string(code));
+    if (int code = wait_child(*child); code != 0)
+      return give_up("a server exited with " + std::to_string(code));
   }
   for (Side& side : sides) side.client.reset();
 
   std::printf("transport=%s window=%ld round_trips=%ld block=%ld", config.transport.c_str(), config.window,
               config.rounds, config.block);
   for (Side& side : sides) {
-    std::printf(" %s_rt_per_s=%.0f", side.name, static_cast<double>(config.rounds) * 1e9 / static_cast<double>(side.ns));
+    std::printf(" %s_rt_per_s=%.0f", side.name,
+                static_cast<double>(config.rounds) * 1e9 / static_cast<double>(side.ns));
     if (!side.rtt.empty()) {
       std::printf(" %s_p50_us=%.2f %s_p99_us=%.2f", side.name, quantile(side.rtt, 0.50) / 1e3, side.name,
                   quantile(side.rtt, 0.99) / 1e3);

@@ -44,7 +44,7 @@ int print(const ClientOptions& options, const sorts::LogRecords& records) {
   return 0;
 }
 
-// Runs one LogsQuery session; `ask` takes S0 to the state that receives the records.
+// Runs one LogsQuery session; `ask` takes Start to the state that receives the records.
 template <typename Ask>
 int run(const ClientOptions& options, const char* what, Ask ask) {
   std::optional<Client> client = client_of(options);
@@ -71,7 +71,7 @@ gtype::rt::Result<sorts::LogRecords> records_of(gtype::rt::Result<State> state) 
 
 int logs_get_command(const ClientOptions& options, const std::string& task) {
   return run(options, "logs get",
-             [&](lq::S0 s0) { return records_of(std::move(s0).connect_get(sorts::TaskId{task})); });
+             [&](lq::Start s0) { return records_of(std::move(s0).connect_get(sorts::TaskId{task})); });
 }
 
 int logs_list_command(const ClientOptions& options, const std::string& selector_text, unsigned limit) {
@@ -81,7 +81,8 @@ int logs_list_command(const ClientOptions& options, const std::string& selector_
   filter.selector.labels =
       std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
   filter.limit = limit;
-  return run(options, "logs list", [&](lq::S0 s0) { return records_of(std::move(s0).connect_list(filter)); });
+  return run(options, "logs list",
+             [&](lq::Start s0) { return records_of(std::move(s0).connect_list(filter)); });
 }
 
 }  // namespace c12s::cli

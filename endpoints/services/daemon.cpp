@@ -98,48 +98,39 @@ rt::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::string
   return std::optional<sorts::NodeFormation>(std::get<0>(*formation));
 }
 
+// One FormationPush session, as `node`: takes the formation, or says why not.
 class FormationPushNode final : public fp::Handler {
  public:
   explicit FormationPushNode(Node& node) : node_(node) {}
-  void on_form(rt::SessionId session, const sorts::NodeFormation& formation) override {
-    std::lock_guard lock(node_.mutex);
+  void on_form(const sorts::NodeFormation& formation) override {
+    std::lock_guard lock(node_.mutex);  // report_of() reads it from the health checks' thread
     const auto& current = node_.formed;
     // A new state of its own topology may move it (the thesis's recreation); another
     // topology may not take it.
     if (current && current->topology != formation.topology) {
-      answers_.insert_or_assign(session, "node " + node_.options.config.node_id + " is in topology " +
-                                             current->topology + " (cluster " + current->region + "/" +
-                                             current->cluster + ")");
+      refusal_ = "node " + node_.options.config.node_id + " is in topology " + current->topology +
+                 " (cluster " + current->region + "/" + current->cluster + ")";
       return;
     }
     // Acknowledged only once kept: a daemon restarted after its ack is still in the cluster.
     if (!node_.options.formation_file.empty()) {
       if (rt::Status kept = keep_formation(node_.options.formation_file, formation); !kept.ok()) {
-        answers_.insert_or_assign(session, kept.error().message);
+        refusal_ = kept.error().message;
         return;
       }
     }
     node_.formed = formation;
     node_.swim->form(formation);
-    answers_.insert_or_assign(session, "");
   }
-  rt::Result<fp::S1::Choice> choose_ack_or_refuse(rt::SessionId session) override {
-    std::lock_guard lock(node_.mutex);
-    auto it = answers_.find(session);
-    if (it == answers_.end()) return refused("no formation was received");
-    const std::string why = it->second;
-    answers_.erase(it);
-    if (why.empty()) return fp::S1::Choice(fp::S1::Ack{});
-    return fp::S1::Choice(fp::S1::Refuse{why});
+  rt::Result<fp::AfterForm::Choice> choose_ack_or_refuse() override {
+    if (refusal_.empty()) return fp::AfterForm::Choice(fp::AfterForm::Ack{});
+    return fp::AfterForm::Choice(fp::AfterForm::Refuse{refusal_});
   }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(node_.mutex);
-    answers_.erase(session);
-  }
+  void failed(const rt::Error&) override {}  // the push service hears of it
 
  private:
   Node& node_;
-  std::map<rt::SessionId, std::string> answers_;  // "" take it, else why not
+  std::string refusal_;  // "" it took the formation
 };
 
 sorts::NodeReport report_of(Node& node) {
@@ -176,9 +167,9 @@ rt::Status health_checks(Node& node, const std::atomic<bool>& stop) {
   if (!role.ok()) return role.error();
   while (!stop.load()) {
     const auto next = std::chrono::steady_clock::now() + node.options.config.healthcheck.interval;
-    rt::Result<hc::S0> s0 = role->start();
-    if (s0.ok()) {
-      rt::Result<hc::End> sent = std::move(*s0).connect_health_check(report_of(node));
+    rt::Result<hc::Start> start = role->start();
+    if (start.ok()) {
+      rt::Result<hc::End> sent = std::move(*start).connect_health_check(report_of(node));
       if (!sent.ok()) {
         std::fprintf(stderr, "c12s daemon %s: health check not taken: %s\n",
                      node.options.config.node_id.c_str(), sent.error().message.c_str());
@@ -251,9 +242,10 @@ rt::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop)
   node.address = bound->formations->address();
   node.swim = std::move(bound->swim);
   std::shared_ptr<fp::Role> role = std::move(bound->formations);
-  auto handler = std::make_shared<FormationPushNode>(node);
   system::Host host;
-  host.add("FormationPush/node", [&](const std::atomic<bool>& s) { return role->serve(*handler, s); });
+  host.add("FormationPush/node", [&](const std::atomic<bool>& s) {
+    return role->serve(per_session([&] { return std::make_unique<FormationPushNode>(node); }), s);
+  });
   host.add("health checks", [&](const std::atomic<bool>& s) { return health_checks(node, s); });
   if (kept) {
     node.formed = kept;

@@ -73,8 +73,8 @@ struct Log {
 class HealthCheckLog final : public hc::Handler {
  public:
   explicit HealthCheckLog(Log& log) : log_(log) {}
-  void on_used(rt::SessionId, const sorts::NodeStatus& node) override { record(node); }
-  void on_free(rt::SessionId, const sorts::NodeStatus& node) override { record(node); }
+  void on_used(const sorts::NodeStatus& node) override { record(node); }
+  void on_free(const sorts::NodeStatus& node) override { record(node); }
 
  private:
   void record(const sorts::NodeStatus& node) {
@@ -93,12 +93,12 @@ class HealthCheckLog final : public hc::Handler {
 class ClusterFormationLog final : public cf::Handler {
  public:
   explicit ClusterFormationLog(Log& log) : log_(log) {}
-  void on_succ(rt::SessionId session) override {
-    log_.note(task_id(session), store::LogLevel::kInfo, {{"service", "state"}, {"state", "CREATED"}},
+  void on_succ() override {
+    log_.note(task_id(session()), store::LogLevel::kInfo, {{"service", "state"}, {"state", "CREATED"}},
               "cluster formation succeeded");
   }
-  void on_err(rt::SessionId session, const std::string& why) override {
-    log_.note(task_id(session), store::LogLevel::kError, {{"service", "state"}, {"state", "FAILED"}},
+  void on_err(const std::string& why) override {
+    log_.note(task_id(session()), store::LogLevel::kError, {{"service", "state"}, {"state", "FAILED"}},
               "cluster formation failed: " + why);
   }
 
@@ -109,8 +109,9 @@ class ClusterFormationLog final : public cf::Handler {
 class IdempotencyCheckLog final : public ic::Handler {
  public:
   explicit IdempotencyCheckLog(Log& log) : log_(log) {}
-  void on_done(rt::SessionId session, const std::string& message) override {
-    log_.note(task_id(session), store::LogLevel::kInfo, {{"service", "state"}, {"state", "EXISTS"}}, message);
+  void on_done(const std::string& message) override {
+    log_.note(task_id(session()), store::LogLevel::kInfo, {{"service", "state"}, {"state", "EXISTS"}},
+              message);
   }
 
  private:
@@ -120,12 +121,12 @@ class IdempotencyCheckLog final : public ic::Handler {
 class ListDetailLog final : public ld::Handler {
  public:
   explicit ListDetailLog(Log& log) : log_(log) {}
-  void on_detail(rt::SessionId session, const sorts::ListDetailView& view) override {
-    log_.note(task_id(session), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
+  void on_detail(const sorts::ListDetailView& view) override {
+    log_.note(task_id(session()), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
               "list --detail: " + std::to_string(view.clusters.size()) + " clusters");
   }
-  void on_brief(rt::SessionId session, const sorts::ListBriefView& view) override {
-    log_.note(task_id(session), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
+  void on_brief(const sorts::ListBriefView& view) override {
+    log_.note(task_id(session()), store::LogLevel::kDebug, {{"service", "state"}, {"operation", "list"}},
               "list: " + std::to_string(view.topologies.size()) + " topologies");
   }
 
@@ -136,11 +137,11 @@ class ListDetailLog final : public ld::Handler {
 class FormationLog final : public fm::Handler {
  public:
   explicit FormationLog(Log& log) : log_(log) {}
-  void on_succ(rt::SessionId, const sorts::TaskId& task) override {
+  void on_succ(const sorts::TaskId& task) override {
     log_.note(task.id, store::LogLevel::kInfo, {{"service", "state"}, {"state", "CREATED"}},
               "the topology is formed");
   }
-  void on_err(rt::SessionId, const sorts::TaskFailure& failure) override {
+  void on_err(const sorts::TaskFailure& failure) override {
     std::string released;
     for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
     log_.note(failure.task.id, store::LogLevel::kError, {{"service", "state"}, {"state", "FAILED"}},
@@ -154,9 +155,9 @@ class FormationLog final : public fm::Handler {
 
 class TaskLogLog final : public tl::Handler {
  public:
-  TaskLogLog(Log& log, tl::Role& role) : log_(log), role_(role) {}
+  explicit TaskLogLog(Log& log) : log_(log) {}
   // Appended before `stored` goes back: an acknowledged record is durable.
-  void on_record(rt::SessionId session, const sorts::LogRecord& record) override {
+  void on_record(const sorts::LogRecord& record) override {
     store::LogLevel level = store::LogLevel::kInfo;
     if (record.level == "debug") level = store::LogLevel::kDebug;
     if (record.level == "warning") level = store::LogLevel::kWarning;
@@ -164,12 +165,11 @@ class TaskLogLog final : public tl::Handler {
     std::lock_guard lock(log_.mutex);
     store::Status status = log_.append(
         record.task, level, model::Labels(record.labels.begin(), record.labels.end()), record.message);
-    if (!status.ok()) role_.endpoint().abandon(session, "cannot record: " + status.to_string());
+    if (!status.ok()) fail("cannot record: " + status.to_string());
   }
 
  private:
   Log& log_;
-  tl::Role& role_;
 };
 
 sorts::LogRecord to_sort(const store::LogRecord& record) {
@@ -181,43 +181,31 @@ sorts::LogRecord to_sort(const store::LogRecord& record) {
 class LogsQueryLog final : public lq::Handler {
  public:
   explicit LogsQueryLog(Log& log) : log_(log) {}
-  void on_get(rt::SessionId session, const sorts::TaskId& task) override {
+  void on_get(const sorts::TaskId& task) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
     store::Status status = log_.records->by_task(task.id, &found);
-    answer(session, status, found);
+    answer(status, found);
   }
-  void on_list(rt::SessionId session, const sorts::LogsFilter& filter) override {
+  void on_list(const sorts::LogsFilter& filter) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
     const std::size_t limit = filter.limit == 0 ? kKeptRecords : static_cast<std::size_t>(filter.limit);
     store::Status status =
         log_.records->list(to_model(filter.selector), model::MatchMode::kSubset, limit, &found);
     std::reverse(found.begin(), found.end());  // LogRecords is oldest first
-    answer(session, status, found);
+    answer(status, found);
   }
-  rt::Result<sorts::LogRecords> choose_records_at_s1(rt::SessionId session) override { return take(session); }
-  rt::Result<sorts::LogRecords> choose_records_at_s2(rt::SessionId session) override { return take(session); }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(log_.mutex);
-    answers_.drop(session);
-  }
+  rt::Result<sorts::LogRecords> choose_records() override { return records_; }
 
  private:
-  void answer(rt::SessionId session, const store::Status& status,
-              const std::vector<store::LogRecord>& found) {
-    if (!status.ok()) return answers_.put(session, refused("logs: " + status.to_string()));
-    sorts::LogRecords records;
-    for (const store::LogRecord& record : found) records.records.push_back(to_sort(record));
-    answers_.put(session, std::move(records));
-  }
-  rt::Result<sorts::LogRecords> take(rt::SessionId session) {
-    std::lock_guard lock(log_.mutex);
-    return answers_.take(session);
+  void answer(const store::Status& status, const std::vector<store::LogRecord>& found) {
+    if (!status.ok()) return fail("logs: " + status.to_string());
+    for (const store::LogRecord& record : found) records_.records.push_back(to_sort(record));
   }
 
   Log& log_;
-  PerSession<sorts::LogRecords> answers_;
+  sorts::LogRecords records_;
 };
 
 }  // namespace
@@ -229,20 +217,20 @@ rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) 
     return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
   system::Host host;
   Served served;
-  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "log",
-                                    [&](hc::Role&) { return std::make_unique<HealthCheckLog>(log); });
-  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "log",
-                                    [&](cf::Role&) { return std::make_unique<ClusterFormationLog>(log); });
-  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "log",
-                                    [&](ic::Role&) { return std::make_unique<IdempotencyCheckLog>(log); });
-  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "log",
-                                    [&](ld::Role&) { return std::make_unique<ListDetailLog>(log); });
-  served.add<fm::Role, fm::Handler>(host, map, "Formation", "log",
-                                    [&](fm::Role&) { return std::make_unique<FormationLog>(log); });
-  served.add<tl::Role, tl::Handler>(host, map, "TaskLog", "log",
-                                    [&](tl::Role& role) { return std::make_unique<TaskLogLog>(log, role); });
-  served.add<lq::Role, lq::Handler>(host, map, "LogsQuery", "log",
-                                    [&](lq::Role&) { return std::make_unique<LogsQueryLog>(log); });
+  served.add<hc::Role>(host, map, "HealthCheck", "log",
+                       per_session([&] { return std::make_unique<HealthCheckLog>(log); }));
+  served.add<cf::Role>(host, map, "ClusterFormation", "log",
+                       per_session([&] { return std::make_unique<ClusterFormationLog>(log); }));
+  served.add<ic::Role>(host, map, "IdempotencyCheck", "log",
+                       per_session([&] { return std::make_unique<IdempotencyCheckLog>(log); }));
+  served.add<ld::Role>(host, map, "ListDetail", "log",
+                       per_session([&] { return std::make_unique<ListDetailLog>(log); }));
+  served.add<fm::Role>(host, map, "Formation", "log",
+                       per_session([&] { return std::make_unique<FormationLog>(log); }));
+  served.add<tl::Role>(host, map, "TaskLog", "log",
+                       per_session([&] { return std::make_unique<TaskLogLog>(log); }));
+  served.add<lq::Role>(host, map, "LogsQuery", "log",
+                       per_session([&] { return std::make_unique<LogsQueryLog>(log); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

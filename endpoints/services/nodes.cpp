@@ -2,11 +2,10 @@
 // (Algorithm 2), serving its role in HealthCheck, ClusterFormation, IdempotencyCheck,
 // ListDetail and Formation.
 //
-// Every session's handler reads and writes the registry (store/node_registry.h) under one
-// mutex; each served endpoint runs on its own thread. What a session learnt before its next
-// callback (a node's status, a query's result) is kept per session id, and dropped when the
-// session ends or fails. A registry error fails the session that caused it (its peers learn
-// why); it never stops the service.
+// Every session object reads and writes the registry (store/node_registry.h) under one mutex:
+// each served role runs on its own thread. What a session learnt before its next callback (a
+// node's status, a query's result) is a member of its object. A registry error fails the
+// session that caused it (its peers learn why); it never stops the service.
 //
 // Not here: the lease length and the match mode (NodesOptions), node liveness inside formed
 // clusters (the state service and SWIM decide), metric history (only the last health check's
@@ -91,38 +90,25 @@ class HealthCheckNodes final : public hc::Handler {
  public:
   explicit HealthCheckNodes(Registry& registry) : registry_(registry) {}
 
-  void on_health_check(rt::SessionId session, const sorts::NodeReport& report) override {
+  void on_health_check(const sorts::NodeReport& report) override {
     std::lock_guard lock(registry_.mutex);
     const store::Time now = now_millis();
     store::NodeStatus status{};
     store::Status beat = registry_.nodes->heartbeat(to_store(report), now, registry_.options.lease, &status);
     store::NodeRecord record;
     if (beat.ok()) beat = registry_.nodes->get(report.id, &record);
-    if (!beat.ok())
-      return statuses_.put(session, refused("health check of " + report.id + ": " + beat.to_string()));
-    statuses_.put(session, to_sort(record, registry_.options.lease));
+    if (!beat.ok()) return fail("health check of " + report.id + ": " + beat.to_string());
+    status_ = to_sort(record, registry_.options.lease);
   }
-  rt::Result<hc::S1::Choice> choose_active_or_free(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    rt::Result<sorts::NodeStatus> status = statuses_.take(session);
-    if (!status.ok()) return status.error();
-    if (status->status != "used") return hc::S1::Choice(hc::S1::Free{*status});
-    hc::S1::Active active{*status};
-    statuses_.put(session, std::move(status));  // for choose_used, next
-    return hc::S1::Choice(std::move(active));
+  rt::Result<hc::AfterHealthCheck::Choice> choose_active_or_free() override {
+    if (status_.status != "used") return hc::AfterHealthCheck::Choice(hc::AfterHealthCheck::Free{status_});
+    return hc::AfterHealthCheck::Choice(hc::AfterHealthCheck::Active{status_});
   }
-  rt::Result<sorts::NodeStatus> choose_used(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return statuses_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(registry_.mutex);
-    statuses_.drop(session);
-  }
+  rt::Result<sorts::NodeStatus> choose_used() override { return status_; }
 
  private:
   Registry& registry_;
-  PerSession<sorts::NodeStatus> statuses_;
+  sorts::NodeStatus status_;
 };
 
 // ---------------------------------------------------------------- ClusterFormation: Algorithm 2
@@ -131,78 +117,56 @@ class ClusterFormationNodes final : public cf::Handler {
  public:
   explicit ClusterFormationNodes(Registry& registry) : registry_(registry) {}
 
-  void on_query_at_s0(rt::SessionId session, const sorts::Selector& selector) override {
-    query(session, selector);
-  }
-  void on_query_at_s2(rt::SessionId session, const sorts::Selector& selector) override {
-    query(session, selector);
-  }
-  rt::Result<sorts::NodeList> choose_resp(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return results_.take(session);
-  }
-  void on_ids(rt::SessionId session, const sorts::NodeIds& ids) override {
-    std::lock_guard lock(registry_.mutex);
-    store::Status reserved = reserve(registry_, ids);
-    reservations_.insert_or_assign(session, reserved.ok() ? std::string() : reserved.to_string());
-  }
-  rt::Result<cf::S3::Choice> choose_rsrvd_or_err(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    auto it = reservations_.find(session);
-    const std::string why = it == reservations_.end() ? "no reservation was asked" : it->second;
-    if (it != reservations_.end()) reservations_.erase(it);
-    if (why.empty()) return cf::S3::Choice(cf::S3::Rsrvd{});
-    return cf::S3::Choice(cf::S3::Err{why});
-  }
-  void on_nids(rt::SessionId, const sorts::NodeIds&) override {
-    // G2's push of the new ids: the nodes were reserved in this session, and Formation marks
-    // them used with their clusters (this message carries no places).
-  }
-  void on_quit(rt::SessionId) override {}
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(registry_.mutex);
-    results_.drop(session);
-    reservations_.erase(session);
-  }
-
- private:
-  void query(rt::SessionId session, const sorts::Selector& selector) {
+  void on_query(const sorts::Selector& selector) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> found;
     store::Status status = registry_.nodes->free_nodes(
         to_model(selector),
         selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match, now_millis(),
         &found);
-    if (!status.ok()) return results_.put(session, refused("query: " + status.to_string()));
-    sorts::NodeList list;
+    if (!status.ok()) return fail("query: " + status.to_string());
+    result_.nodes.clear();
     for (const store::NodeRecord& record : found)
-      list.nodes.push_back(to_sort(record, registry_.options.lease));
-    results_.put(session, std::move(list));
+      result_.nodes.push_back(to_sort(record, registry_.options.lease));
   }
+  rt::Result<sorts::NodeList> choose_resp() override { return result_; }
+  void on_ids(const sorts::NodeIds& ids) override {
+    std::lock_guard lock(registry_.mutex);
+    store::Status reserved = reserve(registry_, ids);
+    not_reserved_ = reserved.ok() ? std::string() : reserved.to_string();
+  }
+  rt::Result<cf::AfterTRespIds::Choice> choose_rsrvd_or_err() override {
+    if (not_reserved_.empty()) return cf::AfterTRespIds::Choice(cf::AfterTRespIds::Rsrvd{});
+    return cf::AfterTRespIds::Choice(cf::AfterTRespIds::Err{not_reserved_});
+  }
+  void on_nids(const sorts::NodeIds&) override {
+    // G2's push of the new ids: the nodes were reserved in this session, and Formation marks
+    // them used with their clusters (this message carries no places).
+  }
+  void on_quit() override {}
 
+ private:
   Registry& registry_;
-  PerSession<sorts::NodeList> results_;
-  std::map<rt::SessionId, std::string> reservations_;  // "" reserved, else why not
+  sorts::NodeList result_;
+  std::string not_reserved_;  // why the nodes of ids() could not be reserved ("" they were)
 };
 
 // ---------------------------------------------------------------- IdempotencyCheck: reserve
 
 class IdempotencyCheckNodes final : public ic::Handler {
  public:
-  IdempotencyCheckNodes(Registry& registry, ic::Role& role) : registry_(registry), role_(role) {}
+  explicit IdempotencyCheckNodes(Registry& registry) : registry_(registry) {}
 
   // G3 has no answer but rsrvd(): nodes that cannot all be reserved fail the session, which
   // the service learns as an abort naming the node.
-  void on_ids(rt::SessionId session, const sorts::NodeIds& ids) override {
+  void on_ids(const sorts::NodeIds& ids) override {
     std::lock_guard lock(registry_.mutex);
     store::Status reserved = reserve(registry_, ids);
-    if (!reserved.ok())
-      role_.endpoint().abandon(session, "cannot reserve the nodes: " + reserved.to_string());
+    if (!reserved.ok()) fail("cannot reserve the nodes: " + reserved.to_string());
   }
 
  private:
   Registry& registry_;
-  ic::Role& role_;
 };
 
 // ---------------------------------------------------------------- ListDetail
@@ -211,25 +175,18 @@ class ListDetailNodes final : public ld::Handler {
  public:
   explicit ListDetailNodes(Registry& registry) : registry_(registry) {}
 
-  void on_query(rt::SessionId session, const sorts::MetricsQuery& query) override {
+  void on_query(const sorts::MetricsQuery& query) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> all;
     store::Status status = registry_.nodes->all(&all);
-    if (!status.ok()) return views_.put(session, refused("list: " + status.to_string()));
-    views_.put(session, detail_view(all, query, registry_.options.lease));
+    if (!status.ok()) return fail("list: " + status.to_string());
+    view_ = detail_view(all, query, registry_.options.lease);
   }
-  rt::Result<sorts::ListDetailView> choose_result(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return views_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(registry_.mutex);
-    views_.drop(session);
-  }
+  rt::Result<sorts::ListDetailView> choose_result() override { return view_; }
 
  private:
   Registry& registry_;
-  PerSession<sorts::ListDetailView> views_;
+  sorts::ListDetailView view_;
 };
 
 // ---------------------------------------------------------------- Formation: used or released
@@ -238,24 +195,18 @@ class FormationNodes final : public fm::Handler {
  public:
   explicit FormationNodes(Registry& registry) : registry_(registry) {}
 
-  void on_where(rt::SessionId session, const sorts::NodeIds& ids) override {
+  void on_where(const sorts::NodeIds& ids) override {
     std::lock_guard lock(registry_.mutex);
-    sorts::NodeAddresses found;
     for (const std::string& id : ids.ids) {
       store::NodeRecord record;
       store::Status s = registry_.nodes->get(id, &record);
-      if (!s.ok()) return addresses_.put(session, refused("where is " + id + ": " + s.to_string()));
-      if (std::string why = not_held(record, ids.task.id); !why.empty())
-        return addresses_.put(session, refused(why));
-      found.addresses[id] = record.address;
+      if (!s.ok()) return fail("where is " + id + ": " + s.to_string());
+      if (std::string why = not_held(record, ids.task.id); !why.empty()) return fail(why);
+      addresses_.addresses[id] = record.address;
     }
-    addresses_.put(session, std::move(found));
   }
-  rt::Result<sorts::NodeAddresses> choose_addresses(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return addresses_.take(session);
-  }
-  void on_nids(rt::SessionId session, const sorts::FormationUpdate& update) override {
+  rt::Result<sorts::NodeAddresses> choose_addresses() override { return addresses_; }
+  void on_nids(const sorts::FormationUpdate& update) override {
     std::lock_guard lock(registry_.mutex);
     std::map<std::string, store::ClusterPath> clusters;
     sorts::NodeIds ids{update.task, {}, std::nullopt};
@@ -265,39 +216,25 @@ class FormationNodes final : public fm::Handler {
       ids.topology = f.topology;
     }
     store::Status used = commit(registry_, update.task.id, ids.topology.value_or(""), clusters);
-    if (!used.ok())
-      return formed_.put(session, refused("formation " + update.task.id + ": " + used.to_string()));
-    formed_.put(session, std::move(ids));
+    if (!used.ok()) return fail("formation " + update.task.id + ": " + used.to_string());
+    formed_ = std::move(ids);
   }
-  rt::Result<sorts::NodeIds> choose_succ(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return formed_.take(session);
-  }
-  void on_release(rt::SessionId session, const sorts::TaskFailure& failure) override {
+  rt::Result<sorts::NodeIds> choose_succ() override { return formed_; }
+  void on_release(const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<std::string> released;
     store::Status status = registry_.nodes->release(failure.task.id, &released);
-    sorts::TaskFailure answer = failure;
-    answer.released = released;
-    if (!status.ok()) answer.reason += "; releasing the nodes failed: " + status.to_string();
-    failures_.put(session, std::move(answer));
+    failure_ = failure;
+    failure_.released = released;
+    if (!status.ok()) failure_.reason += "; releasing the nodes failed: " + status.to_string();
   }
-  rt::Result<sorts::TaskFailure> choose_err(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return failures_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(registry_.mutex);
-    addresses_.drop(session);
-    formed_.drop(session);
-    failures_.drop(session);
-  }
+  rt::Result<sorts::TaskFailure> choose_err() override { return failure_; }
 
  private:
   Registry& registry_;
-  PerSession<sorts::NodeAddresses> addresses_;
-  PerSession<sorts::NodeIds> formed_;
-  PerSession<sorts::TaskFailure> failures_;
+  sorts::NodeAddresses addresses_;
+  sorts::NodeIds formed_;
+  sorts::TaskFailure failure_;
 };
 
 // ---------------------------------------------------------------- Release: compensation
@@ -308,7 +245,7 @@ class FormationNodes final : public fm::Handler {
 class ReleaseNodes final : public rl::Handler {
  public:
   explicit ReleaseNodes(Registry& registry) : registry_(registry) {}
-  void on_release(rt::SessionId session, const sorts::TaskFailure& failure) override {
+  void on_release(const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
     store::TaskHolding holding;
     store::Status status = registry_.nodes->holding(failure.task.id, &holding);
@@ -321,28 +258,23 @@ class ReleaseNodes final : public rl::Handler {
         formed.ids.push_back(node.id);
         formed.topology = node.cluster->topology;
       }
-      if (status.ok()) return answers_.put(session, rl::S1::Choice(rl::S1::Formed{std::move(formed)}));
+      if (status.ok()) {
+        answer_ = rl::AfterRelease::Formed{std::move(formed)};
+        return;
+      }
     }
     std::vector<std::string> released;
     if (status.ok()) status = registry_.nodes->release(failure.task.id, &released);
-    if (!status.ok())
-      return answers_.put(session, refused("release " + failure.task.id + ": " + status.to_string()));
+    if (!status.ok()) return fail("release " + failure.task.id + ": " + status.to_string());
     sorts::TaskFailure answer = failure;
     answer.released = released;
-    answers_.put(session, rl::S1::Choice(rl::S1::Released{std::move(answer)}));
+    answer_ = rl::AfterRelease::Released{std::move(answer)};
   }
-  rt::Result<rl::S1::Choice> choose_released_or_formed(rt::SessionId session) override {
-    std::lock_guard lock(registry_.mutex);
-    return answers_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(registry_.mutex);
-    answers_.drop(session);
-  }
+  rt::Result<rl::AfterRelease::Choice> choose_released_or_formed() override { return answer_; }
 
  private:
   Registry& registry_;
-  PerSession<rl::S1::Choice> answers_;
+  rl::AfterRelease::Choice answer_;
 };
 
 }  // namespace
@@ -357,20 +289,18 @@ rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
 
   system::Host host;
   Served served;
-  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "nodes",
-                                    [&](hc::Role&) { return std::make_unique<HealthCheckNodes>(registry); });
-  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "nodes", [&](cf::Role&) {
-    return std::make_unique<ClusterFormationNodes>(registry);
-  });
-  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "nodes", [&](ic::Role& role) {
-    return std::make_unique<IdempotencyCheckNodes>(registry, role);
-  });
-  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "nodes",
-                                    [&](ld::Role&) { return std::make_unique<ListDetailNodes>(registry); });
-  served.add<fm::Role, fm::Handler>(host, map, "Formation", "nodes",
-                                    [&](fm::Role&) { return std::make_unique<FormationNodes>(registry); });
-  served.add<rl::Role, rl::Handler>(host, map, "Release", "nodes",
-                                    [&](rl::Role&) { return std::make_unique<ReleaseNodes>(registry); });
+  served.add<hc::Role>(host, map, "HealthCheck", "nodes",
+                       per_session([&] { return std::make_unique<HealthCheckNodes>(registry); }));
+  served.add<cf::Role>(host, map, "ClusterFormation", "nodes",
+                       per_session([&] { return std::make_unique<ClusterFormationNodes>(registry); }));
+  served.add<ic::Role>(host, map, "IdempotencyCheck", "nodes",
+                       per_session([&] { return std::make_unique<IdempotencyCheckNodes>(registry); }));
+  served.add<ld::Role>(host, map, "ListDetail", "nodes",
+                       per_session([&] { return std::make_unique<ListDetailNodes>(registry); }));
+  served.add<fm::Role>(host, map, "Formation", "nodes",
+                       per_session([&] { return std::make_unique<FormationNodes>(registry); }));
+  served.add<rl::Role>(host, map, "Release", "nodes",
+                       per_session([&] { return std::make_unique<ReleaseNodes>(registry); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

@@ -8,7 +8,6 @@
 // (PushOptions: the thesis's command push limits its rate); one that does not answer within
 // the push timeout counts as refusing. Not here: undoing the formations the other daemons took when one
 // refuses (they learn they are free again from their next health check answer; not yet).
-#include <mutex>
 #include <thread>
 
 #include <formation/pool.h>
@@ -37,41 +36,33 @@ std::string push(const std::string& address, const sorts::NodeFormation& formati
   options.connect_timeout = options.receive_timeout = kPushTimeout;
   rt::Result<fp::Role> role = fp::Role::bind("tcp://127.0.0.1:0", directory, options);
   if (!role.ok()) return role.error().message;
-  rt::Result<fp::S0> s0 = role->start();
-  if (!s0.ok()) return s0.error().message;
-  rt::Result<fp::S1> s1 = std::move(*s0).connect_form(formation);
-  if (!s1.ok()) return "node " + formation.node + ": " + s1.error().message;
-  rt::Result<fp::S1::Branch> answer = std::move(*s1).receive();
+  rt::Result<fp::Start> start = role->start();
+  if (!start.ok()) return start.error().message;
+  rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
+  if (!formed.ok()) return "node " + formation.node + ": " + formed.error().message;
+  rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
   if (!answer.ok()) return "node " + formation.node + ": " + answer.error().message;
-  if (auto* refused = std::get_if<fp::S1::Refuse>(&*answer))
+  if (auto* refused = std::get_if<fp::AfterForm::Refuse>(&*answer))
     return "node " + formation.node + " refused: " + refused->value;
   return "";
 }
 
+// One Formation session, as `pool`: the formation it was given, then what its pushes met. The
+// token bucket is the service's, shared by its sessions (all on the serve thread).
 class Pool final : public fm::Handler {
- public:
-  explicit Pool(const PushOptions& options) : bucket_(options.rate, std::chrono::steady_clock::now()) {}
+  using Outcome = fm::AfterUpdateWhereAddresses;  // where the pool says ok or err
 
-  void on_update(rt::SessionId session, const sorts::FormationUpdate& update) override {
-    std::lock_guard lock(mutex_);
-    updates_.insert_or_assign(session, update);
-  }
-  rt::Result<sorts::NodeIds> choose_where(rt::SessionId session) override {
-    std::lock_guard lock(mutex_);
-    auto it = updates_.find(session);
-    if (it == updates_.end()) return refused("no formation was received");
-    sorts::NodeIds ids{it->second.task, {}, std::nullopt};
-    for (const sorts::NodeFormation& f : it->second.formations) ids.ids.push_back(f.node);
+ public:
+  explicit Pool(model::TokenBucket& bucket) : bucket_(bucket) {}
+
+  void on_update(const sorts::FormationUpdate& update) override { update_ = update; }
+  rt::Result<sorts::NodeIds> choose_where() override {
+    sorts::NodeIds ids{update_.task, {}, std::nullopt};
+    for (const sorts::NodeFormation& f : update_.formations) ids.ids.push_back(f.node);
     return ids;
   }
-  void on_addresses(rt::SessionId session, const sorts::NodeAddresses& addresses) override {
-    sorts::FormationUpdate update;
-    {
-      std::lock_guard lock(mutex_);
-      update = updates_[session];
-    }
-    std::string problem;
-    for (sorts::NodeFormation formation : update.formations) {
+  void on_addresses(const sorts::NodeAddresses& addresses) override {
+    for (sorts::NodeFormation formation : update_.formations) {
       // Where each member's daemon is, so that the cluster can run SWIM (see swim.h).
       for (const std::string& member : formation.members) {
         if (auto found = addresses.addresses.find(member); found != addresses.addresses.end())
@@ -79,56 +70,31 @@ class Pool final : public fm::Handler {
       }
       wait_for_token();
       auto at = addresses.addresses.find(formation.node);
-      problem = push(at == addresses.addresses.end() ? std::string() : at->second, formation);
-      if (!problem.empty()) break;
+      problem_ = push(at == addresses.addresses.end() ? std::string() : at->second, formation);
+      if (!problem_.empty()) break;
     }
-    std::lock_guard lock(mutex_);
-    problems_.insert_or_assign(session, problem);
   }
-  rt::Result<fm::S3::Choice> choose_ok_or_err(rt::SessionId session) override {
-    std::lock_guard lock(mutex_);
-    const std::string problem = problems_[session];
-    if (problem.empty()) return fm::S3::Choice(fm::S3::Ok{});
-    return fm::S3::Choice(fm::S3::Err{problem});
+  rt::Result<Outcome::Choice> choose_ok_or_err() override {
+    if (problem_.empty()) return Outcome::Choice(Outcome::Ok{});
+    return Outcome::Choice(Outcome::Err{problem_});
   }
-  rt::Result<sorts::FormationUpdate> choose_nids(rt::SessionId session) override {
-    std::lock_guard lock(mutex_);
-    sorts::FormationUpdate update = updates_[session];
-    forget(session);
-    return update;
+  rt::Result<sorts::FormationUpdate> choose_nids() override { return update_; }
+  rt::Result<sorts::TaskFailure> choose_release() override {
+    return sorts::TaskFailure{update_.task, problem_, {}};
   }
-  rt::Result<sorts::TaskFailure> choose_release(rt::SessionId session) override {
-    std::lock_guard lock(mutex_);
-    sorts::TaskFailure failure{updates_[session].task, problems_[session], {}};
-    forget(session);
-    return failure;
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(mutex_);
-    forget(session);
-  }
+  void failed(const rt::Error&) override {}  // the scheduler hears of it, as the session fails
 
  private:
   void wait_for_token() {
-    std::unique_lock lock(mutex_);
-    model::Instant now = std::chrono::steady_clock::now();
-    while (!bucket_.try_take(now)) {
-      const model::Instant next = bucket_.next_token_at(now);
-      lock.unlock();
-      std::this_thread::sleep_until(next);
-      lock.lock();
-      now = std::chrono::steady_clock::now();
+    for (model::Instant now = std::chrono::steady_clock::now(); !bucket_.try_take(now);
+         now = std::chrono::steady_clock::now()) {
+      std::this_thread::sleep_until(bucket_.next_token_at(now));
     }
   }
-  void forget(rt::SessionId session) {
-    updates_.erase(session);
-    problems_.erase(session);
-  }
 
-  std::mutex mutex_;
-  model::TokenBucket bucket_;  // one token a push
-  std::map<rt::SessionId, sorts::FormationUpdate> updates_;
-  std::map<rt::SessionId, std::string> problems_;  // "" every daemon took its formation
+  model::TokenBucket& bucket_;  // one token a push
+  sorts::FormationUpdate update_;
+  std::string problem_;  // "" every daemon took its formation
 };
 
 }  // namespace
@@ -136,10 +102,11 @@ class Pool final : public fm::Handler {
 rt::Status run_push(const system::SystemMap& map, const PushOptions& options, const std::atomic<bool>& stop) {
   if (std::string problem = model::token_bucket_problem(options.rate); !problem.empty())
     return rt::Error{rt::ErrorCode::kConfig, "push rate: " + problem};
+  model::TokenBucket bucket(options.rate, std::chrono::steady_clock::now());
   system::Host host;
   Served served;
-  served.add<fm::Role, fm::Handler>(host, map, "Formation", "pool",
-                                    [&](fm::Role&) { return std::make_unique<Pool>(options); });
+  served.add<fm::Role>(host, map, "Formation", "pool",
+                       per_session([&] { return std::make_unique<Pool>(bucket); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

@@ -13,6 +13,7 @@
 // acted on).
 #include <deque>
 #include <mutex>
+#include <optional>
 
 #include <dequeue/queue.h>
 #include <idempotency_check/sched.h>
@@ -40,18 +41,19 @@ struct Queued {
   sorts::ScheduleSpec spec;
 };
 
+// What both served roles share, each from its serve thread.
 struct Queues {
   std::mutex mutex;
   std::unique_ptr<store::Database> db;
   std::map<std::string, std::deque<Queued>> waiting;  // by queue name; "default" always there
   std::map<std::string, model::TokenBucket> buckets;
-  std::map<rt::SessionId, Queued> given;  // handed to the scheduler, not yet done
 };
 
-class TakeTasks final : public ic::Handler {
+// One IdempotencyCheck session, as `sched`: a task to queue.
+class TakeTask final : public ic::Handler {
  public:
-  TakeTasks(Queues& queues, ic::Role& role) : queues_(queues), role_(role) {}
-  void on_ids(rt::SessionId session, const sorts::ScheduleSpec& spec) override {
+  explicit TakeTask(Queues& queues) : queues_(queues) {}
+  void on_ids(const sorts::ScheduleSpec& spec) override {
     std::lock_guard lock(queues_.mutex);
     std::string queue = spec.spec.meta.queue;
     if (!queues_.waiting.count(queue)) queue = "default";
@@ -66,57 +68,51 @@ class TakeTasks final : public ic::Handler {
               .step(&row);
     }
     if (s.ok() && !row) s = store::Status::storage("the queue gave no sequence number");
-    if (!s.ok()) return role_.endpoint().abandon(session, "cannot queue the task: " + s.to_string());
+    if (!s.ok()) return fail("cannot queue the task: " + s.to_string());
     const std::int64_t seq = insert.column_int(0);
-    if (s = insert.run(); !s.ok())
-      return role_.endpoint().abandon(session, "cannot queue the task: " + s.to_string());
+    if (s = insert.run(); !s.ok()) return fail("cannot queue the task: " + s.to_string());
     queues_.waiting[queue].push_back(Queued{seq, queue, spec});
   }
 
  private:
   Queues& queues_;
-  ic::Role& role_;
 };
 
-class GiveTasks final : public dq::Handler {
+// One Dequeue session, as `queue`: the task it handed to the scheduler, until done.
+class GiveTask final : public dq::Handler {
  public:
-  explicit GiveTasks(Queues& queues) : queues_(queues) {}
-  void on_next(rt::SessionId) override {}
-  rt::Result<dq::S1::Choice> choose_task_or_none(rt::SessionId session) override {
+  explicit GiveTask(Queues& queues) : queues_(queues) {}
+  void on_next() override {}
+  rt::Result<dq::AfterNext::Choice> choose_task_or_none() override {
     std::lock_guard lock(queues_.mutex);
     const model::Instant now = std::chrono::steady_clock::now();
     for (auto& [name, queue] : queues_.waiting) {
       // waiting and buckets have the same keys (run_queue): at() cannot throw.
       if (queue.empty() || !queues_.buckets.at(name).try_take(now)) continue;
-      Queued task = std::move(queue.front());
+      given_ = std::move(queue.front());
       queue.pop_front();
-      sorts::ScheduleSpec spec = task.spec;
-      queues_.given.insert_or_assign(session, std::move(task));
-      return dq::S1::Choice(dq::S1::Task{std::move(spec)});
+      return dq::AfterNext::Choice(dq::AfterNext::Task{given_->spec});
     }
-    return dq::S1::Choice(dq::S1::None{});
+    return dq::AfterNext::Choice(dq::AfterNext::None{});
   }
-  void on_done(rt::SessionId session, const sorts::TaskId&) override {
+  void on_done(const sorts::TaskId&) override {
     std::lock_guard lock(queues_.mutex);
-    auto it = queues_.given.find(session);
-    if (it == queues_.given.end()) return;
     store::Statement remove;
     store::Status s = queues_.db->prepare("DELETE FROM queued WHERE seq = ?1", &remove);
-    if (s.ok()) s = remove.bind_int(1, it->second.seq).run();
+    if (s.ok()) s = remove.bind_int(1, given_->seq).run();
     if (!s.ok()) std::fprintf(stderr, "c12s queue: cannot remove a done task: %s\n", s.to_string().c_str());
-    queues_.given.erase(it);
+    given_.reset();
   }
   // The scheduler did not say it was done: the task waits again, first of its queue.
-  void failed(rt::SessionId session, const rt::Error&) override {
+  void failed(const rt::Error&) override {
+    if (!given_) return;
     std::lock_guard lock(queues_.mutex);
-    auto it = queues_.given.find(session);
-    if (it == queues_.given.end()) return;
-    queues_.waiting[it->second.queue].push_front(std::move(it->second));
-    queues_.given.erase(it);
+    queues_.waiting[given_->queue].push_front(std::move(*given_));
   }
 
  private:
   Queues& queues_;
+  std::optional<Queued> given_;  // handed to the scheduler, not yet done
 };
 
 }  // namespace
@@ -150,11 +146,10 @@ rt::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
 
   system::Host host;
   Served served;
-  served.add<ic::Role, ic::Handler>(host, map, "IdempotencyCheck", "sched", [&](ic::Role& role) {
-    return std::make_unique<TakeTasks>(queues, role);
-  });
-  served.add<dq::Role, dq::Handler>(host, map, "Dequeue", "queue",
-                                    [&](dq::Role&) { return std::make_unique<GiveTasks>(queues); });
+  served.add<ic::Role>(host, map, "IdempotencyCheck", "sched",
+                       per_session([&] { return std::make_unique<TakeTask>(queues); }));
+  served.add<dq::Role>(host, map, "Dequeue", "queue",
+                       per_session([&] { return std::make_unique<GiveTask>(queues); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

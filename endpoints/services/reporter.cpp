@@ -17,11 +17,11 @@ rt::Status Reporter::record(const sorts::LogRecord& record) {
     if (!role.ok()) return role.error();
     role_ = std::make_unique<tl::Role>(std::move(*role));
   }
-  rt::Result<tl::S0> s0 = role_->start();
-  if (!s0.ok()) return s0.error();
-  rt::Result<tl::S1> s1 = std::move(*s0).connect_record(record);
-  if (!s1.ok()) return s1.error();
-  rt::Result<tl::S1::Stored> stored = std::move(*s1).receive();
+  rt::Result<tl::Start> start = role_->start();
+  if (!start.ok()) return start.error();
+  rt::Result<tl::AfterRecord> sent = std::move(*start).connect_record(record);
+  if (!sent.ok()) return sent.error();
+  rt::Result<tl::AfterRecord::Stored> stored = std::move(*sent).receive();
   if (!stored.ok()) return stored.error();
   return rt::ok_status();
 }

@@ -51,13 +51,14 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
 // Runs one formation; the state service and the log hear its outcome through Formation itself.
 // True when the push service gave an outcome (ok or err); false when the session failed first.
 bool form(Reporter& reporter, fm::Role& role, const sorts::ScheduleSpec& task) {
-  rt::Result<fm::S0> s0 = role.start();
+  rt::Result<fm::Start> start = role.start();
   std::string problem;
-  if (!s0.ok()) {
-    problem = s0.error().message;
-  } else if (rt::Result<fm::S1> s1 = std::move(*s0).connect_update(formation_of(task)); !s1.ok()) {
-    problem = s1.error().message;
-  } else if (rt::Result<fm::S1::Branch> outcome = std::move(*s1).receive(std::chrono::seconds(30));
+  if (!start.ok()) {
+    problem = start.error().message;
+  } else if (rt::Result<fm::AfterUpdate> sent = std::move(*start).connect_update(formation_of(task));
+             !sent.ok()) {
+    problem = sent.error().message;
+  } else if (rt::Result<fm::AfterUpdate::Branch> outcome = std::move(*sent).receive(std::chrono::seconds(30));
              !outcome.ok()) {
     problem = outcome.error().message;
   }
@@ -87,10 +88,10 @@ rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& o
   std::map<std::string, int> attempts;  // formations of a task that got no outcome
   while (!stop.load()) {
     bool formed = false;
-    if (rt::Result<dq::S0> s0 = queue->start(); s0.ok()) {
-      if (rt::Result<dq::S1> s1 = std::move(*s0).connect_next(); s1.ok()) {
-        if (rt::Result<dq::S1::Branch> next = std::move(*s1).receive(); next.ok()) {
-          if (auto* task = std::get_if<dq::S1::Task>(&*next)) {
+    if (rt::Result<dq::Start> start = queue->start(); start.ok()) {
+      if (rt::Result<dq::AfterNext> asked = std::move(*start).connect_next(); asked.ok()) {
+        if (rt::Result<dq::AfterNext::Branch> next = std::move(*asked).receive(); next.ok()) {
+          if (auto* task = std::get_if<dq::AfterNext::Task>(&*next)) {
             const std::string id = task->value.task.id;
             if (form(reporter, *formations, task->value) || ++attempts[id] >= kAttempts) {
               attempts.erase(id);

@@ -69,7 +69,7 @@ struct State {
 class HealthCheckState final : public hc::Handler {
  public:
   explicit HealthCheckState(State& state) : state_(state) {}
-  void on_active(rt::SessionId, const sorts::NodeStatus& node) override {
+  void on_active(const sorts::NodeStatus& node) override {
     std::lock_guard lock(state_.mutex);
     state_.last_active[node.id] = now_millis();
   }
@@ -116,62 +116,29 @@ rt::Status watch(State& state, const system::SystemMap& map, const std::atomic<b
   return rt::ok_status();
 }
 
-// ClusterFormation's query part relays between the user and the nodes service.
+// ClusterFormation's query part relays between the user and the nodes service: a session
+// keeps the selector and the answer it carries between the two.
 class ClusterFormationState final : public cf::Handler {
  public:
-  explicit ClusterFormationState(State& state) : state_(state) {}
-  void on_query_at_s0(rt::SessionId session, const sorts::Selector& selector) override {
-    keep(session, selector);
-  }
-  void on_query_at_s4(rt::SessionId session, const sorts::Selector& selector) override {
-    keep(session, selector);
-  }
-  rt::Result<sorts::Selector> choose_query_at_s1(rt::SessionId session) override {
-    return take(selectors_, session);
-  }
-  rt::Result<sorts::Selector> choose_query_at_s7(rt::SessionId session) override {
-    return take(selectors_, session);
-  }
-  void on_resp(rt::SessionId session, const sorts::NodeList& list) override {
-    std::lock_guard lock(state_.mutex);
-    lists_.put(session, list);
-  }
-  rt::Result<sorts::NodeList> choose_resp(rt::SessionId session) override { return take(lists_, session); }
-  void on_quit(rt::SessionId) override {}
-  void on_mutate(rt::SessionId) override {}
-  void on_create(rt::SessionId, const sorts::TopologySpec&) override {}
-  rt::Result<sorts::NodeIds> choose_ids_at_s10(rt::SessionId) override {
-    return refused("mutations go through IdempotencyCheck (c12s mutate), not ClusterFormation");
-  }
-  void on_rsrvd(rt::SessionId) override {}
-  void on_err(rt::SessionId, const std::string&) override {}
-  void on_succ(rt::SessionId) override {}
-  rt::Result<sorts::ScheduleSpec> choose_ids_at_s12(rt::SessionId) override {
-    return refused("mutations go through IdempotencyCheck (c12s mutate), not ClusterFormation");
-  }
-  rt::Result<std::string> choose_err(rt::SessionId) override {
-    return refused("mutations go through IdempotencyCheck (c12s mutate), not ClusterFormation");
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(state_.mutex);
-    selectors_.drop(session);
-    lists_.drop(session);
-  }
+  void on_query(const sorts::Selector& selector) override { selector_ = selector; }
+  rt::Result<sorts::Selector> choose_query() override { return selector_; }
+  void on_resp(const sorts::NodeList& list) override { list_ = list; }
+  rt::Result<sorts::NodeList> choose_resp() override { return list_; }
+  void on_quit() override {}
+  void on_mutate() override {}
+  void on_create(const sorts::TopologySpec&) override {}
+  rt::Result<sorts::NodeIds> choose_ids_to_nodes() override { return refused(kMutationsElsewhere); }
+  void on_rsrvd() override {}
+  void on_err(const std::string&) override {}
+  void on_succ() override {}
+  rt::Result<sorts::ScheduleSpec> choose_ids_to_sched() override { return refused(kMutationsElsewhere); }
+  rt::Result<std::string> choose_err() override { return refused(kMutationsElsewhere); }
 
  private:
-  void keep(rt::SessionId session, const sorts::Selector& selector) {
-    std::lock_guard lock(state_.mutex);
-    selectors_.put(session, selector);
-  }
-  template <typename T>
-  rt::Result<T> take(PerSession<T>& values, rt::SessionId session) {
-    std::lock_guard lock(state_.mutex);
-    return values.take(session);
-  }
-
-  State& state_;
-  PerSession<sorts::Selector> selectors_;
-  PerSession<sorts::NodeList> lists_;
+  static constexpr const char* kMutationsElsewhere =
+      "mutations go through IdempotencyCheck (c12s mutate), not ClusterFormation";
+  sorts::Selector selector_;
+  sorts::NodeList list_;
 };
 
 sorts::TopologyBrief to_sort(const store::TopologyBrief& brief) {
@@ -188,83 +155,53 @@ sorts::TopologyBrief to_sort(const store::TopologyBrief& brief) {
   return out;
 }
 
-// ListDetail: Algorithm 6.
+// ListDetail: Algorithm 6. A session keeps the view it answers with; the log hears it first.
 class ListDetailState final : public ld::Handler {
  public:
   explicit ListDetailState(State& state) : state_(state) {}
 
-  void on_list_brief(rt::SessionId session, const sorts::ListRequest& request) override {
+  void on_list_brief(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyBrief> found;
     store::Status s = state_.topologies->list(to_model(request.selector), model::MatchMode::kSubset, &found);
-    if (!s.ok()) return briefs_.put(session, refused("list: " + s.to_string()));
-    sorts::ListBriefView view;
+    if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyBrief& brief : found) {
       if (request.topology && brief.name != *request.topology) continue;
-      view.topologies.push_back(to_sort(brief));
+      brief_.topologies.push_back(to_sort(brief));
     }
-    briefs_.put(session, std::move(view));
   }
-  rt::Result<sorts::ListBriefView> choose_brief(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    const rt::Result<sorts::ListBriefView> view = briefs_.take(session);
-    if (view.ok()) briefs_.put(session, view);  // again for the user, next
-    return view;
-  }
-  rt::Result<sorts::ListBriefView> choose_result_at_s4(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return briefs_.take(session);
-  }
+  rt::Result<sorts::ListBriefView> choose_brief() override { return brief_; }
+  rt::Result<sorts::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_; }
 
-  void on_list(rt::SessionId session, const sorts::ListRequest& request) override {
+  void on_list(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyDetail> found;
     store::Status s =
         state_.topologies->list_detail(to_model(request.selector), model::MatchMode::kSubset, &found);
-    if (!s.ok()) return queries_.put(session, refused("list: " + s.to_string()));
-    sorts::MetricsQuery query;
+    if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyDetail& detail : found) {
       for (const store::FormedNode& node : detail.nodes) {
         if (request.topology && node.cluster.topology != *request.topology) continue;
         if (request.region && node.cluster.region != *request.region) continue;
         if (request.cluster && node.cluster.cluster != *request.cluster) continue;
-        query.nodes.push_back(node.id);
+        query_.nodes.push_back(node.id);
       }
     }
     // No node selected: the nodes service must still answer with nothing, not with all.
-    if (query.nodes.empty()) query.nodes.push_back("");
-    queries_.put(session, std::move(query));
+    if (query_.nodes.empty()) query_.nodes.push_back("");
   }
-  rt::Result<sorts::MetricsQuery> choose_query(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return queries_.take(session);
-  }
-  void on_result(rt::SessionId session, const sorts::ListDetailView& view) override {
-    std::lock_guard lock(state_.mutex);
-    details_.put(session, view);
-  }
-  rt::Result<sorts::ListDetailView> choose_detail(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    const rt::Result<sorts::ListDetailView> view = details_.take(session);
-    if (view.ok()) details_.put(session, view);  // again for the user, next
-    return view;
-  }
-  rt::Result<sorts::ListDetailView> choose_result_at_s7(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return details_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(state_.mutex);
-    briefs_.drop(session);
-    queries_.drop(session);
-    details_.drop(session);
+  rt::Result<sorts::MetricsQuery> choose_query() override { return query_; }
+  void on_result(const sorts::ListDetailView& view) override { detail_ = view; }
+  rt::Result<sorts::ListDetailView> choose_detail() override { return detail_; }
+  rt::Result<sorts::ListDetailView> choose_result_at_after_list_query_result_detail() override {
+    return detail_;
   }
 
  private:
   State& state_;
-  PerSession<sorts::ListBriefView> briefs_;
-  PerSession<sorts::MetricsQuery> queries_;
-  PerSession<sorts::ListDetailView> details_;
+  sorts::ListBriefView brief_;
+  sorts::MetricsQuery query_;
+  sorts::ListDetailView detail_;
 };
 
 // ---------------------------------------------------------------- mutation (IdempotencyCheck)
@@ -275,7 +212,8 @@ rt::Status log_task(Reporter& reporter, const std::string& task, const char* lev
                     std::map<std::string, std::string> labels, const std::string& message) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
   rt::Status logged = reporter.record(task, level, labels, message);
-  for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up; ++attempt) {
+  for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up;
+       ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     logged = reporter.record(task, level, labels, message);
   }
@@ -306,9 +244,10 @@ bool advance(State& state, Reporter& reporter, const std::string& task, const st
     }
   }
   const bool failed = to == store::TaskState::kFailed;
-  (void)log_task(reporter, task, failed ? "error" : "info",
-                 {{"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}},
-                 message);
+  (void)log_task(
+      reporter, task, failed ? "error" : "info",
+      {{"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}},
+      message);
   return true;
 }
 
@@ -322,17 +261,19 @@ class Settler {
   explicit Settler(const system::SystemMap& map) : map_(map) {}
 
   bool settle(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
-    rt::Result<rl::S1::Branch> answer = ask(task, why);
+    rt::Result<rl::AfterRelease::Branch> answer = ask(task, why);
     if (!answer.ok()) {
       std::fprintf(stderr, "c12s state: task %s stays unfinished, the nodes service did not settle it: %s\n",
                    task.c_str(), answer.error().message.c_str());
       return false;
     }
-    if (auto* formed = std::get_if<rl::S1::Formed>(&*answer)) return commit(state, reporter, formed->value);
-    const sorts::TaskFailure& released = std::get<rl::S1::Released>(*answer).value;
+    if (auto* formed = std::get_if<rl::AfterRelease::Formed>(&*answer))
+      return commit(state, reporter, formed->value);
+    const sorts::TaskFailure& released = std::get<rl::AfterRelease::Released>(*answer).value;
     std::string ids;
     for (const std::string& id : released.released) ids += (ids.empty() ? "" : ", ") + id;
-    return fail(state, reporter, task, why + (ids.empty() ? std::string() : "; reservations released: " + ids));
+    return fail(state, reporter, task,
+                why + (ids.empty() ? std::string() : "; reservations released: " + ids));
   }
 
   // The formation of `ids.task` committed at the nodes service: the desired state follows.
@@ -368,7 +309,7 @@ class Settler {
   }
 
  private:
-  rt::Result<rl::S1::Branch> ask(const std::string& task, const std::string& why) {
+  rt::Result<rl::AfterRelease::Branch> ask(const std::string& task, const std::string& why) {
     if (!role_) {
       rt::EndpointOptions options;
       options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
@@ -376,9 +317,10 @@ class Settler {
       if (!role.ok()) return role.error();
       role_ = std::make_unique<rl::Role>(std::move(*role));
     }
-    rt::Result<rl::S0> s0 = role_->start();
+    rt::Result<rl::Start> s0 = role_->start();
     if (!s0.ok()) return s0.error();
-    rt::Result<rl::S1> s1 = std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task}, why, {}});
+    rt::Result<rl::AfterRelease> s1 =
+        std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task}, why, {}});
     if (!s1.ok()) return s1.error();
     return std::move(*s1).receive();
   }
@@ -422,95 +364,70 @@ rt::Status recover(State& state, const system::SystemMap& map, const std::atomic
   return rt::ok_status();
 }
 
+// A mutation's session: its id is the task's id, created with the topology it brings.
 class MutationService final : public svc::Handler {
  public:
-  MutationService(State& state, const system::SystemMap& map, svc::Role& role)
-      : state_(state), role_(role), reporter_(map.directory("TaskLog")), settler_(map) {}
+  MutationService(State& state, const system::SystemMap& map)
+      : state_(state), reporter_(map.directory("TaskLog")), settler_(map) {}
 
-  void on_quit(rt::SessionId) override {}
+  void on_quit() override {}
   // G3's ok() follows this callback: the user is told "submitted" only once the task is stored
   // and its PENDING record acknowledged by the log; otherwise the session fails, saying why.
-  void on_create(rt::SessionId session, const sorts::TopologySpec& spec) override {
-    const std::string task = task_id(session);
+  void on_create(const sorts::TopologySpec& spec) override {
     {
       std::lock_guard lock(state_.mutex);
       // One task at a time per topology (the store's semantic lock): the session of a second
       // one fails, saying which task holds the topology.
-      store::Status s = state_.tasks->create(task, "mutate", spec.name, now_millis());
-      if (!s.ok()) return role_.endpoint().abandon(session, "cannot start the task: " + s.to_string());
-      specs_.insert_or_assign(session, spec);
+      store::Status s = state_.tasks->create(task(), "mutate", spec.name, now_millis());
+      if (!s.ok()) return fail("cannot start the task: " + s.to_string());
     }
-    rt::Status logged =
-        reporter_.record(task, "info", {{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}},
-                         "mutation of topology " + spec.name + " received");
-    // failed() fails the task.
-    if (!logged.ok()) role_.endpoint().abandon(session, "cannot log the task: " + logged.error().message);
+    spec_ = spec;
+    rt::Status logged = reporter_.record(
+        task(), "info", {{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}},
+        "mutation of topology " + spec.name + " received");
+    if (!logged.ok()) fail("cannot log the task: " + logged.error().message);  // failed() fails the task
   }
-  rt::Result<sorts::TopologySpec> choose_try(rt::SessionId session) override { return spec(session); }
-  void on_resp(rt::SessionId session, const bool& seen) override {
-    std::lock_guard lock(state_.mutex);
-    seen_.insert_or_assign(session, seen);
-  }
-  rt::Result<svc::S5::Choice> choose_done_or_ids(rt::SessionId session) override {
-    rt::Result<sorts::TopologySpec> topology = spec(session);
-    if (!topology.ok()) return topology.error();
-    bool seen = false;
-    {
-      std::lock_guard lock(state_.mutex);
-      seen = seen_[session];
+  rt::Result<sorts::TopologySpec> choose_try() override { return *spec_; }
+  void on_resp(const bool& seen) override { seen_ = seen; }
+  rt::Result<svc::AfterCreateOkTryResp::Choice> choose_done_or_ids() override {
+    if (seen_) {
+      advance(state_, reporter_, task(), spec_->name, store::TaskState::kCreated,
+              "topology " + spec_->name + " already exists: nothing to form", "EXISTS");
+      return svc::AfterCreateOkTryResp::Choice(
+          svc::AfterCreateOkTryResp::Done{"topology " + spec_->name + " already exists"});
     }
-    const std::string task = task_id(session);
-    if (seen) {
-      advance(state_, reporter_, task, topology->name, store::TaskState::kCreated,
-              "topology " + topology->name + " already exists: nothing to form", "EXISTS");
-      return svc::S5::Choice(svc::S5::Done{"topology " + topology->name + " already exists"});
-    }
-    return svc::S5::Choice(
-        svc::S5::Ids{sorts::NodeIds{sorts::TaskId{task}, node_ids(*topology), topology->name}});
+    return svc::AfterCreateOkTryResp::Choice(
+        svc::AfterCreateOkTryResp::Ids{sorts::NodeIds{sorts::TaskId{task()}, node_ids(*spec_), spec_->name}});
   }
-  void on_rsrvd(rt::SessionId) override {}
-  rt::Result<sorts::TopologySpec> choose_store(rt::SessionId session) override { return spec(session); }
-  void on_stored(rt::SessionId) override {}
-  rt::Result<sorts::ScheduleSpec> choose_ids(rt::SessionId session) override {
-    rt::Result<sorts::TopologySpec> topology = spec(session);
-    if (!topology.ok()) return topology.error();
-    const std::string task = task_id(session);
+  void on_rsrvd() override {}
+  rt::Result<sorts::TopologySpec> choose_store() override { return *spec_; }
+  void on_stored() override {}
+  rt::Result<sorts::ScheduleSpec> choose_ids_to_sched() override {
     advance(
-        state_, reporter_, task, topology->name, store::TaskState::kInProgress,
-        "nodes reserved and desired state stored; queued for formation (queue " + topology->meta.queue + ")");
-    return sorts::ScheduleSpec{sorts::TaskId{task}, *topology, node_ids(*topology)};
+        state_, reporter_, task(), spec_->name, store::TaskState::kInProgress,
+        "nodes reserved and desired state stored; queued for formation (queue " + spec_->meta.queue + ")");
+    return sorts::ScheduleSpec{sorts::TaskId{task()}, *spec_, node_ids(*spec_)};
   }
-  void ended(rt::SessionId session) override { forget(session); }
-  void failed(rt::SessionId session, const rt::Error& error) override {
-    rt::Result<sorts::TopologySpec> topology = spec(session);
-    forget(session);
-    if (!topology.ok()) return;  // it failed before its task was created: no task
+  void failed(const rt::Error& error) override {
+    if (!spec_) return;  // it failed before its task was created: no task
     const std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
     // Compensation: the nodes this task reserved go back to the pool, and the desired state it
     // staged goes. Settled with the nodes service even when no rsrvd() came (the nodes may be
     // reserved and the answer lost); if that service cannot answer, recovery settles the task
     // at its deadline.
-    (void)settler_.settle(state_, reporter_, task_id(session), why);
+    (void)settler_.settle(state_, reporter_, task(), why);
   }
 
  private:
-  rt::Result<sorts::TopologySpec> spec(rt::SessionId session) {
-    std::lock_guard lock(state_.mutex);
-    auto it = specs_.find(session);
-    if (it == specs_.end()) return refused("no topology was received in this session");
-    return it->second;
-  }
-  void forget(rt::SessionId session) {
-    std::lock_guard lock(state_.mutex);
-    specs_.erase(session);
-    seen_.erase(session);
-  }
+  std::string task() const { return task_id(session()); }
+
   State& state_;
-  svc::Role& role_;
   Reporter reporter_;
   Settler settler_;
-  std::map<rt::SessionId, sorts::TopologySpec> specs_;  // sessions whose task was created
-  std::map<rt::SessionId, bool> seen_;
+  // Set once its task was created; the steps after on_create rely on it (the runtime lets no
+  // message or choice come before).
+  std::optional<sorts::TopologySpec> spec_;
+  bool seen_ = false;
 };
 
 // Algorithm 5: seen when this very topology is formed. (One being formed is held by its task's
@@ -518,104 +435,72 @@ class MutationService final : public svc::Handler {
 class IdempotencyStorage final : public ist::Handler {
  public:
   explicit IdempotencyStorage(State& state) : state_(state) {}
-  void on_try(rt::SessionId session, const sorts::TopologySpec& spec) override {
+  void on_try(const sorts::TopologySpec& spec) override {
     std::lock_guard lock(state_.mutex);
     model::MutationCheck check = model::MutationCheck::kNew;
     store::Status s = state_.topologies->check(to_model(spec), &check);
-    if (!s.ok()) return answers_.put(session, refused("idempotency check: " + s.to_string()));
+    if (!s.ok()) return fail("idempotency check: " + s.to_string());
     // The stored topologies are the formed ones (a desired state is stored when its formation
     // commits), so a failed formation leaves nothing here and may be tried again.
-    answers_.put(session, check == model::MutationCheck::kAlreadyFormed);
+    seen_ = check == model::MutationCheck::kAlreadyFormed;
   }
-  rt::Result<bool> choose_resp(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return answers_.take(session);
-  }
-  void on_seen(rt::SessionId) override {}
-  void on_not_seen(rt::SessionId) override {}
-  void on_save(rt::SessionId, const sorts::TopologySpec&) override {
+  rt::Result<bool> choose_resp() override { return seen_; }
+  void on_seen() override {}
+  void on_not_seen() override {}
+  void on_save(const sorts::TopologySpec&) override {
     // mstorage stored the topology with its fingerprint in the one state store, atomically.
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(state_.mutex);
-    answers_.drop(session);
   }
 
  private:
   State& state_;
-  PerSession<bool> answers_;
+  bool seen_ = false;
 };
 
 // The desired state: staged by task, it replaces any topology of the same name, atomically,
 // when its formation commits (the thesis's recreation strategy; Settler::commit).
 class MainStorage final : public mst::Handler {
  public:
-  MainStorage(State& state, mst::Role& role) : state_(state), role_(role) {}
-  void on_store(rt::SessionId session, const sorts::TopologySpec& spec) override {
+  explicit MainStorage(State& state) : state_(state) {}
+  void on_store(const sorts::TopologySpec& spec) override {
     std::lock_guard lock(state_.mutex);
     // Staged until the formation commits: the topology's formed state stays listed meanwhile,
     // and stays if the formation fails.
-    store::Status s = state_.topologies->stage(task_id(session), to_model(spec));
-    if (!s.ok()) return role_.endpoint().abandon(session, "cannot store the desired state: " + s.to_string());
-    specs_.insert_or_assign(session, spec);
+    store::Status s = state_.topologies->stage(task_id(session()), to_model(spec));
+    if (!s.ok()) return fail("cannot store the desired state: " + s.to_string());
+    spec_ = spec;
   }
-  rt::Result<sorts::TopologySpec> choose_save(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    auto it = specs_.find(session);
-    if (it == specs_.end()) return refused("nothing was stored in this session");
-    sorts::TopologySpec spec = std::move(it->second);
-    specs_.erase(it);
-    return spec;
-  }
-  void on_saved(rt::SessionId) override {}
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(state_.mutex);
-    specs_.erase(session);
-  }
+  rt::Result<sorts::TopologySpec> choose_save() override { return spec_; }
+  void on_saved() override {}
 
  private:
   State& state_;
-  mst::Role& role_;
-  std::map<rt::SessionId, sorts::TopologySpec> specs_;
+  sorts::TopologySpec spec_;
 };
 
-// Formation's end at the state service: the task is CREATED or FAILED.
+// Formation's end at the state service: the task is CREATED or FAILED, then the log hears it.
 class FormationState final : public fm::Handler {
  public:
   FormationState(State& state, const system::SystemMap& map)
       : state_(state), reporter_(map.directory("TaskLog")) {}
-  void on_succ(rt::SessionId session, const sorts::NodeIds& ids) override {
+  void on_succ(const sorts::NodeIds& ids) override {
     (void)Settler::commit(state_, reporter_, ids);
-    std::lock_guard lock(state_.mutex);
-    done_.put(session, ids.task);
+    task_ = ids.task;
   }
-  rt::Result<sorts::TaskId> choose_succ(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return done_.take(session);
-  }
-  void on_err(rt::SessionId session, const sorts::TaskFailure& failure) override {
+  rt::Result<sorts::TaskId> choose_succ() override { return task_; }
+  void on_err(const sorts::TaskFailure& failure) override {
     std::string released;
     for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
     (void)Settler::fail(state_, reporter_, failure.task.id,
                         failure.reason + (released.empty() ? std::string() : "; released: " + released));
-    std::lock_guard lock(state_.mutex);
-    failures_.put(session, failure);
+    failure_ = failure;
   }
-  rt::Result<sorts::TaskFailure> choose_err(rt::SessionId session) override {
-    std::lock_guard lock(state_.mutex);
-    return failures_.take(session);
-  }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    std::lock_guard lock(state_.mutex);
-    done_.drop(session);
-    failures_.drop(session);
-  }
+  rt::Result<sorts::TaskFailure> choose_err() override { return failure_; }
 
  private:
   State& state_;
   Reporter reporter_;
-  PerSession<sorts::TaskId> done_;
-  PerSession<sorts::TaskFailure> failures_;
+  sorts::TaskId task_;
+  sorts::TaskFailure failure_;
 };
 
 }  // namespace
@@ -632,28 +517,25 @@ rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
     return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
   system::Host host;
   Served served;
-  served.add<hc::Role, hc::Handler>(host, map, "HealthCheck", "state",
-                                    [&](hc::Role&) { return std::make_unique<HealthCheckState>(state); });
-  served.add<cf::Role, cf::Handler>(host, map, "ClusterFormation", "state", [&](cf::Role&) {
-    return std::make_unique<ClusterFormationState>(state);
-  });
-  served.add<ld::Role, ld::Handler>(host, map, "ListDetail", "state",
-                                    [&](ld::Role&) { return std::make_unique<ListDetailState>(state); });
-  served.add<svc::Role, svc::Handler>(host, map, "IdempotencyCheck", "service", [&](svc::Role& role) {
-    return std::make_unique<MutationService>(state, map, role);
-  });
-  served.add<ist::Role, ist::Handler>(host, map, "IdempotencyCheck", "istorage", [&](ist::Role&) {
-    return std::make_unique<IdempotencyStorage>(state);
-  });
-  served.add<mst::Role, mst::Handler>(host, map, "IdempotencyCheck", "mstorage", [&](mst::Role& role) {
-    return std::make_unique<MainStorage>(state, role);
-  });
-  served.add<fm::Role, fm::Handler>(host, map, "Formation", "state",
-                                    [&](fm::Role&) { return std::make_unique<FormationState>(state, map); });
+  served.add<hc::Role>(host, map, "HealthCheck", "state",
+                       per_session([&] { return std::make_unique<HealthCheckState>(state); }));
+  served.add<cf::Role>(host, map, "ClusterFormation", "state",
+                       per_session([] { return std::make_unique<ClusterFormationState>(); }));
+  served.add<ld::Role>(host, map, "ListDetail", "state",
+                       per_session([&] { return std::make_unique<ListDetailState>(state); }));
+  served.add<svc::Role>(host, map, "IdempotencyCheck", "service",
+                        per_session([&] { return std::make_unique<MutationService>(state, map); }));
+  served.add<ist::Role>(host, map, "IdempotencyCheck", "istorage",
+                        per_session([&] { return std::make_unique<IdempotencyStorage>(state); }));
+  served.add<mst::Role>(host, map, "IdempotencyCheck", "mstorage",
+                        per_session([&] { return std::make_unique<MainStorage>(state); }));
+  served.add<fm::Role>(host, map, "Formation", "state",
+                       per_session([&] { return std::make_unique<FormationState>(state, map); }));
   if (!served.status().ok()) return served.status();
   host.add("watcher",
            [&](const std::atomic<bool>& stop_watching) { return watch(state, map, stop_watching); });
-  host.add("recovery", [&](const std::atomic<bool>& stop_recovering) { return recover(state, map, stop_recovering); });
+  host.add("recovery",
+           [&](const std::atomic<bool>& stop_recovering) { return recover(state, map, stop_recovering); });
   return host.run(stop);
 }
 

@@ -540,11 +540,11 @@ void Link::ping(std::unique_ptr<ping_prober::Role>& role, const ms::Message& mes
     role = std::make_unique<ping_prober::Role>(std::move(*bound));
   }
   // Any failure (no ack within the ack timeout, a lost or refusing target) is "no ack".
-  rt::Result<ping_prober::S0> s0 = role->start();
-  if (!s0.ok()) return;
-  rt::Result<ping_prober::S1> s1 = std::move(*s0).connect_ping(to_probe(self_, message));
-  if (!s1.ok()) return;
-  rt::Result<ping_prober::S1::Ack> ack = std::move(*s1).receive();
+  rt::Result<ping_prober::Start> start = role->start();
+  if (!start.ok()) return;
+  rt::Result<ping_prober::AfterPing> pinged = std::move(*start).connect_ping(to_probe(self_, message));
+  if (!pinged.ok()) return;
+  rt::Result<ping_prober::AfterPing::Ack> ack = std::move(*pinged).receive();
   if (!ack.ok()) return;
   group_.on_reply(peer_, ms::MessageKind::kAck, ack->value);
 }
@@ -563,15 +563,15 @@ void Link::ping_req(std::unique_ptr<req_prober::Role>& role, const ms::Message& 
     if (!bound.ok()) return cannot_bind(bound.error());
     role = std::make_unique<req_prober::Role>(std::move(*bound));
   }
-  rt::Result<req_prober::S0> s0 = role->start();
-  if (!s0.ok()) return;
-  rt::Result<req_prober::S1> s1 = std::move(*s0).connect_ping_req(to_probe(self_, message));
-  if (!s1.ok()) return;
-  rt::Result<req_prober::S1::Branch> answer = std::move(*s1).receive();
+  rt::Result<req_prober::Start> start = role->start();
+  if (!start.ok()) return;
+  rt::Result<req_prober::AfterPingReq> asked = std::move(*start).connect_ping_req(to_probe(self_, message));
+  if (!asked.ok()) return;
+  rt::Result<req_prober::AfterPingReq::Branch> answer = std::move(*asked).receive();
   if (!answer.ok()) return;
-  if (auto* ack = std::get_if<req_prober::S1::Ack>(&*answer)) {
+  if (auto* ack = std::get_if<req_prober::AfterPingReq::Ack>(&*answer)) {
     group_.on_reply(peer_, ms::MessageKind::kAck, ack->value);
-  } else if (auto* nack = std::get_if<req_prober::S1::Nack>(&*answer)) {
+  } else if (auto* nack = std::get_if<req_prober::AfterPingReq::Nack>(&*answer)) {
     group_.on_reply(peer_, ms::MessageKind::kNack, nack->value);
   }
 }
@@ -580,64 +580,54 @@ void Link::ping_req(std::unique_ptr<req_prober::Role>& role, const ms::Message& 
 
 namespace {
 
-using CurrentGroup = std::function<std::shared_ptr<Group>()>;
-
-// SwimPing/target: acks a ping as the current group's Member does, on the serve thread; before
-// the first formation, with a bare ack (see bare_ack).
+// A SwimPing session, as `target`: acks the ping as the group's Member does (the group of
+// this node when the session started, if any); before the first formation, with a bare ack
+// (see bare_ack).
 class PingTarget final : public ping_target::Handler {
  public:
-  PingTarget(std::string node_id, CurrentGroup current)
-      : node_id_(std::move(node_id)), current_(std::move(current)) {}
-  void on_ping(rt::SessionId session, const Probe& ping) override {
-    std::shared_ptr<Group> group = current_();
-    answers_.put(session, group ? group->answer_ping(ping) : bare_ack(node_id_, ping));
+  PingTarget(const std::string& node_id, std::shared_ptr<Group> group)
+      : node_id_(node_id), group_(std::move(group)) {}
+  void on_ping(const Probe& ping) override {
+    answer_ = group_ ? group_->answer_ping(ping) : bare_ack(node_id_, ping);
   }
-  rt::Result<Probe> choose_ack(rt::SessionId session) override { return answers_.take(session); }
+  rt::Result<Probe> choose_ack() override { return answer_; }
   // A refused or lost session is the prober's "no ack": nothing to report here.
-  void failed(rt::SessionId session, const rt::Error&) override { answers_.drop(session); }
+  void failed(const rt::Error&) override {}
 
  private:
-  const std::string node_id_;
-  CurrentGroup current_;
-  PerSession<Probe> answers_;  // used by the serve thread only
+  const std::string& node_id_;
+  std::shared_ptr<Group> group_;
+  rt::Result<Probe> answer_ = refused("no ping was received");
 };
 
-// SwimPingReq/helper: hands the ping-req to the group, then waits for Member's ack or nack.
+// A SwimPingReq session, as `helper`: hands the ping-req to the group, then waits for
+// Member's ack or nack.
 class PingReqHelper final : public req_helper::Handler {
  public:
-  explicit PingReqHelper(CurrentGroup current) : current_(std::move(current)) {}
-  void on_ping_req(rt::SessionId session, const Probe& ping_req) override {
-    Pending pending{current_(), ping_req.sender, ping_req.seq, refused("not in a cluster")};
-    if (pending.group) pending.taken = pending.group->take_ping_req(ping_req);
-    pending_.insert_or_assign(session, std::move(pending));
+  explicit PingReqHelper(std::shared_ptr<Group> group) : group_(std::move(group)) {}
+  void on_ping_req(const Probe& ping_req) override {
+    prober_ = ping_req.sender;
+    seq_ = ping_req.seq;
+    if (group_) taken_ = group_->take_ping_req(ping_req);
   }
-  rt::Result<req_helper::S1::Choice> choose_ack_or_nack(rt::SessionId session) override {
-    auto it = pending_.find(session);
-    if (it == pending_.end()) return refused("no ping-req was received");
-    Pending pending = std::move(it->second);
-    pending_.erase(it);
-    if (!pending.taken.ok()) return pending.taken.error();
-    rt::Result<Group::Answer> answer = pending.group->await_answer(pending.prober, pending.seq);
+  rt::Result<req_helper::AfterPingReq::Choice> choose_ack_or_nack() override {
+    if (!taken_.ok()) return taken_.error();
+    taken_ = refused("answered");  // from here on, await_answer has the group forget it
+    rt::Result<Group::Answer> answer = group_->await_answer(prober_, seq_);
     if (!answer.ok()) return answer.error();
-    if (answer->ack) return req_helper::S1::Choice(req_helper::S1::Ack{std::move(answer->probe)});
-    return req_helper::S1::Choice(req_helper::S1::Nack{std::move(answer->probe)});
+    if (answer->ack)
+      return req_helper::AfterPingReq::Choice(req_helper::AfterPingReq::Ack{std::move(answer->probe)});
+    return req_helper::AfterPingReq::Choice(req_helper::AfterPingReq::Nack{std::move(answer->probe)});
   }
-  void failed(rt::SessionId session, const rt::Error&) override {
-    auto it = pending_.find(session);
-    if (it == pending_.end()) return;
-    if (it->second.taken.ok()) it->second.group->forget(it->second.prober, it->second.seq);
-    pending_.erase(it);
+  void failed(const rt::Error&) override {
+    if (taken_.ok()) group_->forget(prober_, seq_);
   }
 
  private:
-  struct Pending {
-    std::shared_ptr<Group> group;
-    std::string prober;
-    std::uint64_t seq;
-    rt::Status taken;  // ok once the group has it
-  };
-  CurrentGroup current_;
-  std::map<rt::SessionId, Pending> pending_;  // used by the serve thread only
+  std::shared_ptr<Group> group_;
+  std::string prober_;
+  std::uint64_t seq_ = 0;
+  rt::Status taken_ = refused("not in a cluster");  // ok while the group waits to answer it
 };
 
 // What decides whether a new formation restarts SWIM: who is in it and where they are.
@@ -653,8 +643,6 @@ bool same_group(const sorts::NodeFormation& a, const sorts::NodeFormation& b) {
 struct Node::Served {
   std::unique_ptr<ping_target::Role> ping;
   std::unique_ptr<req_helper::Role> ping_req;
-  std::unique_ptr<PingTarget> ping_handler;
-  std::unique_ptr<PingReqHelper> ping_req_handler;
 };
 
 Node::Node(std::string daemon_address, std::string node_id, Addresses addresses, const SwimOptions& options,
@@ -695,12 +683,8 @@ rt::Result<std::unique_ptr<Node>> Node::bind(const std::string& daemon_address, 
   if (!ping_req.ok()) return ping_req.error();
   std::unique_ptr<Node> node(
       new Node(daemon_address, node_id, std::move(*addresses), options, std::move(sink)));
-  Node* self = node.get();
-  CurrentGroup current = [self] { return self->current(); };
   node->served_->ping = std::make_unique<ping_target::Role>(std::move(*ping));
   node->served_->ping_req = std::make_unique<req_helper::Role>(std::move(*ping_req));
-  node->served_->ping_handler = std::make_unique<PingTarget>(node_id, current);
-  node->served_->ping_req_handler = std::make_unique<PingReqHelper>(current);
   return node;
 }
 
@@ -714,10 +698,12 @@ void Node::form(const sorts::NodeFormation& formation) {
 
 void Node::add_to(system::Host& host) {
   host.add("SwimPing/target", [this](const std::atomic<bool>& stop) {
-    return served_->ping->serve(*served_->ping_handler, stop);
+    return served_->ping->serve(
+        per_session([this] { return std::make_unique<PingTarget>(node_id_, current()); }), stop);
   });
   host.add("SwimPingReq/helper", [this](const std::atomic<bool>& stop) {
-    return served_->ping_req->serve(*served_->ping_req_handler, stop);
+    return served_->ping_req->serve(
+        per_session([this] { return std::make_unique<PingReqHelper>(current()); }), stop);
   });
   host.add("SWIM", [this](const std::atomic<bool>& stop) { return run_groups(stop); });
 }

@@ -42,35 +42,37 @@ int main(int argc, char** argv) {
   auto role = kv::client::Role::bind("tcp://127.0.0.1:0", directory);
   if (!role) return fail("bind", role.error());
 
-  // S0: store!!hello(string). ...
-  auto s0 = role->start();
-  if (!s0) return fail("start", s0.error());
-  auto s1 = std::move(*s0).connect_hello("example client");
-  if (!s1) return fail("hello", s1.error());
+  // Start: store!!hello(string). ...
+  auto start = role->start();
+  if (!start) return fail("start", start.error());
+  auto session = std::move(*start).connect_hello("example client");
+  if (!session) return fail("hello", session.error());
 
-  // S1: +{ store!put(Entry).store?stored().session ; store!get(string)... ; store!bye().end }
+  // LoopSession: +{ store!put(Entry).store?stored().session ; store!get(string)... ;
+  //   store!bye().end }
   for (const kv::Entry& entry : {kv::Entry{"colour", "blue"}, kv::Entry{"size", "large"}}) {
-    auto s2 = std::move(*s1).send_put(entry);
-    if (!s2) return fail("put", s2.error());
-    auto stored = std::move(*s2).receive();  // S2: store?stored()
+    auto put = std::move(*session).send_put(entry);
+    if (!put) return fail("put", put.error());
+    auto stored = std::move(*put).receive();  // AfterSessionPut: store?stored()
     if (!stored) return fail("stored", stored.error());
-    s1 = std::move(stored->next);
+    session = std::move(stored->next);
   }
   for (const std::string key : {"colour", "weight"}) {
-    auto s3 = std::move(*s1).send_get(key);
-    if (!s3) return fail("get", s3.error());
-    auto answer = std::move(*s3).receive();  // S3: +{ store?found(Entry) ; store?missing(string) }
+    auto get = std::move(*session).send_get(key);
+    if (!get) return fail("get", get.error());
+    // AfterSessionGet: +{ store?found(Entry) ; store?missing(string) }
+    auto answer = std::move(*get).receive();
     if (!answer) return fail("answer", answer.error());
-    if (auto* found = std::get_if<kv::client::S3::Found>(&*answer)) {
+    if (auto* found = std::get_if<kv::client::AfterSessionGet::Found>(&*answer)) {
       std::printf("client: %s = %s\n", found->value.key.c_str(), found->value.value.c_str());
-      s1 = std::move(found->next);
+      session = std::move(found->next);
     } else {
-      auto& missing = std::get<kv::client::S3::Missing>(*answer);
+      auto& missing = std::get<kv::client::AfterSessionGet::Missing>(*answer);
       std::printf("client: %s is missing\n", missing.value.c_str());
-      s1 = std::move(missing.next);
+      session = std::move(missing.next);
     }
   }
-  auto end = std::move(*s1).send_bye();
+  auto end = std::move(*session).send_bye();
   if (!end) return fail("bye", end.error());
   std::printf("client: done\n");
   return 0;  // `role` closes here, and its endpoint sends bye before the process goes away

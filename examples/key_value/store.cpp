@@ -1,5 +1,6 @@
-// The store of KeyValue (key_value.gtype), written with the event-driven API: one Handler
-// serves every client's session from one thread, keeping the entries in memory.
+// The store of KeyValue (key_value.gtype), written with the event-driven API: serve() makes one
+// session object per client's session and runs them all from one thread; the entries, kept in
+// memory, are shared by every session.
 //
 //   kv_store ADDRESS [SESSIONS]
 //
@@ -8,6 +9,7 @@
 #include <atomic>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <key_value/store.h>
@@ -15,37 +17,46 @@
 namespace kv = gtype_gen::key_value;
 namespace rt = gtype::rt;
 
-class Store : public kv::store::Handler {
- public:
-  Store(std::atomic<bool>& stop, unsigned long sessions) : stop_(stop), sessions_(sessions) {}
+// What outlives a session: the entries, and how many sessions have ended. Only the thread that
+// runs serve() touches it, so it needs no lock.
+struct Shared {
+  std::map<std::string, std::string> entries;
+  unsigned long ended = 0;
+};
 
-  void on_hello(rt::SessionId session, const std::string& name) override {
-    std::printf("store: %s says hello (session %llu)\n", name.c_str(), static_cast<unsigned long long>(session));
+// One client's session.
+class Session : public kv::store::Handler {
+ public:
+  Session(Shared& shared, std::atomic<bool>& stop, unsigned long sessions)
+      : shared_(shared), stop_(stop), sessions_(sessions) {}
+
+  void on_hello(const std::string& name) override {
+    std::printf("store: %s says hello (session %llu)\n", name.c_str(),
+                static_cast<unsigned long long>(session()));
   }
   // put(Entry): the reply, stored(), carries nothing, so the runtime sends it without asking.
-  void on_put(rt::SessionId, const kv::Entry& entry) override { entries_[entry.key] = entry.value; }
-  void on_get(rt::SessionId session, const std::string& key) override { asked_[session] = key; }
+  void on_put(const kv::Entry& entry) override { shared_.entries[entry.key] = entry.value; }
+  void on_get(const std::string& key) override { asked_ = key; }
   // After a get, the store chooses: found(Entry) or missing(string).
-  rt::Result<kv::store::S3::Choice> choose_found_or_missing(rt::SessionId session) override {
-    const std::string key = asked_[session];
-    auto entry = entries_.find(key);
-    if (entry == entries_.end()) return kv::store::S3::Choice(kv::store::S3::Missing{key});
-    return kv::store::S3::Choice(kv::store::S3::Found{kv::Entry{key, entry->second}});
+  rt::Result<kv::store::AfterSessionGet::Choice> choose_found_or_missing() override {
+    using Get = kv::store::AfterSessionGet;
+    auto entry = shared_.entries.find(asked_);
+    if (entry == shared_.entries.end()) return Get::Choice(Get::Missing{asked_});
+    return Get::Choice(Get::Found{kv::Entry{asked_, entry->second}});
   }
-  void on_bye(rt::SessionId session) override { asked_.erase(session); }
+  void on_bye() override {}
 
-  void ended(rt::SessionId session) override {
-    std::printf("store: session %llu ended\n", static_cast<unsigned long long>(session));
+  void ended() override {
+    std::printf("store: session %llu ended\n", static_cast<unsigned long long>(session()));
     std::fflush(stdout);
-    if (sessions_ != 0 && ++ended_ == sessions_) stop_ = true;
+    if (sessions_ != 0 && ++shared_.ended == sessions_) stop_ = true;
   }
 
  private:
+  Shared& shared_;
   std::atomic<bool>& stop_;
   unsigned long sessions_;
-  unsigned long ended_ = 0;
-  std::map<std::string, std::string> entries_;
-  std::map<rt::SessionId, std::string> asked_;  // per session: the key of its pending get
+  std::string asked_;  // the key of the pending get
 };
 
 int main(int argc, char** argv) {
@@ -62,8 +73,10 @@ int main(int argc, char** argv) {
   std::printf("store: serving at %s\n", role->address().c_str());
   std::fflush(stdout);
   std::atomic<bool> stop{false};
-  Store store(stop, argc > 2 ? std::stoul(argv[2]) : 0);
-  rt::Status served = role->serve(store, stop);
+  const unsigned long sessions = argc > 2 ? std::stoul(argv[2]) : 0;
+  Shared shared;
+  rt::Status served = role->serve(
+      [&](const rt::SessionInfo&) { return std::make_unique<Session>(shared, stop, sessions); }, stop);
   if (!served) {
     std::fprintf(stderr, "kv_store: %s\n", served.error().message.c_str());
     return 1;

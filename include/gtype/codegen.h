@@ -2,7 +2,7 @@
 //
 // For each protocol or local system: <p>/types.h (its payload sorts as structs with msgpack
 // serialisation, host types as declared, the message table) and, per role, <p>/<role>.h (the
-// role's RoleSpec tables, a typed state-channel API and an event-driven Handler, over the one
+// role's RoleSpec tables, a typed state-channel API and a session object (Handler), over the one
 // automaton the verifier explores). Output is deterministic, byte for byte. This stage writes
 // text; it neither checks protocols (the front end has) nor verifies them (verify/ does), and
 // the generated code runs on the runtime library (include/gtype/rt, include/gtype/gen).
@@ -20,6 +20,9 @@ namespace gtype {
 
 struct CodegenOptions {
   std::vector<std::string> roles;  // only these roles get a header (every role when empty)
+  // Instead of the headers: per role, <p>/<role>.names, the public names its header declares
+  // (state classes with their methods and branch structs, the Handler's callbacks).
+  bool names = false;
 };
 
 struct GeneratedFile {

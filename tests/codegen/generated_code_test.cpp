@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
+#include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -121,10 +121,12 @@ TEST(Payloads, OnlyWellFormedPayloadsAreValid) {
     p.pack(2.0);
   }))) << "a field of the wrong sort";
   EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload())) << "too few values";
-  EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload(draw::Point{}, draw::Point{}))) << "too many";
+  EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload(draw::Point{}, draw::Point{})))
+      << "too many";
   EXPECT_FALSE(payload_valid<draw::Point>(gtype::gen::pack_payload(draw::Point{}) + "x")) << "trailing bytes";
   EXPECT_FALSE(payload_valid<draw::Point>("")) << "nothing";
-  EXPECT_FALSE(payload_valid<std::uint64_t>(gtype::gen::pack_payload(std::int64_t{-1}))) << "uint is not negative";
+  EXPECT_FALSE(payload_valid<std::uint64_t>(gtype::gen::pack_payload(std::int64_t{-1})))
+      << "uint is not negative";
   EXPECT_TRUE(payload_valid<>(gtype::gen::pack_payload()));
 }
 
@@ -153,19 +155,19 @@ draw::Point serve_ping_pong(pp::server::Role& server, std::vector<std::int64_t>&
   if (!first) return {-2, -2};
   pings.push_back(first->value);
   std::int64_t n = first->value;
-  pp::server::S1 state = std::move(first->next);
+  pp::server::Loop state = std::move(first->next);
   for (;;) {
     auto waiting = std::move(state).send_pong(n + 1);
     if (!waiting) return {-3, -3};
     auto branch = std::move(*waiting).receive();
     if (!branch) return {-4, -4};
-    if (auto* ping = std::get_if<pp::server::S2::Ping>(&*branch)) {
+    if (auto* ping = std::get_if<pp::server::AfterLoopPong::Ping>(&*branch)) {
       pings.push_back(ping->value);
       n = ping->value;
       state = std::move(ping->next);
       continue;
     }
-    return std::get<pp::server::S2::Bye>(*branch).value;
+    return std::get<pp::server::AfterLoopPong::Bye>(*branch).value;
   }
 }
 
@@ -255,14 +257,14 @@ void run_draw(bool accept) {
   auto answer = std::move(*s2).receive();
   ASSERT_TRUE(answer.ok()) << answer.error().message;
   if (accept) {
-    auto* drawn = std::get_if<draw::painter::S2::Drawn>(&*answer);
+    auto* drawn = std::get_if<draw::painter::AfterConnectCanvasShape::Drawn>(&*answer);
     ASSERT_NE(drawn, nullptr);
     EXPECT_EQ(drawn->value0, 3u);
     EXPECT_EQ(drawn->value1, "drawn");
     auto end = std::move(drawn->next).disconnect_canvas();
     EXPECT_TRUE(end.ok()) << end.error().message;
   } else {
-    auto* refused = std::get_if<draw::painter::S2::Refused>(&*answer);
+    auto* refused = std::get_if<draw::painter::AfterConnectCanvasShape::Refused>(&*answer);
     ASSERT_NE(refused, nullptr);
     EXPECT_EQ(refused->value, "too many sides");
     auto end = std::move(refused->next).disconnect_canvas();
@@ -282,16 +284,16 @@ TEST(StateChannels, AConsumedStateSaysSo) {
   auto client = network.attach<pp::client::Role>("client");
   auto s0 = client.start();
   ASSERT_TRUE(s0.ok());
-  pp::client::S0 kept = std::move(*s0);
+  pp::client::Start kept = std::move(*s0);
   EXPECT_TRUE(s0->consumed());
   EXPECT_FALSE(kept.consumed());
   auto again = std::move(*s0).connect_ping(1);  // NOLINT(bugprone-use-after-move): the point of the test
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, rt::ErrorCode::kConsumedState);
   testing::internal::CaptureStderr();
-  { pp::client::S0 dropped = std::move(kept); }
+  { pp::client::Start dropped = std::move(kept); }
   const std::string said = testing::internal::GetCapturedStderr();
-  EXPECT_NE(said.find("PingPong/client in state S0 dropped before its end"), std::string::npos) << said;
+  EXPECT_NE(said.find("PingPong/client in state Start dropped before its end"), std::string::npos) << said;
   EXPECT_EQ(said.find("dropped", said.find("dropped") + 1), std::string::npos) << "said once: " << said;
 }
 
@@ -306,7 +308,7 @@ TEST(StateChannels, DroppingASessionAbandonsIt) {
     auto ping = std::move(*s0).receive();
     if (!ping) return;
     testing::internal::CaptureStderr();
-    { pp::server::S1 dropped = std::move(ping->next); }
+    { pp::server::Loop dropped = std::move(ping->next); }
     server_said = testing::internal::GetCapturedStderr();
   });
   // The abort may overtake the acknowledgement of the connection: then the connect fails.
@@ -318,7 +320,8 @@ TEST(StateChannels, DroppingASessionAbandonsIt) {
   }
   server_thread.join();
   EXPECT_EQ(error.code, rt::ErrorCode::kAborted) << error.message;
-  EXPECT_NE(error.message.find("session dropped by PingPong/server in state S1"), std::string::npos) << error.message;
+  EXPECT_NE(error.message.find("session dropped by PingPong/server in state Loop"), std::string::npos)
+      << error.message;
   EXPECT_NE(server_said.find("dropped before its end"), std::string::npos) << server_said;
 }
 
@@ -344,26 +347,36 @@ TEST(StateChannels, AReceiveTimesOut) {
 
 // ---------------------------------------------------------------------------- event-driven
 
-// PingPong's server as a Handler: pong is the last ping plus one.
+// What PingPong's server sessions leave behind, shared by all of them: `ended` is read while
+// serve() runs, the rest once it has returned.
+struct ServerTally {
+  std::atomic<int> ended{0};
+  std::vector<pp::Point> byes;
+  std::vector<std::string> failures;
+  std::vector<rt::SessionInfo> started;  // what the factory was given, once per session
+};
+
+// One session of PingPong's server: pong is the last ping plus one.
 class PingPongServer : public pp::server::Handler {
  public:
-  void on_ping_at_s0(rt::SessionId session, const std::int64_t& value) override { last_[session] = value; }
-  rt::Result<std::int64_t> choose_pong(rt::SessionId session) override { return last_[session] + 1; }
-  void on_ping_at_s2(rt::SessionId session, const std::int64_t& value) override { last_[session] = value; }
-  void on_bye(rt::SessionId session, const pp::Point& value) override {
-    byes_.push_back(value);
-    last_.erase(session);
-  }
-  void ended(rt::SessionId) override { ++ended_; }
-  void failed(rt::SessionId, const rt::Error& error) override { failures_.push_back(error.message); }
-
-  std::atomic<int> ended_{0};
-  std::vector<pp::Point> byes_;
-  std::vector<std::string> failures_;
+  explicit PingPongServer(ServerTally& tally) : tally_(tally) {}
+  void on_ping(const std::int64_t& value) override { last_ = value; }
+  rt::Result<std::int64_t> choose_pong() override { return last_ + 1; }
+  void on_bye(const pp::Point& value) override { tally_.byes.push_back(value); }
+  void ended() override { ++tally_.ended; }
+  void failed(const rt::Error& error) override { tally_.failures.push_back(error.message); }
 
  private:
-  std::map<rt::SessionId, std::int64_t> last_;
+  ServerTally& tally_;
+  std::int64_t last_ = 0;  // this session's
 };
+
+pp::server::Factory ping_pong_servers(ServerTally& tally) {
+  return [&tally](const rt::SessionInfo& session) {
+    tally.started.push_back(session);
+    return std::make_unique<PingPongServer>(tally);
+  };
+}
 
 TEST(EventDriven, OneServerManyConcurrentSessions) {
   constexpr int kClients = 24;
@@ -372,17 +385,17 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
   directory.set("server", "mem://server");
   auto server = pp::server::Role::create(directory, std::move(*network.attach("mem://server")), quick());
   ASSERT_TRUE(server.ok());
-  PingPongServer handler;
+  ServerTally tally;
   std::atomic<bool> stop{false};
   rt::Status served = rt::ok_status();
-  std::thread server_thread([&] { served = server->serve(handler, stop); });
+  std::thread server_thread([&] { served = server->serve(ping_pong_servers(tally), stop); });
 
   std::vector<std::string> errors(kClients);
   std::vector<std::thread> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {
-      auto client = pp::client::Role::create(directory, std::move(*network.attach("mem://client" + std::to_string(i))),
-                                             quick());
+      auto client = pp::client::Role::create(
+          directory, std::move(*network.attach("mem://client" + std::to_string(i))), quick());
       if (!client) return void(errors[i] = client.error().message);
       auto s1 = std::move(*client->start()).connect_ping(i);
       for (int round = 0; s1; ++round) {
@@ -400,79 +413,146 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
     });
   }
   for (std::thread& client : clients) client.join();
-  for (int i = 0; i < 200 && handler.ended_ < kClients; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 200 && tally.ended < kClients; ++i) std::this_thread::sleep_for(10ms);
   stop = true;
   server_thread.join();
   for (int i = 0; i < kClients; ++i) EXPECT_EQ(errors[i], "") << "client " << i;
   EXPECT_TRUE(served.ok()) << (served.ok() ? "" : served.error().message);
-  EXPECT_EQ(handler.ended_, kClients);
-  EXPECT_EQ(handler.byes_.size(), static_cast<std::size_t>(kClients));
-  EXPECT_TRUE(handler.failures_.empty());
+  EXPECT_EQ(tally.ended, kClients);
+  EXPECT_EQ(tally.byes.size(), static_cast<std::size_t>(kClients));
+  EXPECT_TRUE(tally.failures.empty());
+  // One object per session, made knowing the session and who takes part.
+  std::set<rt::SessionId> ids;
+  for (const rt::SessionInfo& session : tally.started) {
+    ids.insert(session.id);
+    ASSERT_EQ(session.peers.size(), 1u);
+    EXPECT_EQ(session.peers[0].role, "client");
+    EXPECT_EQ(session.peers[0].address.rfind("mem://client", 0), 0u) << session.peers[0].address;
+  }
+  EXPECT_EQ(tally.started.size(), static_cast<std::size_t>(kClients));
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kClients));
 }
 
-// PingPong's client as a Handler: pings 1, then each pong times ten, until the third pong.
-class PingPongClient : public pp::client::Handler {
- public:
-  explicit PingPongClient(std::atomic<bool>& stop) : stop_(stop) {}
-  rt::Result<std::int64_t> choose_ping(rt::SessionId) override { return 1; }
-  void on_pong(rt::SessionId, const std::int64_t& value) override { pongs.push_back(value); }
-  rt::Result<pp::client::S2::Choice> choose_ping_or_bye(rt::SessionId) override {
-    if (pongs.size() == 3) return pp::client::S2::Choice(pp::client::S2::Bye{pp::Point{0.5, 0.25}});
-    return pp::client::S2::Choice(pp::client::S2::Ping{pongs.back() * 10});
-  }
-  void ended(rt::SessionId) override { stop_ = true; }
-  void failed(rt::SessionId, const rt::Error& error) override {
-    failure = error.message;
-    stop_ = true;
-  }
+// What PingPong's client session leaves behind once it is over.
+struct ClientTally {
   std::vector<std::int64_t> pongs;
   std::string failure;
+  int alive = 0;  // session objects not yet destroyed
+};
+
+// One session of PingPong's client: pings 1, then each pong times ten, until the third pong.
+class PingPongClient : public pp::client::Handler {
+ public:
+  PingPongClient(ClientTally& tally, std::atomic<bool>& stop) : tally_(tally), stop_(stop) { ++tally_.alive; }
+  ~PingPongClient() override { --tally_.alive; }
+  rt::Result<std::int64_t> choose_ping() override { return 1; }
+  void on_pong(const std::int64_t& value) override { pongs_.push_back(value); }
+  rt::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
+    using Pong = pp::client::AfterLoopPong;
+    if (pongs_.size() == 3) return Pong::Choice(Pong::Bye{pp::Point{0.5, 0.25}});
+    return Pong::Choice(Pong::Ping{pongs_.back() * 10});
+  }
+  void ended() override {
+    tally_.pongs = pongs_;
+    stop_ = true;
+  }
+  void failed(const rt::Error& error) override {
+    tally_.failure = error.message;
+    stop_ = true;
+  }
 
  private:
+  ClientTally& tally_;
   std::atomic<bool>& stop_;
+  std::vector<std::int64_t> pongs_;
 };
 
 TEST(EventDriven, BothSidesServedByHandlers) {
   Network network({"client", "server"});
   auto server = network.attach<pp::server::Role>("server");
   auto client = network.attach<pp::client::Role>("client");
-  PingPongServer server_handler;
+  ServerTally server_tally;
   std::atomic<bool> server_stop{false};
-  std::thread server_thread([&] { static_cast<void>(server.serve(server_handler, server_stop)); });
+  std::thread server_thread(
+      [&] { static_cast<void>(server.serve(ping_pong_servers(server_tally), server_stop)); });
   std::atomic<bool> client_stop{false};
-  PingPongClient client_handler(client_stop);
-  ASSERT_TRUE(client.start_served().ok());
-  rt::Status served = client.serve(client_handler, client_stop);
-  for (int i = 0; i < 200 && server_handler.ended_ < 1; ++i) std::this_thread::sleep_for(10ms);
+  ClientTally client_tally;
+  ASSERT_TRUE(client.start_served(std::make_unique<PingPongClient>(client_tally, client_stop)).ok());
+  rt::Status served = client.serve(client_stop);
+  for (int i = 0; i < 200 && server_tally.ended < 1; ++i) std::this_thread::sleep_for(10ms);
   server_stop = true;
   server_thread.join();
   EXPECT_TRUE(served.ok());
-  EXPECT_EQ(client_handler.failure, "");
-  EXPECT_EQ(client_handler.pongs, (std::vector<std::int64_t>{2, 21, 211}));
-  ASSERT_EQ(server_handler.byes_.size(), 1u);
-  EXPECT_EQ(server_handler.byes_[0], (pp::Point{0.5, 0.25}));
+  EXPECT_EQ(client_tally.failure, "");
+  EXPECT_EQ(client_tally.pongs, (std::vector<std::int64_t>{2, 21, 211}));
+  EXPECT_EQ(client_tally.alive, 0) << "the session object is destroyed once the session has ended";
+  ASSERT_EQ(server_tally.byes.size(), 1u);
+  EXPECT_EQ(server_tally.byes[0], (pp::Point{0.5, 0.25}));
 }
 
-// Draw's canvas as a Handler, through both of its branches.
-class Canvas : public draw::canvas::Handler {
+// A client session object that leaves failed() as generated: it says so on standard error.
+class PlainPingPongClient : public pp::client::Handler {
  public:
-  void on_accept_painter(rt::SessionId) override {}
-  void on_shape(rt::SessionId session, const draw::Shape& shape, const draw::Count& count) override {
-    shapes_[session] = shape;
-    counts_[session] = count;
+  explicit PlainPingPongClient(std::atomic<bool>& stop) : stop_(stop) {}
+  ~PlainPingPongClient() override { stop_ = true; }  // after ended() or failed()
+  rt::Result<std::int64_t> choose_ping() override { return 1; }
+  void on_pong(const std::int64_t&) override {}
+  rt::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
+    return pp::client::AfterLoopPong::Choice(pp::client::AfterLoopPong::Bye{});
   }
-  rt::Result<draw::canvas::S2::Choice> choose_drawn_or_refused(rt::SessionId session) override {
-    if (counts_[session] > 0) return draw::canvas::S2::Choice(draw::canvas::S2::Drawn{shapes_[session].sides, "ok"});
-    return draw::canvas::S2::Choice(draw::canvas::S2::Refused{"no"});
-  }
-  rt::Result<draw::Shape> choose_keep(rt::SessionId session) override { return shapes_[session]; }
-  void ended(rt::SessionId) override { ++ended_; }
-
-  std::atomic<int> ended_{0};
 
  private:
-  std::map<rt::SessionId, draw::Shape> shapes_;
-  std::map<rt::SessionId, draw::Count> counts_;
+  std::atomic<bool>& stop_;
+};
+
+TEST(EventDriven, AFactoryThatReturnsNullRefusesTheSession) {
+  Network network({"client", "server"});
+  auto server = network.attach<pp::server::Role>("server");
+  auto client = network.attach<pp::client::Role>("client");
+  int asked = 0;
+  std::atomic<bool> server_stop{false};
+  std::thread server_thread([&] {
+    static_cast<void>(server.serve(
+        [&](const rt::SessionInfo&) {
+          ++asked;
+          return std::unique_ptr<pp::server::Handler>();
+        },
+        server_stop));
+  });
+  std::atomic<bool> client_stop{false};
+  ASSERT_TRUE(client.start_served(std::make_unique<PlainPingPongClient>(client_stop)).ok());
+  testing::internal::CaptureStderr();
+  rt::Status served = client.serve(client_stop);
+  const std::string said = testing::internal::GetCapturedStderr();
+  server_stop = true;
+  server_thread.join();
+  EXPECT_TRUE(served.ok());
+  EXPECT_EQ(asked, 1);
+  EXPECT_NE(said.find("gtype: a session of PingPong/client failed: aborted: "), std::string::npos) << said;
+  EXPECT_NE(said.find("PingPong/server refused the session"), std::string::npos) << said;
+}
+
+// One session of Draw's canvas, through either of its branches; `ended` counts the sessions.
+class Canvas : public draw::canvas::Handler {
+ public:
+  explicit Canvas(std::atomic<int>& ended) : ended_(ended) {}
+  void on_accept_painter() override {}
+  void on_shape(const draw::Shape& shape, const draw::Count& count) override {
+    shape_ = shape;
+    count_ = count;
+  }
+  rt::Result<draw::canvas::AfterAcceptPainterShape::Choice> choose_drawn_or_refused() override {
+    using Shaped = draw::canvas::AfterAcceptPainterShape;
+    if (count_ > 0) return Shaped::Choice(Shaped::Drawn{shape_.sides, "ok"});
+    return Shaped::Choice(Shaped::Refused{"no"});
+  }
+  rt::Result<draw::Shape> choose_keep() override { return shape_; }
+  void ended() override { ++ended_; }
+
+ private:
+  std::atomic<int>& ended_;
+  draw::Shape shape_;
+  draw::Count count_ = 0;
 };
 
 TEST(EventDriven, DrawCanvasTakesBothBranches) {
@@ -480,9 +560,12 @@ TEST(EventDriven, DrawCanvasTakesBothBranches) {
   auto canvas = network.attach<draw::canvas::Role>("canvas");
   auto archive = network.attach<draw::archive::Role>("archive");
   auto painter = network.attach<draw::painter::Role>("painter");
-  Canvas handler;
+  std::atomic<int> ended{0};
   std::atomic<bool> stop{false};
-  std::thread canvas_thread([&] { static_cast<void>(canvas.serve(handler, stop)); });
+  std::thread canvas_thread([&] {
+    static_cast<void>(
+        canvas.serve([&](const rt::SessionInfo&) { return std::make_unique<Canvas>(ended); }, stop));
+  });
   std::thread archive_thread([&] {
     auto s0 = archive.next_session(3000ms);
     if (!s0) return;
@@ -500,10 +583,10 @@ TEST(EventDriven, DrawCanvasTakesBothBranches) {
     EXPECT_TRUE(end.ok()) << end.error().message;
   }
   archive_thread.join();
-  for (int i = 0; i < 200 && handler.ended_ < 2; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 200 && ended < 2; ++i) std::this_thread::sleep_for(10ms);
   stop = true;
   canvas_thread.join();
-  EXPECT_EQ(handler.ended_, 2);
+  EXPECT_EQ(ended, 2);
 }
 
 }  // namespace

@@ -10,31 +10,31 @@
 
 namespace pp = gtype_gen::ping_pong;
 
-// PingPong, client: server!!ping(int).mu loop.server?pong(int).+{ server!ping(int).loop ; server!bye(Point).end }
-// Compiled, never run.
-void use([[maybe_unused]] pp::client::S0 s0, [[maybe_unused]] pp::client::S2 s2) {
+// PingPong, client: server!!ping(int).mu loop.server?pong(int).+{ server!ping(int).loop ;
+// server!bye(Point).end } Compiled, never run.
+void use([[maybe_unused]] pp::client::Start start, [[maybe_unused]] pp::client::AfterLoopPong after_pong) {
 #if CASE == 0  // legal: rvalue states, the state's own actions, results used
-  auto connected = std::move(s0).connect_ping(1);
-  auto ended = std::move(s2).send_bye(pp::Point{1.0, 2.0});
+  auto connected = std::move(start).connect_ping(1);
+  auto ended = std::move(after_pong).send_bye(pp::Point{1.0, 2.0});
   static_cast<void>(connected.ok() && ended.ok());
 #elif CASE == 1  // an action on an lvalue state: it must be consumed (std::move)
-  auto connected = s0.connect_ping(1);
-#elif CASE == 2  // an action the state does not have: S0 connects, it does not receive
-  auto received = std::move(s0).receive();
+  auto connected = start.connect_ping(1);
+#elif CASE == 2  // an action the state does not have: Start connects, it does not receive
+  auto received = std::move(start).receive();
 #elif CASE == 3  // copying a state: there is one of each
-  pp::client::S0 copy = s0;
+  pp::client::Start copy = start;
 #elif CASE == 4  // ignoring the next state ([[nodiscard]], an error under -Werror)
-  std::move(s0).connect_ping(1);
+  std::move(start).connect_ping(1);
 #elif CASE == 5  // a payload of the wrong sort
-  auto connected = std::move(s0).connect_ping(std::string("one"));
+  auto connected = std::move(start).connect_ping(std::string("one"));
 #elif CASE == 6  // making a state: only generated code starts sessions
-  pp::client::S0 made(nullptr, 0);
+  pp::client::Start made(nullptr, 0);
 #elif CASE == 7  // a Handler that leaves out a callback
   struct Partial : pp::server::Handler {
-    void on_ping_at_s0(gtype::rt::SessionId, const std::int64_t&) override {}
+    void on_ping(const std::int64_t&) override {}
   } partial;
 #elif CASE == 8  // a branch out of order: bye needs a Point
-  auto ended = std::move(s2).send_bye(1.5);
+  auto ended = std::move(after_pong).send_bye(1.5);
 #endif
 }
 

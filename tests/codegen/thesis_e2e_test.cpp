@@ -7,8 +7,8 @@
 // what it sent last: the runtime flushes a closing endpoint's frames, and a peer is seen lost
 // only after its last frames. Choices follow the case's script; every payload received is
 // checked against the value its sender was given. Most roles use the state-channel API; some
-// (noted) serve their one session with a Handler, as a server would. Ports come from the
-// test's process id; a case whose ports are taken is run again on others.
+// (noted) serve their one session with a session object (a Handler), as a server would. Ports
+// come from the test's process id; a case whose ports are taken is run again on others.
 #include <gtest/gtest.h>
 
 #include <poll.h>
@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,13 +98,48 @@ Role bind(const Context& context) {
   return std::move(*role);
 }
 
-// Serves one session with `handler` (which sets `stop` when it ends or fails).
-template <typename Role, typename Handler>
-int serve_one(const Context& context, Role& role, Handler& handler, std::atomic<bool>& stop) {
-  rt::Status served = role.serve(handler, stop);
+// How the one session a role serves went, as its session object (gone once serve() returns)
+// saw it.
+struct Outcome {
+  std::string error;
+  bool done = false;
+};
+
+// Base of the session objects below: a wrong value is an error, and the end or failure of the
+// session stops serve().
+template <typename Handler>
+class OneSession : public Handler {
+ public:
+  OneSession(const Context& context, Outcome& outcome, std::atomic<bool>& stop)
+      : context_(context), outcome_(outcome), stop_(stop) {}
+  void ended() override {
+    outcome_.done = true;
+    stop_ = true;
+  }
+  void failed(const rt::Error& e) override {
+    outcome_.error = std::string("failed: ") + e.message;
+    stop_ = true;
+  }
+
+ protected:
+  void wrong(const std::string& what) { outcome_.error = what; }
+  const Context& context_;
+
+ private:
+  Outcome& outcome_;
+  std::atomic<bool>& stop_;
+};
+
+// Serves the role's session with a session object of type Session until it ends or fails.
+template <typename Session, typename Role>
+int serve_one(const Context& context, Role& role) {
+  Outcome outcome;
+  std::atomic<bool> stop{false};
+  rt::Status served = role.serve(
+      [&](const rt::SessionInfo&) { return std::make_unique<Session>(context, outcome, stop); }, stop);
   if (!served) return fail(context, "serve", served);
-  if (!handler.error.empty()) return fail(context, handler.error);
-  return handler.done ? 0 : fail(context, "the session did not end");
+  if (!outcome.error.empty()) return fail(context, outcome.error);
+  return outcome.done ? 0 : fail(context, "the session did not end");
 }
 
 // ---------------------------------------------------------------------------- payloads
@@ -185,40 +221,24 @@ int health_node(const Context& context) {
   return 0;
 }
 
-// nodes as a server: a Handler (script: health=active|free).
-class HealthNodes : public hc::nodes::Handler {
+// nodes as a server: a session object (script: health=active|free).
+class HealthNodes : public OneSession<hc::nodes::Handler> {
  public:
-  HealthNodes(const Context& context, std::atomic<bool>& stop) : context_(context), stop_(stop) {}
-  void on_health_check(rt::SessionId, const hc::NodeReport& report) override {
-    if (!(report == node_report())) error = "wrong report";
+  using OneSession::OneSession;
+  void on_health_check(const hc::NodeReport& report) override {
+    if (!(report == node_report())) wrong("wrong report");
   }
-  rt::Result<hc::nodes::S1::Choice> choose_active_or_free(rt::SessionId) override {
-    if (context_.is("health", "active"))
-      return hc::nodes::S1::Choice(hc::nodes::S1::Active{node_status("n1")});
-    return hc::nodes::S1::Choice(hc::nodes::S1::Free{node_status("n1")});
+  rt::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
+    using Checked = hc::nodes::AfterHealthCheck;
+    if (context_.is("health", "active")) return Checked::Choice(Checked::Active{node_status("n1")});
+    return Checked::Choice(Checked::Free{node_status("n1")});
   }
-  rt::Result<hc::NodeStatus> choose_used(rt::SessionId) override { return node_status("n1"); }
-  void ended(rt::SessionId) override {
-    done = true;
-    stop_ = true;
-  }
-  void failed(rt::SessionId, const rt::Error& e) override {
-    error = std::string("failed: ") + e.message;
-    stop_ = true;
-  }
-  std::string error;
-  bool done = false;
-
- private:
-  const Context& context_;
-  std::atomic<bool>& stop_;
+  rt::Result<hc::NodeStatus> choose_used() override { return node_status("n1"); }
 };
 
 int health_nodes(const Context& context) {
   auto role = bind<hc::nodes::Role>(context);
-  std::atomic<bool> stop{false};
-  HealthNodes handler(context, stop);
-  return serve_one(context, role, handler, stop);
+  return serve_one<HealthNodes>(context, role);
 }
 
 int health_state(const Context& context) {
@@ -233,10 +253,10 @@ int health_log(const Context& context) {
   auto role = bind<hc::log::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(branch, std::move(*s0).receive());
-  const bool used = std::holds_alternative<hc::log::S0::Used>(*branch);
+  const bool used = std::holds_alternative<hc::log::Start::Used>(*branch);
   CHECK_VALUE(used == context.is("health", "active"));
   const hc::NodeStatus& status =
-      used ? std::get<hc::log::S0::Used>(*branch).value : std::get<hc::log::S0::Free>(*branch).value;
+      used ? std::get<hc::log::Start::Used>(*branch).value : std::get<hc::log::Start::Free>(*branch).value;
   CHECK_VALUE(status == node_status("n1"));
   return 0;
 }
@@ -278,28 +298,28 @@ int formation_state(const Context& context) {
     CHECK_VALUE(resp->value == node_list(round));
     STEP(s4, std::move(resp->next).send_resp(resp->value));
     STEP(choice, std::move(*s4).receive());
-    if (auto* again = std::get_if<cf::state::S4::Query>(&*choice)) {
+    if (auto* again = std::get_if<cf::state::AfterTRespResp::Query>(&*choice)) {
       CHECK_VALUE(again->value == selector(round + 1));
       STEP(looped, std::move(again->next).send_query(again->value));
       s2 = std::move(looped);
       continue;
     }
-    if (auto* quit = std::get_if<cf::state::S4::Quit>(&*choice)) {
+    if (auto* quit = std::get_if<cf::state::AfterTRespResp::Quit>(&*choice)) {
       STEP(end, std::move(quit->next).send_quit());
       return 0;
     }
-    auto& mutate = std::get<cf::state::S4::Mutate>(*choice);
+    auto& mutate = std::get<cf::state::AfterTRespResp::Mutate>(*choice);
     STEP(create, std::move(mutate.next).receive());
     CHECK_VALUE(create->value == topology());
     STEP(s10, std::move(create->next).send_ok());
     STEP(s11, std::move(*s10).send_ids(node_ids("n")));
     STEP(reserved, std::move(*s11).receive());
-    if (auto* err = std::get_if<cf::state::S11::Err>(&*reserved)) {
+    if (auto* err = std::get_if<cf::state::AfterTRespRespMutateCreateOkIds::Err>(&*reserved)) {
       CHECK_VALUE(err->value == "no capacity");
       STEP(end, std::move(err->next).connect_err(err->value));
       return 0;
     }
-    auto& rsrvd = std::get<cf::state::S11::Rsrvd>(*reserved);
+    auto& rsrvd = std::get<cf::state::AfterTRespRespMutateCreateOkIds::Rsrvd>(*reserved);
     STEP(s14, std::move(rsrvd.next).connect_ids(schedule()));
     STEP(succ, std::move(*s14).receive());
     STEP(end, std::move(succ->next).connect_succ());
@@ -313,17 +333,17 @@ int formation_nodes(const Context& context) {
   STEP(s0, role.next_session(10s));
   STEP(query, std::move(*s0).receive());
   CHECK_VALUE(query->value == selector(0));
-  cf::nodes::S1 s1 = std::move(query->next);
+  cf::nodes::LoopT s1 = std::move(query->next);
   for (int round = 0;; ++round) {
     STEP(s2, std::move(s1).send_resp(node_list(round)));
     STEP(choice, std::move(*s2).receive());
-    if (auto* again = std::get_if<cf::nodes::S2::Query>(&*choice)) {
+    if (auto* again = std::get_if<cf::nodes::AfterTResp::Query>(&*choice)) {
       CHECK_VALUE(again->value == selector(round + 1));
       s1 = std::move(again->next);
       continue;
     }
-    if (std::holds_alternative<cf::nodes::S2::Quit>(*choice)) return 0;
-    auto& ids = std::get<cf::nodes::S2::Ids>(*choice);
+    if (std::holds_alternative<cf::nodes::AfterTResp::Quit>(*choice)) return 0;
+    auto& ids = std::get<cf::nodes::AfterTResp::Ids>(*choice);
     CHECK_VALUE(ids.value == node_ids("n"));
     if (context.is("reserve", "no")) {
       STEP(end, std::move(ids.next).send_err("no capacity"));
@@ -342,10 +362,10 @@ int formation_log(const Context& context) {
   STEP(s0, role.next_session(10s));
   STEP(logged, std::move(*s0).receive());
   if (context.is("reserve", "no")) {
-    CHECK_VALUE(std::holds_alternative<cf::log::S0::Err>(*logged));
-    CHECK_VALUE(std::get<cf::log::S0::Err>(*logged).value == "no capacity");
+    CHECK_VALUE(std::holds_alternative<cf::log::Start::Err>(*logged));
+    CHECK_VALUE(std::get<cf::log::Start::Err>(*logged).value == "no capacity");
   } else {
-    CHECK_VALUE(std::holds_alternative<cf::log::S0::Succ>(*logged));
+    CHECK_VALUE(std::holds_alternative<cf::log::Start::Succ>(*logged));
   }
   return 0;
 }
@@ -389,11 +409,11 @@ int idempotency_service(const Context& context) {
   auto role = bind<ic::service::Role>(context);
   STEP(s0, role.next_session(10s));
   STEP(request, std::move(*s0).receive());
-  if (std::holds_alternative<ic::service::S0::Quit>(*request)) {
+  if (std::holds_alternative<ic::service::Start::Quit>(*request)) {
     CHECK_VALUE(context.is("request", "quit"));
     return 0;
   }
-  auto& create = std::get<ic::service::S0::Create>(*request);
+  auto& create = std::get<ic::service::Start::Create>(*request);
   CHECK_VALUE(create.value == topology());
   STEP(s3, std::move(create.next).send_ok());
   STEP(s4, std::move(*s3).connect_try(create.value));
@@ -412,44 +432,28 @@ int idempotency_service(const Context& context) {
   return 0;
 }
 
-// istorage as a server: a Handler (script: seen=yes|no).
-class IdempotencyStorage : public ic::istorage::Handler {
+// istorage as a server: a session object (script: seen=yes|no).
+class IdempotencyStorage : public OneSession<ic::istorage::Handler> {
  public:
-  IdempotencyStorage(const Context& context, std::atomic<bool>& stop) : context_(context), stop_(stop) {}
-  void on_try(rt::SessionId, const ic::TopologySpec& spec) override {
-    if (!(spec == topology())) error = "wrong try";
+  using OneSession::OneSession;
+  void on_try(const ic::TopologySpec& spec) override {
+    if (!(spec == topology())) wrong("wrong try");
   }
-  rt::Result<bool> choose_resp(rt::SessionId) override { return context_.is("seen", "yes"); }
-  void on_seen(rt::SessionId) override {
-    if (!context_.is("seen", "yes")) error = "seen, though not seen before";
+  rt::Result<bool> choose_resp() override { return context_.is("seen", "yes"); }
+  void on_seen() override {
+    if (!context_.is("seen", "yes")) wrong("seen, though not seen before");
   }
-  void on_not_seen(rt::SessionId) override {
-    if (context_.is("seen", "yes")) error = "not seen, though seen before";
+  void on_not_seen() override {
+    if (context_.is("seen", "yes")) wrong("not seen, though seen before");
   }
-  void on_save(rt::SessionId, const ic::TopologySpec& spec) override {
-    if (!(spec == topology())) error = "wrong save";
+  void on_save(const ic::TopologySpec& spec) override {
+    if (!(spec == topology())) wrong("wrong save");
   }
-  void ended(rt::SessionId) override {
-    done = true;
-    stop_ = true;
-  }
-  void failed(rt::SessionId, const rt::Error& e) override {
-    error = std::string("failed: ") + e.message;
-    stop_ = true;
-  }
-  std::string error;
-  bool done = false;
-
- private:
-  const Context& context_;
-  std::atomic<bool>& stop_;
 };
 
 int idempotency_istorage(const Context& context) {
   auto role = bind<ic::istorage::Role>(context);
-  std::atomic<bool> stop{false};
-  IdempotencyStorage handler(context, stop);
-  return serve_one(context, role, handler, stop);
+  return serve_one<IdempotencyStorage>(context, role);
 }
 
 int idempotency_mstorage(const Context& context) {
@@ -506,42 +510,31 @@ int list_user(const Context& context) {
   return 0;
 }
 
-// state as a server: a Handler.
-class ListState : public ld::state::Handler {
+// state as a server: a session object.
+class ListState : public OneSession<ld::state::Handler> {
  public:
-  explicit ListState(std::atomic<bool>& stop) : stop_(stop) {}
-  void on_list(rt::SessionId, const ld::ListRequest& request) override { check(request); }
-  void on_list_brief(rt::SessionId, const ld::ListRequest& request) override { check(request); }
-  rt::Result<ld::MetricsQuery> choose_query(rt::SessionId) override { return metrics_query(); }
-  rt::Result<ld::ListBriefView> choose_brief(rt::SessionId) override { return brief_view(); }
-  void on_result(rt::SessionId, const ld::ListDetailView& view) override { detail_ = view; }
-  rt::Result<ld::ListBriefView> choose_result_at_s4(rt::SessionId) override { return brief_view(); }
-  rt::Result<ld::ListDetailView> choose_detail(rt::SessionId) override { return detail_; }
-  rt::Result<ld::ListDetailView> choose_result_at_s7(rt::SessionId) override { return detail_; }
-  void ended(rt::SessionId) override {
-    done = true;
-    stop_ = true;
+  using OneSession::OneSession;
+  void on_list(const ld::ListRequest& request) override { check(request); }
+  void on_list_brief(const ld::ListRequest& request) override { check(request); }
+  rt::Result<ld::MetricsQuery> choose_query() override { return metrics_query(); }
+  rt::Result<ld::ListBriefView> choose_brief() override { return brief_view(); }
+  void on_result(const ld::ListDetailView& view) override { detail_ = view; }
+  rt::Result<ld::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_view(); }
+  rt::Result<ld::ListDetailView> choose_detail() override { return detail_; }
+  rt::Result<ld::ListDetailView> choose_result_at_after_list_query_result_detail() override {
+    return detail_;
   }
-  void failed(rt::SessionId, const rt::Error& e) override {
-    error = std::string("failed: ") + e.message;
-    stop_ = true;
-  }
-  std::string error;
-  bool done = false;
 
  private:
   void check(const ld::ListRequest& request) {
-    if (!(request == list_request())) error = "wrong request";
+    if (!(request == list_request())) wrong("wrong request");
   }
-  std::atomic<bool>& stop_;
   ld::ListDetailView detail_;
 };
 
 int list_state(const Context& context) {
   auto role = bind<ld::state::Role>(context);
-  std::atomic<bool> stop{false};
-  ListState handler(stop);
-  return serve_one(context, role, handler, stop);
+  return serve_one<ListState>(context, role);
 }
 
 int list_nodes(const Context& context) {
@@ -558,11 +551,11 @@ int list_log(const Context& context) {
   STEP(s0, role.next_session(10s));
   STEP(logged, std::move(*s0).receive());
   if (context.is("list", "detail")) {
-    CHECK_VALUE(std::holds_alternative<ld::log::S0::Detail>(*logged));
-    CHECK_VALUE(std::get<ld::log::S0::Detail>(*logged).value == detail_view());
+    CHECK_VALUE(std::holds_alternative<ld::log::Start::Detail>(*logged));
+    CHECK_VALUE(std::get<ld::log::Start::Detail>(*logged).value == detail_view());
   } else {
-    CHECK_VALUE(std::holds_alternative<ld::log::S0::Brief>(*logged));
-    CHECK_VALUE(std::get<ld::log::S0::Brief>(*logged).value == brief_view());
+    CHECK_VALUE(std::holds_alternative<ld::log::Start::Brief>(*logged));
+    CHECK_VALUE(std::get<ld::log::Start::Brief>(*logged).value == brief_view());
   }
   return 0;
 }

@@ -10,7 +10,7 @@ namespace pp = gtype_gen::ping_pong;
 bool ping_twice(pp::client::Role& role) {
   auto started = role.start();
   if (!started) return false;
-  pp::client::S0 state = std::move(*started);
+  pp::client::Start state = std::move(*started);
   auto first = std::move(state).connect_ping(1);
   auto second = std::move(state).connect_ping(2);  // the mistake
   return first.ok() && second.ok();

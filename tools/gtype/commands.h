@@ -44,6 +44,7 @@ struct GenArguments {
   std::optional<std::string> index;  // also this header, relative to `out`, including all the others
   bool to_stdout = false;            // print the files instead of writing them
   bool list = false;                 // print the paths that would be written
+  bool names = false;                // print each role's public names instead of its header
 };
 int run_gen(const LoadOptions& load, const GenArguments& arguments);
 

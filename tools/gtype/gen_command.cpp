@@ -1,5 +1,7 @@
-// `gtype gen FILE… --out DIR [--role R]… [--index H] [--stdout] [--list]`: C++ endpoint code
-// for every role of every protocol and local system of the FILEs (codegen/).
+// `gtype gen FILE… --out DIR [--role R]… [--index H] [--stdout] [--list] [--names]`: C++
+// endpoint code for every role of every protocol and local system of the FILEs (codegen/).
+// --names prints, instead, the public names each role's header declares: what user code
+// spells, for golden tests and for reviewing what an edit of a protocol renames.
 //
 // Files are written only when their text changes, so a regeneration that changes nothing
 // rebuilds nothing; the --index header is always rewritten (a build uses it as its stamp).
@@ -78,8 +80,10 @@ bool write_if_changed(const fs::path& path, const std::string& text, bool always
 }  // namespace
 
 int run_gen(const LoadOptions& load, const GenArguments& arguments) {
-  if (!arguments.out && !arguments.to_stdout && !arguments.list) {
-    std::cerr << "gtype: gen needs --out DIR (or --stdout, or --list)\nRun 'gtype gen --help' for more information.\n";
+  if (!arguments.out && !arguments.to_stdout && !arguments.list && !arguments.names) {
+    std::cerr
+        << "gtype: gen needs --out DIR (or --stdout, --list or --names)\nRun 'gtype gen --help' for more "
+           "information.\n";
     return kUsage;
   }
   if (arguments.index && !arguments.out) {
@@ -88,6 +92,7 @@ int run_gen(const LoadOptions& load, const GenArguments& arguments) {
   }
   CodegenOptions options;
   options.roles = arguments.roles;
+  options.names = arguments.names;
   std::vector<GeneratedFile> files;
   std::vector<std::string> roles_seen;
   std::map<std::string, std::string> written_by;  // path -> file
@@ -127,7 +132,7 @@ int run_gen(const LoadOptions& load, const GenArguments& arguments) {
     }
     return kOk;
   }
-  if (arguments.to_stdout) {
+  if (arguments.to_stdout || arguments.names) {
     for (const GeneratedFile& file : files) std::cout << "// ---- " << file.path << '\n' << file.text;
     return kOk;
   }

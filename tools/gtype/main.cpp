@@ -92,6 +92,9 @@ int run_gtype(int argc, char** argv) {
   gen->add_option("--index", gen_arguments.index, "also write this header (in --out), including every other");
   gen->add_flag("--stdout", gen_arguments.to_stdout, "print the files instead of writing them");
   gen->add_flag("--list", gen_arguments.list, "print the paths of the files, write nothing");
+  gen->add_flag("--names", gen_arguments.names,
+                "print the public names of each role's header (states, methods, branches, callbacks), "
+                "write nothing");
 
   std::string fsm_file, fsm_protocol, fsm_role;
   CLI::App* fsm = app.add_subcommand("fsm", "print a role's automaton in Graphviz DOT");

@@ -1,5 +1,6 @@
 // What the C++ that `gtype gen` writes is built on, besides the runtime (gtype/rt): payloads
-// packed as msgpack arrays, sorts as strict msgpack maps, and the base of the state classes.
+// packed as msgpack arrays, sorts as strict msgpack maps, the base of the state classes, and
+// the table of session objects behind a role's serve().
 //
 // Header-only. Generated code is its only intended user; the names are public so that
 // generated headers of several protocols can share them. It does not carry out actions (the
@@ -12,6 +13,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -198,7 +202,7 @@ struct Live {
   }
 };
 
-// Base of the generated state classes S0..Sn: one session of one role, in one state of its
+// Base of the generated state classes (Start, After…, Loop…): one session of one role, in one state of its
 // automaton. Move-only; a moved-from or consumed state is empty and its actions return
 // kConsumedState. Destroying a state that is neither empty nor the end abandons the session
 // (its peers are told) and says so on standard error.
@@ -207,13 +211,13 @@ class State {
   State(const State&) = delete;
   State& operator=(const State&) = delete;
   State(State&& other) noexcept
-      : endpoint_(std::exchange(other.endpoint_, nullptr)), session_(other.session_), state_(other.state_) {}
+      : endpoint_(std::exchange(other.endpoint_, nullptr)), session_(other.session_), name_(other.name_) {}
   State& operator=(State&& other) noexcept {
     if (this != &other) {
       drop();
       endpoint_ = std::exchange(other.endpoint_, nullptr);
       session_ = other.session_;
-      state_ = other.state_;
+      name_ = other.name_;
     }
     return *this;
   }
@@ -223,15 +227,16 @@ class State {
   rt::SessionId session() const { return session_; }
 
  protected:
-  State(rt::Endpoint* endpoint, rt::SessionId session, std::uint16_t state)
-      : endpoint_(endpoint), session_(session), state_(state) {}
+  // `name`: the state's class, for messages (a string literal of the generated code).
+  State(rt::Endpoint* endpoint, rt::SessionId session, const char* name)
+      : endpoint_(endpoint), session_(session), name_(name) {}
   ~State() { drop(); }
 
   // Empties this state for an action; kConsumedState when it was already empty.
   rt::Result<Live> take() {
     if (endpoint_ == nullptr) {
       return rt::Error{rt::ErrorCode::kConsumedState,
-                       "state S" + std::to_string(state_) + " used after it was moved from or consumed"};
+                       "state " + std::string(name_) + " used after it was moved from or consumed"};
     }
     return Live{std::exchange(endpoint_, nullptr), session_};
   }
@@ -242,8 +247,8 @@ class State {
     rt::Endpoint* endpoint = std::exchange(endpoint_, nullptr);
     if (!endpoint->has_session(session_)) return;
     const rt::RoleSpec& spec = endpoint->spec();
-    const std::string where = std::string(spec.protocol) + "/" + std::string(spec.roles[spec.self]) +
-                              " in state S" + std::to_string(state_);
+    const std::string where =
+        std::string(spec.protocol) + "/" + std::string(spec.roles[spec.self]) + " in state " + name_;
     std::fprintf(stderr, "gtype: session %llu of %s dropped before its end: abandoned\n",
                  static_cast<unsigned long long>(session_), where.c_str());
     endpoint->abandon(session_, "session dropped by " + where);
@@ -251,7 +256,108 @@ class State {
 
   rt::Endpoint* endpoint_;
   rt::SessionId session_;
-  std::uint16_t state_;
+  const char* name_;
+};
+
+// ------------------------------------------------------------------------------ session objects
+
+// Says on standard error that a session of `role` ("Protocol/role") failed: what a session
+// object does unless it overrides failed().
+inline void report_failure(const char* role, const rt::Error& error) {
+  std::fprintf(stderr, "gtype: a session of %s failed: %s: %s\n", role, rt::error_code_name(error.code),
+               error.message.c_str());
+}
+
+// Base of a role's generated Handler: what a session object knows of its session.
+class SessionObject {
+ public:
+  virtual ~SessionObject() = default;
+
+  rt::SessionId session() const { return session_; }
+
+ protected:
+  // Fails this session now, from any callback, telling its peers why (they see kAborted with
+  // `why`). The object's failed() follows when the callback returns; what it returns is ignored.
+  void fail(const std::string& why) {
+    if (endpoint_ == nullptr || failure_ || !endpoint_->has_session(session_)) return;
+    endpoint_->abandon(session_, why);
+    failure_ = rt::Error{rt::ErrorCode::kAborted, why};
+  }
+
+ private:
+  template <typename H>
+  friend class Sessions;
+  rt::Endpoint* endpoint_ = nullptr;
+  rt::SessionId session_ = 0;
+  std::optional<rt::Error> failure_;  // set by fail()
+};
+
+// The session objects of one role (H: its generated Handler, a SessionObject), one per open
+// session: made by the factory when serve() first meets a session, or adopted from
+// start_served(); destroyed right after their ended() or failed(). Used by one thread, the one
+// that runs serve().
+template <typename H>
+class Sessions {
+ public:
+  using Factory = std::function<std::unique_ptr<H>(const rt::SessionInfo&)>;
+
+  explicit Sessions(const char* role) : role_(role) {}
+
+  void set_factory(Factory factory) { factory_ = std::move(factory); }
+  void adopt(rt::Endpoint& endpoint, rt::SessionId session, std::unique_ptr<H> handler) {
+    if (handler == nullptr) return endpoint.abandon(session, std::string(role_) + " refused the session");
+    attach(endpoint, session, *handler);
+    handlers_.insert_or_assign(session, std::move(handler));
+  }
+
+  // The object of `session`, made now if it has none; null when there is no factory or it
+  // returned null: the session is then abandoned (its peers are told; the endpoint reports
+  // nothing more of it).
+  H* get(rt::Endpoint& endpoint, rt::SessionId session) {
+    auto it = handlers_.find(session);
+    if (it != handlers_.end()) return it->second.get();
+    std::unique_ptr<H> made = factory_ ? factory_(endpoint.info(session)) : nullptr;
+    if (made == nullptr) {
+      endpoint.abandon(session, std::string(role_) + " refused the session");
+      return nullptr;
+    }
+    attach(endpoint, session, *made);
+    return handlers_.emplace(session, std::move(made)).first->second.get();
+  }
+
+  // After a callback: a session it failed (SessionObject::fail, or Endpoint::abandon) is gone
+  // from the endpoint, which reports nothing more of it; its object hears of it here.
+  void settle(rt::Endpoint& endpoint, rt::SessionId session) {
+    if (endpoint.has_session(session)) return;
+    auto it = handlers_.find(session);
+    if (it == handlers_.end()) return;
+    const SessionObject& object = *it->second;
+    failed(session, object.failure_ ? *object.failure_
+                                    : rt::Error{rt::ErrorCode::kAborted, "the session was abandoned"});
+  }
+
+  void ended(rt::SessionId session) {
+    if (std::unique_ptr<H> handler = release(session)) handler->ended();
+  }
+  void failed(rt::SessionId session, const rt::Error& error) {
+    // A session that failed before serve() met it has no object: no code of the user's saw it,
+    // and the endpoint's counters count it.
+    if (std::unique_ptr<H> handler = release(session)) handler->failed(error);
+  }
+
+ private:
+  static void attach(rt::Endpoint& endpoint, rt::SessionId session, SessionObject& object) {
+    object.endpoint_ = &endpoint;
+    object.session_ = session;
+  }
+  std::unique_ptr<H> release(rt::SessionId session) {
+    auto node = handlers_.extract(session);
+    return node.empty() ? nullptr : std::move(node.mapped());
+  }
+
+  const char* role_;
+  Factory factory_;
+  std::map<rt::SessionId, std::unique_ptr<H>> handlers_;
 };
 
 }  // namespace gtype::gen

@@ -33,6 +33,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gtype/rt/directory.h"
 #include "gtype/rt/envelope.h"
@@ -78,6 +79,17 @@ struct Choice {
   std::string payload;
 };
 
+// Who a session involves, as the endpoint knows it when a session object is made for it.
+struct PeerInfo {
+  std::string role;
+  std::string address;  // where this role sends to it: learned from its frames, else the
+                        // directory's; empty when neither knows it yet
+};
+struct SessionInfo {
+  SessionId id = 0;
+  std::vector<PeerInfo> peers;  // every other role of the protocol, in declaration order
+};
+
 class SessionDriver {
  public:
   virtual ~SessionDriver() = default;
@@ -110,6 +122,7 @@ class Endpoint {
 
   // Requires has_session(session).
   std::uint16_t state(SessionId session) const;
+  SessionInfo info(SessionId session) const;
   bool has_session(SessionId session) const;
 
   // Carries out transition `transition` of the current state, which must send, connect or

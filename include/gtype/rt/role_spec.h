@@ -25,6 +25,9 @@ struct TransitionSpec {
 struct StateSpec {
   std::uint16_t first;  // transitions[first .. first + count)
   std::uint16_t count;  // 0: the role has ended
+  // The state's class in generated code (`Start`, `AfterSessionGet`, `End`), for messages;
+  // null: messages give the state's number.
+  const char* name = nullptr;
 };
 
 struct MessageSpec {

@@ -103,13 +103,13 @@ class DaemonSwim : public ::testing::Test {
     options.connect_timeout = options.receive_timeout = milliseconds(3000);
     rt::Result<fp::Role> role = fp::Role::bind(address_of("push-to-" + id), directory, options);
     if (!role.ok()) return role.error().message;
-    rt::Result<fp::S0> s0 = role->start();
-    if (!s0.ok()) return s0.error().message;
-    rt::Result<fp::S1> s1 = std::move(*s0).connect_form(formation);
-    if (!s1.ok()) return s1.error().message;
-    rt::Result<fp::S1::Branch> answer = std::move(*s1).receive();
+    rt::Result<fp::Start> start = role->start();
+    if (!start.ok()) return start.error().message;
+    rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
+    if (!formed.ok()) return formed.error().message;
+    rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
     if (!answer.ok()) return answer.error().message;
-    if (auto* refused = std::get_if<fp::S1::Refuse>(&*answer)) return refused->value;
+    if (auto* refused = std::get_if<fp::AfterForm::Refuse>(&*answer)) return refused->value;
     return "";
   }
 
@@ -121,13 +121,13 @@ class DaemonSwim : public ::testing::Test {
     rt::Result<lq::Role> role = lq::Role::bind(address_of("logs-user"), map_.directory("LogsQuery"), options);
     EXPECT_TRUE(role.ok());
     if (!role.ok()) return {};
-    rt::Result<lq::S0> s0 = role->start();
-    if (!s0.ok()) return {};
+    rt::Result<lq::Start> start = role->start();
+    if (!start.ok()) return {};
     sorts::LogsFilter filter;
     filter.selector.labels = selector;
-    rt::Result<lq::S2> s2 = std::move(*s0).connect_list(filter);
-    if (!s2.ok()) return {};
-    rt::Result<lq::S2::Records> records = std::move(*s2).receive();
+    rt::Result<lq::AfterList> listed = std::move(*start).connect_list(filter);
+    if (!listed.ok()) return {};
+    rt::Result<lq::AfterList::Records> records = std::move(*listed).receive();
     EXPECT_TRUE(records.ok()) << records.error().message;
     return records.ok() ? records->value.records : std::vector<sorts::LogRecord>();
   }
@@ -210,13 +210,13 @@ TEST_F(DaemonSwim, ADaemonInAnotherTopologyRefusesAndKeepsItsCluster) {
   directory.set("node", address_of("node-1"));
   rt::Result<fp::Role> role = fp::Role::bind(address_of("push-other"), directory);
   ASSERT_TRUE(role.ok());
-  rt::Result<fp::S0> s0 = role->start();
-  ASSERT_TRUE(s0.ok());
-  rt::Result<fp::S1> s1 = std::move(*s0).connect_form(other);
-  ASSERT_TRUE(s1.ok());
-  rt::Result<fp::S1::Branch> answer = std::move(*s1).receive();
+  rt::Result<fp::Start> start = role->start();
+  ASSERT_TRUE(start.ok());
+  rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(other);
+  ASSERT_TRUE(formed.ok());
+  rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
   ASSERT_TRUE(answer.ok());
-  ASSERT_TRUE(std::holds_alternative<fp::S1::Refuse>(*answer));
+  ASSERT_TRUE(std::holds_alternative<fp::AfterForm::Refuse>(*answer));
   std::this_thread::sleep_for(milliseconds(2000));
   EXPECT_TRUE(logs({{"service", "daemon"}, {"swim", "dead"}}).empty());
 }

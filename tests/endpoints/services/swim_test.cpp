@@ -162,11 +162,11 @@ class SwimTest : public ::testing::Test {
     namespace p = gtype_gen::swim_ping::prober;
     rt::Result<p::Role> role = p::Role::bind(address_of("tester.ping"), directory, options);
     if (!role.ok()) return role.error();
-    rt::Result<p::S0> s0 = role->start();
-    if (!s0.ok()) return s0.error();
-    rt::Result<p::S1> s1 = std::move(*s0).connect_ping(probe);
-    if (!s1.ok()) return s1.error();
-    rt::Result<p::S1::Ack> ack = std::move(*s1).receive();
+    rt::Result<p::Start> start = role->start();
+    if (!start.ok()) return start.error();
+    rt::Result<p::AfterPing> pinged = std::move(*start).connect_ping(probe);
+    if (!pinged.ok()) return pinged.error();
+    rt::Result<p::AfterPing::Ack> ack = std::move(*pinged).receive();
     if (!ack.ok()) return ack.error();
     return ack->value;
   }
@@ -180,14 +180,15 @@ class SwimTest : public ::testing::Test {
     namespace p = gtype_gen::swim_ping_req::prober;
     rt::Result<p::Role> role = p::Role::bind(address_of("tester.ping-req"), directory, options);
     if (!role.ok()) return role.error();
-    rt::Result<p::S0> s0 = role->start();
-    if (!s0.ok()) return s0.error();
-    rt::Result<p::S1> s1 = std::move(*s0).connect_ping_req(probe);
-    if (!s1.ok()) return s1.error();
-    rt::Result<p::S1::Branch> answer = std::move(*s1).receive();
+    rt::Result<p::Start> start = role->start();
+    if (!start.ok()) return start.error();
+    rt::Result<p::AfterPingReq> asked = std::move(*start).connect_ping_req(probe);
+    if (!asked.ok()) return asked.error();
+    rt::Result<p::AfterPingReq::Branch> answer = std::move(*asked).receive();
     if (!answer.ok()) return answer.error();
-    if (auto* ack = std::get_if<p::S1::Ack>(&*answer)) return std::pair(std::string("ack"), ack->value);
-    return std::pair(std::string("nack"), std::get<p::S1::Nack>(*answer).value);
+    if (auto* ack = std::get_if<p::AfterPingReq::Ack>(&*answer))
+      return std::pair(std::string("ack"), ack->value);
+    return std::pair(std::string("nack"), std::get<p::AfterPingReq::Nack>(*answer).value);
   }
   fs::path dir_;
   Changes changes_;
