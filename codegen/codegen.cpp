@@ -29,6 +29,24 @@ std::string base_name(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// sorts/<module path>.h: every sort and host type the root file declares, whether or not a
+// message carries it (a store's record, a command's JSON), with the sorts they contain.
+void add_sorts_header(const Program& program, const SourceManager& sources, DiagnosticEngine& diagnostics,
+                      std::vector<GeneratedFile>& out) {
+  const SourceFile& root = program.files.front();
+  if (root.sorts.empty() && root.types.empty()) return;
+  codegen::SortTable table(program, sources, diagnostics);
+  bool ok = true;
+  for (const SortDecl& sort : root.sorts) ok &= table.resolve(SortRef{sort.name.text, {}, sort.location}).has_value();
+  for (const TypeDecl& type : root.types) ok &= table.resolve(SortRef{type.alias.text, {}, type.location}).has_value();
+  if (!ok || !table.finish()) return;
+  std::vector<std::string> home = table.home_of(0);
+  home.erase(home.begin());  // "sorts"
+  std::string path = "sorts";
+  for (const std::string& part : home) path += "/" + part;
+  out.push_back({path + ".h", codegen::sorts_header(table, base_name(sources.path(root.file)))});
+}
+
 }  // namespace
 
 bool generate_code(const Program& program, const SourceManager& sources, const std::vector<AutomatonSystem>& systems,
@@ -107,6 +125,7 @@ bool generate_code(const Program& program, const SourceManager& sources, const s
                                   : GeneratedFile{stem + ".h", codegen::role_header(model, r)});
     }
   }
+  if (!options.names) add_sorts_header(program, sources, diagnostics, out);
   return diagnostics.error_count() == errors_before;
 }
 

@@ -71,13 +71,14 @@ class SortTable {
   std::string qualified(std::size_t entry) const;
   // The file name (without folders) a declaration comes from.
   std::string file_name(std::size_t program_file) const;
+  // The namespace components (below gtype_gen) of the sorts that `program_file` declares.
+  std::vector<std::string> home_of(std::size_t program_file) const;
   const Program& program() const { return program_; }
 
  private:
   std::optional<CppSort> resolve_in(const SortRef& ref, std::size_t file);
   std::optional<std::size_t> entry_for(const SortRef& ref, std::size_t file);
   std::size_t program_file_of(const SourceLocation& location) const;
-  std::vector<std::string> home_of(std::size_t file) const;
 
   const Program& program_;
   const SourceManager& sources_;
@@ -111,6 +112,8 @@ struct ProtocolModel {
 std::string comment(const std::string& text, const std::string& indent, std::size_t width = 100);
 
 std::string types_header(const ProtocolModel& model);
+// The sorts (and host types) that `table` resolved, for a file's own sorts header.
+std::string sorts_header(const SortTable& table, const std::string& source_name);
 std::string role_header(const ProtocolModel& model, std::size_t role);
 // The public names role_header declares, one per line (`gtype gen --names`).
 std::string role_names_listing(const ProtocolModel& model, std::size_t role);

@@ -1,5 +1,5 @@
 // The `c12s` command's subcommands (one file each), and what they share: finding the system
-// map, printing tables and JSON. Each returns the process's exit status: 0 done, 1 the system
+// map; output.h has what they print. Each returns the process's exit status: 0 done, 1 the system
 // failed (a service down, a session failed), 2 the user's input is wrong (a selector, a file).
 #pragma once
 
@@ -10,7 +10,6 @@
 
 #include "c12s/model/selector.h"
 #include "c12s/system/system_map.h"
-#include "gtype/json.h"
 #include "gtype/rt/endpoint.h"
 
 namespace c12s::cli {
@@ -53,12 +52,5 @@ int service_command(const std::string& name, const std::string& system, const st
 // `formation_file`: where the daemon keeps a formation it took (empty: nowhere).
 int daemon_command(const std::string& config, const std::string& system, const std::string& listen,
                    const std::string& formation_file);
-
-// Output helpers.
-using gtype::json_string;
-std::string json_labels(const std::map<std::string, std::string>& labels);
-std::string labels_text(const std::map<std::string, std::string>& labels);  // "k=v,k2=v2"
-// Columns padded to their widest cell; the first row is the header.
-std::string table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace c12s::cli

@@ -40,42 +40,4 @@ int failure(const char* command, const gtype::rt::Error& error) {
   return 1;
 }
 
-std::string json_labels(const std::map<std::string, std::string>& labels) {
-  std::string out = "{";
-  for (const auto& [key, value] : labels) {
-    if (out.size() > 1) out += ", ";
-    out += json_string(key) + ": " + json_string(value);
-  }
-  return out + "}";
-}
-
-std::string labels_text(const std::map<std::string, std::string>& labels) {
-  std::string out;
-  for (const auto& [key, value] : labels) {
-    if (!out.empty()) out += ',';
-    out += key;
-    out += '=';
-    out += value;
-  }
-  return out;
-}
-
-std::string table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> widths;
-  for (const auto& row : rows) {
-    if (widths.size() < row.size()) widths.resize(row.size());
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::ostringstream out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
-    }
-    out << line << "\n";
-  }
-  return out.str();
-}
-
 }  // namespace c12s::cli

@@ -6,75 +6,47 @@
 
 #include "c12s/model/selector.h"
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 namespace {
 
 namespace ld = gtype_gen::list_detail::user;
-namespace sorts = gtype_gen::sorts::c12s::sorts;
 
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
+out::TopologyRow topology_row(const sorts::TopologyBrief& brief) {
+  out::TopologyRow row{brief.name, brief.regions, brief.clusters, brief.nodes, std::nullopt, brief.labels};
+  if (auto alive = brief.utilisation.find("alive"); alive != brief.utilisation.end())
+    row.alive_percent = alive->second * 100;
+  return row;
 }
 
 int print_brief(const ClientOptions& options, const sorts::ListBriefView& view) {
-  if (options.json) {
-    std::string out = "{\"topologies\": [";
-    for (std::size_t i = 0; i < view.topologies.size(); ++i) {
-      const sorts::TopologyBrief& t = view.topologies[i];
-      out += (i ? ", " : "") + std::string("{\"name\": ") + json_string(t.name) +
-             ", \"labels\": " + json_labels(t.labels) + ", \"regions\": " + std::to_string(t.regions) +
-             ", \"clusters\": " + std::to_string(t.clusters) + ", \"nodes\": " + std::to_string(t.nodes) +
-             "}";
-    }
-    std::printf("%s]}\n", out.c_str());
-    return 0;
-  }
-  if (view.topologies.empty()) {
+  out::ListOutput output{kOutputSchema, {}};
+  for (const sorts::TopologyBrief& brief : view.topologies) output.topologies.push_back(topology_row(brief));
+  if (options.json) return print_json(output);
+  if (output.topologies.empty()) {
     std::printf("no topology\n");
     return 0;
   }
-  std::vector<std::vector<std::string>> rows{{"TOPOLOGY", "REGIONS", "CLUSTERS", "NODES", "ALIVE", "LABELS"}};
-  for (const sorts::TopologyBrief& t : view.topologies) {
-    auto alive = t.utilisation.find("alive");
-    rows.push_back({t.name, std::to_string(t.regions), std::to_string(t.clusters), std::to_string(t.nodes),
-                    alive == t.utilisation.end() ? "-" : number(alive->second * 100) + "%",
-                    labels_text(t.labels)});
-  }
-  std::fputs(table(rows).c_str(), stdout);
+  std::fputs(rows_table(output.topologies).c_str(), stdout);
   return 0;
 }
 
 int print_detail(const ClientOptions& options, const sorts::ListDetailView& view) {
-  if (options.json) {
-    std::string out = "{\"clusters\": [";
-    for (std::size_t i = 0; i < view.clusters.size(); ++i) {
-      const sorts::ClusterDetail& c = view.clusters[i];
-      out += (i ? ", " : "") + std::string("{\"topology\": ") + json_string(c.topology) +
-             ", \"region\": " + json_string(c.region) + ", \"cluster\": " + json_string(c.cluster) +
-             ", \"nodes\": [";
-      for (std::size_t j = 0; j < c.nodes.size(); ++j) {
-        out += (j ? ", " : "") + std::string("{\"id\": ") + json_string(c.nodes[j].id) +
-               ", \"status\": " + json_string(c.nodes[j].status) +
-               ", \"labels\": " + json_labels(c.nodes[j].labels) + "}";
-      }
-      out += "]}";
-    }
-    std::printf("%s]}\n", out.c_str());
-    return 0;
+  out::ListDetailOutput output{kOutputSchema, {}};
+  for (const sorts::ClusterDetail& detail : view.clusters) {
+    out::ClusterRow& cluster = output.clusters.emplace_back();
+    cluster = out::ClusterRow{detail.topology, detail.region, detail.cluster, {}};
+    for (const sorts::NodeStatus& node : detail.nodes) cluster.nodes.push_back(node_row(node));
   }
-  if (view.clusters.empty()) {
+  if (options.json) return print_json(output);
+  if (output.clusters.empty()) {
     std::printf("no cluster\n");
     return 0;
   }
-  for (const sorts::ClusterDetail& c : view.clusters) {
-    std::printf("%s/%s/%s\n", c.topology.c_str(), c.region.c_str(), c.cluster.c_str());
-    std::vector<std::vector<std::string>> rows{{"  NODE", "NAME", "STATUS", "LABELS"}};
-    for (const sorts::NodeStatus& n : c.nodes)
-      rows.push_back({"  " + n.id, n.name, n.status, labels_text(n.labels)});
-    std::fputs(table(rows).c_str(), stdout);
+  for (const out::ClusterRow& cluster : output.clusters) {
+    std::printf("%s/%s/%s\n", cluster.topology.c_str(), cluster.region.c_str(), cluster.cluster.c_str());
+    std::fputs(indented(rows_table(cluster.nodes), "  ").c_str(), stdout);
   }
   return 0;
 }

@@ -7,12 +7,12 @@
 
 #include "c12s/model/selector.h"
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 namespace {
 
 namespace lq = gtype_gen::logs_query::user;
-namespace sorts = gtype_gen::sorts::c12s::sorts;
 
 std::string time_text(std::int64_t millis) {
   const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
@@ -26,17 +26,7 @@ std::string time_text(std::int64_t millis) {
 }
 
 int print(const ClientOptions& options, const sorts::LogRecords& records) {
-  if (options.json) {
-    std::string out = "{\"records\": [";
-    for (std::size_t i = 0; i < records.records.size(); ++i) {
-      const sorts::LogRecord& r = records.records[i];
-      out += (i ? ", " : "") + std::string("{\"task\": ") + json_string(r.task) +
-             ", \"time\": " + std::to_string(r.time) + ", \"level\": " + json_string(r.level) +
-             ", \"labels\": " + json_labels(r.labels) + ", \"message\": " + json_string(r.message) + "}";
-    }
-    std::printf("%s]}\n", out.c_str());
-    return 0;
-  }
+  if (options.json) return print_json(out::LogsOutput{kOutputSchema, records.records});
   for (const sorts::LogRecord& r : records.records) {
     std::printf("%s %-7s %s %s %s\n", time_text(r.time).c_str(), r.level.c_str(),
                 r.task.empty() ? "-" : r.task.c_str(), labels_text(r.labels).c_str(), r.message.c_str());

@@ -13,17 +13,18 @@
 
 #include <cstdio>
 #include <thread>
+#include <tuple>
 
 #include "c12s/model/topology.h"
 #include "c12s/services/convert.h"
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 namespace {
 
 namespace ic = gtype_gen::idempotency_check::user;
 namespace lq = gtype_gen::logs_query::user;
-namespace sorts = gtype_gen::sorts::c12s::sorts;
 
 // The task's records so far, or an error.
 gtype::rt::Result<sorts::LogRecords> task_records(const system::SystemMap& map, const std::string& task) {
@@ -72,14 +73,12 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   auto s2 = std::move(*s0).connect_create(services::to_sort(*topology));
   if (!s2.ok()) return fail(s2.error());
   if (auto ok = std::move(*s2).receive(); !ok.ok()) return fail(ok.error());
+  out::MutateOutput output{kOutputSchema, task, topology->name, "PENDING", "submitted"};
   if (!options.json) {
     std::printf("task %s: topology %s submitted\n", task.c_str(), topology->name.c_str());
     std::fflush(stdout);
   }
-  if (!wait) {
-    if (options.json) std::printf("{\"task\": %s}\n", json_string(task).c_str());
-    return 0;
-  }
+  if (!wait) return options.json ? print_json(output) : 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   std::pair<std::string, std::string> result;
   while (result.first.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -93,17 +92,19 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
                  task.c_str(), task.c_str());
     return 1;
   }
+  std::tie(output.state, output.message) = result;
+  const int exit = output.state == "FAILED" ? 1 : 0;
   if (options.json) {
-    std::printf("{\"task\": %s, \"state\": %s, \"message\": %s}\n", json_string(task).c_str(),
-                json_string(result.first).c_str(), json_string(result.second).c_str());
-  } else if (result.first == "EXISTS") {
-    std::printf("task %s: topology %s already exists: nothing to do\n", task.c_str(), topology->name.c_str());
-  } else if (result.first == "CREATED") {
-    std::printf("task %s: topology %s formed\n", task.c_str(), topology->name.c_str());
+    print_json(output);
+  } else if (output.state == "EXISTS") {
+    std::printf("task %s: topology %s already exists: nothing to do\n", task.c_str(),
+                output.topology.c_str());
+  } else if (output.state == "CREATED") {
+    std::printf("task %s: topology %s formed\n", task.c_str(), output.topology.c_str());
   } else {
-    std::printf("task %s: failed: %s\n", task.c_str(), result.second.c_str());
+    std::printf("task %s: failed: %s\n", task.c_str(), output.message.c_str());
   }
-  return result.first == "FAILED" ? 1 : 0;
+  return exit;
 }
 
 }  // namespace c12s::cli

@@ -7,11 +7,11 @@
 
 #include "c12s/model/selector.h"
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 namespace {
 namespace cf = gtype_gen::cluster_formation::user;
-namespace sorts = gtype_gen::sorts::c12s::sorts;
 }  // namespace
 
 int query_command(const ClientOptions& options, const std::string& selector_text, bool subset) {
@@ -35,25 +35,14 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   const sorts::NodeList nodes = resp->value;
   if (auto end = std::move(resp->next).send_quit(); !end.ok()) return fail(end.error());
 
-  if (options.json) {
-    std::string out = "{\"nodes\": [";
-    for (std::size_t i = 0; i < nodes.nodes.size(); ++i) {
-      const sorts::NodeStatus& n = nodes.nodes[i];
-      out += (i ? ", " : "") + std::string("{\"id\": ") + json_string(n.id) +
-             ", \"name\": " + json_string(n.name) + ", \"status\": " + json_string(n.status) +
-             ", \"labels\": " + json_labels(n.labels) + "}";
-    }
-    std::printf("%s]}\n", out.c_str());
-    return 0;
-  }
-  if (nodes.nodes.empty()) {
+  out::QueryOutput output{kOutputSchema, {}};
+  for (const sorts::NodeStatus& node : nodes.nodes) output.nodes.push_back(node_row(node));
+  if (options.json) return print_json(output);
+  if (output.nodes.empty()) {
     std::printf("no free node matches %s\n", model::format_selector(*selector).c_str());
     return 0;
   }
-  std::vector<std::vector<std::string>> rows{{"ID", "NAME", "STATUS", "LABELS"}};
-  for (const sorts::NodeStatus& n : nodes.nodes)
-    rows.push_back({n.id, n.name, n.status, labels_text(n.labels)});
-  std::fputs(table(rows).c_str(), stdout);
+  std::fputs(rows_table(output.nodes).c_str(), stdout);
   return 0;
 }
 

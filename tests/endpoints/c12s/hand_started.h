@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "c12s/system/system_map.h"
+#include "output_check.h"
 #include "process.h"
 
 namespace c12s_test {
@@ -44,7 +45,8 @@ class HandStarted : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("c12s_hand_" + std::to_string(getpid()));
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "data" / "nodes");
-    const c12s::system::SystemMap map = c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
+    const c12s::system::SystemMap map =
+        c12s::system::SystemMap::loopback((dir_ / "data").string(), base_port());
     std::ofstream(dir_ / "system.yaml") << map.to_yaml();
     system_ = (dir_ / "system.yaml").string();
   }
@@ -68,7 +70,8 @@ class HandStarted : public ::testing::Test {
   }
 
   void start_service(const std::string& name) {
-    processes_[name] = std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system_}, dir_);
+    processes_[name] =
+        std::make_unique<Process>(std::vector<std::string>{"service", name, "--system", system_}, dir_);
   }
   // A daemon labelled os=linux, keeping its formation across restarts.
   void start_daemon(const std::string& id) {
@@ -77,7 +80,8 @@ class HandStarted : public ::testing::Test {
                           << "\n  flusher: x\n  healthcheck:\n    address: x\n    topic: health\n"
                              "    interval: 1s\n  labels:\n    os: linux\n";
     processes_[id] = std::make_unique<Process>(
-        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system_, "--formation-file",
+        std::vector<std::string>{"daemon", "--config", config.string(), "--system", system_,
+                                 "--formation-file",
                                  (dir_ / "data" / "nodes" / (id + ".formation")).string()},
         dir_);
   }
@@ -112,11 +116,13 @@ class HandStarted : public ::testing::Test {
   }
 
   // Submits `file` without waiting; the task id if it was acknowledged ("submitted"), else "".
-  std::string submit(const std::string& file, Output* output = nullptr, const std::string& timeout_ms = "5000") {
+  std::string submit(const std::string& file, Output* output = nullptr,
+                     const std::string& timeout_ms = "5000") {
     Output out = run({"mutate", "-f", file, "--no-wait", "--timeout", timeout_ms});
     if (output != nullptr) *output = out;
     std::smatch task;
-    if (out.exit != 0 || !std::regex_search(out.out, task, std::regex("task ([0-9a-f]{16}): topology \\S+ submitted")))
+    if (out.exit != 0 ||
+        !std::regex_search(out.out, task, std::regex("task ([0-9a-f]{16}): topology \\S+ submitted")))
       return "";
     return task[1];
   }
@@ -137,30 +143,22 @@ class HandStarted : public ::testing::Test {
 
   // What `c12s list --json` says of each topology.
   std::map<std::string, Listed> brief() {
-    const Output out = run({"list", "--json"});
     std::map<std::string, Listed> found;
-    const std::regex entry(
-        "\\{\"name\": \"([^\"]+)\", \"labels\": \\{[^}]*\\}, \"regions\": \\d+, \"clusters\": (\\d+), "
-        "\"nodes\": (\\d+)\\}");
-    for (std::sregex_iterator it(out.out.begin(), out.out.end(), entry), end; it != end; ++it)
-      found[(*it)[1]] = Listed{std::stoul((*it)[2]), std::stoul((*it)[3])};
+    for (const out::TopologyRow& row : read_output<out::ListOutput>(run({"list", "--json"}).out).topologies)
+      found[row.topology] =
+          Listed{static_cast<std::size_t>(row.clusters), static_cast<std::size_t>(row.nodes)};
     return found;
   }
   // What `c12s list --detail --json` says of each topology; *statuses gets each node's status.
   std::map<std::string, Listed> detail(std::map<std::string, std::string>* statuses = nullptr) {
-    const Output out = run({"list", "--detail", "--json"});
     std::map<std::string, Listed> found;
-    const std::regex cluster("\\{\"topology\": \"([^\"]+)\", \"region\": \"[^\"]+\", \"cluster\": \"[^\"]+\", \"nodes\": \\[");
-    const std::regex node("\\{\"id\": \"([^\"]+)\", \"status\": \"([^\"]+)\"");
-    for (std::sregex_iterator it(out.out.begin(), out.out.end(), cluster), end; it != end; ++it) {
-      Listed& listed = found[(*it)[1]];
+    const Output out = run({"list", "--detail", "--json"});
+    for (const out::ClusterRow& cluster : read_output<out::ListDetailOutput>(out.out).clusters) {
+      Listed& listed = found[cluster.topology];
       ++listed.clusters;
-      const std::size_t from = static_cast<std::size_t>(it->position() + it->length());
-      const std::size_t to = out.out.find("]}", from);
-      const std::string nodes = out.out.substr(from, to - from);
-      for (std::sregex_iterator n(nodes.begin(), nodes.end(), node); n != end; ++n) {
+      for (const out::NodeRow& node : cluster.nodes) {
         ++listed.nodes;
-        if (statuses != nullptr) (*statuses)[(*n)[1]] = (*n)[2];
+        if (statuses != nullptr) (*statuses)[node.id] = node.status;
       }
     }
     return found;

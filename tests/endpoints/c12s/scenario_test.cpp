@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "c12s/system/system_map.h"
+#include "output_check.h"
 #include "process.h"
 
 namespace {
@@ -167,8 +168,12 @@ TEST_F(Scenario, ThesisExperimentOfSection5_3) {
       std::regex_search(formed.out, task, std::regex("task ([0-9a-f]{16}): topology experiment formed")))
       << formed.out;
   Output brief = run({"list"});
-  EXPECT_NE(brief.out.find("experiment  2        4         12     100%   os=linux"), std::string::npos)
-      << brief.out;
+  const out::ListOutput listed = read_output<out::ListOutput>(run({"list", "--json"}).out);
+  ASSERT_EQ(listed.topologies.size(), 1u);
+  EXPECT_EQ(listed.topologies[0].topology, "experiment");
+  EXPECT_EQ(listed.topologies[0].alive_percent, 100.0);
+  EXPECT_EQ(listed.topologies[0].labels, (std::map<std::string, std::string>{{"os", "linux"}}));
+  expect_table_of(brief.out, listed.topologies);
   Output none = run({"query", "--selector", kRpi});
   EXPECT_EQ(none.out,
             "no free node matches arch=arm,cores=2,cpu=1GHz,memory=2GB,model=rpi,os=linux,storage=16GB\n");
@@ -181,17 +186,46 @@ TEST_F(Scenario, ThesisExperimentOfSection5_3) {
   EXPECT_EQ(again.exit, 0) << again.err;
   EXPECT_NE(again.out.find("topology experiment already exists: nothing to do"), std::string::npos)
       << again.out;
+  Output again_json = run({"mutate", "-f", "reordered.yaml", "--json"});
+  EXPECT_EQ(again_json.exit, 0) << again_json.err;
+  const out::MutateOutput exists = read_output<out::MutateOutput>(again_json.out);
+  EXPECT_EQ(exists.topology, "experiment");
+  EXPECT_EQ(exists.state, "EXISTS");
+  EXPECT_NE(exists.message.find("already exists"), std::string::npos) << again_json.out;
+  EXPECT_TRUE(std::regex_match(exists.task, std::regex("[0-9a-f]{16}"))) << again_json.out;
 
   // 3 clusters of 4 of the same nodes replace the 4 clusters of 3.
   Output replaced = run({"mutate", "-f", "three.yaml"});
   ASSERT_EQ(replaced.exit, 0) << replaced.out << replaced.err;
   EXPECT_NE(replaced.out.find("topology experiment formed"), std::string::npos) << replaced.out;
   Output detail = run({"list", "--detail", "--json"});
-  std::size_t clusters = 0;
-  for (std::size_t at = 0; (at = detail.out.find("\"cluster\": ", at)) != std::string::npos; ++at) ++clusters;
-  EXPECT_EQ(clusters, 3u) << detail.out;
-  EXPECT_NE(detail.out.find("\"cluster\": \"cluster1\", \"nodes\": [{\"id\": \"node-1\""), std::string::npos);
-  EXPECT_NE(detail.out.find("{\"id\": \"node-4\", \"status\": \"used\""), std::string::npos) << detail.out;
+  const out::ListDetailOutput formed_clusters = read_output<out::ListDetailOutput>(detail.out);
+  ASSERT_EQ(formed_clusters.clusters.size(), 3u) << detail.out;
+  EXPECT_EQ(formed_clusters.clusters[0].cluster, "cluster1");
+  ASSERT_FALSE(formed_clusters.clusters[0].nodes.empty());
+  EXPECT_EQ(formed_clusters.clusters[0].nodes[0].id, "node-1");
+  EXPECT_EQ(formed_clusters.clusters[0].nodes[3].id, "node-4");
+  EXPECT_EQ(formed_clusters.clusters[0].nodes[3].status, "used");
+  // The text: each cluster's path, then its nodes as a table of NodeRow's fields.
+  Output detail_text = run({"list", "--detail"});
+  std::istringstream detail_lines(detail_text.out);
+  std::string line, block;
+  std::size_t cluster = 0;
+  auto check_block = [&] {
+    if (!block.empty()) expect_table_of(block, formed_clusters.clusters.at(cluster++).nodes);
+    block.clear();
+  };
+  while (std::getline(detail_lines, line)) {
+    if (line.rfind("  ", 0) == 0) {
+      block += line + "\n";
+      continue;
+    }
+    check_block();
+    const out::ClusterRow& next = formed_clusters.clusters.at(cluster);
+    EXPECT_EQ(line, next.topology + "/" + next.region + "/" + next.cluster);
+  }
+  check_block();
+  EXPECT_EQ(cluster, 3u) << detail_text.out;
 
   // A node dies: declared dead within its lease (6 s) and the watcher's period.
   const pid_t node5 = find_process("nodes/node-5.yaml");
@@ -226,7 +260,10 @@ TEST_F(Scenario, ThesisExperimentOfSection5_3) {
   for (std::string line; std::getline(swim_lines, line);)
     EXPECT_NE(line.find("member=node-5,"), std::string::npos) << line;
   Output alive = run({"list"});
-  EXPECT_NE(alive.out.find("91.6667%"), std::string::npos) << alive.out;
+  EXPECT_NE(alive.out.find("91.6667"), std::string::npos) << alive.out;
+  const out::ListOutput eleven = read_output<out::ListOutput>(run({"list", "--json"}).out);
+  ASSERT_EQ(eleven.topologies.size(), 1u);
+  EXPECT_NEAR(eleven.topologies[0].alive_percent.value_or(0), 1100.0 / 12, 1e-9);
 
   ASSERT_EQ(kill(up.pid, SIGTERM), 0);
   Output stopped = up.finish(std::chrono::seconds(20), up_output);
