@@ -3,7 +3,7 @@
 #include "c12s/model/match.h"
 
 #include "c12s/model/quantity.h"
-#include "text.h"
+#include "c12s/model/quote.h"
 
 namespace c12s::model {
 namespace {

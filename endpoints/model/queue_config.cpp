@@ -1,7 +1,7 @@
 // The queue service configuration parser, on the same reader as the topology parser.
 #include "c12s/model/queue_config.h"
 
-#include "text.h"
+#include "c12s/model/quote.h"
 #include "yaml_reader.h"
 
 namespace c12s::model {

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "text.h"
+#include "c12s/model/quote.h"
 #include "yaml_reader.h"
 
 namespace c12s::model {

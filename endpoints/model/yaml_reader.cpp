@@ -11,8 +11,8 @@
 #include <tuple>
 
 #include "c12s/model/quantity.h"
+#include "c12s/model/quote.h"
 #include "gtype/regular_file.h"
-#include "text.h"
 
 namespace c12s::model::yaml {
 namespace {

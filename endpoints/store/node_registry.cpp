@@ -10,7 +10,7 @@
 #include <cmath>
 #include <set>
 
-#include "quoting.h"
+#include "c12s/model/quote.h"
 
 namespace c12s::store {
 namespace {
@@ -59,7 +59,8 @@ NodeStatus status_from_text(const std::string& text) {
 
 Status check_task(std::string_view task) {
   if (model::is_name(task)) return Status::success();
-  return Status::rejected("task id " + quoted(task) + " is not a name of " + std::string(model::kNameRule));
+  return Status::rejected("task id " + model::quote(task) + " is not a name of " +
+                          std::string(model::kNameRule));
 }
 
 // What holds a node, for messages: "free", "reserved by task 't'", "used in cluster 'a/b/c'".
@@ -75,10 +76,10 @@ struct Holding {
       case NodeStatus::kFree:
         return "free";
       case NodeStatus::kReserved:
-        return "reserved by task " + quoted(task);
+        return "reserved by task " + model::quote(task);
       case NodeStatus::kUsed:
-        return "used in cluster " + quoted(cluster.to_string()) + " by task " + quoted(task) +
-               (next_task.empty() ? "" : ", to be taken over by task " + quoted(next_task));
+        return "used in cluster " + model::quote(cluster.to_string()) + " by task " + model::quote(task) +
+               (next_task.empty() ? "" : ", to be taken over by task " + model::quote(next_task));
     }
     return "?";
   }
@@ -103,7 +104,7 @@ Status read_holding(Database* db, std::string_view id, bool* found, Holding* out
 }
 
 Status not_registered(std::string_view id) {
-  return Status::rejected("node " + quoted(id) + " is not registered");
+  return Status::rejected("node " + model::quote(id) + " is not registered");
 }
 
 // Replaces the rows of `table` (node_labels or node_metrics) of node `id`.
@@ -154,16 +155,16 @@ Status NodeRegistry::open(Database* db, std::unique_ptr<NodeRegistry>* out) {
 Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
                                NodeStatus* status) {
   if (!model::is_name(report.id)) {
-    return Status::rejected("node id " + quoted(report.id) + " is not a name of " +
+    return Status::rejected("node id " + model::quote(report.id) + " is not a name of " +
                             std::string(model::kNameRule));
   }
   if (lease.count() <= 0) {
-    return Status::rejected("the lease of node " + quoted(report.id) + " must be longer than zero, not " +
-                            std::to_string(lease.count()) + " ms");
+    return Status::rejected("the lease of node " + model::quote(report.id) +
+                            " must be longer than zero, not " + std::to_string(lease.count()) + " ms");
   }
   for (const auto& [name, value] : report.metrics) {
     if (!std::isfinite(value)) {  // SQLite would store NaN as NULL
-      return Status::rejected("metric " + quoted(name) + " of node " + quoted(report.id) +
+      return Status::rejected("metric " + model::quote(name) + " of node " + model::quote(report.id) +
                               " is not a finite number");
     }
   }
@@ -281,19 +282,19 @@ Status NodeRegistry::reserve(std::string_view task, const std::vector<std::strin
                              std::optional<std::string_view> topology) {
   Status s = check_task(task);
   if (!s.ok()) return s;
-  if (ids.empty()) return Status::rejected("no nodes to reserve for task " + quoted(task));
+  if (ids.empty()) return Status::rejected("no nodes to reserve for task " + model::quote(task));
   return db_->transaction([&]() -> Status {
     std::set<std::string_view> seen;
     std::vector<std::string_view> taken_over;  // used in `topology`: marked, left in their clusters
     for (const std::string& id : ids) {
-      if (!seen.insert(id).second) return Status::rejected("node " + quoted(id) + " is given twice");
+      if (!seen.insert(id).second) return Status::rejected("node " + model::quote(id) + " is given twice");
       bool found = false;
       Holding holding;
       Status s = read_holding(db_, id, &found, &holding);
       if (!s.ok()) return s;
       if (!found) return not_registered(id);
       if (holding.lease_deadline_ms <= to_millis(now)) {
-        return Status::rejected("node " + quoted(id) + " is not live: its lease ran out " +
+        return Status::rejected("node " + model::quote(id) + " is not live: its lease ran out " +
                                 std::to_string(to_millis(now) - holding.lease_deadline_ms) + " ms ago");
       }
       const bool takes_over = topology && holding.status == NodeStatus::kUsed &&
@@ -302,7 +303,7 @@ Status NodeRegistry::reserve(std::string_view task, const std::vector<std::strin
       if (takes_over) {
         taken_over.push_back(id);
       } else if (holding.status != NodeStatus::kFree) {
-        return Status::rejected("node " + quoted(id) + " is not free: it is " + holding.describe());
+        return Status::rejected("node " + model::quote(id) + " is not free: it is " + holding.describe());
       }
     }
     Statement update;
@@ -360,11 +361,11 @@ Status NodeRegistry::release(std::string_view task, std::vector<std::string>* re
 Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string, ClusterPath>& clusters) {
   Status s = check_task(task);
   if (!s.ok()) return s;
-  if (clusters.empty()) return Status::rejected("no nodes to mark used for task " + quoted(task));
+  if (clusters.empty()) return Status::rejected("no nodes to mark used for task " + model::quote(task));
   for (const auto& [id, path] : clusters) {
     if (!path.valid()) {
-      return Status::rejected("cluster path " + quoted(path.to_string()) + " of node " + quoted(id) +
-                              " is not three names of " + std::string(model::kNameRule));
+      return Status::rejected("cluster path " + model::quote(path.to_string()) + " of node " +
+                              model::quote(id) + " is not three names of " + std::string(model::kNameRule));
     }
   }
   return db_->transaction([&]() -> Status {
@@ -383,8 +384,8 @@ Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string
       const bool taken_over = holding.next_task == task;
       if (!taken_over && (holding.task != task || holding.status == NodeStatus::kFree ||
                           (holding.status == NodeStatus::kUsed && holding.cluster != path))) {
-        return Status::rejected("node " + quoted(id) + " is not reserved by task " + quoted(task) +
-                                ": it is " + holding.describe());
+        return Status::rejected("node " + model::quote(id) + " is not reserved by task " +
+                                model::quote(task) + ": it is " + holding.describe());
       }
       if (!taken_over && holding.status == NodeStatus::kUsed) continue;  // a repeated acknowledgement
       update.reset();
@@ -439,7 +440,8 @@ Status NodeRegistry::holding(std::string_view task, TaskHolding* out) {
   bool row = false;
   if (s = count.step(&row); !s.ok()) return s;
   assert(row);  // an aggregate always gives one row
-  *out = TaskHolding{static_cast<std::size_t>(count.column_int(0)), static_cast<std::size_t>(count.column_int(1)),
+  *out = TaskHolding{static_cast<std::size_t>(count.column_int(0)),
+                     static_cast<std::size_t>(count.column_int(1)),
                      static_cast<std::size_t>(count.column_int(2))};
   return Status::success();
 }
@@ -449,7 +451,7 @@ Status NodeRegistry::get(std::string_view id, NodeRecord* out) {
   Status s = load(
       "n.id = ?1", [&](Statement& st) { st.bind_text(1, id); }, &found);
   if (!s.ok()) return s;
-  if (found.empty()) return Status::not_found("node " + quoted(id) + " is not registered");
+  if (found.empty()) return Status::not_found("node " + model::quote(id) + " is not registered");
   *out = std::move(found.front());
   return Status::success();
 }

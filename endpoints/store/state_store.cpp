@@ -9,7 +9,7 @@
 #include <map>
 #include <set>
 
-#include "quoting.h"
+#include "c12s/model/quote.h"
 #include "spec_codec.h"
 
 namespace c12s::store {
@@ -46,7 +46,7 @@ CREATE TABLE state_labels (
 };
 
 Status no_topology(std::string_view name) {
-  return Status::not_found("no topology " + quoted(name) + " is stored");
+  return Status::not_found("no topology " + model::quote(name) + " is stored");
 }
 
 // One element of a topology, as a row of state_paths with its labels.
@@ -60,7 +60,7 @@ struct PathRow {
 };
 
 Status not_a_name(std::string_view what, std::string_view name) {
-  return Status::rejected(std::string(what) + " " + quoted(name) + " is not a name of " +
+  return Status::rejected(std::string(what) + " " + model::quote(name) + " is not a name of " +
                           std::string(model::kNameRule));
 }
 
@@ -74,21 +74,21 @@ Status path_rows(const model::TopologySpec& spec, std::vector<PathRow>* rows) {
     if (!model::is_name(region.name)) return not_a_name("region name", region.name);
     const std::string region_path = spec.name + "/" + region.name;
     if (!paths.insert(region_path).second)
-      return Status::rejected("path " + quoted(region_path) + " is given twice");
+      return Status::rejected("path " + model::quote(region_path) + " is given twice");
     rows->push_back({region_path, "region", region.name, "", "", &region.labels});
     for (const model::ClusterSpec& cluster : region.clusters) {
       if (!model::is_name(cluster.name)) return not_a_name("cluster name", cluster.name);
       const std::string cluster_path = region_path + "/" + cluster.name;
       if (!paths.insert(cluster_path).second) {
-        return Status::rejected("path " + quoted(cluster_path) + " is given twice");
+        return Status::rejected("path " + model::quote(cluster_path) + " is given twice");
       }
       rows->push_back({cluster_path, "cluster", region.name, cluster.name, "", &cluster.labels});
       for (const model::NodeSpec& node : cluster.nodes) {
         if (!model::is_name(node.id)) return not_a_name("node id", node.id);
         const auto [first, inserted] = cluster_of_node.emplace(node.id, cluster_path);
         if (!inserted) {
-          return Status::rejected("node " + quoted(node.id) + " is in both " + quoted(first->second) +
-                                  " and " + quoted(cluster_path));
+          return Status::rejected("node " + model::quote(node.id) + " is in both " +
+                                  model::quote(first->second) + " and " + model::quote(cluster_path));
         }
         const std::string node_path = cluster_path + "/" + node.id;
         paths.insert(node_path);
@@ -135,8 +135,9 @@ Status StateStore::check(const model::TopologySpec& spec, model::MutationCheck* 
 Status StateStore::replace_topology(const model::TopologySpec& spec, std::string_view fingerprint) {
   const std::string own = model::fingerprint(spec);
   if (fingerprint != own) {
-    return Status::rejected("the fingerprint given for topology " + quoted(spec.name) +
-                            " is not its own: given " + quoted(fingerprint) + ", computed " + quoted(own));
+    return Status::rejected("the fingerprint given for topology " + model::quote(spec.name) +
+                            " is not its own: given " + model::quote(fingerprint) + ", computed " +
+                            model::quote(own));
   }
   std::vector<PathRow> rows;
   Status s = path_rows(spec, &rows);
@@ -156,8 +157,9 @@ Status StateStore::replace_topology(const model::TopologySpec& spec, std::string
       if (!s.ok()) return s;
       if (found) {
         const ClusterPath taken{elsewhere.column_text(0), elsewhere.column_text(1), elsewhere.column_text(2)};
-        return Status::rejected("node " + quoted(row.node_id) + " is already in cluster " +
-                                quoted(taken.to_string()) + " of topology " + quoted(taken.topology));
+        return Status::rejected("node " + model::quote(row.node_id) + " is already in cluster " +
+                                model::quote(taken.to_string()) + " of topology " +
+                                model::quote(taken.topology));
       }
     }
     Statement erase;
@@ -218,10 +220,10 @@ Status StateStore::staged(std::string_view task, model::TopologySpec* out) {
   read.bind_text(1, task);
   bool found = false;
   if (s = read.step(&found); !s.ok()) return s;
-  if (!found) return Status::not_found("task " + quoted(task) + " has no staged topology");
+  if (!found) return Status::not_found("task " + model::quote(task) + " has no staged topology");
   std::string error;
   if (!decode_topology(read.column_blob(0), out, &error)) {
-    return Status::corruption(db_->path() + ": the staged spec of task " + quoted(task) +
+    return Status::corruption(db_->path() + ": the staged spec of task " + model::quote(task) +
                               " does not decode: " + error);
   }
   return Status::success();
@@ -271,12 +273,12 @@ Status StateStore::get(std::string_view name, StoredTopology* out) {
   out->fingerprint = read.column_text(0);
   std::string error;
   if (!decode_topology(read.column_blob(1), &out->spec, &error)) {
-    return Status::corruption(db_->path() + ": the stored spec of topology " + quoted(name) +
+    return Status::corruption(db_->path() + ": the stored spec of topology " + model::quote(name) +
                               " does not decode: " + error);
   }
   // The fingerprint was computed from the spec when it was stored: a mismatch is damage.
   if (out->spec.name != name || model::fingerprint(out->spec) != out->fingerprint) {
-    return Status::corruption(db_->path() + ": the stored spec of topology " + quoted(name) +
+    return Status::corruption(db_->path() + ": the stored spec of topology " + model::quote(name) +
                               " does not match its name and fingerprint");
   }
   return Status::success();
@@ -395,7 +397,7 @@ Status StateStore::mark_node_dead(std::string_view id, Time now) {
   update.bind_text(1, id).bind_int(2, to_millis(now));
   s = update.run();
   if (!s.ok()) return s;
-  return db_->changes() == 0 ? Status::not_found("node " + quoted(id) + " is in no formed cluster")
+  return db_->changes() == 0 ? Status::not_found("node " + model::quote(id) + " is in no formed cluster")
                              : Status::success();
 }
 
@@ -406,7 +408,7 @@ Status StateStore::mark_node_alive(std::string_view id) {
   update.bind_text(1, id);
   s = update.run();
   if (!s.ok()) return s;
-  return db_->changes() == 0 ? Status::not_found("node " + quoted(id) + " is in no formed cluster")
+  return db_->changes() == 0 ? Status::not_found("node " + model::quote(id) + " is in no formed cluster")
                              : Status::success();
 }
 

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "c12s/model/labels.h"
-#include "quoting.h"
+#include "c12s/model/quote.h"
 
 namespace c12s::store {
 namespace {
@@ -41,7 +41,7 @@ CREATE TABLE task_steps (
 
 Status check_name(std::string_view what, std::string_view text) {
   if (model::is_name(text)) return Status::success();
-  return Status::rejected(std::string(what) + " " + quoted(text) + " is not a name of " +
+  return Status::rejected(std::string(what) + " " + model::quote(text) + " is not a name of " +
                           std::string(model::kNameRule));
 }
 
@@ -64,7 +64,9 @@ bool allowed(TaskState from, TaskState to) {
          (from == TaskState::kInProgress && (to == TaskState::kCreated || to == TaskState::kFailed));
 }
 
-Status no_task(std::string_view id) { return Status::not_found("no task " + quoted(id) + " is stored"); }
+Status no_task(std::string_view id) {
+  return Status::not_found("no task " + model::quote(id) + " is stored");
+}
 
 // The state of task `id`; *found is false if there is none.
 Status read_state(Database* db, std::string_view id, bool* found, TaskState* state) {
@@ -140,7 +142,7 @@ Status TaskStore::create(std::string_view id, std::string_view kind, std::string
     TaskState state = TaskState::kPending;
     Status s = read_state(db_, id, &found, &state);
     if (!s.ok()) return s;
-    if (found) return Status::rejected("task id " + quoted(id) + " is taken");
+    if (found) return Status::rejected("task id " + model::quote(id) + " is taken");
     Statement holder;
     s = db_->prepare(
         "SELECT id, state FROM tasks WHERE topology = ?1 AND state IN ('PENDING', 'IN_PROGRESS')", &holder);
@@ -149,8 +151,8 @@ Status TaskStore::create(std::string_view id, std::string_view kind, std::string
     s = holder.step(&found);
     if (!s.ok()) return s;
     if (found) {
-      return Status::rejected("topology " + quoted(topology) + " is locked by task " +
-                              quoted(holder.column_text(0)) + ", which is " + holder.column_text(1) +
+      return Status::rejected("topology " + model::quote(topology) + " is locked by task " +
+                              model::quote(holder.column_text(0)) + ", which is " + holder.column_text(1) +
                               ": a topology takes one task at a time until it is CREATED or FAILED");
     }
     Statement insert;
@@ -172,8 +174,8 @@ Status TaskStore::advance(std::string_view id, TaskState to, Time now, std::stri
     if (!s.ok()) return s;
     if (!found) return no_task(id);
     if (!allowed(from, to)) {
-      return Status::rejected("task " + quoted(id) + " cannot go from " + task_state_name(from) + " to " +
-                              task_state_name(to) +
+      return Status::rejected("task " + model::quote(id) + " cannot go from " + task_state_name(from) +
+                              " to " + task_state_name(to) +
                               ": a task goes PENDING -> IN_PROGRESS -> CREATED or FAILED");
     }
     Statement update;
@@ -189,7 +191,7 @@ Status TaskStore::advance(std::string_view id, TaskState to, Time now, std::stri
 
 Status TaskStore::record_step(std::string_view id, std::string_view step, StepState state, Time now,
                               std::string_view message) {
-  if (step.empty()) return Status::rejected("a step of task " + quoted(id) + " needs a name");
+  if (step.empty()) return Status::rejected("a step of task " + model::quote(id) + " needs a name");
   return db_->transaction([&]() -> Status {
     bool found = false;
     TaskState task_state = TaskState::kPending;
@@ -197,7 +199,7 @@ Status TaskStore::record_step(std::string_view id, std::string_view step, StepSt
     if (!s.ok()) return s;
     if (!found) return no_task(id);
     if (task_state != TaskState::kInProgress) {
-      return Status::rejected("task " + quoted(id) + " is " + task_state_name(task_state) +
+      return Status::rejected("task " + model::quote(id) + " is " + task_state_name(task_state) +
                               ": steps are recorded only while it is IN_PROGRESS");
     }
     Statement insert;

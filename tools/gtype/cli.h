@@ -11,7 +11,6 @@
 #include "gtype/automaton.h"
 #include "gtype/diagnostic.h"
 #include "gtype/frontend.h"
-#include "gtype/json.h"
 
 namespace gtype::cli {
 

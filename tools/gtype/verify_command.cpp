@@ -7,6 +7,8 @@
 #include <optional>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "cli.h"
 #include "commands.h"
 #include "gtype/verify.h"
@@ -69,6 +71,13 @@ void print_text(const std::string& file, const AutomatonSystem& system, const Ve
       std::cout << "    " << (i + 1) << ". " << describe_step(v.trace[i]) << '\n';
     }
   }
+}
+
+// `text` as a JSON string, quotes included (nlohmann's escaping; stray bytes that are not UTF-8
+// become U+FFFD, as JSON text is Unicode). The object around it is written here, so that
+// `seconds` keeps its fixed notation (scripts read it with bc).
+std::string json_string(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void print_json(const std::string& file, const AutomatonSystem& system, const VerifyResult& r, bool timing) {
