@@ -32,11 +32,12 @@ std::string summary_line(DiagnosticEngine::Printed printed) {
 void render_message(std::ostream& out, const SourceManager& sources, SourceLocation location,
                     const char* kind, const std::string& message) {
   if (!location.valid()) {
+    if (location.whole_file) out << sources.path(location.file) << ": ";
     out << kind << ": " << message << '\n';
     return;
   }
-  out << sources.path(location.file) << ':' << location.line << ':' << location.column << ": "
-      << kind << ": " << message << '\n';
+  out << sources.path(location.file) << ':' << location.line << ':' << location.column << ": " << kind << ": "
+      << message << '\n';
   const std::string_view line = sources.line(location.file, location.line);
   // A very long line is shown as a window around the column, its cut ends marked "...".
   constexpr std::size_t kWindow = 120;
@@ -49,7 +50,8 @@ void render_message(std::ostream& out, const SourceManager& sources, SourceLocat
       out << "...";
       caret = "   ";
     }
-    out << utf8_sanitized(line.substr(begin, kWindow)) << (begin + kWindow < line.size() ? "..." : "") << '\n';
+    out << utf8_sanitized(line.substr(begin, kWindow)) << (begin + kWindow < line.size() ? "..." : "")
+        << '\n';
   } else {
     out << utf8_sanitized(line) << '\n';
   }
@@ -77,7 +79,8 @@ DiagnosticEngine::Printed DiagnosticEngine::print(std::ostream& out) const {
   // By path rather than file index: two roots that import one file load it twice.
   auto key = [&](const Entry& e) {
     const Diagnostic* d = e.diagnostic;
-    std::string path = d->location.valid() ? sources_->path(d->location.file) : std::string();
+    std::string path =
+        d->location.valid() || d->location.whole_file ? sources_->path(d->location.file) : std::string();
     return std::make_tuple(std::move(path), d->location.line, d->location.column, e.warning,
                            std::cref(d->message));
   };

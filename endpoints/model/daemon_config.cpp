@@ -63,7 +63,7 @@ void read_star(Reader& reader, const Entry& entry, DaemonConfig& out) {
 Result<DaemonConfig> parse_daemon_config(std::string_view text, std::string_view file) {
   Reader reader(file);
   const std::optional<Entry> document = reader.load(text);
-  if (!document) return reader.finish();
+  if (!document) return {reader.finish(), reader.inputs()};
   DaemonConfig config;
   if (const std::optional<std::vector<Entry>> top =
           reader.map(*document, "the file", "a map with the key 'star'")) {
@@ -72,7 +72,7 @@ Result<DaemonConfig> parse_daemon_config(std::string_view text, std::string_view
       read_star(reader, *star, config);
     }
   }
-  if (reader.has_errors()) return reader.finish();
+  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
   return config;
 }
 

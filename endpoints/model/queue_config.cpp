@@ -153,7 +153,7 @@ void read_blackhole(Reader& reader, const Entry& entry, QueueServiceConfig& out)
 Result<QueueServiceConfig> parse_queue_config(std::string_view text, std::string_view file) {
   Reader reader(file);
   const std::optional<Entry> document = reader.load(text);
-  if (!document) return reader.finish();
+  if (!document) return {reader.finish(), reader.inputs()};
   QueueServiceConfig config;
   if (const std::optional<std::vector<Entry>> top =
           reader.map(*document, "the file", "a map with the key 'blackhole'")) {
@@ -162,7 +162,7 @@ Result<QueueServiceConfig> parse_queue_config(std::string_view text, std::string
       read_blackhole(reader, *blackhole, config);
     }
   }
-  if (reader.has_errors()) return reader.finish();
+  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
   return config;
 }
 

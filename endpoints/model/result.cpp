@@ -1,35 +1,40 @@
-// Rendering diagnostics as text. The format is the gtype command's, without the quoted source
-// line: the model does not keep its inputs, and a YAML place is easy to find by line.
+// Rendering diagnostics as text, with gtype's engine: the model's Positions name their inputs,
+// which become the sources gtype::DiagnosticEngine quotes.
 #include "c12s/model/result.h"
 
+#include <sstream>
+
+#include "gtype/diagnostic.h"
+#include "gtype/source.h"
+
 namespace c12s::model {
-namespace {
 
-void render(std::string& out, const Position& at, const char* kind, const std::string& message) {
-  if (!at.file.empty()) {
-    out += at.file;
-    if (at.line > 0) out += ':' + std::to_string(at.line) + ':' + std::to_string(at.column);
-    out += ": ";
+std::string format_diagnostics(const Diagnostics& diagnostics, const Inputs& inputs) {
+  gtype::SourceManager sources;
+  std::map<std::string, std::uint32_t> index;  // input name -> file of `sources`
+  auto file_of = [&](const std::string& name) {
+    auto [it, fresh] = index.emplace(name, 0);
+    if (fresh) {
+      auto text = inputs.find(name);
+      it->second = sources.add(name, text == inputs.end() ? std::string() : text->second);
+    }
+    return it->second;
+  };
+  auto location = [&](const Position& at) {
+    if (at.file.empty()) return gtype::SourceLocation{};
+    const std::uint32_t file = file_of(at.file);
+    if (at.line <= 0) return gtype::SourceLocation::whole(file);
+    return gtype::SourceLocation{file, static_cast<std::uint32_t>(at.line),
+                                 static_cast<std::uint32_t>(std::max(at.column, 1))};
+  };
+  gtype::DiagnosticEngine engine(sources);
+  for (const Diagnostic& d : diagnostics) {
+    gtype::Diagnostic& error = engine.error(location(d.at), d.message);
+    for (const Note& note : d.notes) error.notes.push_back(gtype::Note{location(note.at), note.message});
   }
-  out += kind;
-  out += ": ";
-  out += message;
-  out += '\n';
-}
-
-}  // namespace
-
-std::string format_diagnostic(const Diagnostic& diagnostic) {
-  std::string out;
-  render(out, diagnostic.at, "error", diagnostic.message);
-  for (const Note& note : diagnostic.notes) render(out, note.at, "note", note.message);
-  return out;
-}
-
-std::string format_diagnostics(const Diagnostics& diagnostics) {
-  std::string out;
-  for (const Diagnostic& d : diagnostics) out += format_diagnostic(d);
-  return out;
+  std::ostringstream out;
+  engine.print(out);
+  return out.str();
 }
 
 }  // namespace c12s::model

@@ -86,7 +86,7 @@ Result<Selector> parse_selector(std::string_view text, std::string_view source) 
     }
     if (good) selector.labels.emplace(key_text, value_text);
   }
-  if (!errors.empty()) return errors;
+  if (!errors.empty()) return {std::move(errors), Inputs{{std::string(source), std::string(text)}}};
   return selector;
 }
 

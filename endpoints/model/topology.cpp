@@ -200,9 +200,9 @@ class TopologyParser {
 Result<TopologySpec> parse_topology(std::string_view text, std::string_view file) {
   Reader reader(file);
   const std::optional<Entry> document = reader.load(text);
-  if (!document) return reader.finish();
+  if (!document) return {reader.finish(), reader.inputs()};
   TopologySpec topology = TopologyParser(reader).parse(*document);
-  if (reader.has_errors()) return reader.finish();
+  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
   return topology;
 }
 

@@ -72,6 +72,7 @@ class DocumentCounter final : public YAML::EventHandler {
 }  // namespace
 
 std::optional<Entry> Reader::load(std::string_view text) {
+  text_ = std::string(text);
   const std::string content(text);
   YAML::Node document;
   DocumentCounter counter;

@@ -74,12 +74,15 @@ class Reader {
 
   // The errors so far, sorted by place (stable: errors at one place keep their order).
   Diagnostics finish();
+  // The text load() read, which the errors point into.
+  Inputs inputs() const { return Inputs{{file_, text_}}; }
   bool has_errors() const { return !errors_.empty(); }
 
  private:
   Position place(const YAML::Mark& mark) const;
 
   std::string file_;
+  std::string text_;
   Diagnostics errors_;
 };
 

@@ -63,7 +63,8 @@ const std::vector<std::string>& served_endpoints(std::string_view service) {
 
 int LoopbackPorts::service_ports() {
   int count = 0;
-  for (const std::string& service : service_names()) count += static_cast<int>(served_endpoints(service).size());
+  for (const std::string& service : service_names())
+    count += static_cast<int>(served_endpoints(service).size());
   return count;
 }
 
@@ -115,7 +116,8 @@ model::Result<SystemMap> SystemMap::load(const std::string& path) {
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    return Diagnostics{Diagnostic{Position{path, e.mark.line + 1, e.mark.column + 1}, e.msg, {}}};
+    return {Diagnostics{Diagnostic{Position{path, e.mark.line + 1, e.mark.column + 1}, e.msg, {}}},
+            model::Inputs{{path, text}}};
   }
   std::set<std::string> known;
   for (const std::string& service : service_names()) {
@@ -124,8 +126,9 @@ model::Result<SystemMap> SystemMap::load(const std::string& path) {
   Diagnostics errors;
   SystemMap map;
   if (!root.IsMap()) {
-    return Diagnostics{
-        Diagnostic{place(path, root), "the system file must be a map with 'data' and 'endpoints'", {}}};
+    return {Diagnostics{Diagnostic{
+                place(path, root), "the system file must be a map with 'data' and 'endpoints'", {}}},
+            model::Inputs{{path, text}}};
   }
   for (const auto& entry : root) {
     const std::string key = entry.first.Scalar();
@@ -155,7 +158,7 @@ model::Result<SystemMap> SystemMap::load(const std::string& path) {
     }
   }
   if (map.data_dir.empty() && errors.empty()) errors.push_back({place(path, root), "'data' is missing", {}});
-  if (!errors.empty()) return errors;
+  if (!errors.empty()) return {std::move(errors), model::Inputs{{path, text}}};
   return map;
 }
 

@@ -14,9 +14,12 @@ namespace gtype {
 
 struct SourceLocation {
   std::uint32_t file = 0;
-  std::uint32_t line = 0;  // 1-based; 0 when the entity has no place in a source file
+  std::uint32_t line = 0;    // 1-based; 0 when the entity has no place in a source file
   std::uint32_t column = 0;  // 1-based, counted in characters
+  bool whole_file = false;   // line 0: still about `file` as a whole (one that cannot be read)
 
+  // The file as a whole: diagnostics name it, with no line.
+  static SourceLocation whole(std::uint32_t file) { return SourceLocation{file, 0, 0, true}; }
   bool valid() const { return line != 0; }
   friend bool operator==(const SourceLocation&, const SourceLocation&) = default;
   friend auto operator<=>(const SourceLocation&, const SourceLocation&) = default;

@@ -116,10 +116,14 @@ TEST_F(C12s, AWrongSelectorNamesTheKey) {
   EXPECT_EQ(duplicate.exit, 2);
   EXPECT_EQ(duplicate.err,
             "--selector:1:10: error: duplicate key 'os'\n"
-            "--selector:1:1: note: 'os' first given here\n");
+            "os=linux,os=bsd\n"
+            "         ^\n"
+            "--selector:1:1: note: 'os' first given here\n"
+            "os=linux,os=bsd\n"
+            "^\n");
   Output no_equals = run({"logs", "list", "--selector", "service"});
   EXPECT_EQ(no_equals.exit, 2);
-  EXPECT_EQ(no_equals.err, "--selector:1:1: error: 'service' has no '=': expected key=value\n");
+  EXPECT_EQ(no_equals.err, "--selector:1:1: error: 'service' has no '=': expected key=value\nservice\n^\n");
 }
 
 TEST_F(C12s, WithoutARunningSystemItSaysHowToStartOne) {

@@ -131,8 +131,14 @@ TEST(Topology, ReportsEveryErrorNotJustTheFirst) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_text(),
             "t.yaml:9:22: error: 'name' must be a name of letters, digits, '_' and '-', not 'a b'\n"
+            "          m1: {name: a b}\n"
+            "                     ^\n"
             "t.yaml:11:11: error: node 'm1' is already in cluster 'c1' of region 'r1'\n"
-            "t.yaml:9:11: note: 'm1' first used here\n");
+            "          m1:\n"
+            "          ^\n"
+            "t.yaml:9:11: note: 'm1' first used here\n"
+            "          m1: {name: a b}\n"
+            "          ^\n");
 }
 
 TEST(Topology, UnreadableFileIsADiagnostic) {
@@ -173,7 +179,8 @@ TEST(Topology, FifoOrDeviceIsADiagnostic) {
   const Result<TopologySpec> from_fifo = load_topology_file(fifo.string());
   std::filesystem::remove(fifo);
   ASSERT_FALSE(from_fifo.ok());
-  EXPECT_EQ(from_fifo.error_text(), fifo.string() + ": error: cannot read the file: it is not a regular file\n");
+  EXPECT_EQ(from_fifo.error_text(),
+            fifo.string() + ": error: cannot read the file: it is not a regular file\n");
 
   const Result<TopologySpec> from_device = load_topology_file("/dev/zero");
   ASSERT_FALSE(from_device.ok());
@@ -208,7 +215,10 @@ TEST(Topology, AliasesAreRefused) {
       "          m1: {selector: {labels: *L}}\n";
   const Result<TopologySpec> r = parse_topology(text, "alias.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), "alias.yaml:10:35: error: YAML aliases (*name) are not taken here; write the value out\n");
+  EXPECT_EQ(r.error_text(),
+            "alias.yaml:10:35: error: YAML aliases (*name) are not taken here; write the value out\n"
+            "          m1: {selector: {labels: *L}}\n"
+            "                                  ^\n");
 }
 
 TEST(Topology, DeepNestingIsADiagnosticNotACrash) {

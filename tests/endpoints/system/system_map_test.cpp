@@ -86,11 +86,16 @@ TEST(SystemMap, ReportsEveryMistakeWithItsPlace) {
   model::Result<SystemMap> map = SystemMap::load(path);
   std::filesystem::remove(path);
   ASSERT_FALSE(map.ok());
-  EXPECT_EQ(map.error_text(), path +
-                                  ":4:3: error: unknown endpoint 'HealthCheck/bogus'\n"
+  EXPECT_EQ(map.error_text(), path + ":4:3: error: unknown endpoint 'HealthCheck/bogus'\n" +
+                                  "  HealthCheck/bogus: tcp://127.0.0.1:2\n"
+                                  "  ^\n"
                                   "note: endpoints are named Protocol/role, e.g. HealthCheck/nodes\n" +
-                                  path + ":5:18: error: endpoint 'LogsQuery/log' needs an address\n" + path +
-                                  ":6:1: error: unknown key 'colour'\n"
+                                  path + ":5:18: error: endpoint 'LogsQuery/log' needs an address\n" +
+                                  "  LogsQuery/log: \"\"\n"
+                                  "                 ^\n" +
+                                  path + ":6:1: error: unknown key 'colour'\n" +
+                                  "colour: blue\n"
+                                  "^\n"
                                   "note: the keys are 'data' and 'endpoints'\n");
 }
 
@@ -102,7 +107,7 @@ TEST(SystemMap, MissingFileAndMissingDataAreErrors) {
   model::Result<SystemMap> no_data = SystemMap::load(path);
   std::filesystem::remove(path);
   ASSERT_FALSE(no_data.ok());
-  EXPECT_EQ(no_data.error_text(), path + ":1:1: error: 'data' is missing\n");
+  EXPECT_EQ(no_data.error_text(), path + ":1:1: error: 'data' is missing\nendpoints: {}\n^\n");
   const std::string bad = write("data: [\n");
   model::Result<SystemMap> broken = SystemMap::load(bad);
   std::filesystem::remove(bad);
@@ -136,7 +141,8 @@ TEST(SystemMap, HugeFileIsAnError) {
   model::Result<SystemMap> r = SystemMap::load(huge.string());
   std::filesystem::remove(huge);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text().substr(0, 300), huge.string() + ": error: the system file is larger than 16 MiB\n");
+  EXPECT_EQ(r.error_text().substr(0, 300),
+            huge.string() + ": error: the system file is larger than 16 MiB\n");
 }
 
 }  // namespace

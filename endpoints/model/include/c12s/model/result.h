@@ -2,11 +2,13 @@
 //
 // Parsing user input (a selector, a YAML file) reports every mistake it finds as a Diagnostic
 // with its place, the way a compiler does, and Result<T> holds either the parsed value or those
-// diagnostics. Nothing in the model prints, throws at its callers or exits; the command line
-// decides how to show the text format_diagnostics() gives.
+// diagnostics, with the inputs they point into. They render as gtype's do (the same engine,
+// gtype::DiagnosticEngine): FILE:LINE:COL, the source line, a caret, then notes. Nothing in the
+// model prints, throws at its callers or exits; the command line decides how to show the text.
 #pragma once
 
 #include <cassert>
+#include <map>
 #include <string>
 #include <utility>
 #include <variant>
@@ -35,11 +37,13 @@ struct Diagnostic {
 
 using Diagnostics = std::vector<Diagnostic>;
 
-// "FILE:LINE:COL: error: MESSAGE\n", then "FILE:LINE:COL: note: MESSAGE\n" per note. A part of
-// the place that is unknown is left out ("FILE: error: ...", "note: ...").
-std::string format_diagnostic(const Diagnostic& diagnostic);
-// Every diagnostic, in order.
-std::string format_diagnostics(const Diagnostics& diagnostics);
+// The texts the diagnostics point into, by the names their Positions use.
+using Inputs = std::map<std::string, std::string>;
+
+// Every diagnostic as gtype renders it, sorted by place: "FILE:LINE:COL: error: MESSAGE", the
+// line of the input (when `inputs` has it) with a caret under the column, then each note the
+// same way. A file without a line shows as "FILE: error: ..."; no place at all, "error: ...".
+std::string format_diagnostics(const Diagnostics& diagnostics, const Inputs& inputs = {});
 
 // Either a T or at least one diagnostic, like std::expected (C++23) with a list of errors.
 template <typename T>
@@ -49,6 +53,8 @@ class Result {
   Result(Diagnostics errors) : value_(std::move(errors)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<1>(value_).empty());
   }
+  // Errors in `inputs`, which their rendering quotes.
+  Result(Diagnostics errors, Inputs inputs) : Result(std::move(errors)) { inputs_ = std::move(inputs); }
 
   bool ok() const { return value_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -76,10 +82,11 @@ class Result {
     return std::get<1>(value_);
   }
   // The errors as format_diagnostics() renders them; empty when ok().
-  std::string error_text() const { return ok() ? std::string() : format_diagnostics(errors()); }
+  std::string error_text() const { return ok() ? std::string() : format_diagnostics(errors(), inputs_); }
 
  private:
   std::variant<T, Diagnostics> value_;
+  Inputs inputs_;
 };
 
 }  // namespace c12s::model
