@@ -70,7 +70,7 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
   const std::string task = services::task_id(s0->session());
-  auto s2 = std::move(*s0).connect_create(services::to_sort(*topology));
+  auto s2 = std::move(*s0).connect_create(*topology);
   if (!s2.ok()) return fail(s2.error());
   if (auto ok = std::move(*s2).receive(); !ok.ok()) return fail(ok.error());
   out::MutateOutput output{kOutputSchema, task, topology->name, "PENDING", "submitted"};

@@ -3,7 +3,10 @@
 // trees are the same sets exactly when their canonical forms are the same strings.
 #include "c12s/model/idempotency.h"
 
+#include "c12s/model/quantity.h"
+
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 namespace c12s::model {
@@ -30,7 +33,12 @@ std::string node_text(const NodeSpec& node) {
 
 std::string cluster_text(const ClusterSpec& cluster) {
   std::string out = "cluster " + field(cluster.name) + "\n";
-  if (cluster.retention) out += "retention " + std::to_string(cluster.retention->count()) + "ms\n";
+  // In milliseconds, as it always was: "1d" and "24h" are one retention.
+  if (cluster.retention) {
+    const std::optional<std::chrono::milliseconds> period = parse_duration(*cluster.retention);
+    out +=
+        "retention " + (period ? std::to_string(period->count()) + "ms" : field(*cluster.retention)) + "\n";
+  }
   out += labels_text(cluster.labels);
   std::vector<std::string> nodes;
   for (const NodeSpec& node : cluster.nodes) nodes.push_back(node_text(node));

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "c12s/model/quantity.h"
 #include "c12s/model/quote.h"
 #include "yaml_reader.h"
 
@@ -26,7 +27,9 @@ std::optional<Labels> selector_labels(Reader& reader, const Entry& selector, con
 
 class TopologyParser {
  public:
-  explicit TopologyParser(Reader& reader) : reader_(reader) {}
+  explicit TopologyParser(Reader& reader) : reader_(reader) {
+    topology_.meta.queue = "default";  // 5.2.3: where a file that names no queue goes
+  }
 
   TopologySpec parse(const Entry& document) {
     const std::optional<std::vector<Entry>> top =
@@ -131,7 +134,8 @@ class TopologyParser {
     if (!entries) return cluster;
     for (const Entry& child : *entries) {
       if (child.key == "retention") {
-        cluster.retention = retention(child, what);
+        if (std::optional<std::chrono::milliseconds> period = retention(child, what))
+          cluster.retention = format_duration(*period);
       } else if (child.key == "selector") {
         if (std::optional<Labels> labels = selector_labels(reader_, child, what)) cluster.labels = *labels;
       } else {

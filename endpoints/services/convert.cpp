@@ -66,56 +66,6 @@ sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::millisec
   return out;
 }
 
-sorts::TopologySpec to_sort(const model::TopologySpec& topology) {
-  auto labels = [](const model::Labels& l) { return std::map<std::string, std::string>(l.begin(), l.end()); };
-  sorts::TopologySpec out;
-  out.version = topology.version;
-  out.kind = topology.kind;
-  out.meta = sorts::TaskMeta{topology.meta.task_name, topology.meta.queue};
-  out.name = topology.name;
-  out.labels = labels(topology.labels);
-  for (const model::RegionSpec& region : topology.regions) {
-    sorts::RegionSpec r;
-    r.name = region.name;
-    for (const model::ClusterSpec& cluster : region.clusters) {
-      sorts::ClusterSpec c;
-      c.name = cluster.name;
-      if (cluster.retention) c.retention = model::format_duration(*cluster.retention);
-      for (const model::NodeSpec& node : cluster.nodes) {
-        c.nodes.push_back(sorts::NodeSpec{node.id, node.name,
-                                          labels(model::effective_labels(topology, region, cluster, node))});
-      }
-      r.clusters.push_back(std::move(c));
-    }
-    out.regions.push_back(std::move(r));
-  }
-  return out;
-}
-
-model::TopologySpec to_model(const sorts::TopologySpec& topology) {
-  auto labels = [](const std::map<std::string, std::string>& l) { return model::Labels(l.begin(), l.end()); };
-  model::TopologySpec out;
-  out.version = topology.version;
-  out.kind = topology.kind;
-  out.meta = model::TaskMeta{topology.meta.task_name, topology.meta.queue};
-  out.name = topology.name;
-  out.labels = labels(topology.labels);
-  for (const sorts::RegionSpec& region : topology.regions) {
-    model::RegionSpec r;
-    r.name = region.name;
-    for (const sorts::ClusterSpec& cluster : region.clusters) {
-      model::ClusterSpec c;
-      c.name = cluster.name;
-      if (cluster.retention) c.retention = model::parse_duration(*cluster.retention);
-      for (const sorts::NodeSpec& node : cluster.nodes)
-        c.nodes.push_back({node.id, node.name, labels(node.labels)});
-      r.clusters.push_back(std::move(c));
-    }
-    out.regions.push_back(std::move(r));
-  }
-  return out;
-}
-
 std::vector<std::string> node_ids(const sorts::TopologySpec& topology) {
   std::vector<std::string> ids;
   for (const sorts::RegionSpec& region : topology.regions) {

@@ -16,6 +16,7 @@
 #include <dequeue/scheduler.h>
 #include <formation/sched.h>
 
+#include "c12s/model/topology.h"
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
 #include "reporter.h"
@@ -28,7 +29,8 @@ namespace rt = gtype::rt;
 namespace dq = gtype_gen::dequeue::scheduler;
 namespace fm = gtype_gen::formation::sched;
 
-// The formation messages of a task: every node of the topology, with its place, its labels,
+// The formation messages of a task: every node of the topology, with its place, its labels (its
+// own, else the nearest above: model::effective_labels),
 // and its cluster's members as gossip peers (Algorithm 4). A node keeps its id.
 sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
   sorts::FormationUpdate update;
@@ -39,9 +41,10 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
       for (const sorts::NodeSpec& node : cluster.nodes) members.push_back(node.id);
       for (const sorts::NodeSpec& node : cluster.nodes) {
         // The members' addresses are the push service's to fill in: it asks the nodes service.
-        update.formations.push_back(sorts::NodeFormation{
-            node.id, node.id, node.name.empty() ? node.id : node.name, node.labels, spec.spec.name,
-            region.name, cluster.name, members, std::map<std::string, std::string>()});
+        update.formations.push_back(
+            sorts::NodeFormation{node.id, node.id, node.name.empty() ? node.id : node.name,
+                                 model::effective_labels(spec.spec, region, cluster, node), spec.spec.name,
+                                 region.name, cluster.name, members, std::map<std::string, std::string>()});
       }
     }
   }

@@ -438,7 +438,7 @@ class IdempotencyStorage final : public ist::Handler {
   void on_try(const sorts::TopologySpec& spec) override {
     std::lock_guard lock(state_.mutex);
     model::MutationCheck check = model::MutationCheck::kNew;
-    store::Status s = state_.topologies->check(to_model(spec), &check);
+    store::Status s = state_.topologies->check(spec, &check);
     if (!s.ok()) return fail("idempotency check: " + s.to_string());
     // The stored topologies are the formed ones (a desired state is stored when its formation
     // commits), so a failed formation leaves nothing here and may be tried again.
@@ -465,7 +465,7 @@ class MainStorage final : public mst::Handler {
     std::lock_guard lock(state_.mutex);
     // Staged until the formation commits: the topology's formed state stays listed meanwhile,
     // and stays if the formation fails.
-    store::Status s = state_.topologies->stage(task_id(session()), to_model(spec));
+    store::Status s = state_.topologies->stage(task_id(session()), spec);
     if (!s.ok()) return fail("cannot store the desired state: " + s.to_string());
     spec_ = spec;
   }

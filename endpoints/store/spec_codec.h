@@ -1,10 +1,11 @@
-// TopologySpec <-> bytes, for the state store's column topologies.spec. Private to the store.
+// TopologySpec <-> bytes, for the state store's columns topologies.spec and staged.spec.
+// Private to the store.
 //
-// The encoding is msgpack: the array ["c12s-topology", 1, version, kind, taskName, queue,
-// name, labels, regions], labels a map of strings, a region [name, labels, clusters], a
-// cluster [name, retention in ms or nil, labels, nodes], a node [id, name, labels]. Lists keep
-// the spec's order, so decode(encode(spec)) == spec. The tag and the version number let a
-// later program tell an old encoding from damage.
+// The bytes are the generated msgpack of the sort TopologySpec (protocols/sorts.gtype: a map
+// from field names to values, as IdempotencyCheck carries it), after its schema version: the
+// msgpack array [2, spec]. Version 1, the hand-made array encoding of earlier versions (["c12s-
+// topology", 1, version, kind, taskName, queue, name, labels, regions]), is still read, so a
+// store written before keeps its topologies; every write is version 2.
 #pragma once
 
 #include <string>
@@ -16,7 +17,7 @@ namespace c12s::store {
 
 std::string encode_topology(const model::TopologySpec& spec);
 
-// False, with *error saying where, for bytes that are not an encoded topology. Never throws.
+// False, with *error saying why, for bytes that are not an encoded topology. Never throws.
 bool decode_topology(std::string_view bytes, model::TopologySpec* out, std::string* error);
 
 }  // namespace c12s::store

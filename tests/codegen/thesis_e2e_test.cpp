@@ -185,7 +185,7 @@ sorts::TopologySpec topology() {
   spec.meta = {"task-7", "default"};
   spec.name = "edge";
   spec.labels = {{"tier", "edge"}};
-  spec.regions = {{"eu", {{"c1", "24h", {{"m1", "n1", {{"disk", "ssd"}}}}}}}};
+  spec.regions = {{"eu", {}, {{"c1", "24h", {}, {{"m1", "n1", {{"disk", "ssd"}}}}}}}};
   return spec;
 }
 

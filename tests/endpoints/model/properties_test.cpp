@@ -62,7 +62,7 @@ rc::Gen<TopologySpec> gen_topology() {
       for (int c = 0; c < clusters; ++c) {
         ClusterSpec cluster{*gen_name() + "c" + std::to_string(c), std::nullopt, *gen_labels(2), {}};
         if (*rc::gen::arbitrary<bool>()) {
-          cluster.retention = std::chrono::seconds(*rc::gen::inRange(1, 1000000));
+          cluster.retention = format_duration(std::chrono::seconds(*rc::gen::inRange(1, 1000000)));
         }
         const int nodes = *rc::gen::inRange(1, 4);
         for (int n = 0; n < nodes; ++n) {
@@ -125,7 +125,7 @@ class ShuffledWriter {
     if (c.retention) {
       parts.push_back([&] {
         line(10, "retention:");
-        line(12, "period: " + format_duration(*c.retention));
+        line(12, "period: " + *c.retention);
       });
     }
     for (const NodeSpec& n : c.nodes) parts.push_back([this, n = &n] { node(*n); });

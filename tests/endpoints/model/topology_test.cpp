@@ -36,7 +36,7 @@ TEST(Topology, ParsesListing54) {
   expected.meta = TaskMeta{"default", "default"};
   expected.name = "MyTopology";
   expected.labels = {{"l1", "v1"}, {"l2", "v2"}, {"l3", "v3"}};
-  ClusterSpec cluster{"cluster1", 24h, {}, {}};
+  ClusterSpec cluster{"cluster1", "24h", {}, {}};
   cluster.nodes = {
       NodeSpec{"machineid1", "node1", {}}, NodeSpec{"machineid2", "node2", {}},
       NodeSpec{

@@ -32,57 +32,21 @@
 #include <string_view>
 #include <vector>
 
+#include <sorts/c12s/sorts.h>
+
 #include "c12s/model/labels.h"
 #include "c12s/model/result.h"
 
 namespace c12s::model {
 
-// The structs below map one to one onto the sorts of the same names in protocols/sorts.gtype
-// (retention is a duration here, format_duration() gives the sort's text), plus region and
-// cluster labels, which the sorts leave out.
-
-struct TaskMeta {
-  std::string task_name;  // `taskName`, empty if not given
-  std::string queue = "default";
-
-  friend bool operator==(const TaskMeta&, const TaskMeta&) = default;
-};
-
-struct NodeSpec {
-  std::string id;    // the machine id: the key in the file
-  std::string name;  // empty if not given: the node keeps its name
-  Labels labels;     // empty if not given: the nearest labels above apply (effective_labels)
-
-  friend bool operator==(const NodeSpec&, const NodeSpec&) = default;
-};
-
-struct ClusterSpec {
-  std::string name;
-  std::optional<std::chrono::milliseconds> retention;  // `retention: period:`, > 0
-  Labels labels;
-  std::vector<NodeSpec> nodes;  // file order; at least one; ids unique in the topology
-
-  friend bool operator==(const ClusterSpec&, const ClusterSpec&) = default;
-};
-
-struct RegionSpec {
-  std::string name;
-  Labels labels;
-  std::vector<ClusterSpec> clusters;  // file order; at least one; names unique in the region
-
-  friend bool operator==(const RegionSpec&, const RegionSpec&) = default;
-};
-
-struct TopologySpec {
-  std::string version;  // "v1"
-  std::string kind;     // "Topology"
-  TaskMeta meta;
-  std::string name;
-  Labels labels;                    // `payload: selector: labels:`
-  std::vector<RegionSpec> regions;  // file order; at least one; names unique
-
-  friend bool operator==(const TopologySpec&, const TopologySpec&) = default;
-};
+// The desired state is the sorts of protocols/sorts.gtype, generated (<sorts/c12s/sorts.h>):
+// one definition of a topology for the parser, the stores and the protocols. Retention is the
+// canonical text of a duration (format_duration), a queue "default" when the file gives none.
+using TaskMeta = gtype_gen::sorts::c12s::sorts::TaskMeta;
+using NodeSpec = gtype_gen::sorts::c12s::sorts::NodeSpec;        // labels: its own; ids unique
+using ClusterSpec = gtype_gen::sorts::c12s::sorts::ClusterSpec;  // file order; at least one node
+using RegionSpec = gtype_gen::sorts::c12s::sorts::RegionSpec;    // at least one cluster
+using TopologySpec = gtype_gen::sorts::c12s::sorts::TopologySpec;
 
 // Parses the YAML `text`; `file` names it in diagnostics.
 Result<TopologySpec> parse_topology(std::string_view text, std::string_view file);

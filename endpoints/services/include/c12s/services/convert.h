@@ -34,12 +34,6 @@ store::NodeReport to_store(const sorts::NodeReport& report);
 model::Selector to_model(const sorts::Selector& selector);
 sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease);
 
-// A topology on the wire: each node carries its effective labels (node, else cluster, region,
-// topology: model::effective_labels), since the sorts have no region or cluster labels.
-sorts::TopologySpec to_sort(const model::TopologySpec& topology);
-// Back, for the stores; a retention that does not parse is dropped (the command sent it from a
-// checked file).
-model::TopologySpec to_model(const sorts::TopologySpec& topology);
 // Every node id of a topology, in file order.
 std::vector<std::string> node_ids(const sorts::TopologySpec& topology);
 
