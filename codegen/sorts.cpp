@@ -378,10 +378,10 @@ std::string definition(const SortTable& table, std::size_t e) {
         case CppSort::Kind::kDouble:
           body << " = 0";
           break;
-        case CppSort::Kind::kNamed:
-          if (table.entries()[field.named].type) body << "{}";
-          break;
         default:
+          // Every member has an initializer, so that a struct initialised with its first
+          // fields only (`Selector{labels}`) is complete, and -Wmissing-field-initializers quiet.
+          body << "{}";
           break;
       }
       body << ";\n";

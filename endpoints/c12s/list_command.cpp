@@ -64,8 +64,7 @@ int list_command(const ClientOptions& options, const std::string& selector_text,
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
   sorts::ListRequest request;
-  request.selector.labels =
-      std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
+  request.selector = *selector;
   if (detail) {
     auto s1 = std::move(*s0).connect_list(request);
     if (!s1.ok()) return fail(s1.error());

@@ -67,10 +67,7 @@ int logs_get_command(const ClientOptions& options, const std::string& task) {
 int logs_list_command(const ClientOptions& options, const std::string& selector_text, unsigned limit) {
   std::optional<model::Selector> selector = selector_arg(selector_text);
   if (!selector) return 2;
-  sorts::LogsFilter filter;
-  filter.selector.labels =
-      std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
-  filter.limit = limit;
+  const sorts::LogsFilter filter{*selector, limit};
   return run(options, "logs list",
              [&](lq::Start s0) { return records_of(std::move(s0).connect_list(filter)); });
 }

@@ -25,10 +25,8 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
-  sorts::Selector wire;
-  if (subset) wire.subset = true;
-  wire.labels = std::map<std::string, std::string>(selector->labels.begin(), selector->labels.end());
-  auto s1 = std::move(*s0).connect_query(wire);
+  if (subset) selector->subset = true;
+  auto s1 = std::move(*s0).connect_query(*selector);
   if (!s1.ok()) return fail(s1.error());
   auto resp = std::move(*s1).receive();
   if (!resp.ok()) return fail(resp.error());

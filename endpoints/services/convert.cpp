@@ -44,10 +44,6 @@ store::NodeReport to_store(const sorts::NodeReport& report) {
   return out;
 }
 
-model::Selector to_model(const sorts::Selector& selector) {
-  return model::Selector{model::Labels(selector.labels.begin(), selector.labels.end())};
-}
-
 sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease) {
   sorts::NodeStatus out;
   out.id = record.id;

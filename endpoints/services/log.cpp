@@ -191,8 +191,7 @@ class LogsQueryLog final : public lq::Handler {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
     const std::size_t limit = filter.limit == 0 ? kKeptRecords : static_cast<std::size_t>(filter.limit);
-    store::Status status =
-        log_.records->list(to_model(filter.selector), model::MatchMode::kSubset, limit, &found);
+    store::Status status = log_.records->list(filter.selector, model::MatchMode::kSubset, limit, &found);
     std::reverse(found.begin(), found.end());  // LogRecords is oldest first
     answer(status, found);
   }

@@ -121,9 +121,8 @@ class ClusterFormationNodes final : public cf::Handler {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> found;
     store::Status status = registry_.nodes->free_nodes(
-        to_model(selector),
-        selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match, now_millis(),
-        &found);
+        selector, selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match,
+        now_millis(), &found);
     if (!status.ok()) return fail("query: " + status.to_string());
     result_.nodes.clear();
     for (const store::NodeRecord& record : found)

@@ -163,7 +163,7 @@ class ListDetailState final : public ld::Handler {
   void on_list_brief(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyBrief> found;
-    store::Status s = state_.topologies->list(to_model(request.selector), model::MatchMode::kSubset, &found);
+    store::Status s = state_.topologies->list(request.selector, model::MatchMode::kSubset, &found);
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyBrief& brief : found) {
       if (request.topology && brief.name != *request.topology) continue;
@@ -176,8 +176,7 @@ class ListDetailState final : public ld::Handler {
   void on_list(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyDetail> found;
-    store::Status s =
-        state_.topologies->list_detail(to_model(request.selector), model::MatchMode::kSubset, &found);
+    store::Status s = state_.topologies->list_detail(request.selector, model::MatchMode::kSubset, &found);
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyDetail& detail : found) {
       for (const store::FormedNode& node : detail.nodes) {

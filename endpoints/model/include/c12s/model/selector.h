@@ -12,17 +12,16 @@
 #include <string>
 #include <string_view>
 
+#include <sorts/c12s/sorts.h>
+
 #include "c12s/model/labels.h"
 #include "c12s/model/result.h"
 
 namespace c12s::model {
 
-// The sort Selector of protocols/sorts.gtype.
-struct Selector {
-  Labels labels;
-
-  friend bool operator==(const Selector&, const Selector&) = default;
-};
+// The sort Selector of protocols/sorts.gtype, generated: its labels, and `subset` (`c12s query
+// --subset`: rule 4.9 dropped), which parse_selector leaves unset.
+using Selector = gtype_gen::sorts::c12s::sorts::Selector;
 
 // `source` names the text in diagnostics ("SOURCE:1:COLUMN: error: ...").
 Result<Selector> parse_selector(std::string_view text, std::string_view source = "selector");

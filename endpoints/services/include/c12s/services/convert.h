@@ -31,7 +31,6 @@ gtype::rt::Status open_store(const system::SystemMap& map, const char* service,
                              std::unique_ptr<store::Database>* out);
 
 store::NodeReport to_store(const sorts::NodeReport& report);
-model::Selector to_model(const sorts::Selector& selector);
 sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease);
 
 // Every node id of a topology, in file order.
