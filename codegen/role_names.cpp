@@ -123,12 +123,12 @@ class RoleNamer {
       view.kind = state.out.empty()                  ? StateKind::kEnd
                   : is_input(state.out.front().kind) ? StateKind::kInput
                                                      : StateKind::kOutput;
-      for (std::uint16_t t = 0; t < state.out.size(); ++t) {
+      for (std::size_t t = 0; t < state.out.size(); ++t) {
         const Transition& transition = state.out[t];
         assert(is_input(transition.kind) == (view.kind == StateKind::kInput) &&
                "well-formed: a state's transitions all send or all receive");
         Step step;
-        step.index = t;
+        step.index = static_cast<std::uint16_t>(t);  // generate_code() limits transitions to 0xFFFE
         step.global = global++;
         step.transition = &transition;
         step.peer = system.roles[transition.peer];

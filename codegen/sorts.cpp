@@ -378,9 +378,15 @@ std::string definition(const SortTable& table, std::size_t e) {
         case CppSort::Kind::kDouble:
           body << " = 0";
           break;
+        case CppSort::Kind::kList:
+        case CppSort::Kind::kMap:
+          // A record in a list or map may be defined further down (only what a sort holds by
+          // value comes first): `{}` would need it complete here.
+          if (!contains_record(field, table.entries())) body << "{}";
+          break;
         default:
-          // Every member has an initializer, so that a struct initialised with its first
-          // fields only (`Selector{labels}`) is complete, and -Wmissing-field-initializers quiet.
+          // Members have initializers, so that a struct initialised with its first fields only
+          // (`Selector{labels}`) is complete, and -Wmissing-field-initializers quiet.
           body << "{}";
           break;
       }
