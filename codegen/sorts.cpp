@@ -378,16 +378,13 @@ std::string definition(const SortTable& table, std::size_t e) {
         case CppSort::Kind::kDouble:
           body << " = 0";
           break;
-        case CppSort::Kind::kList:
-        case CppSort::Kind::kMap:
-          // A record in a list or map may be defined further down (only what a sort holds by
-          // value comes first): `{}` would need it complete here.
-          if (!contains_record(field, table.entries())) body << "{}";
+        case CppSort::Kind::kNamed:
+          if (table.entries()[field.named].type) body << "{}";
           break;
         default:
-          // Members have initializers, so that a struct initialised with its first fields only
-          // (`Selector{labels}`) is complete, and -Wmissing-field-initializers quiet.
-          body << "{}";
+          // No `{}` on the others: a record that holds itself through a list or map would need
+          // its default member initializers before its definition ends (clang says so when a
+          // std::tuple asks whether the record is default-constructible).
           break;
       }
       body << ";\n";

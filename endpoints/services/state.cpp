@@ -208,7 +208,7 @@ class ListDetailState final : public ld::Handler {
 // Logs a task's record, trying again for a while: the log may be restarting, and the
 // record of a task's outcome is what `c12s mutate` waits for.
 rt::Status log_task(Reporter& reporter, const std::string& task, const char* level,
-                    std::map<std::string, std::string> labels, const std::string& message) {
+                    const std::map<std::string, std::string>& labels, const std::string& message) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
   rt::Status logged = reporter.record(task, level, labels, message);
   for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up;

@@ -41,7 +41,7 @@ TEST(Match, ValueSatisfiesRejectsMixedAndInconvertible) {
 }
 
 TEST(Match, ExactModeNeedsEveryLabelAndNoMore) {
-  Selector all{kRaspberryPi};
+  Selector all{kRaspberryPi, std::nullopt};
   all.labels["memory"] = "2GB";  // less is fine (rule 4.10)
   EXPECT_TRUE(matches(all, kRaspberryPi, MatchMode::kExact));
   EXPECT_FALSE(matches(selector("os=linux"), kRaspberryPi, MatchMode::kExact));

@@ -206,14 +206,14 @@ RC_GTEST_PROP(ModelProperties, ChangingOneLabelOrCountChangesTheFingerprint, ())
 }
 
 RC_GTEST_PROP(ModelProperties, SelectorPrintThenParseGivesItBack, ()) {
-  const Selector s{*gen_labels(6)};
+  const Selector s{*gen_labels(6), std::nullopt};
   const Result<Selector> back = parse_selector(format_selector(s));
   RC_ASSERT(back.ok());
   RC_ASSERT(*back == s);
 }
 
 RC_GTEST_PROP(ModelProperties, SelectorBlanksAroundTokensDoNotMatter, ()) {
-  const Selector s{*gen_labels(6)};
+  const Selector s{*gen_labels(6), std::nullopt};
   RC_PRE(!s.labels.empty());
   auto blanks = [] { return *rc::gen::container<std::string>(rc::gen::element(' ', '\t')); };
   std::string text;
@@ -228,9 +228,10 @@ RC_GTEST_PROP(ModelProperties, SelectorBlanksAroundTokensDoNotMatter, ()) {
 
 RC_GTEST_PROP(ModelProperties, ExactMatchImpliesSubsetMatch, ()) {
   const Labels node = *gen_labels(4);
-  const Selector s{*gen_labels(4)};
+  const Selector s{*gen_labels(4), std::nullopt};
   if (matches(s, node, MatchMode::kExact)) RC_ASSERT(matches(s, node, MatchMode::kSubset));
-  RC_ASSERT(matches(Selector{node}, node, MatchMode::kExact));  // every node matches its own labels
+  RC_ASSERT(
+      matches(Selector{node, std::nullopt}, node, MatchMode::kExact));  // every node matches its own labels
 }
 
 RC_GTEST_PROP(ModelProperties, QuantitiesCompareLikeIntegers, ()) {

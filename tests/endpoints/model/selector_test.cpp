@@ -116,7 +116,7 @@ TEST(Selector, ReportsEveryErrorInOrderWithTheSourceName) {
 }
 
 TEST(Selector, Formats) {
-  EXPECT_EQ(format_selector(Selector{{{"os", "linux"}, {"arch", "arm"}}}), "arch=arm,os=linux");
+  EXPECT_EQ(format_selector(Selector{{{"os", "linux"}, {"arch", "arm"}}, std::nullopt}), "arch=arm,os=linux");
   EXPECT_EQ(format_selector(Selector{}), "");
 }
 

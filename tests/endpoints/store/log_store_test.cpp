@@ -65,15 +65,15 @@ TEST_F(LogStoreTest, ListPicksByLabelsNewestFirstUpToTheLimit) {
   append("t2", 4, {}, "four");
   append("t3", 5, {{"topology", "T"}, {"memory", "4GB"}}, "five");
   std::vector<LogRecord> records;
-  const model::Selector t{{{"topology", "T"}}};
+  const model::Selector t{{{"topology", "T"}}, std::nullopt};
   ASSERT_TRUE(IsOk(logs_->list(t, model::MatchMode::kSubset, 10, &records)));
   EXPECT_EQ(messages(records), (std::vector<std::string>{"five", "three", "one"}));
   ASSERT_TRUE(IsOk(logs_->list(t, model::MatchMode::kSubset, 2, &records)));
   EXPECT_EQ(messages(records), (std::vector<std::string>{"five", "three"}));
   ASSERT_TRUE(IsOk(logs_->list(t, model::MatchMode::kExact, 10, &records)));
   EXPECT_EQ(messages(records), (std::vector<std::string>{"three"}));
-  ASSERT_TRUE(
-      IsOk(logs_->list(model::Selector{{{"memory", "2048MB"}}}, model::MatchMode::kSubset, 10, &records)));
+  ASSERT_TRUE(IsOk(logs_->list(model::Selector{{{"memory", "2048MB"}}, std::nullopt},
+                               model::MatchMode::kSubset, 10, &records)));
   EXPECT_EQ(messages(records), (std::vector<std::string>{"five"}));  // rule 4.10 on quantities
   ASSERT_TRUE(IsOk(logs_->list(model::Selector{}, model::MatchMode::kSubset, 10, &records)));
   EXPECT_EQ(messages(records), (std::vector<std::string>{"five", "four", "three", "two", "one"}));

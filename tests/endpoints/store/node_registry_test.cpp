@@ -115,9 +115,9 @@ TEST_F(NodeRegistryTest, FreeNodesAreLiveFreeAndMatchingInIdOrder) {
   ASSERT_TRUE(IsOk(registry_->reserve("t1", {"d"}, at(600))));
   EXPECT_EQ(free_ids(999), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(free_ids(1000), (std::vector<std::string>{}));  // the leases of a, b, c ran out
-  const model::Selector linux_2gb{{{"os", "linux"}, {"memory", "2GB"}}};
+  const model::Selector linux_2gb{{{"os", "linux"}, {"memory", "2GB"}}, std::nullopt};
   EXPECT_EQ(free_ids(0, linux_2gb, model::MatchMode::kExact), (std::vector<std::string>{"c"}));
-  const model::Selector linux{{{"os", "linux"}}};
+  const model::Selector linux{{{"os", "linux"}}, std::nullopt};
   EXPECT_EQ(free_ids(0, linux, model::MatchMode::kExact), (std::vector<std::string>{}));  // rule 4.9
   EXPECT_EQ(free_ids(0, linux, model::MatchMode::kSubset), (std::vector<std::string>{"a", "c"}));
 }

@@ -238,14 +238,16 @@ TEST_F(StateStoreTest, ListSelectsTopologiesByTheirLabels) {
   ASSERT_TRUE(IsOk(replace(topology("c", {}, {{"r", {{"c", {"c1"}}}}}))));
   ASSERT_TRUE(IsOk(state_->mark_node_dead("a2", from_millis(5))));
   std::vector<TopologyBrief> briefs;
-  ASSERT_TRUE(IsOk(state_->list(model::Selector{{{"env", "prod"}}}, model::MatchMode::kSubset, &briefs)));
+  ASSERT_TRUE(IsOk(
+      state_->list(model::Selector{{{"env", "prod"}}, std::nullopt}, model::MatchMode::kSubset, &briefs)));
   ASSERT_EQ(briefs.size(), 2u);
   const TopologyBrief a{"a", {{"env", "prod"}}, briefs[0].fingerprint, 2, 3, 3, 1};
   EXPECT_EQ(briefs[0], a);
   EXPECT_EQ(briefs[0].fingerprint.size(), 64u);
   EXPECT_EQ(briefs[1].name, "b");
   EXPECT_EQ(briefs[1].nodes, 2u);
-  ASSERT_TRUE(IsOk(state_->list(model::Selector{{{"env", "prod"}}}, model::MatchMode::kExact, &briefs)));
+  ASSERT_TRUE(IsOk(
+      state_->list(model::Selector{{{"env", "prod"}}, std::nullopt}, model::MatchMode::kExact, &briefs)));
   ASSERT_EQ(briefs.size(), 1u);  // rule 4.9: b has two labels
   EXPECT_EQ(briefs[0].name, "a");
   ASSERT_TRUE(IsOk(state_->list(model::Selector{}, model::MatchMode::kSubset, &briefs)));
@@ -259,8 +261,8 @@ TEST_F(StateStoreTest, ListDetailGivesSpecsAndNodesByPath) {
   ASSERT_TRUE(IsOk(replace(t)));
   ASSERT_TRUE(IsOk(state_->mark_node_dead("m2", from_millis(42))));
   std::vector<TopologyDetail> details;
-  ASSERT_TRUE(
-      IsOk(state_->list_detail(model::Selector{{{"env", "prod"}}}, model::MatchMode::kExact, &details)));
+  ASSERT_TRUE(IsOk(state_->list_detail(model::Selector{{{"env", "prod"}}, std::nullopt},
+                                       model::MatchMode::kExact, &details)));
   ASSERT_EQ(details.size(), 1u);
   EXPECT_EQ(details[0].topology.spec, t);
   const ClusterPath c1{"T", "eu", "c1"};
@@ -268,8 +270,8 @@ TEST_F(StateStoreTest, ListDetailGivesSpecsAndNodesByPath) {
   EXPECT_EQ(details[0].nodes,
             (std::vector<FormedNode>{
                 {"m1", c1, std::nullopt}, {"m2", c1, from_millis(42)}, {"m3", c2, std::nullopt}}));
-  ASSERT_TRUE(
-      IsOk(state_->list_detail(model::Selector{{{"env", "dev"}}}, model::MatchMode::kExact, &details)));
+  ASSERT_TRUE(IsOk(state_->list_detail(model::Selector{{{"env", "dev"}}, std::nullopt},
+                                       model::MatchMode::kExact, &details)));
   EXPECT_TRUE(details.empty());
 }
 
