@@ -38,7 +38,6 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
 
 std::string cell_text(const std::string& value) { return value; }
 std::string cell_text(std::uint64_t value) { return std::to_string(value); }
-std::string cell_text(std::int64_t value) { return std::to_string(value); }
 std::string cell_text(double value) {
   char text[32];
   std::snprintf(text, sizeof text, "%g", value);

@@ -37,7 +37,6 @@ std::string table(const std::vector<std::vector<std::string>>& rows);
 // A field's value in a table cell.
 std::string cell_text(const std::string& value);
 std::string cell_text(std::uint64_t value);
-std::string cell_text(std::int64_t value);
 std::string cell_text(double value);  // %g
 std::string cell_text(const std::map<std::string, std::string>& labels);
 template <typename T>
