@@ -58,7 +58,7 @@ class HandlerWriter {
          << "class Handler : public gtype::gen::SessionObject {\n public:\n";
     for (const Callback& callback : role_.callbacks) {
       const Step& step = *callback.step;
-      if (!callback.state->callback.empty() && callback.name == callback.state->callback) {
+      if (callback.choose) {
         const StateView& view = *callback.state;
         std::string result = role_.choice_type(view);
         if (view.steps.size() > 1) {

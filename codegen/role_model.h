@@ -50,6 +50,7 @@ struct StateView {
 // asks the same thing (the same message received, the same choice to make).
 struct Callback {
   std::string name;
+  bool choose = false;                // a choose_ callback (else on_)
   std::vector<std::uint32_t> states;  // the states that call it, in number order
   const Step* step = nullptr;         // input: the message it takes; output: the first step
   const StateView* state = nullptr;   // the first of `states`

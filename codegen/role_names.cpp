@@ -290,7 +290,9 @@ class RoleNamer {
     auto add = [&](const StateView& view, const std::string& name, const Step* step) {
       const auto key = std::make_pair(name, signature(view, step));
       auto [it, fresh] = index.emplace(key, out_.callbacks.size());
-      if (fresh) out_.callbacks.push_back(Callback{name, {}, step ? step : &view.steps.front(), &view});
+      if (fresh)
+        out_.callbacks.push_back(
+            Callback{name, step == nullptr, {}, step ? step : &view.steps.front(), &view});
       out_.callbacks[it->second].states.push_back(view.index);
       return it->second;
     };
@@ -369,7 +371,7 @@ std::string role_names_listing(const ProtocolModel& model, std::size_t role_inde
   for (const Callback& callback : role.callbacks) {
     std::vector<std::string> states;
     for (std::uint32_t state : callback.states) states.push_back(role.states[state].name);
-    const bool output = callback.name == callback.state->callback;
+    const bool output = callback.choose;
     out += "  " + callback.name + "(" + (output ? "" : role.parameters(*callback.step)) + ")" +
            (output ? " -> " + role.choice_type(*callback.state) : "") + "  <- " + joined(states, ", ") + "\n";
   }
