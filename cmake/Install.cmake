@@ -1,5 +1,5 @@
 # `cmake --install <build> [--prefix P]`: the gtype command, the runtime library and its headers
-# (include/gtype/rt, include/gtype/gen), and a CMake package, so that another project can do
+# (include/gtype/rt, include/gtype/gen, and gtype/status.h for the errors it returns), and a CMake package, so that another project can do
 #
 #   find_package(gtype REQUIRED)
 #   gtype_add_protocol(my_protocol FILES my.gtype)
@@ -27,10 +27,17 @@ if(TARGET gtype_runtime)
                $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   # gtype_warnings is linked privately; a static library's export still names it (link only).
   set_target_properties(gtype_warnings PROPERTIES EXPORT_NAME warnings)
-  install(TARGETS gtype_runtime gtype_warnings EXPORT gtypeTargets
+  set_property(TARGET gtype_status PROPERTY INTERFACE_INCLUDE_DIRECTORIES
+               $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  set_target_properties(gtype_status PROPERTIES EXPORT_NAME status)
+  install(TARGETS gtype_runtime gtype_status gtype_warnings EXPORT gtypeTargets
           ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
           LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/gtype/rt ${PROJECT_SOURCE_DIR}/include/gtype/gen
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype)
+  # The error type the runtime returns (gtype_status), and what it includes.
+  install(FILES ${PROJECT_SOURCE_DIR}/include/gtype/status.h ${PROJECT_SOURCE_DIR}/include/gtype/diagnostic.h
+                ${PROJECT_SOURCE_DIR}/include/gtype/source.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype)
 endif()
 

@@ -53,7 +53,7 @@ class HandlerWriter {
             "Every\n"
          << "// callback runs on the thread that called Role::serve, one at a time. A choose_ callback "
             "returns\n"
-         << "// what this role sends there; an rt::Error from it fails the session (its peers are told).\n"
+         << "// what this role sends there; a gtype::Status from it fails the session (its peers are told).\n"
          << "// A callback may call fail(why) to fail the session at once; session() is its id.\n"
          << "class Handler : public gtype::gen::SessionObject {\n public:\n";
     for (const Callback& callback : role_.callbacks) {
@@ -69,7 +69,7 @@ class HandlerWriter {
         } else {
           out_ << "  // " << where(callback) << ": the payload of " << step.text << "\n";
         }
-        out_ << "  virtual rt::Result<" << result << "> " << callback.name << "() = 0;\n";
+        out_ << "  virtual gtype::Result<" << result << "> " << callback.name << "() = 0;\n";
         continue;
       }
       out_ << comment(received_where(callback), "  ") << "  virtual void " << callback.name << "("
@@ -79,7 +79,7 @@ class HandlerWriter {
          << "  virtual void ended() {}\n"
          << "  // The session failed: a timeout, a lost or aborting peer, a protocol violation, or an error\n"
          << "  // a choose_ callback returned. Its peers have been told; the object is destroyed next.\n"
-         << "  virtual void failed(const rt::Error& error) { gtype::gen::report_failure(\"" << what
+         << "  virtual void failed(const gtype::Status& error) { gtype::gen::report_failure(\"" << what
          << "\", error); }\n};\n\n"
          << "// Makes the object of a session that starts, knowing who takes part; null refuses the "
             "session.\n"
@@ -92,11 +92,11 @@ class HandlerWriter {
          << "class Driver final : public rt::SessionDriver {\n public:\n"
          << "  Driver(rt::Endpoint& endpoint, gtype::gen::Sessions<Handler>& sessions)\n"
          << "      : endpoint_(endpoint), sessions_(sessions) {}\n\n"
-         << "  rt::Result<rt::Choice> choose(rt::SessionId session, std::uint16_t state) override;\n"
+         << "  gtype::Result<rt::Choice> choose(rt::SessionId session, std::uint16_t state) override;\n"
          << "  void received(rt::SessionId session, std::uint16_t state, const rt::Incoming& message) "
             "override;\n"
          << "  void ended(rt::SessionId session) override { sessions_.ended(session); }\n"
-         << "  void failed(rt::SessionId session, const rt::Error& error) override { "
+         << "  void failed(rt::SessionId session, const gtype::Status& error) override { "
             "sessions_.failed(session, error); }\n\n"
          << " private:\n  rt::Endpoint& endpoint_;\n  gtype::gen::Sessions<Handler>& sessions_;\n};\n\n";
     choose();
@@ -111,11 +111,11 @@ class HandlerWriter {
   }
 
   void choose() {
-    out_ << "inline rt::Result<rt::Choice> Driver::choose([[maybe_unused]] rt::SessionId session,\n"
+    out_ << "inline gtype::Result<rt::Choice> Driver::choose([[maybe_unused]] rt::SessionId session,\n"
          << "                                             [[maybe_unused]] std::uint16_t state) {\n";
     bool any_output = false;
     for (const StateView& view : role_.states) any_output |= view.kind == StateKind::kOutput;
-    const std::string refused = " rt::Error{rt::ErrorCode::kAborted, \"the session was refused\"}";
+    const std::string refused = " gtype::Status{gtype::StatusCode::kAborted, \"the session was refused\"}";
     if (any_output) {
       out_ << "  switch (state) {\n";
       for (const StateView& view : role_.states) {
@@ -152,7 +152,7 @@ class HandlerWriter {
       }
       out_ << "  }\n";
     }
-    out_ << "  return rt::Error{rt::ErrorCode::kProtocolViolation, \"" << role_.machine->role
+    out_ << "  return gtype::Status{gtype::StatusCode::kProtocolViolation, \"" << role_.machine->role
          << " has no choice to make in state \" + std::to_string(state)};\n}\n\n";
   }
 

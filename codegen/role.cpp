@@ -78,7 +78,7 @@ class RoleWriter {
            << " gives a session in Start. Each state class has exactly the\n"
            << "//   actions its state allows, called on an rvalue (std::move(s).send_x(...)): an action "
               "consumes\n"
-           << "//   its state and returns the next one or an rt::Error; receive() returns the branch the "
+           << "//   its state and returns the next one or a gtype::Status; receive() returns the branch the "
               "peer\n"
            << "//   took, with its payload and next state. Using a consumed state returns kConsumedState;\n"
            << "//   destroying a state before End abandons the session and says so on standard error.\n"
@@ -93,8 +93,8 @@ class RoleWriter {
     }
     out_ << "\n#include <gtype/gen/support.h>\n#include <gtype/rt/directory.h>\n#include "
             "<gtype/rt/endpoint.h>\n"
-         << "#include <gtype/rt/result.h>\n#include <gtype/rt/role_spec.h>\n#include "
-            "<gtype/rt/transport.h>\n\n"
+         << "#include <gtype/rt/role_spec.h>\n#include <gtype/rt/transport.h>\n#include "
+            "<gtype/status.h>\n\n"
          << "#include \"types.h\"\n\n"
          << "namespace " << ns_ << " {\n\n"
          << "namespace rt = ::gtype::rt;\n\n";
@@ -166,7 +166,7 @@ class RoleWriter {
       if (view.kind == StateKind::kOutput) {
         for (const Step& step : view.steps) {
           out_ << "  // " << step.text << "\n"
-               << "  [[nodiscard]] rt::Result<" << step.target << "> " << step.method << "("
+               << "  [[nodiscard]] gtype::Result<" << step.target << "> " << step.method << "("
                << parameters(step) << ") &&;\n";
         }
         if (view.steps.size() > 1 && view.choice_owner != view.index) {
@@ -194,10 +194,10 @@ class RoleWriter {
                << "  // Waits for " << peer
                << " to take one of the branches (at most `timeout`, or the endpoint's\n"
                << "  // receive timeout).\n"
-               << "  [[nodiscard]] rt::Result<Branch> receive(";
+               << "  [[nodiscard]] gtype::Result<Branch> receive(";
         } else {
           out_ << "\n  // Waits for " << peer << " (at most `timeout`, or the endpoint's receive timeout).\n"
-               << "  [[nodiscard]] rt::Result<" << view.steps.front().branch << "> receive(";
+               << "  [[nodiscard]] gtype::Result<" << view.steps.front().branch << "> receive(";
         }
         out_ << "std::optional<std::chrono::milliseconds> timeout = std::nullopt) &&;\n";
       }
@@ -236,22 +236,23 @@ class RoleWriter {
     for (const StateView& view : states_) {
       if (view.kind == StateKind::kOutput) {
         for (const Step& step : view.steps) {
-          out_ << "inline rt::Result<" << step.target << "> " << view.name << "::" << step.method << "("
+          out_ << "inline gtype::Result<" << step.target << "> " << view.name << "::" << step.method << "("
                << parameters(step) << ") && {\n"
-               << "  rt::Result<gtype::gen::Live> live = take();\n"
+               << "  gtype::Result<gtype::gen::Live> live = take();\n"
                << "  if (!live) return live.error();\n"
-               << "  if (rt::Status done = live->act(" << step.index << ", " << packed(step, "")
-               << "); !done) return done.error();\n"
+               << "  if (gtype::Status done = live->act(" << step.index << ", " << packed(step, "")
+               << "); !done) return done;\n"
                << "  return detail::Access::make<" << step.target << ">(live->endpoint, live->session);\n"
                << "}\n\n";
         }
       } else if (view.kind == StateKind::kInput) {
         const bool several = view.steps.size() > 1;
-        out_ << "inline rt::Result<" << view.name << "::" << (several ? "Branch" : view.steps.front().branch)
-             << "> " << view.name << "::receive(std::optional<std::chrono::milliseconds> timeout) && {\n"
-             << "  rt::Result<gtype::gen::Live> live = take();\n"
+        out_ << "inline gtype::Result<" << view.name
+             << "::" << (several ? "Branch" : view.steps.front().branch) << "> " << view.name
+             << "::receive(std::optional<std::chrono::milliseconds> timeout) && {\n"
+             << "  gtype::Result<gtype::gen::Live> live = take();\n"
              << "  if (!live) return live.error();\n"
-             << "  rt::Result<rt::Incoming> incoming = live->receive(timeout);\n"
+             << "  gtype::Result<rt::Incoming> incoming = live->receive(timeout);\n"
              << "  if (!incoming) return incoming.error();\n"
              << "  switch (incoming->transition) {\n";
         for (const Step& step : view.steps) {
@@ -283,26 +284,26 @@ class RoleWriter {
          << "class Role {\n public:\n"
          << "  using Handler = ::" << ns_ << "::Handler;\n"
          << "  using Factory = ::" << ns_ << "::Factory;\n\n"
-         << "  static rt::Result<Role> create(rt::Directory directory, std::unique_ptr<rt::Transport> "
+         << "  static gtype::Result<Role> create(rt::Directory directory, std::unique_ptr<rt::Transport> "
             "transport,\n"
          << "                                 rt::EndpointOptions options = {});\n"
          << "  // Over a ZeroMQ transport bound to `address` (tcp://host:port, ipc://path).\n"
-         << "  static rt::Result<Role> bind(const std::string& address, rt::Directory directory,\n"
+         << "  static gtype::Result<Role> bind(const std::string& address, rt::Directory directory,\n"
          << "                               rt::EndpointOptions options = {});\n\n";
     if (first.kind == StateKind::kOutput) {
       out_ << "  // Starts a session: " << role << " acts first (" << first.steps.front().text
            << (first.steps.size() > 1 ? ", ..." : "") << ").\n"
-           << "  [[nodiscard]] rt::Result<Start> start();\n"
+           << "  [[nodiscard]] gtype::Result<Start> start();\n"
            << "  // Starts a session that serve() runs through `handler`, the session's object, instead of\n"
            << "  // state objects.\n"
-           << "  [[nodiscard]] rt::Result<rt::SessionId> start_served(std::unique_ptr<Handler> handler);\n"
+           << "  [[nodiscard]] gtype::Result<rt::SessionId> start_served(std::unique_ptr<Handler> handler);\n"
            << "  // Runs the sessions start_served() began until `stop` is set, each through its object,\n"
            << "  // every callback on this thread; an object is destroyed after its ended() or failed().\n"
-           << "  rt::Status serve(const std::atomic<bool>& stop);\n";
+           << "  gtype::Status serve(const std::atomic<bool>& stop);\n";
     } else if (first.kind == StateKind::kInput) {
       out_ << "  // Waits for a peer to start a session with " << role << " (" << first.steps.front().text
            << (first.steps.size() > 1 ? ", ..." : "") << ").\n"
-           << "  [[nodiscard]] rt::Result<Start> next_session(std::optional<std::chrono::milliseconds> "
+           << "  [[nodiscard]] gtype::Result<Start> next_session(std::optional<std::chrono::milliseconds> "
               "timeout "
               "= std::nullopt);\n";
     }
@@ -311,7 +312,7 @@ class RoleWriter {
            << "  // when it starts (null refuses it), destroyed after its ended() or failed(). Every "
               "callback\n"
            << "  // runs on this thread, one at a time.\n"
-           << "  rt::Status serve(Factory factory, const std::atomic<bool>& stop);\n";
+           << "  gtype::Status serve(Factory factory, const std::atomic<bool>& stop);\n";
     }
     out_ << "\n  rt::Endpoint& endpoint() { return *endpoint_; }\n"
          << "  const std::string& address() const { return endpoint_->address(); }\n"
@@ -321,39 +322,40 @@ class RoleWriter {
          << "  std::unique_ptr<rt::Endpoint> endpoint_;\n"
          << "  gtype::gen::Sessions<Handler> sessions_{\"" << system_.name << "/" << role << "\"};\n};\n\n";
 
-    out_ << "inline rt::Result<Role> Role::create(rt::Directory directory, std::unique_ptr<rt::Transport> "
+    out_ << "inline gtype::Result<Role> Role::create(rt::Directory directory, std::unique_ptr<rt::Transport> "
             "transport,\n"
          << "                                     rt::EndpointOptions options) {\n"
          << "  auto endpoint = rt::Endpoint::create(kSpec, std::move(directory), std::move(transport), "
             "std::move(options));\n"
          << "  if (!endpoint) return endpoint.error();\n"
          << "  return Role(std::move(*endpoint));\n}\n\n"
-         << "inline rt::Result<Role> Role::bind(const std::string& address, rt::Directory directory,\n"
+         << "inline gtype::Result<Role> Role::bind(const std::string& address, rt::Directory directory,\n"
          << "                                   rt::EndpointOptions options) {\n"
          << "  auto transport = rt::make_zmq_transport(address);\n"
          << "  if (!transport) return transport.error();\n"
          << "  return create(std::move(directory), std::move(*transport), std::move(options));\n}\n\n";
     if (first.kind == StateKind::kOutput) {
-      out_ << "inline rt::Result<Start> Role::start() {\n"
-           << "  rt::Result<rt::SessionId> session = endpoint_->start();\n"
+      out_ << "inline gtype::Result<Start> Role::start() {\n"
+           << "  gtype::Result<rt::SessionId> session = endpoint_->start();\n"
            << "  if (!session) return session.error();\n"
            << "  return detail::Access::make<Start>(endpoint_.get(), *session);\n}\n\n"
-           << "inline rt::Result<rt::SessionId> Role::start_served(std::unique_ptr<Handler> handler) {\n"
-           << "  rt::Result<rt::SessionId> session = endpoint_->start();\n"
+           << "inline gtype::Result<rt::SessionId> Role::start_served(std::unique_ptr<Handler> handler) {\n"
+           << "  gtype::Result<rt::SessionId> session = endpoint_->start();\n"
            << "  if (session) sessions_.adopt(*endpoint_, *session, std::move(handler));\n"
            << "  return session;\n}\n\n"
-           << "inline rt::Status Role::serve(const std::atomic<bool>& stop) {\n"
+           << "inline gtype::Status Role::serve(const std::atomic<bool>& stop) {\n"
            << "  detail::Driver driver(*endpoint_, sessions_);\n"
            << "  return endpoint_->serve(driver, stop);\n}\n\n";
     } else if (first.kind == StateKind::kInput) {
-      out_ << "inline rt::Result<Start> Role::next_session(std::optional<std::chrono::milliseconds> timeout) "
+      out_ << "inline gtype::Result<Start> Role::next_session(std::optional<std::chrono::milliseconds> "
+              "timeout) "
               "{\n"
-           << "  rt::Result<rt::SessionId> session = endpoint_->next_session(timeout);\n"
+           << "  gtype::Result<rt::SessionId> session = endpoint_->next_session(timeout);\n"
            << "  if (!session) return session.error();\n"
            << "  return detail::Access::make<Start>(endpoint_.get(), *session);\n}\n\n";
     }
     if (first.kind != StateKind::kOutput) {
-      out_ << "inline rt::Status Role::serve(Factory factory, const std::atomic<bool>& stop) {\n"
+      out_ << "inline gtype::Status Role::serve(Factory factory, const std::atomic<bool>& stop) {\n"
            << "  sessions_.set_factory(std::move(factory));\n"
            << "  detail::Driver driver(*endpoint_, sessions_);\n"
            << "  return endpoint_->serve(driver, stop);\n}\n\n";

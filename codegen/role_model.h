@@ -76,7 +76,7 @@ struct RoleModel {
   std::string arguments(const Step& step, const std::string& prefix) const;
   // The payload of an output step packed for the wire, its values named with `prefix`.
   std::string packed(const Step& step, const std::string& prefix) const;
-  // What a choose_ callback returns (inside rt::Result<>): the Choice of its state, or the
+  // What a choose_ callback returns (inside gtype::Result<>): the Choice of its state, or the
   // payload of its single step (a std::tuple for several values).
   std::string choice_type(const StateView& view) const;
   std::string local_type(const StateView& view) const;

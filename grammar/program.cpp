@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 Status read_file(const std::string& path, std::string& text) {
   switch (read_regular_file(path, kMaxSourceBytes, text)) {
     case FileReadError::kNone:
-      return Status::ok();
+      return Status::success();
     case FileReadError::kMissing:
       return Status::io_error(path + ": no such file");
     case FileReadError::kDirectory:
@@ -88,7 +88,7 @@ class Loader {
     if (found != loaded_.end()) return found->second;
     std::string text;
     Status status = read_file(target.string(), text);
-    if (!status.is_ok()) {
+    if (!status.ok()) {
       // The status names the path it tried, relative to where gtype runs: quote it only when
       // it is not the path as written.
       std::string reason = status.message();
@@ -406,11 +406,11 @@ Status load_program(const std::string& path, SourceManager& sources, DiagnosticE
                     Program& out, const LoadOptions& options) {
   std::string text;
   Status status = read_file(path, text);
-  if (!status.is_ok()) return status;
+  if (!status.ok()) return status;
   out = Program{};
   Loader(sources, diagnostics, out, options).load(path, std::move(text));
   if (!out.has_syntax_errors) unroll_recursive_calls(out, diagnostics);
-  return Status::ok();
+  return Status::success();
 }
 
 }  // namespace gtype

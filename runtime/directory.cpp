@@ -32,10 +32,10 @@ Result<Directory> Directory::parse(std::string_view text, const std::string& fil
     if (!(words >> role)) continue;
     auto where = [&] { return file_name + ":" + std::to_string(number) + ": "; };
     if (!(words >> address) || (words >> extra)) {
-      return Error{ErrorCode::kConfig, where() + "expected `role address`, got `" + line + "`"};
+      return Status{StatusCode::kConfig, where() + "expected `role address`, got `" + line + "`"};
     }
     if (directory.addresses_.count(role) != 0) {
-      return Error{ErrorCode::kConfig, where() + "role " + role + " is listed twice"};
+      return Status{StatusCode::kConfig, where() + "role " + role + " is listed twice"};
     }
     directory.set(role, address);
   }
@@ -49,12 +49,12 @@ Result<Directory> Directory::load(const std::string& path) {
       break;
     case FileReadError::kDirectory:
     case FileReadError::kNotRegular:
-      return Error{ErrorCode::kConfig, path + ": the directory file is not a regular file"};
+      return Status{StatusCode::kConfig, path + ": the directory file is not a regular file"};
     case FileReadError::kTooLarge:
-      return Error{ErrorCode::kConfig, path + ": the directory file is larger than 16 MiB"};
+      return Status{StatusCode::kConfig, path + ": the directory file is larger than 16 MiB"};
     case FileReadError::kMissing:
     case FileReadError::kUnreadable:
-      return Error{ErrorCode::kConfig, path + ": cannot read the directory file"};
+      return Status{StatusCode::kConfig, path + ": cannot read the directory file"};
   }
   return parse(text, path);
 }

@@ -58,8 +58,9 @@ Status Endpoint::Impl::send(Session& session, std::uint16_t peer, FrameKind kind
                             std::string_view payload) {
   PeerLink& link = session.peers[peer];
   if (link.address.empty()) {
-    return Error{ErrorCode::kTransport, "no address for role " + std::string(index.role_name(peer)) +
-                                            ": it is not in the directory and has not sent to this session"};
+    return Status{StatusCode::kTransport,
+                  "no address for role " + std::string(index.role_name(peer)) +
+                      ": it is not in the directory and has not sent to this session"};
   }
   link.met = true;
   return transport->send(link.address,
@@ -67,11 +68,11 @@ Status Endpoint::Impl::send(Session& session, std::uint16_t peer, FrameKind kind
                                              index.role_name(peer), label, payload}));
 }
 
-void Endpoint::Impl::fail(Session& session, ErrorCode code, const std::string& detail,
+void Endpoint::Impl::fail(Session& session, StatusCode code, const std::string& detail,
                           std::optional<std::uint16_t> except) {
   if (session.failure || session.ended) return;
   touch(session);
-  session.failure = Error{code, describe(session) + ": " + detail};
+  session.failure = Status{code, describe(session) + ": " + detail};
   ++counters.failed_sessions;
   session.pending.reset();
   for (std::uint16_t p = 0; p < index.spec().role_count; ++p) {  // peers has role_count links
@@ -112,10 +113,10 @@ void Endpoint::Impl::close(SessionId id) {
   }
 }
 
-Error Endpoint::Impl::report(SessionId id) {
+Status Endpoint::Impl::report(SessionId id) {
   Session* session = find(id);
   assert(session != nullptr && session->failure);
-  Error error = *session->failure;
+  Status error = *session->failure;
   close(id);
   return error;
 }
@@ -124,7 +125,7 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   auto out = index.out(session.state);
   auto self = [&] { return std::string(index.self_name()); };  // for messages: built on failure only
   if (transition >= out.size() || index.waits(session.state)) {
-    return fail(session, ErrorCode::kProtocolViolation,
+    return fail(session, StatusCode::kProtocolViolation,
                 "role " + self() + " has no sending transition " + std::to_string(transition) + " at state " +
                     index.state_name(session.state));
   }
@@ -134,19 +135,19 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   const std::string_view label = index.label(t.message);
   const bool explicit_connections = index.spec().explicit_connections;
   if (link.lost && t.action != Action::kDisconnect)
-    return fail(session, ErrorCode::kPeerLost, lost_detail(session, t.peer));
+    return fail(session, StatusCode::kPeerLost, lost_detail(session, t.peer));
   FrameKind kind = FrameKind::kMessage;
   switch (t.action) {
     case Action::kSend:
       if (explicit_connections && !link.connected) {
         return fail(
-            session, ErrorCode::kProtocolViolation,
+            session, StatusCode::kProtocolViolation,
             "role " + self() + " sends " + std::string(label) + " to " + peer() + " without a connection");
       }
       break;
     case Action::kConnect:
       if (link.connected) {
-        return fail(session, ErrorCode::kProtocolViolation,
+        return fail(session, StatusCode::kProtocolViolation,
                     "role " + self() + " connects to " + peer() + ", to which it is already connected");
       }
       kind = FrameKind::kConnect;
@@ -161,9 +162,8 @@ void Endpoint::Impl::begin_act(Session& session, std::uint16_t transition, std::
   }
   // Nor does a disconnect go to a lost peer, or one that disconnected first (see finish()).
   const bool unneeded = kind == FrameKind::kDisconnect && (link.lost || link.closed_by_peer);
-  Status sent = unneeded ? ok_status() : send(session, t.peer, kind, label, payload);
-  if (!sent.ok())
-    return fail(session, sent.error().code, "cannot send to " + peer() + ": " + sent.error().message);
+  Status sent = unneeded ? Status() : send(session, t.peer, kind, label, payload);
+  if (!sent.ok()) return fail(session, sent.code(), "cannot send to " + peer() + ": " + sent.message());
   if (kind == FrameKind::kConnect) {
     session.pending = Session::PendingConnect{t.peer, t.target, Clock::now() + options.connect_timeout};
     return;
@@ -188,7 +188,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
     for (const TransitionSpec& t : out) receives |= t.peer == p && t.action == Action::kReceive;
     while (!link.inbox.empty() && link.inbox.front().kind == FrameKind::kDisconnect) {
       if (receives) {
-        fail(session, ErrorCode::kProtocolViolation, waits_for() + ", but " + peer() + " disconnected");
+        fail(session, StatusCode::kProtocolViolation, waits_for() + ", but " + peer() + " disconnected");
         return Take::kFailed;
       }
       link.inbox.pop_front();
@@ -208,7 +208,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
       // Explicit protocols: a message needs an open connection, an accept a closed one.
       const bool connection_wrong = action == Action::kReceive ? !link.connected : link.connected;
       if (index.spec().explicit_connections && connection_wrong) {
-        fail(session, ErrorCode::kProtocolViolation,
+        fail(session, StatusCode::kProtocolViolation,
              action == Action::kReceive
                  ? waits_for() + ", but " + peer() + " sent " + frame.label + " without a connection"
                  : waits_for() + ", but " + peer() + " connected again while connected");
@@ -217,7 +217,7 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
       if (action == Action::kAccept) {
         link.connected = true;
         if (Status sent = send(session, p, FrameKind::kConnectAck, "", ""); !sent.ok()) {
-          fail(session, sent.error().code, "cannot accept " + peer() + ": " + sent.error().message);
+          fail(session, sent.code(), "cannot accept " + peer() + ": " + sent.message());
           return Take::kFailed;
         }
       }
@@ -230,11 +230,11 @@ Endpoint::Impl::Take Endpoint::Impl::take(Session& session, Incoming* incoming) 
     const std::string sent = frame.kind == FrameKind::kConnect
                                  ? (frame.label.empty() ? "connected" : "connected with " + frame.label)
                                  : "sent " + frame.label;
-    fail(session, ErrorCode::kProtocolViolation, waits_for() + ", but " + peer() + " " + sent);
+    fail(session, StatusCode::kProtocolViolation, waits_for() + ", but " + peer() + " " + sent);
     return Take::kFailed;
   }
   if (lost) {
-    fail(session, ErrorCode::kPeerLost, lost_detail(session, *lost));
+    fail(session, StatusCode::kPeerLost, lost_detail(session, *lost));
     return Take::kFailed;
   }
   return Take::kNothing;
@@ -246,9 +246,9 @@ Result<std::unique_ptr<Endpoint>> Endpoint::create(const RoleSpec& spec, Directo
                                                    std::unique_ptr<Transport> transport,
                                                    EndpointOptions options) {
   if (std::string problem = SpecIndex::validate(spec); !problem.empty())
-    return Error{ErrorCode::kConfig, problem};
+    return Status{StatusCode::kConfig, problem};
   if (!transport)
-    return Error{ErrorCode::kConfig, std::string(spec.protocol) + ": an endpoint needs a transport"};
+    return Status{StatusCode::kConfig, std::string(spec.protocol) + ": an endpoint needs a transport"};
   auto impl = std::make_unique<Impl>(spec, std::move(directory), std::move(transport), std::move(options));
   return std::unique_ptr<Endpoint>(new Endpoint(std::move(impl)));
 }
@@ -257,7 +257,7 @@ Endpoint::Endpoint(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Endpoint::~Endpoint() {
   for (auto& [id, session] : impl_->sessions) {
-    impl_->fail(session, ErrorCode::kClosed,
+    impl_->fail(session, StatusCode::kClosed,
                 "the endpoint of role " + std::string(impl_->index.self_name()) + " was closed");
   }
 }
@@ -284,11 +284,11 @@ Result<SessionId> Endpoint::next_session(std::optional<std::chrono::milliseconds
       if (impl_->sessions.count(id)) return id;
     }
     if (Clock::now() >= deadline) {
-      return Error{ErrorCode::kTimeout, std::string(spec().protocol) + " role " +
-                                            std::string(impl_->index.self_name()) +
-                                            ": no new session within " + millis(wait)};
+      return Status{StatusCode::kTimeout, std::string(spec().protocol) + " role " +
+                                              std::string(impl_->index.self_name()) +
+                                              ": no new session within " + millis(wait)};
     }
-    if (Status pumped = impl_->pump(deadline); !pumped.ok()) return pumped.error();
+    if (Status pumped = impl_->pump(deadline); !pumped.ok()) return pumped;
   }
 }
 
@@ -313,16 +313,16 @@ bool Endpoint::has_session(SessionId session) const { return impl_->sessions.cou
 
 namespace {
 
-Error not_open(const Endpoint& endpoint, SessionId id, std::string_view self) {
-  return Error{ErrorCode::kClosed, std::string(endpoint.spec().protocol) + " session " + std::to_string(id) +
-                                       " is not open at role " + std::string(self)};
+Status not_open(const Endpoint& endpoint, SessionId id, std::string_view self) {
+  return Status{StatusCode::kClosed, std::string(endpoint.spec().protocol) + " session " +
+                                         std::to_string(id) + " is not open at role " + std::string(self)};
 }
 
 }  // namespace
 
 Status Endpoint::act(SessionId id, std::uint16_t transition, std::string_view payload) {
   Impl& impl = *impl_;
-  if (Status pumped = impl.pump(Clock::now()); !pumped.ok()) return pumped.error();
+  if (Status pumped = impl.pump(Clock::now()); !pumped.ok()) return pumped;
   Session* session = impl.find(id);
   if (session == nullptr) return not_open(*this, id, impl.index.self_name());
   if (!session->failure) impl.begin_act(*session, transition, payload);
@@ -330,22 +330,22 @@ Status Endpoint::act(SessionId id, std::uint16_t transition, std::string_view pa
     if (session->failure) return impl.report(id);
     if (session->ended) {
       impl.close(id);
-      return ok_status();
+      return Status();
     }
-    if (!session->pending) return ok_status();
+    if (!session->pending) return Status();
     if (Clock::now() >= session->pending->deadline) {
-      impl.fail(*session, ErrorCode::kTimeout,
+      impl.fail(*session, StatusCode::kTimeout,
                 "role " + std::string(impl.index.role_name(session->pending->peer)) +
                     " did not accept the connection within " + millis(impl.options.connect_timeout));
       continue;
     }
-    if (Status pumped = impl.pump(session->pending->deadline); !pumped.ok()) return pumped.error();
+    if (Status pumped = impl.pump(session->pending->deadline); !pumped.ok()) return pumped;
   }
 }
 
 Result<Incoming> Endpoint::receive(SessionId id, std::optional<std::chrono::milliseconds> timeout) {
   Impl& impl = *impl_;
-  if (Status pumped = impl.pump(Clock::now()); !pumped.ok()) return pumped.error();
+  if (Status pumped = impl.pump(Clock::now()); !pumped.ok()) return pumped;
   Session* session = impl.find(id);
   if (session == nullptr) return not_open(*this, id, impl.index.self_name());
   const auto wait = timeout.value_or(impl.options.receive_timeout);
@@ -368,20 +368,20 @@ Result<Incoming> Endpoint::receive(SessionId id, std::optional<std::chrono::mill
         break;
     }
     if (Clock::now() >= deadline) {
-      impl.fail(*session, ErrorCode::kTimeout,
+      impl.fail(*session, StatusCode::kTimeout,
                 "nothing arrived within " + millis(wait) + ": role " + std::string(impl.index.self_name()) +
                     " at state " + impl.index.state_name(session->state) + " waits for " +
                     impl.index.expected(session->state));
       continue;
     }
-    if (Status pumped = impl.pump(deadline); !pumped.ok()) return pumped.error();
+    if (Status pumped = impl.pump(deadline); !pumped.ok()) return pumped;
   }
 }
 
 void Endpoint::abandon(SessionId id, const std::string& reason) {
   Session* session = impl_->find(id);
   if (session == nullptr) return;
-  impl_->fail(*session, ErrorCode::kAborted, reason);
+  impl_->fail(*session, StatusCode::kAborted, reason);
   impl_->close(id);
 }
 
@@ -405,16 +405,16 @@ Status Endpoint::serve(SessionDriver& driver, const std::atomic<bool>& stop) {
     for (SessionId id : ids) visit(id, driver);
     if (stop.load()) break;
     const Clock::time_point wake = impl.touched.empty() ? sweep : Clock::now();
-    if (Status pumped = impl.pump(wake); !pumped.ok()) return pumped.error();
+    if (Status pumped = impl.pump(wake); !pumped.ok()) return pumped;
   }
-  return ok_status();
+  return Status();
 }
 
 void Endpoint::visit(SessionId id, SessionDriver& driver) {
   Impl& impl = *impl_;
   while (Session* session = impl.find(id)) {
     if (session->failure) {
-      Error error = impl.report(id);
+      Status error = impl.report(id);
       driver.failed(id, error);
       return;
     }
@@ -426,7 +426,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
     const auto now = Clock::now();
     if (session->pending) {
       if (now < session->pending->deadline) return;
-      impl.fail(*session, ErrorCode::kTimeout,
+      impl.fail(*session, StatusCode::kTimeout,
                 "role " + std::string(impl.index.role_name(session->pending->peer)) +
                     " did not accept the connection within " + millis(impl.options.connect_timeout));
       continue;
@@ -436,7 +436,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       Result<Choice> choice = driver.choose(id, state);
       if ((session = impl.find(id)) == nullptr) return;  // the driver abandoned it
       if (!choice.ok()) {
-        impl.fail(*session, choice.error().code, choice.error().message);
+        impl.fail(*session, choice.error().code(), choice.error().message());
       } else {
         impl.begin_act(*session, choice->transition, choice->payload);
       }
@@ -452,7 +452,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
     }
     if (took == Impl::Take::kNothing) {
       if (now - session->since < impl.options.receive_timeout) return;
-      impl.fail(*session, ErrorCode::kTimeout,
+      impl.fail(*session, StatusCode::kTimeout,
                 "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
                     std::string(impl.index.self_name()) + " at state " + impl.index.state_name(state) +
                     " waits for " + impl.index.expected(state));

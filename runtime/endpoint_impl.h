@@ -61,7 +61,7 @@ struct Session {
     Clock::time_point deadline;
   };
   std::optional<PendingConnect> pending;  // a connect waiting for the peer's kConnectAck
-  std::optional<Error> failure;
+  std::optional<Status> failure;
   bool ended = false;
   bool touched = false;  // in Impl::touched
 };
@@ -91,7 +91,7 @@ struct Endpoint::Impl {
   Status send(Session& session, std::uint16_t peer, FrameKind kind, std::string_view label,
               std::string_view payload);
   // Fails the session: counts it, tells every peer it met (but `except`) why.
-  void fail(Session& session, ErrorCode code, const std::string& detail,
+  void fail(Session& session, StatusCode code, const std::string& detail,
             std::optional<std::uint16_t> except = std::nullopt);
   // The session reached an end state: disconnect from everyone.
   void finish(Session& session);
@@ -104,7 +104,7 @@ struct Endpoint::Impl {
   // Forgets a session whose end or failure is being reported.
   void close(SessionId id);
   // Returns the session's failure (which must be set) and forgets the session.
-  Error report(SessionId id);
+  Status report(SessionId id);
   // Starts transition `transition` of the current (sending) state; a connect stays pending.
   void begin_act(Session& session, std::uint16_t transition, std::string_view payload);
   enum class Take { kNothing, kTaken, kFailed };

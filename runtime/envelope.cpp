@@ -24,8 +24,8 @@ constexpr std::uint32_t kFields = 9;
 constexpr std::size_t kMaxName = 1024;          // protocol, role and label names
 constexpr std::size_t kMaxPayload = 64u << 20;  // 64 MiB
 
-Error bad(const std::string& what) {
-  return Error{ErrorCode::kProtocolViolation, "malformed frame: " + what};
+Status bad(const std::string& what) {
+  return Status{StatusCode::kProtocolViolation, "malformed frame: " + what};
 }
 
 // Strings and bins stay in the frame's bytes (decode copies what it keeps), so the zone

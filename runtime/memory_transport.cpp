@@ -65,21 +65,21 @@ class MemoryTransport final : public Transport {
 
   Status send(const std::string& address, const std::string& bytes) override {
     std::lock_guard lock(network_->mutex);
-    if (!alive()) return ok_status();  // a dead process sends nothing
+    if (!alive()) return Status();  // a dead process sends nothing
     auto it = network_->mailboxes.find(address);
-    if (it == network_->mailboxes.end()) return ok_status();
+    if (it == network_->mailboxes.end()) return Status();
     mailbox_->peers.insert(address);
     it->second->peers.insert(address_);
     it->second->events.push_back(TransportEvent{TransportEvent::Kind::kFrame, address_, bytes});
     it->second->arrived.notify_all();
-    return ok_status();
+    return Status();
   }
 
   Result<TransportEvent> next(std::chrono::milliseconds timeout) override {
     std::unique_lock lock(network_->mutex);
     mailbox_->arrived.wait_for(lock, timeout, [&] { return !alive() || !mailbox_->events.empty(); });
-    if (!alive()) return Error{ErrorCode::kClosed, "transport " + address_ + " was killed"};
-    if (mailbox_->events.empty()) return Error{ErrorCode::kTimeout, "no frame"};
+    if (!alive()) return Status{StatusCode::kClosed, "transport " + address_ + " was killed"};
+    if (mailbox_->events.empty()) return Status{StatusCode::kTimeout, "no frame"};
     TransportEvent event = std::move(mailbox_->events.front());
     mailbox_->events.pop_front();
     return event;
@@ -112,7 +112,7 @@ MemoryNetwork::~MemoryNetwork() = default;
 Result<std::unique_ptr<Transport>> MemoryNetwork::attach(const std::string& address) {
   std::lock_guard lock(state_->mutex);
   if (state_->mailboxes.count(address) != 0) {
-    return Error{ErrorCode::kTransport, "memory address " + address + " is already in use"};
+    return Status{StatusCode::kTransport, "memory address " + address + " is already in use"};
   }
   auto mailbox = std::make_shared<Network::Mailbox>();
   state_->mailboxes[address] = mailbox;

@@ -17,7 +17,7 @@ namespace gtype::rt {
 
 void Endpoint::Impl::reject(std::uint64_t Counters::*counter, std::string message) {
   ++(counters.*counter);
-  if (options.on_reject) options.on_reject(Error{ErrorCode::kProtocolViolation, std::move(message)});
+  if (options.on_reject) options.on_reject(Status{StatusCode::kProtocolViolation, std::move(message)});
 }
 
 Status Endpoint::Impl::pump(Clock::time_point deadline) {
@@ -38,8 +38,8 @@ Status Endpoint::Impl::pump(Clock::time_point deadline) {
     }
   }
   acked_to_end.clear();
-  if (!event.ok() && event.error().code != ErrorCode::kTimeout) return event.error();
-  return ok_status();
+  if (!event.ok() && event.error().code() != StatusCode::kTimeout) return event.error();
+  return Status();
 }
 
 void Endpoint::Impl::on_event(const TransportEvent& event) {
@@ -75,7 +75,7 @@ void Endpoint::Impl::on_peer_lost(const std::string& address) {
       if (link.closed_by_peer) continue;
       const bool connecting = session.pending && session.pending->peer == p;
       if (explicit_connections && !link.connected && !connecting) continue;
-      fail(session, ErrorCode::kPeerLost, lost_detail(session, p), p);
+      fail(session, StatusCode::kPeerLost, lost_detail(session, p), p);
       break;
     }
   }
@@ -117,7 +117,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
            " rejected: ";
   };
   Result<EnvelopeView> decoded = decode_view(bytes);
-  if (!decoded.ok()) return reject(&Counters::malformed_frames, where() + decoded.error().message);
+  if (!decoded.ok()) return reject(&Counters::malformed_frames, where() + decoded.error().message());
   const EnvelopeView& frame = *decoded;
   if (frame.protocol != spec.protocol) {
     return reject(&Counters::wrong_protocol, where() + "it is for protocol " + std::string(frame.protocol));
@@ -182,7 +182,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
 
   switch (frame.kind) {
     case FrameKind::kAbort:
-      return fail(session, ErrorCode::kAborted,
+      return fail(session, StatusCode::kAborted,
                   "aborted by role " + std::string(frame.from) + ": " + std::string(frame.payload), *sender);
     case FrameKind::kConnectAck:
       if (!session.pending || session.pending->peer != *sender) {
@@ -218,7 +218,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
                                    index.reachable_labels(session.state, action, *sender) + ")";
     reject(bad_payload ? &Counters::malformed_payloads : &Counters::wrong_labels,
            describe(session) + ": " + detail);
-    return fail(session, ErrorCode::kProtocolViolation, detail);
+    return fail(session, StatusCode::kProtocolViolation, detail);
   }
   if (frame.kind == FrameKind::kConnect) link.closed_by_peer = false;
   link.inbox.push_back(Arrived{frame.kind, std::string(frame.label), std::string(frame.payload), message});

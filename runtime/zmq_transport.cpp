@@ -173,7 +173,7 @@ class ZmqTransport final : public Transport {
 
   Status bind(const std::string& address) {
     if (address.size() > kMaxRoutingId) {
-      return Error{ErrorCode::kTransport, "address " + address + " is longer than 255 bytes"};
+      return Status{StatusCode::kTransport, "address " + address + " is longer than 255 bytes"};
     }
     zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
     try {
@@ -187,9 +187,9 @@ class ZmqTransport final : public Transport {
       address_ = router_.get(zmq::sockopt::last_endpoint);
     } catch (const zmq::error_t& e) {
       close_router();
-      return Error{ErrorCode::kTransport, "cannot bind " + address + ": " + e.what()};
+      return Status{StatusCode::kTransport, "cannot bind " + address + ": " + e.what()};
     }
-    return ok_status();
+    return Status();
   }
 
   const std::string& address() const override { return address_; }
@@ -200,13 +200,13 @@ class ZmqTransport final : public Transport {
     try {
       zmq::message_t message(bytes.data(), bytes.size());
       if (!(*link)->dealer.send(message, zmq::send_flags::dontwait)) {
-        return Error{ErrorCode::kTransport, "send queue to " + address + " is full"};
+        return Status{StatusCode::kTransport, "send queue to " + address + " is full"};
       }
       (*link)->carried_frames = true;
     } catch (const zmq::error_t& e) {
-      return Error{ErrorCode::kTransport, "cannot send to " + address + ": " + e.what()};
+      return Status{StatusCode::kTransport, "cannot send to " + address + ": " + e.what()};
     }
-    return ok_status();
+    return Status();
   }
 
   bool queued() const override { return !events_.empty(); }
@@ -228,11 +228,10 @@ class ZmqTransport final : public Transport {
       Clock::time_point until = deadline;
       for (const auto& [address, latest] : suspected_) until = std::min(until, latest);
       auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
-      if (Status polled = poll(std::max(left, std::chrono::milliseconds(0))); !polled.ok())
-        return polled.error();
+      if (Status polled = poll(std::max(left, std::chrono::milliseconds(0))); !polled.ok()) return polled;
       if (!events_.empty() || Clock::now() >= deadline) break;
     }
-    if (events_.empty()) return Error{ErrorCode::kTimeout, "no frame"};
+    if (events_.empty()) return Status{StatusCode::kTimeout, "no frame"};
     TransportEvent event = std::move(events_.front());
     events_.pop_front();
     return event;
@@ -257,8 +256,9 @@ class ZmqTransport final : public Transport {
   Result<Link*> open_link(const std::string& address) {
     if (auto it = links_.find(address); it != links_.end()) return it->second.get();
     if (links_.size() >= options_.max_links && !drop_oldest_unreached()) {
-      return Error{ErrorCode::kTransport, "cannot connect to " + address + ": " +
-                                              std::to_string(links_.size()) + " links to peers are open already"};
+      return Status{StatusCode::kTransport, "cannot connect to " + address + ": " +
+                                                std::to_string(links_.size()) +
+                                                " links to peers are open already"};
     }
     auto link = std::make_unique<Link>();
     link->opened = Clock::now();
@@ -275,7 +275,7 @@ class ZmqTransport final : public Transport {
       link->dealer.send(zmq::message_t(), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
       close(*link, /*flush=*/false);
-      return Error{ErrorCode::kTransport, "cannot connect to " + address + ": " + e.what()};
+      return Status{StatusCode::kTransport, "cannot connect to " + address + ": " + e.what()};
     }
     Link* raw = link.get();
     links_[address] = std::move(link);
@@ -366,8 +366,8 @@ class ZmqTransport final : public Transport {
       try {
         zmq::poll(poll_items_, timeout);
       } catch (const zmq::error_t& e) {
-        if (e.num() == EINTR) return ok_status();  // a signal (say, SIGCHLD): the caller polls again
-        return Error{ErrorCode::kTransport, std::string("poll failed: ") + e.what()};
+        if (e.num() == EINTR) return Status();  // a signal (say, SIGCHLD): the caller polls again
+        return Status{StatusCode::kTransport, std::string("poll failed: ") + e.what()};
       }
     }
     const Clock::time_point now = Clock::now();
@@ -393,7 +393,7 @@ class ZmqTransport final : public Transport {
     backlog_ = !drained;
     if (drained) closed_since_drained_.clear();
     report_losses(drained);
-    return ok_status();
+    return Status();
   }
 
   // Takes the events of a link's monitor.
@@ -523,7 +523,7 @@ class ZmqTransport final : public Transport {
 
 Result<std::unique_ptr<Transport>> make_zmq_transport(const std::string& address, ZmqOptions options) {
   auto transport = std::make_unique<ZmqTransport>(options);
-  if (Status bound = transport->bind(address); !bound.ok()) return bound.error();
+  if (Status bound = transport->bind(address); !bound.ok()) return bound;
   return std::unique_ptr<Transport>(std::move(transport));
 }
 

@@ -63,8 +63,8 @@ class Tally {
     ++ended_;
     over();
   }
-  void failed(const char* role, const rt::Error& error) {
-    if (failed_++ < 3) std::fprintf(stderr, "%s: %s\n", role, error.message.c_str());
+  void failed(const char* role, const gtype::Status& error) {
+    if (failed_++ < 3) std::fprintf(stderr, "%s: %s\n", role, error.message().c_str());
     over();
   }
 
@@ -101,14 +101,14 @@ class Nodes final : public hc::nodes::Handler {
     s.cluster = r.cluster;
     s.last_seen = r.sent_at;
   }
-  rt::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
+  gtype::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
     using Checked = hc::nodes::AfterHealthCheck;
     if (status_.cluster) return Checked::Choice(Checked::Active{status_});
     return Checked::Choice(Checked::Free{status_});
   }
-  rt::Result<hc::NodeStatus> choose_used() override { return status_; }
+  gtype::Result<hc::NodeStatus> choose_used() override { return status_; }
   void ended() override { tally_.ended(); }
-  void failed(const rt::Error& error) override { tally_.failed("nodes", error); }
+  void failed(const gtype::Status& error) override { tally_.failed("nodes", error); }
 
  private:
   Tally& tally_;
@@ -123,7 +123,7 @@ class State final : public hc::state::Handler {
   State(Tally& tally, Shared& shared) : tally_(tally), shared_(shared) {}
   void on_active(const hc::NodeStatus& status) override { shared_.watched[status.id] = status.last_seen; }
   void ended() override { tally_.ended(); }
-  void failed(const rt::Error& error) override { tally_.failed("state", error); }
+  void failed(const gtype::Status& error) override { tally_.failed("state", error); }
 
  private:
   Tally& tally_;
@@ -140,7 +140,7 @@ class Log final : public hc::log::Handler {
   void on_used(const hc::NodeStatus& status) override { ++shared_.used[status.id]; }
   void on_free(const hc::NodeStatus& status) override { ++shared_.free[status.id]; }
   void ended() override { tally_.ended(); }
-  void failed(const rt::Error& error) override { tally_.failed("log", error); }
+  void failed(const gtype::Status& error) override { tally_.failed("log", error); }
 
  private:
   Tally& tally_;
@@ -153,7 +153,7 @@ template <typename Role, typename Session>
 int service(const char* name, const rt::Directory& directory, long expected, int in, int out) {
   auto role = Role::bind("tcp://127.0.0.1:0", directory);
   if (!role) {
-    std::fprintf(stderr, "%s: %s\n", name, role.error().message.c_str());
+    std::fprintf(stderr, "%s: %s\n", name, role.error().message().c_str());
     return 1;
   }
   write_line(out, role->address());
@@ -164,11 +164,11 @@ int service(const char* name, const rt::Directory& directory, long expected, int
   });
   Tally tally(expected, out);
   typename Session::Shared shared;
-  rt::Status served =
+  gtype::Status served =
       role->serve([&](const rt::SessionInfo&) { return std::make_unique<Session>(tally, shared); }, stop);
   watcher.join();
   if (!served) {
-    std::fprintf(stderr, "%s: %s\n", name, served.error().message.c_str());
+    std::fprintf(stderr, "%s: %s\n", name, served.message().c_str());
     return 1;
   }
   return 0;
@@ -179,7 +179,7 @@ int node(long index, long sessions, const std::string& nodes, int in, int out) {
   directory.set("nodes", nodes);
   auto role = hc::node::Role::bind("tcp://127.0.0.1:0", directory);
   if (!role) {
-    std::fprintf(stderr, "node %ld: %s\n", index, role.error().message.c_str());
+    std::fprintf(stderr, "node %ld: %s\n", index, role.error().message().c_str());
     return 1;
   }
   std::vector<hc::NodeReport> reports;
@@ -190,11 +190,11 @@ int node(long index, long sessions, const std::string& nodes, int in, int out) {
   long failed = 0;
   for (const hc::NodeReport& r : reports) {
     auto s0 = role->start();
-    auto end = s0 ? std::move(*s0).connect_health_check(r) : rt::Result<hc::node::End>(s0.error());
+    auto end = s0 ? std::move(*s0).connect_health_check(r) : gtype::Result<hc::node::End>(s0.error());
     if (end) {
       ++ended;
     } else if (failed++ < 3) {
-      std::fprintf(stderr, "node %ld: %s\n", index, end.error().message.c_str());
+      std::fprintf(stderr, "node %ld: %s\n", index, end.error().message().c_str());
     }
   }
   write_line(out,

@@ -105,11 +105,11 @@ class GenServer final : public pp::server::Handler {
   GenServer(rt::SessionId session, GenServerTally& tally) : session_(session), tally_(tally) {}
 
   void on_ping(const std::int64_t& value) override { last_ = value; }
-  rt::Result<std::int64_t> choose_pong() override { return last_; }
+  gtype::Result<std::int64_t> choose_pong() override { return last_; }
   void on_bye() override {}
   void ended() override { tally_.done(); }
-  void failed(const rt::Error& error) override {
-    std::fprintf(stderr, "gen server: session %" PRIu64 " failed: %s\n", session_, error.message.c_str());
+  void failed(const gtype::Status& error) override {
+    std::fprintf(stderr, "gen server: session %" PRIu64 " failed: %s\n", session_, error.message().c_str());
     ++tally_.failures;
     tally_.done();
   }
@@ -123,7 +123,7 @@ class GenServer final : public pp::server::Handler {
 int gen_server(const Config& config, int out) {
   auto role = pp::server::Role::bind(address_for(config.transport, "server"), rt::Directory());
   if (!role) {
-    std::fprintf(stderr, "gen server: %s\n", role.error().message.c_str());
+    std::fprintf(stderr, "gen server: %s\n", role.error().message().c_str());
     return 1;
   }
   write_line(out, role->address());
@@ -132,8 +132,8 @@ int gen_server(const Config& config, int out) {
   const auto factory = [&](const rt::SessionInfo& session) {
     return std::make_unique<GenServer>(session.id, tally);
   };
-  if (rt::Status served = role->serve(factory, stop); !served) {
-    std::fprintf(stderr, "gen server: %s\n", served.error().message.c_str());
+  if (gtype::Status served = role->serve(factory, stop); !served) {
+    std::fprintf(stderr, "gen server: %s\n", served.message().c_str());
     return 1;
   }
   return tally.failures == 0 ? 0 : 1;
@@ -143,7 +143,7 @@ pp::client::Role bind_gen_client(const Config& config, const std::string& server
   rt::Directory directory;
   directory.set("server", server);
   auto role = pp::client::Role::bind(address_for(config.transport, "client"), directory);
-  if (!role) throw std::runtime_error("gen client: " + role.error().message);
+  if (!role) throw std::runtime_error("gen client: " + role.error().message());
   return std::move(*role);
 }
 
@@ -154,7 +154,7 @@ class GenChannels final : public Client {
 
   std::string open() override {
     auto s0 = role_.start();
-    if (!s0) return s0.error().message;
+    if (!s0) return s0.error().message();
     state_.emplace(std::move(*s0));
     return "";
   }
@@ -162,9 +162,9 @@ class GenChannels final : public Client {
     for (long i = 0; i < n; ++i, ++next_) {
       const std::int64_t sent = now_ns();
       auto s1 = std::move(*state_).send_ping(next_);
-      if (!s1) return "ping: " + s1.error().message;
+      if (!s1) return "ping: " + s1.error().message();
       auto pong = std::move(*s1).receive();
-      if (!pong) return "pong: " + pong.error().message;
+      if (!pong) return "pong: " + pong.error().message();
       if (pong->value != next_)
         return "pong " + std::to_string(pong->value) + " for ping " + std::to_string(next_);
       const std::int64_t taken = now_ns();
@@ -175,7 +175,7 @@ class GenChannels final : public Client {
   }
   std::string close() override {
     auto end = std::move(*state_).send_bye();
-    return end ? "" : "bye: " + end.error().message;
+    return end ? "" : "bye: " + end.error().message();
   }
 
  private:
@@ -201,7 +201,7 @@ class GenSession final : public pp::client::Handler {
  public:
   explicit GenSession(GenWindow& shared) : shared_(shared) {}
 
-  rt::Result<pp::client::Start::Choice> choose_ping_or_bye() override {
+  gtype::Result<pp::client::Start::Choice> choose_ping_or_bye() override {
     if (shared_.closing) return pp::client::Start::Choice(pp::client::Start::Bye{});
     return pp::client::Start::Choice(pp::client::Start::Ping{sent_++});
   }
@@ -213,8 +213,8 @@ class GenSession final : public pp::client::Handler {
   void ended() override {
     if (++shared_.ended == shared_.window) shared_.stop = true;
   }
-  void failed(const rt::Error& error) override {
-    if (shared_.error.empty()) shared_.error = error.message;
+  void failed(const gtype::Status& error) override {
+    if (shared_.error.empty()) shared_.error = error.message();
     shared_.stop = true;
   }
 
@@ -234,7 +234,7 @@ class GenServed final : public Client {
   std::string open() override {
     for (long w = 0; w < shared_.window; ++w) {
       auto session = role_.start_served(std::make_unique<GenSession>(shared_));
-      if (!session) return session.error().message;
+      if (!session) return session.error().message();
     }
     return "";
   }
@@ -251,7 +251,7 @@ class GenServed final : public Client {
  private:
   std::string serve() {
     shared_.stop = false;
-    if (rt::Status served = role_.serve(shared_.stop); !served) return served.error().message;
+    if (gtype::Status served = role_.serve(shared_.stop); !served) return served.message();
     return shared_.error;
   }
   GenWindow shared_;  // before role_, whose session objects refer to it

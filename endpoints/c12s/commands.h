@@ -31,7 +31,7 @@ std::optional<Client> client_of(const ClientOptions& options);
 // The --selector, or nullopt once it printed its errors.
 std::optional<model::Selector> selector_arg(const std::string& text);
 // Prints "c12s COMMAND: message" on standard error; returns 1.
-int failure(const char* command, const gtype::rt::Error& error);
+int failure(const char* command, const gtype::Status& error);
 
 int query_command(const ClientOptions& options, const std::string& selector, bool subset);
 int mutate_command(const ClientOptions& options, const std::string& file, bool wait);

@@ -17,7 +17,7 @@ std::optional<Client> client_of(const ClientOptions& options) {
   if (!loaded.ok()) {
     std::fprintf(stderr,
                  "%sis the system up? `c12s up` writes %s (or name the file with --system, or C12S_SYSTEM)\n",
-                 loaded.error_text().c_str(), path.c_str());
+                 loaded.error().message().c_str(), path.c_str());
     return std::nullopt;
   }
   Client client{std::move(*loaded), {}};
@@ -29,14 +29,14 @@ std::optional<Client> client_of(const ClientOptions& options) {
 std::optional<model::Selector> selector_arg(const std::string& text) {
   model::Result<model::Selector> selector = model::parse_selector(text, "--selector");
   if (!selector.ok()) {
-    std::fputs(selector.error_text().c_str(), stderr);
+    std::fputs(selector.error().message().c_str(), stderr);
     return std::nullopt;
   }
   return *selector;
 }
 
-int failure(const char* command, const gtype::rt::Error& error) {
-  std::fprintf(stderr, "c12s %s: %s\n", command, error.message.c_str());
+int failure(const char* command, const gtype::Status& error) {
+  std::fprintf(stderr, "c12s %s: %s\n", command, error.message().c_str());
   return 1;
 }
 

@@ -58,7 +58,7 @@ int list_command(const ClientOptions& options, const std::string& selector_text,
   if (!selector) return 2;
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
-  auto fail = [](const gtype::rt::Error& e) { return failure("list", e); };
+  auto fail = [](const gtype::Status& e) { return failure("list", e); };
   auto role = ld::Role::bind("tcp://127.0.0.1:0", client->map.directory("ListDetail"), client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();

@@ -39,18 +39,18 @@ template <typename Ask>
 int run(const ClientOptions& options, const char* what, Ask ask) {
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
-  gtype::rt::Result<lq::Role> role =
+  gtype::Result<lq::Role> role =
       lq::Role::bind("tcp://127.0.0.1:0", client->map.directory("LogsQuery"), client->endpoint);
   if (!role.ok()) return failure(what, role.error());
   auto s0 = role->start();
   if (!s0.ok()) return failure(what, s0.error());
-  gtype::rt::Result<sorts::LogRecords> records = ask(std::move(*s0));
+  gtype::Result<sorts::LogRecords> records = ask(std::move(*s0));
   if (!records.ok()) return failure(what, records.error());
   return print(options, *records);
 }
 
 template <typename State>
-gtype::rt::Result<sorts::LogRecords> records_of(gtype::rt::Result<State> state) {
+gtype::Result<sorts::LogRecords> records_of(gtype::Result<State> state) {
   if (!state.ok()) return state.error();
   auto answer = std::move(*state).receive();
   if (!answer.ok()) return answer.error();

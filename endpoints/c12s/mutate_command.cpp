@@ -27,7 +27,7 @@ namespace ic = gtype_gen::idempotency_check::user;
 namespace lq = gtype_gen::logs_query::user;
 
 // The task's records so far, or an error.
-gtype::rt::Result<sorts::LogRecords> task_records(const system::SystemMap& map, const std::string& task) {
+gtype::Result<sorts::LogRecords> task_records(const system::SystemMap& map, const std::string& task) {
   gtype::rt::EndpointOptions options;
   options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(3000);
   auto role = lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), options);
@@ -58,13 +58,13 @@ std::pair<std::string, std::string> outcome(const sorts::LogRecords& records) {
 int mutate_command(const ClientOptions& options, const std::string& file, bool wait) {
   model::Result<model::TopologySpec> topology = model::load_topology_file(file);
   if (!topology.ok()) {
-    std::fputs(topology.error_text().c_str(), stderr);
+    std::fputs(topology.error().message().c_str(), stderr);
     return 2;
   }
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
   const system::SystemMap& map = client->map;
-  auto fail = [](const gtype::rt::Error& e) { return failure("mutate", e); };
+  auto fail = [](const gtype::Status& e) { return failure("mutate", e); };
   auto role = ic::Role::bind("tcp://127.0.0.1:0", map.directory("IdempotencyCheck"), client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
@@ -82,7 +82,7 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   std::pair<std::string, std::string> result;
   while (result.first.empty() && std::chrono::steady_clock::now() < deadline) {
-    gtype::rt::Result<sorts::LogRecords> records = task_records(map, task);
+    gtype::Result<sorts::LogRecords> records = task_records(map, task);
     if (records.ok()) result = outcome(*records);
     if (result.first.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }

@@ -19,7 +19,7 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   if (!selector) return 2;
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
-  auto fail = [](const gtype::rt::Error& e) { return failure("query", e); };
+  auto fail = [](const gtype::Status& e) { return failure("query", e); };
   auto role =
       cf::Role::bind("tcp://127.0.0.1:0", client->map.directory("ClusterFormation"), client->endpoint);
   if (!role.ok()) return fail(role.error());

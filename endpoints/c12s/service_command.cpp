@@ -13,11 +13,11 @@ namespace c12s::cli {
 int service_command(const std::string& name, const std::string& system_path, const std::string& queues) {
   model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
   if (!map.ok()) {
-    std::fputs(map.error_text().c_str(), stderr);
+    std::fputs(map.error().message().c_str(), stderr);
     return 2;
   }
   const std::atomic<bool>& stop = system::stop_on_signals();
-  gtype::rt::Status status = gtype::rt::ok_status();
+  gtype::Status status;
   if (name == "nodes") {
     status = services::run_nodes(*map, services::NodesOptions{}, stop);
   } else if (name == "state") {
@@ -32,7 +32,7 @@ int service_command(const std::string& name, const std::string& system_path, con
     if (!queues.empty()) {
       model::Result<model::QueueServiceConfig> config = model::load_queue_config(queues);
       if (!config.ok()) {
-        std::fputs(config.error_text().c_str(), stderr);
+        std::fputs(config.error().message().c_str(), stderr);
         return 2;
       }
       for (const model::QueueConfig& queue : config->queues) options.queues[queue.name] = queue.bucket;
@@ -46,7 +46,7 @@ int service_command(const std::string& name, const std::string& system_path, con
     return 2;
   }
   if (!status.ok()) {
-    std::fprintf(stderr, "c12s service %s: %s\n", name.c_str(), status.error().message.c_str());
+    std::fprintf(stderr, "c12s service %s: %s\n", name.c_str(), status.message().c_str());
     return 1;
   }
   return 0;
@@ -56,17 +56,17 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
                    const std::string& formation_file) {
   model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
   if (!config.ok()) {
-    std::fputs(config.error_text().c_str(), stderr);
+    std::fputs(config.error().message().c_str(), stderr);
     return 2;
   }
   model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
   if (!map.ok()) {
-    std::fputs(map.error_text().c_str(), stderr);
+    std::fputs(map.error().message().c_str(), stderr);
     return 2;
   }
   model::Result<std::string> nodes = map->address("HealthCheck", "nodes");
   if (!nodes.ok()) {
-    std::fputs(nodes.error_text().c_str(), stderr);
+    std::fputs(nodes.error().message().c_str(), stderr);
     return 2;
   }
   services::DaemonOptions options;
@@ -75,9 +75,9 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   options.listen = listen;
   options.formation_file = formation_file;
   if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;
-  gtype::rt::Status status = services::run_daemon(options, system::stop_on_signals());
+  gtype::Status status = services::run_daemon(options, system::stop_on_signals());
   if (!status.ok()) {
-    std::fprintf(stderr, "c12s daemon %s: %s\n", config->node_id.c_str(), status.error().message.c_str());
+    std::fprintf(stderr, "c12s daemon %s: %s\n", config->node_id.c_str(), status.message().c_str());
     return 1;
   }
   return 0;

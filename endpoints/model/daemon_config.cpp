@@ -61,9 +61,9 @@ void read_star(Reader& reader, const Entry& entry, DaemonConfig& out) {
 }  // namespace
 
 Result<DaemonConfig> parse_daemon_config(std::string_view text, std::string_view file) {
-  Reader reader(file);
-  const std::optional<Entry> document = reader.load(text);
-  if (!document) return {reader.finish(), reader.inputs()};
+  Reader reader(file, text);
+  const std::optional<Entry> document = reader.load();
+  if (!document) return reader.finish();
   DaemonConfig config;
   if (const std::optional<std::vector<Entry>> top =
           reader.map(*document, "the file", "a map with the key 'star'")) {
@@ -72,7 +72,7 @@ Result<DaemonConfig> parse_daemon_config(std::string_view text, std::string_view
       read_star(reader, *star, config);
     }
   }
-  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
+  if (reader.has_errors()) return reader.finish();
   return config;
 }
 

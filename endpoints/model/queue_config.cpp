@@ -151,9 +151,9 @@ void read_blackhole(Reader& reader, const Entry& entry, QueueServiceConfig& out)
 }  // namespace
 
 Result<QueueServiceConfig> parse_queue_config(std::string_view text, std::string_view file) {
-  Reader reader(file);
-  const std::optional<Entry> document = reader.load(text);
-  if (!document) return {reader.finish(), reader.inputs()};
+  Reader reader(file, text);
+  const std::optional<Entry> document = reader.load();
+  if (!document) return reader.finish();
   QueueServiceConfig config;
   if (const std::optional<std::vector<Entry>> top =
           reader.map(*document, "the file", "a map with the key 'blackhole'")) {
@@ -162,7 +162,7 @@ Result<QueueServiceConfig> parse_queue_config(std::string_view text, std::string
       read_blackhole(reader, *blackhole, config);
     }
   }
-  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
+  if (reader.has_errors()) return reader.finish();
   return config;
 }
 

@@ -28,12 +28,16 @@ Span trim(std::string_view text, std::size_t begin, std::size_t end) {
 
 Result<Selector> parse_selector(std::string_view text, std::string_view source) {
   Selector selector;
-  Diagnostics errors;
+  if (trim(text, 0, text.size()).empty()) return selector;
+  gtype::DiagnosticReport report;
+  const std::uint32_t file = report.sources.add(std::string(source), std::string(text));
   auto at = [&](std::size_t offset) {
-    return Position{std::string(source), 1, static_cast<int>(offset) + 1};
+    return gtype::SourceLocation{file, 1, static_cast<std::uint32_t>(offset) + 1};
+  };
+  auto error = [&](std::size_t offset, std::string message) -> gtype::Diagnostic& {
+    return report.errors.emplace_back(gtype::Diagnostic{at(offset), std::move(message), {}});
   };
   auto piece = [&](Span span) { return std::string(text.substr(span.begin, span.end - span.begin)); };
-  if (trim(text, 0, text.size()).empty()) return selector;
 
   std::map<std::string, std::size_t> first_offset;  // key -> where it was first given
   std::size_t begin = 0;
@@ -43,12 +47,12 @@ Result<Selector> parse_selector(std::string_view text, std::string_view source) 
     const Span pair = trim(text, begin, end);
     begin = end + 1;
     if (pair.empty()) {
-      errors.push_back({at(pair.begin), "expected key=value, found nothing (a ',' too many?)", {}});
+      error(pair.begin, "expected key=value, found nothing (a ',' too many?)");
       continue;
     }
     const std::size_t equals = text.find('=', pair.begin);
     if (equals == std::string_view::npos || equals >= pair.end) {
-      errors.push_back({at(pair.begin), quote(piece(pair)) + " has no '=': expected key=value", {}});
+      error(pair.begin, quote(piece(pair)) + " has no '=': expected key=value");
       continue;
     }
     const Span key = trim(text, pair.begin, equals);
@@ -57,36 +61,30 @@ Result<Selector> parse_selector(std::string_view text, std::string_view source) 
     const std::string value_text = piece(value);
     bool good = true;
     if (key.empty()) {
-      errors.push_back({at(equals), "missing key before '=' in " + quote(piece(pair)), {}});
+      error(equals, "missing key before '=' in " + quote(piece(pair)));
       good = false;
     } else if (!is_label_token(key_text)) {
-      errors.push_back(
-          {at(key.begin), "key " + quote(key_text) + " may only hold " + std::string(kLabelTokenRule), {}});
+      error(key.begin, "key " + quote(key_text) + " may only hold " + std::string(kLabelTokenRule));
       good = false;
     }
     if (value.empty()) {
-      if (!key.empty()) {
-        errors.push_back({at(equals + 1), "key " + quote(key_text) + " has an empty value", {}});
-      }
+      if (!key.empty()) error(equals + 1, "key " + quote(key_text) + " has an empty value");
       good = false;
     } else if (!is_label_token(value_text)) {
-      errors.push_back({at(value.begin),
-                        "value " + quote(value_text) + " of key " + quote(key_text) + " may only hold " +
-                            std::string(kLabelTokenRule),
-                        {}});
+      error(value.begin, "value " + quote(value_text) + " of key " + quote(key_text) + " may only hold " +
+                             std::string(kLabelTokenRule));
       good = false;
     }
     if (key.empty()) continue;
     const auto [first, inserted] = first_offset.emplace(key_text, key.begin);
     if (!inserted) {
-      errors.push_back({at(key.begin),
-                        "duplicate key " + quote(key_text),
-                        {{at(first->second), quote(key_text) + " first given here"}}});
+      error(key.begin, "duplicate key " + quote(key_text))
+          .notes.push_back({at(first->second), quote(key_text) + " first given here"});
       continue;
     }
     if (good) selector.labels.emplace(key_text, value_text);
   }
-  if (!errors.empty()) return {std::move(errors), Inputs{{std::string(source), std::string(text)}}};
+  if (!report.errors.empty()) return Status::invalid_input(std::move(report));
   return selector;
 }
 

@@ -44,7 +44,7 @@ class TopologyParser {
   struct NodeUse {
     std::string region;
     std::string cluster;
-    Position at;
+    gtype::SourceLocation at;
   };
 
   void constellations(const Entry& entry) {
@@ -158,7 +158,7 @@ class TopologyParser {
   NodeSpec node(const Entry& entry, const std::string& region, const std::string& cluster) {
     NodeSpec node{entry.key, {}, {}};
     check_name(entry, "node id");
-    const Position at = reader_.key_place(entry);
+    const gtype::SourceLocation at = reader_.key_place(entry);
     const auto [first, inserted] = node_uses_.emplace(entry.key, NodeUse{region, cluster, at});
     if (!inserted) {
       reader_
@@ -202,11 +202,11 @@ class TopologyParser {
 }  // namespace
 
 Result<TopologySpec> parse_topology(std::string_view text, std::string_view file) {
-  Reader reader(file);
-  const std::optional<Entry> document = reader.load(text);
-  if (!document) return {reader.finish(), reader.inputs()};
+  Reader reader(file, text);
+  const std::optional<Entry> document = reader.load();
+  if (!document) return reader.finish();
   TopologySpec topology = TopologyParser(reader).parse(*document);
-  if (reader.has_errors()) return {reader.finish(), reader.inputs()};
+  if (reader.has_errors()) return reader.finish();
   return topology;
 }
 

@@ -35,9 +35,10 @@ const char* kind_of(const YAML::Node& node) {
 
 }  // namespace
 
-Position Reader::place(const YAML::Mark& mark) const {
-  if (mark.is_null() || mark.line < 0) return Position{file_, 0, 0};
-  return Position{file_, mark.line + 1, mark.column + 1};
+gtype::SourceLocation Reader::place(const YAML::Mark& mark) const {
+  if (mark.is_null() || mark.line < 0) return gtype::SourceLocation::whole(file_);
+  return gtype::SourceLocation{file_, static_cast<std::uint32_t>(mark.line) + 1,
+                               static_cast<std::uint32_t>(std::max(mark.column, 0)) + 1};
 }
 
 namespace {
@@ -71,9 +72,8 @@ class DocumentCounter final : public YAML::EventHandler {
 
 }  // namespace
 
-std::optional<Entry> Reader::load(std::string_view text) {
-  text_ = std::string(text);
-  const std::string content(text);
+std::optional<Entry> Reader::load() {
+  const std::string& content = report_.sources.text(file_);
   YAML::Node document;
   DocumentCounter counter;
   try {
@@ -99,19 +99,19 @@ std::optional<Entry> Reader::load(std::string_view text) {
   return entry;
 }
 
-Position Reader::key_place(const Entry& entry) const {
-  const Position at = place(entry.key_node.Mark());
-  return at.line > 0 ? at : Position{file_, 1, 1};
+gtype::SourceLocation Reader::key_place(const Entry& entry) const {
+  const gtype::SourceLocation at = place(entry.key_node.Mark());
+  return at.valid() ? at : gtype::SourceLocation{file_, 1, 1};
 }
 
-Position Reader::value_place(const Entry& entry) const {
-  const Position at = place(entry.value.Mark());
-  return entry.value.IsNull() || at.line == 0 ? key_place(entry) : at;
+gtype::SourceLocation Reader::value_place(const Entry& entry) const {
+  const gtype::SourceLocation at = place(entry.value.Mark());
+  return entry.value.IsNull() || !at.valid() ? key_place(entry) : at;
 }
 
-Diagnostic& Reader::error(Position at, std::string message) {
-  errors_.push_back(Diagnostic{std::move(at), std::move(message), {}});
-  return errors_.back();
+gtype::Diagnostic& Reader::error(gtype::SourceLocation at, std::string message) {
+  report_.errors.push_back(gtype::Diagnostic{at, std::move(message), {}});
+  return report_.errors.back();
 }
 
 std::optional<std::vector<Entry>> Reader::map(const Entry& entry, std::string_view what,
@@ -126,7 +126,7 @@ std::optional<std::vector<Entry>> Reader::map(const Entry& entry, std::string_vi
     return std::nullopt;
   }
   std::vector<Entry> entries;
-  std::map<std::string, Position> first_place;  // membership only; output follows the file
+  std::map<std::string, gtype::SourceLocation> first_place;  // membership only; output follows the file
   for (auto it = entry.value.begin(); it != entry.value.end(); ++it) {
     if (!it->first.IsScalar()) {
       error(place(it->first.Mark()),
@@ -152,7 +152,7 @@ void Reader::reject_unknown(const std::vector<Entry>& entries, std::string_view 
     std::string list;
     for (std::string_view key : allowed) list += (list.empty() ? "" : ", ") + quote(key);
     error(key_place(entry), "unknown key " + quote(entry.key) + " in " + std::string(what))
-        .notes.push_back({Position{}, "the keys of " + std::string(what) + " are " + list});
+        .notes.push_back({gtype::SourceLocation{}, "the keys of " + std::string(what) + " are " + list});
   }
 }
 
@@ -262,14 +262,15 @@ std::optional<Labels> Reader::labels(const Entry& entry, std::string_view what) 
   return labels;
 }
 
-Diagnostics Reader::finish() {
-  std::stable_sort(errors_.begin(), errors_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    return std::tie(a.at.line, a.at.column) < std::tie(b.at.line, b.at.column);
+Status Reader::finish() {
+  std::vector<gtype::Diagnostic>& errors = report_.errors;
+  std::stable_sort(errors.begin(), errors.end(), [](const gtype::Diagnostic& a, const gtype::Diagnostic& b) {
+    return std::tie(a.location.line, a.location.column) < std::tie(b.location.line, b.location.column);
   });
-  return std::move(errors_);
+  return Status::invalid_input(std::move(report_));
 }
 
-std::optional<std::string> read_file(const std::string& path, Diagnostics& errors) {
+Result<std::string> read_file(const std::string& path) {
   std::string content;
   const char* why = nullptr;
   switch (gtype::read_regular_file(path, kMaxFileBytes, content)) {
@@ -291,8 +292,11 @@ std::optional<std::string> read_file(const std::string& path, Diagnostics& error
       why = "it cannot be read";
       break;
   }
-  errors.push_back({Position{path, 0, 0}, std::string("cannot read the file: ") + why, {}});
-  return std::nullopt;
+  gtype::DiagnosticReport report;
+  const std::uint32_t file = report.sources.add(path, std::string());
+  report.errors.push_back(
+      {gtype::SourceLocation::whole(file), std::string("cannot read the file: ") + why, {}});
+  return Status::invalid_input(std::move(report));
 }
 
 }  // namespace c12s::model::yaml

@@ -5,7 +5,8 @@
 // catches the first (yaml-cpp stops at it, so a syntax error is the file's only diagnostic)
 // and never provokes the second: it checks a node's type before converting it. Every check
 // reports into the reader and hands back what it could read, so the parser goes on and one
-// run finds every error of a file that parses. Places are yaml-cpp's 0-based marks plus one.
+// run finds every error of a file that parses. Places are gtype::SourceLocations in the text the
+// reader registers in its report: yaml-cpp's 0-based marks plus one (columns in bytes).
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -20,6 +21,8 @@
 
 #include "c12s/model/labels.h"
 #include "c12s/model/result.h"
+#include "gtype/diagnostic.h"
+#include "gtype/source.h"
 
 namespace c12s::model::yaml {
 
@@ -32,19 +35,21 @@ struct Entry {
 
 class Reader {
  public:
-  explicit Reader(std::string_view file) : file_(file) {}
+  // Reads `text`, which diagnostics name `file`.
+  Reader(std::string_view file, std::string_view text)
+      : file_(report_.sources.add(std::string(file), std::string(text))) {}
 
-  // The document of `text` as an Entry; nothing (reported) if it is not valid YAML or holds
+  // The document of the text as an Entry; nothing (reported) if it is not valid YAML or holds
   // more than one document. An empty text gives a document whose value is null.
-  std::optional<Entry> load(std::string_view text);
+  std::optional<Entry> load();
 
   // Where the entry's key is (the start of the file for the document).
-  Position key_place(const Entry& entry) const;
+  gtype::SourceLocation key_place(const Entry& entry) const;
   // Where its value is; its key's place for an empty value, which yaml-cpp marks at the next
   // token, often on another line.
-  Position value_place(const Entry& entry) const;
+  gtype::SourceLocation value_place(const Entry& entry) const;
 
-  Diagnostic& error(Position at, std::string message);
+  gtype::Diagnostic& error(gtype::SourceLocation at, std::string message);
 
   // The entries of the entry's value, a map, in file order. Keys that are not plain text and
   // second uses of a key are reported and left out. If the value is not a map, reports
@@ -72,30 +77,27 @@ class Reader {
   // The value as a map of labels (labels.h), empty allowed; `what` names the owner in messages.
   std::optional<Labels> labels(const Entry& entry, std::string_view what);
 
-  // The errors so far, sorted by place (stable: errors at one place keep their order).
-  Diagnostics finish();
-  // The text load() read, which the errors point into.
-  Inputs inputs() const { return Inputs{{file_, text_}}; }
-  bool has_errors() const { return !errors_.empty(); }
+  // The failure: the errors so far, sorted by place (stable: errors at one place keep their
+  // order), with the text they point into. Only once, and only if has_errors().
+  Status finish();
+  bool has_errors() const { return !report_.errors.empty(); }
 
  private:
-  Position place(const YAML::Mark& mark) const;
+  gtype::SourceLocation place(const YAML::Mark& mark) const;
 
-  std::string file_;
-  std::string text_;
-  Diagnostics errors_;
+  gtype::DiagnosticReport report_;  // declared before file_, which the constructor registers in it
+  std::uint32_t file_;
 };
 
-// The content of the file at `path`; nothing, with a diagnostic naming the file, if it cannot
-// be read.
-std::optional<std::string> read_file(const std::string& path, Diagnostics& errors);
+// The content of the file at `path`, or invalid input with a diagnostic naming the file if it
+// cannot be read.
+Result<std::string> read_file(const std::string& path);
 
 // A whole parse: read the file and give its text to parse(text, path).
 template <typename T, typename Parse>
 Result<T> load_file(const std::string& path, Parse parse) {
-  Diagnostics errors;
-  std::optional<std::string> text = read_file(path, errors);
-  if (!text) return errors;
+  Result<std::string> text = read_file(path);
+  if (!text) return std::move(text).error();
   return parse(*text, path);
 }
 

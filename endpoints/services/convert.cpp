@@ -21,27 +21,13 @@ store::Time now_millis() {
   return std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
 
-gtype::rt::Status open_store(const system::SystemMap& map, const char* service,
-                             std::unique_ptr<store::Database>* out) {
+gtype::Status open_store(const system::SystemMap& map, const char* service,
+                         std::unique_ptr<store::Database>* out) {
   const std::filesystem::path dir = std::filesystem::path(map.data_dir) / service;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec)
-    return gtype::rt::Error{gtype::rt::ErrorCode::kConfig,
-                            "cannot create " + dir.string() + ": " + ec.message()};
-  store::Status opened = store::Database::open((dir / (std::string(service) + ".db")).string(), out);
-  if (!opened.ok()) return gtype::rt::Error{gtype::rt::ErrorCode::kConfig, opened.to_string()};
-  return gtype::rt::ok_status();
-}
-
-store::NodeReport to_store(const sorts::NodeReport& report) {
-  store::NodeReport out;
-  out.id = report.id;
-  out.name = report.name;
-  out.address = report.address;
-  out.labels = model::Labels(report.labels.begin(), report.labels.end());
-  out.metrics = store::Metrics(report.metrics.begin(), report.metrics.end());
-  return out;
+  if (ec) return gtype::Status::io_error("cannot create " + dir.string() + ": " + ec.message());
+  return store::Database::open((dir / (std::string(service) + ".db")).string(), out);
 }
 
 sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease) {

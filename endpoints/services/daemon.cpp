@@ -72,7 +72,7 @@ struct Node {
 
 // Keeps a formation in `path`: written to a temporary file, flushed to disk, then renamed over
 // the old one, so that a crash leaves the old formation or the new one, never half of either.
-rt::Status keep_formation(const std::string& path, const sorts::NodeFormation& formation) {
+gtype::Status keep_formation(const std::string& path, const sorts::NodeFormation& formation) {
   const std::string bytes = gtype::gen::pack_payload(formation);
   const std::string temporary = path + ".tmp";
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -82,19 +82,19 @@ rt::Status keep_formation(const std::string& path, const sorts::NodeFormation& f
     written = ::close(fd) == 0 && written;
   }
   if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return rt::Error{rt::ErrorCode::kConfig,
-                     "cannot keep the formation in " + path + ": " + std::strerror(errno)};
+    return gtype::Status{gtype::StatusCode::kConfig,
+                         "cannot keep the formation in " + path + ": " + std::strerror(errno)};
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 // The formation kept in `path`: nullopt when there is none; an error when it does not read.
-rt::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::string& path) {
+gtype::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::optional<sorts::NodeFormation>();
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto formation = gtype::gen::unpack_payload<sorts::NodeFormation>(bytes);
-  if (!formation) return rt::Error{rt::ErrorCode::kConfig, path + " does not hold a formation"};
+  if (!formation) return gtype::Status{gtype::StatusCode::kConfig, path + " does not hold a formation"};
   return std::optional<sorts::NodeFormation>(std::get<0>(*formation));
 }
 
@@ -114,19 +114,19 @@ class FormationPushNode final : public fp::Handler {
     }
     // Acknowledged only once kept: a daemon restarted after its ack is still in the cluster.
     if (!node_.options.formation_file.empty()) {
-      if (rt::Status kept = keep_formation(node_.options.formation_file, formation); !kept.ok()) {
-        refusal_ = kept.error().message;
+      if (gtype::Status kept = keep_formation(node_.options.formation_file, formation); !kept.ok()) {
+        refusal_ = kept.message();
         return;
       }
     }
     node_.formed = formation;
     node_.swim->form(formation);
   }
-  rt::Result<fp::AfterForm::Choice> choose_ack_or_refuse() override {
+  gtype::Result<fp::AfterForm::Choice> choose_ack_or_refuse() override {
     if (refusal_.empty()) return fp::AfterForm::Choice(fp::AfterForm::Ack{});
     return fp::AfterForm::Choice(fp::AfterForm::Refuse{refusal_});
   }
-  void failed(const rt::Error&) override {}  // the push service hears of it
+  void failed(const gtype::Status&) override {}  // the push service hears of it
 
  private:
   Node& node_;
@@ -158,27 +158,27 @@ sorts::NodeReport report_of(Node& node) {
   return report;
 }
 
-rt::Status health_checks(Node& node, const std::atomic<bool>& stop) {
+gtype::Status health_checks(Node& node, const std::atomic<bool>& stop) {
   rt::Directory directory;
   directory.set("nodes", node.options.nodes_address);
   rt::EndpointOptions endpoint_options;
   endpoint_options.connect_timeout = std::chrono::milliseconds(2000);
-  rt::Result<hc::Role> role = hc::Role::bind("tcp://127.0.0.1:0", directory, endpoint_options);
+  gtype::Result<hc::Role> role = hc::Role::bind("tcp://127.0.0.1:0", directory, endpoint_options);
   if (!role.ok()) return role.error();
   while (!stop.load()) {
     const auto next = std::chrono::steady_clock::now() + node.options.config.healthcheck.interval;
-    rt::Result<hc::Start> start = role->start();
+    gtype::Result<hc::Start> start = role->start();
     if (start.ok()) {
-      rt::Result<hc::End> sent = std::move(*start).connect_health_check(report_of(node));
+      gtype::Result<hc::End> sent = std::move(*start).connect_health_check(report_of(node));
       if (!sent.ok()) {
         std::fprintf(stderr, "c12s daemon %s: health check not taken: %s\n",
-                     node.options.config.node_id.c_str(), sent.error().message.c_str());
+                     node.options.config.node_id.c_str(), sent.error().message().c_str());
       }
     }
     while (!stop.load() && std::chrono::steady_clock::now() < next)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 struct Endpoints {
@@ -189,34 +189,33 @@ struct Endpoints {
 // FormationPush/node at `listen`, and SWIM's endpoints at the addresses derived from the
 // address it got. With port 0 the kernel picks the port, and one of the two after it may be
 // taken: then it tries again with another.
-rt::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::ChangeSink sink) {
+gtype::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::ChangeSink sink) {
   const bool ephemeral = options.listen.rfind("tcp://", 0) == 0 && options.listen.ends_with(":0");
-  rt::Error last{rt::ErrorCode::kTransport, "no attempt"};
+  gtype::Status last{gtype::StatusCode::kTransport, "no attempt"};
   for (int attempt = 0; attempt < (ephemeral ? 20 : 1); ++attempt) {
-    rt::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
+    gtype::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
     if (!formations.ok()) return formations.error();
-    rt::Result<std::unique_ptr<swim::Node>> swim =
+    gtype::Result<std::unique_ptr<swim::Node>> swim =
         swim::Node::bind(formations->address(), options.config.node_id, options.swim, sink);
     if (swim.ok()) return Endpoints{std::make_shared<fp::Role>(std::move(*formations)), std::move(*swim)};
     last = swim.error();
-    if (last.code == rt::ErrorCode::kConfig) break;  // the options or the address: no retry helps
+    if (last.code() == gtype::StatusCode::kConfig) break;  // the options or the address: no retry helps
   }
-  last.message = "SWIM: " + last.message;
-  return last;
+  return gtype::Status(last.code(), "SWIM: " + last.message());
 }
 
 }  // namespace
 
-rt::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop) {
+gtype::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop) {
   DaemonOptions options = given;
   // A formation kept from before a restart: the daemon is back in its cluster, listening
   // where its peers know it (when it can; else where it is told, and they will suspect it).
   std::optional<sorts::NodeFormation> kept;
   if (!options.formation_file.empty()) {
-    rt::Result<std::optional<sorts::NodeFormation>> read = kept_formation(options.formation_file);
+    gtype::Result<std::optional<sorts::NodeFormation>> read = kept_formation(options.formation_file);
     if (!read.ok()) {
       std::fprintf(stderr, "c12s daemon %s: %s; starting outside any cluster\n",
-                   options.config.node_id.c_str(), read.error().message.c_str());
+                   options.config.node_id.c_str(), read.error().message().c_str());
     } else {
       kept = *read;
     }
@@ -229,11 +228,11 @@ rt::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop)
   node.options = options;
   auto events = std::make_shared<swim::EventLog>(options.log_address, options.config.node_id,
                                                  swim::outgoing_address(options.listen, "to-log"));
-  rt::Result<Endpoints> bound =
+  gtype::Result<Endpoints> bound =
       bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
   if (!bound.ok() && kept && options.listen != given.listen) {
     std::fprintf(stderr, "c12s daemon %s: cannot listen at %s again (%s); its peers will not reach it\n",
-                 options.config.node_id.c_str(), options.listen.c_str(), bound.error().message.c_str());
+                 options.config.node_id.c_str(), options.listen.c_str(), bound.error().message().c_str());
     options.listen = given.listen;
     node.options.listen = given.listen;
     bound = bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });

@@ -50,21 +50,21 @@ struct Log {
   std::size_t appended = 0;
 
   // Appends a record now; requires the mutex.
-  store::Status append(std::string task, store::LogLevel level, model::Labels labels, std::string message) {
+  gtype::Status append(std::string task, store::LogLevel level, model::Labels labels, std::string message) {
     store::LogRecord record;
     record.task = std::move(task);
     record.at = now_millis();
     record.level = level;
     record.labels = std::move(labels);
     record.message = std::move(message);
-    store::Status status = records->append(record);
+    gtype::Status status = records->append(record);
     if (status.ok() && ++appended % 10'000 == 0) status = records->trim(kKeptRecords);
     return status;
   }
   // For the records the thesis's protocols end with: a failure is reported, nobody to tell.
   void note(std::string task, store::LogLevel level, model::Labels labels, std::string message) {
     std::lock_guard lock(mutex);
-    if (store::Status status = append(std::move(task), level, std::move(labels), std::move(message));
+    if (gtype::Status status = append(std::move(task), level, std::move(labels), std::move(message));
         !status.ok())
       std::fprintf(stderr, "c12s log: cannot record: %s\n", status.to_string().c_str());
   }
@@ -163,7 +163,7 @@ class TaskLogLog final : public tl::Handler {
     if (record.level == "warning") level = store::LogLevel::kWarning;
     if (record.level == "error") level = store::LogLevel::kError;
     std::lock_guard lock(log_.mutex);
-    store::Status status = log_.append(
+    gtype::Status status = log_.append(
         record.task, level, model::Labels(record.labels.begin(), record.labels.end()), record.message);
     if (!status.ok()) fail("cannot record: " + status.to_string());
   }
@@ -184,21 +184,21 @@ class LogsQueryLog final : public lq::Handler {
   void on_get(const sorts::TaskId& task) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
-    store::Status status = log_.records->by_task(task.id, &found);
+    gtype::Status status = log_.records->by_task(task.id, &found);
     answer(status, found);
   }
   void on_list(const sorts::LogsFilter& filter) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
     const std::size_t limit = filter.limit == 0 ? kKeptRecords : static_cast<std::size_t>(filter.limit);
-    store::Status status = log_.records->list(filter.selector, model::MatchMode::kSubset, limit, &found);
+    gtype::Status status = log_.records->list(filter.selector, model::MatchMode::kSubset, limit, &found);
     std::reverse(found.begin(), found.end());  // LogRecords is oldest first
     answer(status, found);
   }
-  rt::Result<sorts::LogRecords> choose_records() override { return records_; }
+  gtype::Result<sorts::LogRecords> choose_records() override { return records_; }
 
  private:
-  void answer(const store::Status& status, const std::vector<store::LogRecord>& found) {
+  void answer(const gtype::Status& status, const std::vector<store::LogRecord>& found) {
     if (!status.ok()) return fail("logs: " + status.to_string());
     for (const store::LogRecord& record : found) records_.records.push_back(to_sort(record));
   }
@@ -209,11 +209,10 @@ class LogsQueryLog final : public lq::Handler {
 
 }  // namespace
 
-rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) {
+gtype::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) {
   Log log;
-  if (rt::Status opened = open_store(map, "log", &log.db); !opened.ok()) return opened;
-  if (store::Status s = store::LogStore::open(log.db.get(), &log.records); !s.ok())
-    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  if (gtype::Status opened = open_store(map, "log", &log.db); !opened.ok()) return opened;
+  if (gtype::Status s = store::LogStore::open(log.db.get(), &log.records); !s.ok()) return s;
   system::Host host;
   Served served;
   served.add<hc::Role>(host, map, "HealthCheck", "log",

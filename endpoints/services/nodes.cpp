@@ -51,7 +51,7 @@ struct Registry {
 // recreation: a full new state), the nodes its earlier task uses count as free: they stay in
 // their clusters, marked to be taken over, until the new formation commits (commit()), so that
 // a failed re-formation leaves the earlier one formed.
-store::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
+gtype::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
   std::optional<std::string_view> topology;
   if (ids.topology) topology = *ids.topology;
   return registry.nodes->reserve(ids.task.id, ids.ids, now_millis(), topology);
@@ -59,20 +59,20 @@ store::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
 
 // The commit of a formation: its nodes are used in their clusters, and the nodes of the
 // topology's earlier tasks that the new state leaves out are free; one transaction.
-store::Status commit(Registry& registry, const std::string& task, const std::string& topology,
+gtype::Status commit(Registry& registry, const std::string& task, const std::string& topology,
                      const std::map<std::string, store::ClusterPath>& clusters) {
-  return registry.db->transaction([&]() -> store::Status {
-    if (store::Status s = registry.nodes->mark_used(task, clusters); !s.ok()) return s;
+  return registry.db->transaction([&]() -> gtype::Status {
+    if (gtype::Status s = registry.nodes->mark_used(task, clusters); !s.ok()) return s;
     std::vector<store::NodeRecord> all;
-    if (store::Status s = registry.nodes->all(&all); !s.ok()) return s;
+    if (gtype::Status s = registry.nodes->all(&all); !s.ok()) return s;
     std::set<std::string> earlier;
     for (const store::NodeRecord& node : all) {
       if (node.cluster && node.cluster->topology == topology && node.task != task) earlier.insert(node.task);
     }
     for (const std::string& old : earlier) {
-      if (store::Status s = registry.nodes->release(old); !s.ok()) return s;
+      if (gtype::Status s = registry.nodes->release(old); !s.ok()) return s;
     }
-    return store::Status::success();
+    return gtype::Status::success();
   });
 }
 
@@ -94,17 +94,17 @@ class HealthCheckNodes final : public hc::Handler {
     std::lock_guard lock(registry_.mutex);
     const store::Time now = now_millis();
     store::NodeStatus status{};
-    store::Status beat = registry_.nodes->heartbeat(to_store(report), now, registry_.options.lease, &status);
+    gtype::Status beat = registry_.nodes->heartbeat(report, now, registry_.options.lease, &status);
     store::NodeRecord record;
     if (beat.ok()) beat = registry_.nodes->get(report.id, &record);
     if (!beat.ok()) return fail("health check of " + report.id + ": " + beat.to_string());
     status_ = to_sort(record, registry_.options.lease);
   }
-  rt::Result<hc::AfterHealthCheck::Choice> choose_active_or_free() override {
+  gtype::Result<hc::AfterHealthCheck::Choice> choose_active_or_free() override {
     if (status_.status != "used") return hc::AfterHealthCheck::Choice(hc::AfterHealthCheck::Free{status_});
     return hc::AfterHealthCheck::Choice(hc::AfterHealthCheck::Active{status_});
   }
-  rt::Result<sorts::NodeStatus> choose_used() override { return status_; }
+  gtype::Result<sorts::NodeStatus> choose_used() override { return status_; }
 
  private:
   Registry& registry_;
@@ -120,7 +120,7 @@ class ClusterFormationNodes final : public cf::Handler {
   void on_query(const sorts::Selector& selector) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> found;
-    store::Status status = registry_.nodes->free_nodes(
+    gtype::Status status = registry_.nodes->free_nodes(
         selector, selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match,
         now_millis(), &found);
     if (!status.ok()) return fail("query: " + status.to_string());
@@ -128,13 +128,13 @@ class ClusterFormationNodes final : public cf::Handler {
     for (const store::NodeRecord& record : found)
       result_.nodes.push_back(to_sort(record, registry_.options.lease));
   }
-  rt::Result<sorts::NodeList> choose_resp() override { return result_; }
+  gtype::Result<sorts::NodeList> choose_resp() override { return result_; }
   void on_ids(const sorts::NodeIds& ids) override {
     std::lock_guard lock(registry_.mutex);
-    store::Status reserved = reserve(registry_, ids);
+    gtype::Status reserved = reserve(registry_, ids);
     not_reserved_ = reserved.ok() ? std::string() : reserved.to_string();
   }
-  rt::Result<cf::AfterTRespIds::Choice> choose_rsrvd_or_err() override {
+  gtype::Result<cf::AfterTRespIds::Choice> choose_rsrvd_or_err() override {
     if (not_reserved_.empty()) return cf::AfterTRespIds::Choice(cf::AfterTRespIds::Rsrvd{});
     return cf::AfterTRespIds::Choice(cf::AfterTRespIds::Err{not_reserved_});
   }
@@ -160,7 +160,7 @@ class IdempotencyCheckNodes final : public ic::Handler {
   // the service learns as an abort naming the node.
   void on_ids(const sorts::NodeIds& ids) override {
     std::lock_guard lock(registry_.mutex);
-    store::Status reserved = reserve(registry_, ids);
+    gtype::Status reserved = reserve(registry_, ids);
     if (!reserved.ok()) fail("cannot reserve the nodes: " + reserved.to_string());
   }
 
@@ -177,11 +177,11 @@ class ListDetailNodes final : public ld::Handler {
   void on_query(const sorts::MetricsQuery& query) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> all;
-    store::Status status = registry_.nodes->all(&all);
+    gtype::Status status = registry_.nodes->all(&all);
     if (!status.ok()) return fail("list: " + status.to_string());
     view_ = detail_view(all, query, registry_.options.lease);
   }
-  rt::Result<sorts::ListDetailView> choose_result() override { return view_; }
+  gtype::Result<sorts::ListDetailView> choose_result() override { return view_; }
 
  private:
   Registry& registry_;
@@ -198,13 +198,13 @@ class FormationNodes final : public fm::Handler {
     std::lock_guard lock(registry_.mutex);
     for (const std::string& id : ids.ids) {
       store::NodeRecord record;
-      store::Status s = registry_.nodes->get(id, &record);
+      gtype::Status s = registry_.nodes->get(id, &record);
       if (!s.ok()) return fail("where is " + id + ": " + s.to_string());
       if (std::string why = not_held(record, ids.task.id); !why.empty()) return fail(why);
       addresses_.addresses[id] = record.address;
     }
   }
-  rt::Result<sorts::NodeAddresses> choose_addresses() override { return addresses_; }
+  gtype::Result<sorts::NodeAddresses> choose_addresses() override { return addresses_; }
   void on_nids(const sorts::FormationUpdate& update) override {
     std::lock_guard lock(registry_.mutex);
     std::map<std::string, store::ClusterPath> clusters;
@@ -214,20 +214,20 @@ class FormationNodes final : public fm::Handler {
       ids.ids.push_back(f.node);
       ids.topology = f.topology;
     }
-    store::Status used = commit(registry_, update.task.id, ids.topology.value_or(""), clusters);
+    gtype::Status used = commit(registry_, update.task.id, ids.topology.value_or(""), clusters);
     if (!used.ok()) return fail("formation " + update.task.id + ": " + used.to_string());
     formed_ = std::move(ids);
   }
-  rt::Result<sorts::NodeIds> choose_succ() override { return formed_; }
+  gtype::Result<sorts::NodeIds> choose_succ() override { return formed_; }
   void on_release(const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<std::string> released;
-    store::Status status = registry_.nodes->release(failure.task.id, &released);
+    gtype::Status status = registry_.nodes->release(failure.task.id, &released);
     failure_ = failure;
     failure_.released = released;
     if (!status.ok()) failure_.reason += "; releasing the nodes failed: " + status.to_string();
   }
-  rt::Result<sorts::TaskFailure> choose_err() override { return failure_; }
+  gtype::Result<sorts::TaskFailure> choose_err() override { return failure_; }
 
  private:
   Registry& registry_;
@@ -247,7 +247,7 @@ class ReleaseNodes final : public rl::Handler {
   void on_release(const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
     store::TaskHolding holding;
-    store::Status status = registry_.nodes->holding(failure.task.id, &holding);
+    gtype::Status status = registry_.nodes->holding(failure.task.id, &holding);
     if (status.ok() && holding.used > 0) {
       std::vector<store::NodeRecord> all;
       status = registry_.nodes->all(&all);
@@ -269,7 +269,7 @@ class ReleaseNodes final : public rl::Handler {
     answer.released = released;
     answer_ = rl::AfterRelease::Released{std::move(answer)};
   }
-  rt::Result<rl::AfterRelease::Choice> choose_released_or_formed() override { return answer_; }
+  gtype::Result<rl::AfterRelease::Choice> choose_released_or_formed() override { return answer_; }
 
  private:
   Registry& registry_;
@@ -278,13 +278,12 @@ class ReleaseNodes final : public rl::Handler {
 
 }  // namespace
 
-rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
-                     const std::atomic<bool>& stop) {
+gtype::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
+                        const std::atomic<bool>& stop) {
   Registry registry;
   registry.options = options;
-  if (rt::Status opened = open_store(map, "nodes", &registry.db); !opened.ok()) return opened;
-  if (store::Status s = store::NodeRegistry::open(registry.db.get(), &registry.nodes); !s.ok())
-    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  if (gtype::Status opened = open_store(map, "nodes", &registry.db); !opened.ok()) return opened;
+  if (gtype::Status s = store::NodeRegistry::open(registry.db.get(), &registry.nodes); !s.ok()) return s;
 
   system::Host host;
   Served served;

@@ -34,14 +34,14 @@ std::string push(const std::string& address, const sorts::NodeFormation& formati
   directory.set("node", address);
   rt::EndpointOptions options;
   options.connect_timeout = options.receive_timeout = kPushTimeout;
-  rt::Result<fp::Role> role = fp::Role::bind("tcp://127.0.0.1:0", directory, options);
-  if (!role.ok()) return role.error().message;
-  rt::Result<fp::Start> start = role->start();
-  if (!start.ok()) return start.error().message;
-  rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
-  if (!formed.ok()) return "node " + formation.node + ": " + formed.error().message;
-  rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
-  if (!answer.ok()) return "node " + formation.node + ": " + answer.error().message;
+  gtype::Result<fp::Role> role = fp::Role::bind("tcp://127.0.0.1:0", directory, options);
+  if (!role.ok()) return role.error().message();
+  gtype::Result<fp::Start> start = role->start();
+  if (!start.ok()) return start.error().message();
+  gtype::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
+  if (!formed.ok()) return "node " + formation.node + ": " + formed.error().message();
+  gtype::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
+  if (!answer.ok()) return "node " + formation.node + ": " + answer.error().message();
   if (auto* refused = std::get_if<fp::AfterForm::Refuse>(&*answer))
     return "node " + formation.node + " refused: " + refused->value;
   return "";
@@ -56,7 +56,7 @@ class Pool final : public fm::Handler {
   explicit Pool(model::TokenBucket& bucket) : bucket_(bucket) {}
 
   void on_update(const sorts::FormationUpdate& update) override { update_ = update; }
-  rt::Result<sorts::NodeIds> choose_where() override {
+  gtype::Result<sorts::NodeIds> choose_where() override {
     sorts::NodeIds ids{update_.task, {}, std::nullopt};
     for (const sorts::NodeFormation& f : update_.formations) ids.ids.push_back(f.node);
     return ids;
@@ -74,15 +74,15 @@ class Pool final : public fm::Handler {
       if (!problem_.empty()) break;
     }
   }
-  rt::Result<Outcome::Choice> choose_ok_or_err() override {
+  gtype::Result<Outcome::Choice> choose_ok_or_err() override {
     if (problem_.empty()) return Outcome::Choice(Outcome::Ok{});
     return Outcome::Choice(Outcome::Err{problem_});
   }
-  rt::Result<sorts::FormationUpdate> choose_nids() override { return update_; }
-  rt::Result<sorts::TaskFailure> choose_release() override {
+  gtype::Result<sorts::FormationUpdate> choose_nids() override { return update_; }
+  gtype::Result<sorts::TaskFailure> choose_release() override {
     return sorts::TaskFailure{update_.task, problem_, {}};
   }
-  void failed(const rt::Error&) override {}  // the scheduler hears of it, as the session fails
+  void failed(const gtype::Status&) override {}  // the scheduler hears of it, as the session fails
 
  private:
   void wait_for_token() {
@@ -99,9 +99,10 @@ class Pool final : public fm::Handler {
 
 }  // namespace
 
-rt::Status run_push(const system::SystemMap& map, const PushOptions& options, const std::atomic<bool>& stop) {
+gtype::Status run_push(const system::SystemMap& map, const PushOptions& options,
+                       const std::atomic<bool>& stop) {
   if (std::string problem = model::token_bucket_problem(options.rate); !problem.empty())
-    return rt::Error{rt::ErrorCode::kConfig, "push rate: " + problem};
+    return gtype::Status{gtype::StatusCode::kConfig, "push rate: " + problem};
   model::TokenBucket bucket(options.rate, std::chrono::steady_clock::now());
   system::Host host;
   Served served;

@@ -58,7 +58,7 @@ class TakeTask final : public ic::Handler {
     std::string queue = spec.spec.meta.queue;
     if (!queues_.waiting.count(queue)) queue = "default";
     store::Statement insert;
-    store::Status s = queues_.db->prepare(
+    gtype::Status s = queues_.db->prepare(
         "INSERT INTO queued (queue, task, spec) VALUES (?1, ?2, ?3) RETURNING seq", &insert);
     bool row = false;
     if (s.ok()) {
@@ -67,7 +67,7 @@ class TakeTask final : public ic::Handler {
               .bind_blob(3, gtype::gen::pack_payload(spec))
               .step(&row);
     }
-    if (s.ok() && !row) s = store::Status::storage("the queue gave no sequence number");
+    if (s.ok() && !row) s = gtype::Status::storage("the queue gave no sequence number");
     if (!s.ok()) return fail("cannot queue the task: " + s.to_string());
     const std::int64_t seq = insert.column_int(0);
     if (s = insert.run(); !s.ok()) return fail("cannot queue the task: " + s.to_string());
@@ -83,7 +83,7 @@ class GiveTask final : public dq::Handler {
  public:
   explicit GiveTask(Queues& queues) : queues_(queues) {}
   void on_next() override {}
-  rt::Result<dq::AfterNext::Choice> choose_task_or_none() override {
+  gtype::Result<dq::AfterNext::Choice> choose_task_or_none() override {
     std::lock_guard lock(queues_.mutex);
     const model::Instant now = std::chrono::steady_clock::now();
     for (auto& [name, queue] : queues_.waiting) {
@@ -98,13 +98,13 @@ class GiveTask final : public dq::Handler {
   void on_done(const sorts::TaskId&) override {
     std::lock_guard lock(queues_.mutex);
     store::Statement remove;
-    store::Status s = queues_.db->prepare("DELETE FROM queued WHERE seq = ?1", &remove);
+    gtype::Status s = queues_.db->prepare("DELETE FROM queued WHERE seq = ?1", &remove);
     if (s.ok()) s = remove.bind_int(1, given_->seq).run();
     if (!s.ok()) std::fprintf(stderr, "c12s queue: cannot remove a done task: %s\n", s.to_string().c_str());
     given_.reset();
   }
   // The scheduler did not say it was done: the task waits again, first of its queue.
-  void failed(const rt::Error&) override {
+  void failed(const gtype::Status&) override {
     if (!given_) return;
     std::lock_guard lock(queues_.mutex);
     queues_.waiting[given_->queue].push_front(std::move(*given_));
@@ -117,32 +117,31 @@ class GiveTask final : public dq::Handler {
 
 }  // namespace
 
-rt::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
-                     const std::atomic<bool>& stop) {
+gtype::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
+                        const std::atomic<bool>& stop) {
   Queues queues;
-  if (rt::Status opened = open_store(map, "queue", &queues.db); !opened.ok()) return opened;
-  if (store::Status s = queues.db->migrate("queue", {kSchema}); !s.ok())
-    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  if (gtype::Status opened = open_store(map, "queue", &queues.db); !opened.ok()) return opened;
+  if (gtype::Status s = queues.db->migrate("queue", {kSchema}); !s.ok()) return s;
   const model::Instant start = std::chrono::steady_clock::now();
   for (const auto& [name, bucket] : options.queues) {
     if (std::string problem = model::token_bucket_problem(bucket); !problem.empty())
-      return rt::Error{rt::ErrorCode::kConfig, "queue " + name + ": " + problem};
+      return gtype::Status{gtype::StatusCode::kConfig, "queue " + name + ": " + problem};
     queues.waiting[name];
     queues.buckets.emplace(name, model::TokenBucket(bucket, start));
   }
   if (!queues.waiting.count("default"))
-    return rt::Error{rt::ErrorCode::kConfig, "there is no 'default' queue"};
+    return gtype::Status{gtype::StatusCode::kConfig, "there is no 'default' queue"};
   // What was queued before a restart, in arrival order.
   store::Statement pending;
-  store::Status s = queues.db->prepare("SELECT seq, queue, spec FROM queued ORDER BY seq", &pending);
+  gtype::Status s = queues.db->prepare("SELECT seq, queue, spec FROM queued ORDER BY seq", &pending);
   for (bool row = false; s.ok() && (s = pending.step(&row)).ok() && row;) {
     auto spec = gtype::gen::unpack_payload<sorts::ScheduleSpec>(pending.column_blob(2));
-    if (!spec) return rt::Error{rt::ErrorCode::kConfig, "a queued task does not read back"};
+    if (!spec) return gtype::Status{gtype::StatusCode::kConfig, "a queued task does not read back"};
     std::string queue = pending.column_text(1);
     if (!queues.waiting.count(queue)) queue = "default";
     queues.waiting[queue].push_back(Queued{pending.column_int(0), queue, std::get<0>(*spec)});
   }
-  if (!s.ok()) return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  if (!s.ok()) return s;
 
   system::Host host;
   Served served;

@@ -11,23 +11,23 @@ namespace tl = gtype_gen::task_log::reporter;
 Reporter::Reporter(rt::Directory directory, std::string bind, rt::EndpointOptions options)
     : directory_(std::move(directory)), bind_(std::move(bind)), options_(std::move(options)) {}
 
-rt::Status Reporter::record(const sorts::LogRecord& record) {
+gtype::Status Reporter::record(const sorts::LogRecord& record) {
   if (!role_) {
-    rt::Result<tl::Role> role = tl::Role::bind(bind_, directory_, options_);
+    gtype::Result<tl::Role> role = tl::Role::bind(bind_, directory_, options_);
     if (!role.ok()) return role.error();
     role_ = std::make_unique<tl::Role>(std::move(*role));
   }
-  rt::Result<tl::Start> start = role_->start();
+  gtype::Result<tl::Start> start = role_->start();
   if (!start.ok()) return start.error();
-  rt::Result<tl::AfterRecord> sent = std::move(*start).connect_record(record);
+  gtype::Result<tl::AfterRecord> sent = std::move(*start).connect_record(record);
   if (!sent.ok()) return sent.error();
-  rt::Result<tl::AfterRecord::Stored> stored = std::move(*sent).receive();
+  gtype::Result<tl::AfterRecord::Stored> stored = std::move(*sent).receive();
   if (!stored.ok()) return stored.error();
-  return rt::ok_status();
+  return gtype::Status();
 }
 
-rt::Status Reporter::record(const std::string& task, const std::string& level,
-                            std::map<std::string, std::string> labels, const std::string& message) {
+gtype::Status Reporter::record(const std::string& task, const std::string& level,
+                               std::map<std::string, std::string> labels, const std::string& message) {
   return record(sorts::LogRecord{task, store::to_millis(now_millis()), level, std::move(labels), message});
 }
 

@@ -13,7 +13,7 @@
 #include <task_log/reporter.h>
 
 #include "gtype/rt/directory.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::services {
 
@@ -23,10 +23,10 @@ class Reporter {
   explicit Reporter(gtype::rt::Directory directory, std::string bind = "tcp://127.0.0.1:0",
                     gtype::rt::EndpointOptions options = {});
 
-  gtype::rt::Status record(const gtype_gen::sorts::c12s::sorts::LogRecord& record);
+  gtype::Status record(const gtype_gen::sorts::c12s::sorts::LogRecord& record);
   // A record stamped now.
-  gtype::rt::Status record(const std::string& task, const std::string& level,
-                           std::map<std::string, std::string> labels, const std::string& message);
+  gtype::Status record(const std::string& task, const std::string& level,
+                       std::map<std::string, std::string> labels, const std::string& message);
 
  private:
   gtype::rt::Directory directory_;

@@ -54,16 +54,17 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
 // Runs one formation; the state service and the log hear its outcome through Formation itself.
 // True when the push service gave an outcome (ok or err); false when the session failed first.
 bool form(Reporter& reporter, fm::Role& role, const sorts::ScheduleSpec& task) {
-  rt::Result<fm::Start> start = role.start();
+  gtype::Result<fm::Start> start = role.start();
   std::string problem;
   if (!start.ok()) {
-    problem = start.error().message;
-  } else if (rt::Result<fm::AfterUpdate> sent = std::move(*start).connect_update(formation_of(task));
+    problem = start.error().message();
+  } else if (gtype::Result<fm::AfterUpdate> sent = std::move(*start).connect_update(formation_of(task));
              !sent.ok()) {
-    problem = sent.error().message;
-  } else if (rt::Result<fm::AfterUpdate::Branch> outcome = std::move(*sent).receive(std::chrono::seconds(30));
+    problem = sent.error().message();
+  } else if (gtype::Result<fm::AfterUpdate::Branch> outcome =
+                 std::move(*sent).receive(std::chrono::seconds(30));
              !outcome.ok()) {
-    problem = outcome.error().message;
+    problem = outcome.error().message();
   }
   if (problem.empty()) return true;
   // Best effort: the log may be what is down.
@@ -79,21 +80,22 @@ constexpr int kAttempts = 3;
 
 }  // namespace
 
-rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
-                         const std::atomic<bool>& stop) {
+gtype::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
+                            const std::atomic<bool>& stop) {
   rt::EndpointOptions endpoint;
   endpoint.connect_timeout = endpoint.receive_timeout = std::chrono::seconds(5);
-  rt::Result<fm::Role> formations = fm::Role::bind("tcp://127.0.0.1:0", map.directory("Formation"), endpoint);
+  gtype::Result<fm::Role> formations =
+      fm::Role::bind("tcp://127.0.0.1:0", map.directory("Formation"), endpoint);
   if (!formations.ok()) return formations.error();
-  rt::Result<dq::Role> queue = dq::Role::bind("tcp://127.0.0.1:0", map.directory("Dequeue"), endpoint);
+  gtype::Result<dq::Role> queue = dq::Role::bind("tcp://127.0.0.1:0", map.directory("Dequeue"), endpoint);
   if (!queue.ok()) return queue.error();
   Reporter reporter(map.directory("TaskLog"));
   std::map<std::string, int> attempts;  // formations of a task that got no outcome
   while (!stop.load()) {
     bool formed = false;
-    if (rt::Result<dq::Start> start = queue->start(); start.ok()) {
-      if (rt::Result<dq::AfterNext> asked = std::move(*start).connect_next(); asked.ok()) {
-        if (rt::Result<dq::AfterNext::Branch> next = std::move(*asked).receive(); next.ok()) {
+    if (gtype::Result<dq::Start> start = queue->start(); start.ok()) {
+      if (gtype::Result<dq::AfterNext> asked = std::move(*start).connect_next(); asked.ok()) {
+        if (gtype::Result<dq::AfterNext::Branch> next = std::move(*asked).receive(); next.ok()) {
           if (auto* task = std::get_if<dq::AfterNext::Task>(&*next)) {
             const std::string id = task->value.task.id;
             if (form(reporter, *formations, task->value) || ++attempts[id] >= kAttempts) {
@@ -112,7 +114,7 @@ rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& o
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 }  // namespace c12s::services

@@ -10,13 +10,13 @@
 #include "c12s/system/host.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::services {
 
 // Fails the session being served, telling its peers why.
-inline gtype::rt::Error refused(const std::string& why) {
-  return gtype::rt::Error{gtype::rt::ErrorCode::kAborted, why};
+inline gtype::Status refused(const std::string& why) {
+  return gtype::Status{gtype::StatusCode::kAborted, why};
 }
 
 // A role's Factory that makes each session's object with `make()`, whoever takes part.
@@ -37,10 +37,10 @@ class Served {
     if (!status_.ok()) return;
     model::Result<std::string> address = map.address(protocol, role);
     if (!address.ok()) {
-      status_ = gtype::rt::Error{gtype::rt::ErrorCode::kConfig, address.error_text()};
+      status_ = address.error();
       return;
     }
-    gtype::rt::Result<Role> bound = Role::bind(*address, map.directory(protocol));
+    gtype::Result<Role> bound = Role::bind(*address, map.directory(protocol));
     if (!bound.ok()) {
       status_ = bound.error();
       return;
@@ -52,11 +52,11 @@ class Served {
                return owned_role->serve(factory, stop);
              });
   }
-  const gtype::rt::Status& status() const { return status_; }
+  const gtype::Status& status() const { return status_; }
 
  private:
   std::vector<std::shared_ptr<void>> keep_;
-  gtype::rt::Status status_ = gtype::rt::ok_status();
+  gtype::Status status_;
 };
 
 }  // namespace c12s::services

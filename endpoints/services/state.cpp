@@ -79,16 +79,16 @@ class HealthCheckState final : public hc::Handler {
 };
 
 // Declares formed nodes dead or alive by their health checks; runs on a thread of its own.
-rt::Status watch(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
+gtype::Status watch(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
   Reporter reporter(map.directory("TaskLog"));
   while (!stop.load()) {
     std::vector<std::pair<std::string, bool>> changes;  // node, alive now
     {
       std::lock_guard lock(state.mutex);
       std::vector<store::TopologyDetail> all;
-      if (store::Status s = state.topologies->list_detail(model::Selector{}, model::MatchMode::kSubset, &all);
+      if (gtype::Status s = state.topologies->list_detail(model::Selector{}, model::MatchMode::kSubset, &all);
           !s.ok())
-        return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+        return s;
       const store::Time now = now_millis();
       for (const store::TopologyDetail& topology : all) {
         const std::vector<store::FormedNode>& nodes = topology.nodes;
@@ -97,23 +97,23 @@ rt::Status watch(State& state, const system::SystemMap& map, const std::atomic<b
           const store::Time last = seen == state.last_active.end() ? state.started : seen->second;
           const bool alive = now - last < state.options.lease;
           if (alive == !node.dead_since) continue;
-          store::Status s = alive ? state.topologies->mark_node_alive(node.id)
+          gtype::Status s = alive ? state.topologies->mark_node_alive(node.id)
                                   : state.topologies->mark_node_dead(node.id, now);
-          if (!s.ok()) return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+          if (!s.ok()) return s;
           changes.emplace_back(node.id, alive);
         }
       }
     }
     for (const auto& [node, alive] : changes) {
-      rt::Status logged = reporter.record(
+      gtype::Status logged = reporter.record(
           "", alive ? "info" : "warning",
           {{"service", "state"}, {"node", node}, {"health", alive ? "alive" : "dead"}},
           "node " + node + (alive ? " is alive again" : " is dead: no health check within its lease"));
-      if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
+      if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.message().c_str());
     }
     for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 // ClusterFormation's query part relays between the user and the nodes service: a session
@@ -121,18 +121,18 @@ rt::Status watch(State& state, const system::SystemMap& map, const std::atomic<b
 class ClusterFormationState final : public cf::Handler {
  public:
   void on_query(const sorts::Selector& selector) override { selector_ = selector; }
-  rt::Result<sorts::Selector> choose_query() override { return selector_; }
+  gtype::Result<sorts::Selector> choose_query() override { return selector_; }
   void on_resp(const sorts::NodeList& list) override { list_ = list; }
-  rt::Result<sorts::NodeList> choose_resp() override { return list_; }
+  gtype::Result<sorts::NodeList> choose_resp() override { return list_; }
   void on_quit() override {}
   void on_mutate() override {}
   void on_create(const sorts::TopologySpec&) override {}
-  rt::Result<sorts::NodeIds> choose_ids_to_nodes() override { return refused(kMutationsElsewhere); }
+  gtype::Result<sorts::NodeIds> choose_ids_to_nodes() override { return refused(kMutationsElsewhere); }
   void on_rsrvd() override {}
   void on_err(const std::string&) override {}
   void on_succ() override {}
-  rt::Result<sorts::ScheduleSpec> choose_ids_to_sched() override { return refused(kMutationsElsewhere); }
-  rt::Result<std::string> choose_err() override { return refused(kMutationsElsewhere); }
+  gtype::Result<sorts::ScheduleSpec> choose_ids_to_sched() override { return refused(kMutationsElsewhere); }
+  gtype::Result<std::string> choose_err() override { return refused(kMutationsElsewhere); }
 
  private:
   static constexpr const char* kMutationsElsewhere =
@@ -163,20 +163,20 @@ class ListDetailState final : public ld::Handler {
   void on_list_brief(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyBrief> found;
-    store::Status s = state_.topologies->list(request.selector, model::MatchMode::kSubset, &found);
+    gtype::Status s = state_.topologies->list(request.selector, model::MatchMode::kSubset, &found);
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyBrief& brief : found) {
       if (request.topology && brief.name != *request.topology) continue;
       brief_.topologies.push_back(to_sort(brief));
     }
   }
-  rt::Result<sorts::ListBriefView> choose_brief() override { return brief_; }
-  rt::Result<sorts::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_; }
+  gtype::Result<sorts::ListBriefView> choose_brief() override { return brief_; }
+  gtype::Result<sorts::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_; }
 
   void on_list(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
     std::vector<store::TopologyDetail> found;
-    store::Status s = state_.topologies->list_detail(request.selector, model::MatchMode::kSubset, &found);
+    gtype::Status s = state_.topologies->list_detail(request.selector, model::MatchMode::kSubset, &found);
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyDetail& detail : found) {
       for (const store::FormedNode& node : detail.nodes) {
@@ -189,10 +189,10 @@ class ListDetailState final : public ld::Handler {
     // No node selected: the nodes service must still answer with nothing, not with all.
     if (query_.nodes.empty()) query_.nodes.push_back("");
   }
-  rt::Result<sorts::MetricsQuery> choose_query() override { return query_; }
+  gtype::Result<sorts::MetricsQuery> choose_query() override { return query_; }
   void on_result(const sorts::ListDetailView& view) override { detail_ = view; }
-  rt::Result<sorts::ListDetailView> choose_detail() override { return detail_; }
-  rt::Result<sorts::ListDetailView> choose_result_at_after_list_query_result_detail() override {
+  gtype::Result<sorts::ListDetailView> choose_detail() override { return detail_; }
+  gtype::Result<sorts::ListDetailView> choose_result_at_after_list_query_result_detail() override {
     return detail_;
   }
 
@@ -207,16 +207,16 @@ class ListDetailState final : public ld::Handler {
 
 // Logs a task's record, trying again for a while: the log may be restarting, and the
 // record of a task's outcome is what `c12s mutate` waits for.
-rt::Status log_task(Reporter& reporter, const std::string& task, const char* level,
-                    const std::map<std::string, std::string>& labels, const std::string& message) {
+gtype::Status log_task(Reporter& reporter, const std::string& task, const char* level,
+                       const std::map<std::string, std::string>& labels, const std::string& message) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
-  rt::Status logged = reporter.record(task, level, labels, message);
+  gtype::Status logged = reporter.record(task, level, labels, message);
   for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up;
        ++attempt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     logged = reporter.record(task, level, labels, message);
   }
-  if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.error().message.c_str());
+  if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.message().c_str());
   return logged;
 }
 
@@ -228,7 +228,7 @@ bool advance(State& state, Reporter& reporter, const std::string& task, const st
              store::TaskState to, const std::string& message, const char* shown = nullptr) {
   {
     std::lock_guard lock(state.mutex);
-    store::Status s = store::Status::success();
+    gtype::Status s = gtype::Status::success();
     store::Task current;
     if (state.tasks->get(task, &current).ok() && current.state == to) return true;
     // A task done at once (the topology exists, or the nodes cannot be reserved) passes IN
@@ -260,10 +260,10 @@ class Settler {
   explicit Settler(const system::SystemMap& map) : map_(map) {}
 
   bool settle(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
-    rt::Result<rl::AfterRelease::Branch> answer = ask(task, why);
+    gtype::Result<rl::AfterRelease::Branch> answer = ask(task, why);
     if (!answer.ok()) {
       std::fprintf(stderr, "c12s state: task %s stays unfinished, the nodes service did not settle it: %s\n",
-                   task.c_str(), answer.error().message.c_str());
+                   task.c_str(), answer.error().message().c_str());
       return false;
     }
     if (auto* formed = std::get_if<rl::AfterRelease::Formed>(&*answer))
@@ -280,7 +280,7 @@ class Settler {
     std::string topology = ids.topology.value_or("");
     {
       std::lock_guard lock(state.mutex);
-      store::Status s = state.topologies->commit_staged(ids.task.id, &topology);
+      gtype::Status s = state.topologies->commit_staged(ids.task.id, &topology);
       if (!s.ok() && !s.is_not_found()) {  // not found: committed before
         std::fprintf(stderr, "c12s state: task %s: cannot store its desired state: %s\n", ids.task.id.c_str(),
                      s.to_string().c_str());
@@ -299,7 +299,7 @@ class Settler {
       std::lock_guard lock(state.mutex);
       store::Task record;
       if (state.tasks->get(task, &record).ok()) topology = record.topology;
-      if (store::Status s = state.topologies->drop_staged(task); !s.ok()) {
+      if (gtype::Status s = state.topologies->drop_staged(task); !s.ok()) {
         std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
         return false;
       }
@@ -308,17 +308,17 @@ class Settler {
   }
 
  private:
-  rt::Result<rl::AfterRelease::Branch> ask(const std::string& task, const std::string& why) {
+  gtype::Result<rl::AfterRelease::Branch> ask(const std::string& task, const std::string& why) {
     if (!role_) {
       rt::EndpointOptions options;
       options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
-      rt::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
+      gtype::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
       if (!role.ok()) return role.error();
       role_ = std::make_unique<rl::Role>(std::move(*role));
     }
-    rt::Result<rl::Start> s0 = role_->start();
+    gtype::Result<rl::Start> s0 = role_->start();
     if (!s0.ok()) return s0.error();
-    rt::Result<rl::AfterRelease> s1 =
+    gtype::Result<rl::AfterRelease> s1 =
         std::move(*s0).connect_release(sorts::TaskFailure{sorts::TaskId{task}, why, {}});
     if (!s1.ok()) return s1.error();
     return std::move(*s1).receive();
@@ -333,7 +333,7 @@ class Settler {
 // session died with it) at once, and any unfinished task StateOptions::task_deadline after its
 // last change (its owner, the queue, the scheduler or a service of its formation, is gone, or
 // lost its outcome). A task the nodes service cannot settle yet is asked about again.
-rt::Status recover(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
+gtype::Status recover(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
   Reporter reporter(map.directory("TaskLog"));
   Settler settler(map);
   while (!stop.load()) {
@@ -341,8 +341,7 @@ rt::Status recover(State& state, const system::SystemMap& map, const std::atomic
     {
       std::lock_guard lock(state.mutex);
       std::vector<store::Task> unfinished;
-      if (store::Status s = state.tasks->unfinished(&unfinished); !s.ok())
-        return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+      if (gtype::Status s = state.tasks->unfinished(&unfinished); !s.ok()) return s;
       const store::Time now = now_millis();
       for (store::Task& task : unfinished) {
         const bool orphan = task.state == store::TaskState::kPending && task.updated < state.started;
@@ -360,7 +359,7 @@ rt::Status recover(State& state, const system::SystemMap& map, const std::atomic
     }
     for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 // A mutation's session: its id is the task's id, created with the topology it brings.
@@ -377,18 +376,18 @@ class MutationService final : public svc::Handler {
       std::lock_guard lock(state_.mutex);
       // One task at a time per topology (the store's semantic lock): the session of a second
       // one fails, saying which task holds the topology.
-      store::Status s = state_.tasks->create(task(), "mutate", spec.name, now_millis());
+      gtype::Status s = state_.tasks->create(task(), "mutate", spec.name, now_millis());
       if (!s.ok()) return fail("cannot start the task: " + s.to_string());
     }
     spec_ = spec;
-    rt::Status logged = reporter_.record(
+    gtype::Status logged = reporter_.record(
         task(), "info", {{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}},
         "mutation of topology " + spec.name + " received");
-    if (!logged.ok()) fail("cannot log the task: " + logged.error().message);  // failed() fails the task
+    if (!logged.ok()) fail("cannot log the task: " + logged.message());  // failed() fails the task
   }
-  rt::Result<sorts::TopologySpec> choose_try() override { return *spec_; }
+  gtype::Result<sorts::TopologySpec> choose_try() override { return *spec_; }
   void on_resp(const bool& seen) override { seen_ = seen; }
-  rt::Result<svc::AfterCreateOkTryResp::Choice> choose_done_or_ids() override {
+  gtype::Result<svc::AfterCreateOkTryResp::Choice> choose_done_or_ids() override {
     if (seen_) {
       advance(state_, reporter_, task(), spec_->name, store::TaskState::kCreated,
               "topology " + spec_->name + " already exists: nothing to form", "EXISTS");
@@ -399,17 +398,17 @@ class MutationService final : public svc::Handler {
         svc::AfterCreateOkTryResp::Ids{sorts::NodeIds{sorts::TaskId{task()}, node_ids(*spec_), spec_->name}});
   }
   void on_rsrvd() override {}
-  rt::Result<sorts::TopologySpec> choose_store() override { return *spec_; }
+  gtype::Result<sorts::TopologySpec> choose_store() override { return *spec_; }
   void on_stored() override {}
-  rt::Result<sorts::ScheduleSpec> choose_ids_to_sched() override {
+  gtype::Result<sorts::ScheduleSpec> choose_ids_to_sched() override {
     advance(
         state_, reporter_, task(), spec_->name, store::TaskState::kInProgress,
         "nodes reserved and desired state stored; queued for formation (queue " + spec_->meta.queue + ")");
     return sorts::ScheduleSpec{sorts::TaskId{task()}, *spec_, node_ids(*spec_)};
   }
-  void failed(const rt::Error& error) override {
+  void failed(const gtype::Status& error) override {
     if (!spec_) return;  // it failed before its task was created: no task
-    const std::string why = std::string(rt::error_code_name(error.code)) + ": " + error.message;
+    const std::string why = std::string(gtype::status_code_name(error.code())) + ": " + error.message();
     // Compensation: the nodes this task reserved go back to the pool, and the desired state it
     // staged goes. Settled with the nodes service even when no rsrvd() came (the nodes may be
     // reserved and the answer lost); if that service cannot answer, recovery settles the task
@@ -437,13 +436,13 @@ class IdempotencyStorage final : public ist::Handler {
   void on_try(const sorts::TopologySpec& spec) override {
     std::lock_guard lock(state_.mutex);
     model::MutationCheck check = model::MutationCheck::kNew;
-    store::Status s = state_.topologies->check(spec, &check);
+    gtype::Status s = state_.topologies->check(spec, &check);
     if (!s.ok()) return fail("idempotency check: " + s.to_string());
     // The stored topologies are the formed ones (a desired state is stored when its formation
     // commits), so a failed formation leaves nothing here and may be tried again.
     seen_ = check == model::MutationCheck::kAlreadyFormed;
   }
-  rt::Result<bool> choose_resp() override { return seen_; }
+  gtype::Result<bool> choose_resp() override { return seen_; }
   void on_seen() override {}
   void on_not_seen() override {}
   void on_save(const sorts::TopologySpec&) override {
@@ -464,11 +463,11 @@ class MainStorage final : public mst::Handler {
     std::lock_guard lock(state_.mutex);
     // Staged until the formation commits: the topology's formed state stays listed meanwhile,
     // and stays if the formation fails.
-    store::Status s = state_.topologies->stage(task_id(session()), spec);
+    gtype::Status s = state_.topologies->stage(task_id(session()), spec);
     if (!s.ok()) return fail("cannot store the desired state: " + s.to_string());
     spec_ = spec;
   }
-  rt::Result<sorts::TopologySpec> choose_save() override { return spec_; }
+  gtype::Result<sorts::TopologySpec> choose_save() override { return spec_; }
   void on_saved() override {}
 
  private:
@@ -485,7 +484,7 @@ class FormationState final : public fm::Handler {
     (void)Settler::commit(state_, reporter_, ids);
     task_ = ids.task;
   }
-  rt::Result<sorts::TaskId> choose_succ() override { return task_; }
+  gtype::Result<sorts::TaskId> choose_succ() override { return task_; }
   void on_err(const sorts::TaskFailure& failure) override {
     std::string released;
     for (const std::string& id : failure.released) released += (released.empty() ? "" : ", ") + id;
@@ -493,7 +492,7 @@ class FormationState final : public fm::Handler {
                         failure.reason + (released.empty() ? std::string() : "; released: " + released));
     failure_ = failure;
   }
-  rt::Result<sorts::TaskFailure> choose_err() override { return failure_; }
+  gtype::Result<sorts::TaskFailure> choose_err() override { return failure_; }
 
  private:
   State& state_;
@@ -504,16 +503,14 @@ class FormationState final : public fm::Handler {
 
 }  // namespace
 
-rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
-                     const std::atomic<bool>& stop) {
+gtype::Status run_state(const system::SystemMap& map, const StateOptions& options,
+                        const std::atomic<bool>& stop) {
   State state;
   state.options = options;
   state.started = now_millis();
-  if (rt::Status opened = open_store(map, "state", &state.db); !opened.ok()) return opened;
-  if (store::Status s = store::StateStore::open(state.db.get(), &state.topologies); !s.ok())
-    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
-  if (store::Status s = store::TaskStore::open(state.db.get(), &state.tasks); !s.ok())
-    return rt::Error{rt::ErrorCode::kConfig, s.to_string()};
+  if (gtype::Status opened = open_store(map, "state", &state.db); !opened.ok()) return opened;
+  if (gtype::Status s = store::StateStore::open(state.db.get(), &state.topologies); !s.ok()) return s;
+  if (gtype::Status s = store::TaskStore::open(state.db.get(), &state.tasks); !s.ok()) return s;
   system::Host host;
   Served served;
   served.add<hc::Role>(host, map, "HealthCheck", "state",

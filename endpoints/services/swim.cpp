@@ -97,7 +97,7 @@ std::string malformed(const Probe& probe) {
 // nothing is piggybacked: clusters do not learn of each other. This spares a node its
 // peers' suspicion while formations are being pushed (a member formed first pings one not
 // yet formed), and a node left in an old formation its own false verdicts about its peers.
-rt::Result<Probe> bare_ack(const std::string& self, const Probe& ping) {
+gtype::Result<Probe> bare_ack(const std::string& self, const Probe& ping) {
   if (std::string why = malformed(ping); !why.empty()) return refused(why);
   if (ping.target != self) return refused("the ping is for '" + ping.target.substr(0, 64) + "', not " + self);
   return Probe{self, ping.seq, self, {}};
@@ -168,11 +168,11 @@ std::string outgoing_address(const std::string& daemon_address, const std::strin
 // to a dead peer, the abort of a session it gave up) is not worth more than the ack timeout
 // of waiting: the transport's flush on destruction is cut to that.
 template <typename Role>
-rt::Result<Role> bind_prober(const std::string& address, rt::Directory directory,
-                             const rt::EndpointOptions& options, std::chrono::milliseconds flush) {
+gtype::Result<Role> bind_prober(const std::string& address, rt::Directory directory,
+                                const rt::EndpointOptions& options, std::chrono::milliseconds flush) {
   rt::ZmqOptions zmq;
   zmq.flush_timeout = flush;
-  rt::Result<std::unique_ptr<rt::Transport>> transport = rt::make_zmq_transport(address, zmq);
+  gtype::Result<std::unique_ptr<rt::Transport>> transport = rt::make_zmq_transport(address, zmq);
   if (!transport.ok()) return transport.error();
   return Role::create(std::move(directory), std::move(*transport), options);
 }
@@ -195,7 +195,7 @@ class Group {
   void stop();
 
   // SwimPing/target: the ack Member sends for `ping`, or why there is none.
-  rt::Result<Probe> answer_ping(const Probe& ping);
+  gtype::Result<Probe> answer_ping(const Probe& ping);
   // SwimPingReq/helper: gives Member the ping-req; await_answer then waits for Member's ack or
   // nack to the prober (at most until the prober gives up), forget drops a ping-req whose
   // session failed.
@@ -203,8 +203,8 @@ class Group {
     bool ack;  // else nack
     Probe probe;
   };
-  rt::Status take_ping_req(const Probe& ping_req);
-  rt::Result<Answer> await_answer(const std::string& prober, std::uint64_t seq);
+  gtype::Status take_ping_req(const Probe& ping_req);
+  gtype::Result<Answer> await_answer(const std::string& prober, std::uint64_t seq);
   void forget(const std::string& prober, std::uint64_t seq);
   // A Link's session brought back an ack or a nack from `peer`.
   void on_reply(const std::string& peer, ms::MessageKind kind, const Probe& reply);
@@ -282,11 +282,11 @@ class Link {
   void ping(std::unique_ptr<ping_prober::Role>& role, const ms::Message& message);
   void ping_req(std::unique_ptr<req_prober::Role>& role, const ms::Message& message);
   // Says so once: the message is lost, and the next one tries again.
-  void cannot_bind(const rt::Error& error) {
+  void cannot_bind(const gtype::Status& error) {
     if (bind_failed_) return;
     bind_failed_ = true;
     std::fprintf(stderr, "c12s daemon %s: SWIM: cannot reach %s: %s\n", self_.c_str(), peer_.c_str(),
-                 error.message.c_str());
+                 error.message().c_str());
   }
 
   Group& group_;
@@ -439,7 +439,7 @@ void Group::tick_loop() {
   }
 }
 
-rt::Result<Probe> Group::answer_ping(const Probe& ping) {
+gtype::Result<Probe> Group::answer_ping(const Probe& ping) {
   std::lock_guard lock(mutex_);
   if (stopping_) return refused("SWIM is restarting");
   if (!is_peer(ping.sender)) return bare_ack(self_, ping);
@@ -461,7 +461,7 @@ rt::Result<Probe> Group::answer_ping(const Probe& ping) {
   return refused("the ping is for '" + ping.target.substr(0, 64) + "', not " + self_);
 }
 
-rt::Status Group::take_ping_req(const Probe& ping_req) {
+gtype::Status Group::take_ping_req(const Probe& ping_req) {
   std::lock_guard lock(mutex_);
   if (stopping_) return refused("SWIM is restarting");
   std::string why;
@@ -470,10 +470,10 @@ rt::Status Group::take_ping_req(const Probe& ping_req) {
   if (!answers_.try_emplace({ping_req.sender, ping_req.seq}).second)
     return refused("a ping-req with this seq is already being served");
   carry_out(member_.on_message(now_locked(), ping_req.sender, *message));
-  return rt::ok_status();
+  return gtype::Status();
 }
 
-rt::Result<Group::Answer> Group::await_answer(const std::string& prober, std::uint64_t seq) {
+gtype::Result<Group::Answer> Group::await_answer(const std::string& prober, std::uint64_t seq) {
   std::unique_lock lock(mutex_);
   const auto key = std::pair(prober, seq);
   // The prober waits until the end of its period, about this long after its ping-req.
@@ -534,17 +534,17 @@ void Link::ping(std::unique_ptr<ping_prober::Role>& role, const ms::Message& mes
     directory.set("target", peer_addresses_.ping);
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = options_.ack_timeout;
-    rt::Result<ping_prober::Role> bound = bind_prober<ping_prober::Role>(
+    gtype::Result<ping_prober::Role> bound = bind_prober<ping_prober::Role>(
         outgoing_address(daemon_address_, name_ + ".ping"), directory, options, options_.ack_timeout);
     if (!bound.ok()) return cannot_bind(bound.error());
     role = std::make_unique<ping_prober::Role>(std::move(*bound));
   }
   // Any failure (no ack within the ack timeout, a lost or refusing target) is "no ack".
-  rt::Result<ping_prober::Start> start = role->start();
+  gtype::Result<ping_prober::Start> start = role->start();
   if (!start.ok()) return;
-  rt::Result<ping_prober::AfterPing> pinged = std::move(*start).connect_ping(to_probe(self_, message));
+  gtype::Result<ping_prober::AfterPing> pinged = std::move(*start).connect_ping(to_probe(self_, message));
   if (!pinged.ok()) return;
-  rt::Result<ping_prober::AfterPing::Ack> ack = std::move(*pinged).receive();
+  gtype::Result<ping_prober::AfterPing::Ack> ack = std::move(*pinged).receive();
   if (!ack.ok()) return;
   group_.on_reply(peer_, ms::MessageKind::kAck, ack->value);
 }
@@ -558,16 +558,17 @@ void Link::ping_req(std::unique_ptr<req_prober::Role>& role, const ms::Message& 
     // The helper answers once its own ping is acked or its ack timeout passed; after the
     // period the answer no longer counts.
     options.receive_timeout = options_.protocol_period - options_.ack_timeout;
-    rt::Result<req_prober::Role> bound = bind_prober<req_prober::Role>(
+    gtype::Result<req_prober::Role> bound = bind_prober<req_prober::Role>(
         outgoing_address(daemon_address_, name_ + ".ping-req"), directory, options, options_.ack_timeout);
     if (!bound.ok()) return cannot_bind(bound.error());
     role = std::make_unique<req_prober::Role>(std::move(*bound));
   }
-  rt::Result<req_prober::Start> start = role->start();
+  gtype::Result<req_prober::Start> start = role->start();
   if (!start.ok()) return;
-  rt::Result<req_prober::AfterPingReq> asked = std::move(*start).connect_ping_req(to_probe(self_, message));
+  gtype::Result<req_prober::AfterPingReq> asked =
+      std::move(*start).connect_ping_req(to_probe(self_, message));
   if (!asked.ok()) return;
-  rt::Result<req_prober::AfterPingReq::Branch> answer = std::move(*asked).receive();
+  gtype::Result<req_prober::AfterPingReq::Branch> answer = std::move(*asked).receive();
   if (!answer.ok()) return;
   if (auto* ack = std::get_if<req_prober::AfterPingReq::Ack>(&*answer)) {
     group_.on_reply(peer_, ms::MessageKind::kAck, ack->value);
@@ -590,14 +591,14 @@ class PingTarget final : public ping_target::Handler {
   void on_ping(const Probe& ping) override {
     answer_ = group_ ? group_->answer_ping(ping) : bare_ack(node_id_, ping);
   }
-  rt::Result<Probe> choose_ack() override { return answer_; }
+  gtype::Result<Probe> choose_ack() override { return answer_; }
   // A refused or lost session is the prober's "no ack": nothing to report here.
-  void failed(const rt::Error&) override {}
+  void failed(const gtype::Status&) override {}
 
  private:
   const std::string& node_id_;
   std::shared_ptr<Group> group_;
-  rt::Result<Probe> answer_ = refused("no ping was received");
+  gtype::Result<Probe> answer_ = refused("no ping was received");
 };
 
 // A SwimPingReq session, as `helper`: hands the ping-req to the group, then waits for
@@ -610,16 +611,16 @@ class PingReqHelper final : public req_helper::Handler {
     seq_ = ping_req.seq;
     if (group_) taken_ = group_->take_ping_req(ping_req);
   }
-  rt::Result<req_helper::AfterPingReq::Choice> choose_ack_or_nack() override {
-    if (!taken_.ok()) return taken_.error();
+  gtype::Result<req_helper::AfterPingReq::Choice> choose_ack_or_nack() override {
+    if (!taken_.ok()) return taken_;
     taken_ = refused("answered");  // from here on, await_answer has the group forget it
-    rt::Result<Group::Answer> answer = group_->await_answer(prober_, seq_);
+    gtype::Result<Group::Answer> answer = group_->await_answer(prober_, seq_);
     if (!answer.ok()) return answer.error();
     if (answer->ack)
       return req_helper::AfterPingReq::Choice(req_helper::AfterPingReq::Ack{std::move(answer->probe)});
     return req_helper::AfterPingReq::Choice(req_helper::AfterPingReq::Nack{std::move(answer->probe)});
   }
-  void failed(const rt::Error&) override {
+  void failed(const gtype::Status&) override {
     if (taken_.ok()) group_->forget(prober_, seq_);
   }
 
@@ -627,7 +628,7 @@ class PingReqHelper final : public req_helper::Handler {
   std::shared_ptr<Group> group_;
   std::string prober_;
   std::uint64_t seq_ = 0;
-  rt::Status taken_ = refused("not in a cluster");  // ok while the group waits to answer it
+  gtype::Status taken_ = refused("not in a cluster");  // ok while the group waits to answer it
 };
 
 // What decides whether a new formation restarts SWIM: who is in it and where they are.
@@ -663,23 +664,23 @@ Node::~Node() {
   if (group) group->stop();
 }
 
-rt::Result<std::unique_ptr<Node>> Node::bind(const std::string& daemon_address, const std::string& node_id,
-                                             const SwimOptions& options, ChangeSink sink) {
+gtype::Result<std::unique_ptr<Node>> Node::bind(const std::string& daemon_address, const std::string& node_id,
+                                                const SwimOptions& options, ChangeSink sink) {
   if (!(options.ack_timeout > std::chrono::milliseconds(0) && options.ack_timeout < options.protocol_period &&
         options.suspicion_timeout > std::chrono::milliseconds(0))) {
-    return rt::Error{rt::ErrorCode::kConfig,
-                     "SWIM needs 0 < ack timeout < protocol period and a suspicion timeout above 0"};
+    return gtype::Status{gtype::StatusCode::kConfig,
+                         "SWIM needs 0 < ack timeout < protocol period and a suspicion timeout above 0"};
   }
   std::optional<Addresses> addresses = derive_addresses(daemon_address);
   if (!addresses) {
-    return rt::Error{
-        rt::ErrorCode::kConfig,
+    return gtype::Status{
+        gtype::StatusCode::kConfig,
         "cannot derive SWIM's addresses from '" + daemon_address +
             "': a tcp://HOST:PORT with a port from 1 to 65533, or an ipc:// or inproc:// address"};
   }
-  rt::Result<ping_target::Role> ping = ping_target::Role::bind(addresses->ping, rt::Directory());
+  gtype::Result<ping_target::Role> ping = ping_target::Role::bind(addresses->ping, rt::Directory());
   if (!ping.ok()) return ping.error();
-  rt::Result<req_helper::Role> ping_req = req_helper::Role::bind(addresses->ping_req, rt::Directory());
+  gtype::Result<req_helper::Role> ping_req = req_helper::Role::bind(addresses->ping_req, rt::Directory());
   if (!ping_req.ok()) return ping_req.error();
   std::unique_ptr<Node> node(
       new Node(daemon_address, node_id, std::move(*addresses), options, std::move(sink)));
@@ -718,7 +719,7 @@ std::shared_ptr<Group> Node::current() const {
   return group_;
 }
 
-rt::Status Node::run_groups(const std::atomic<bool>& stop) {
+gtype::Status Node::run_groups(const std::atomic<bool>& stop) {
   std::unique_lock lock(mutex_);
   while (!stop.load()) {
     formed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return wanted_.has_value(); });
@@ -742,7 +743,7 @@ rt::Status Node::run_groups(const std::atomic<bool>& stop) {
   std::shared_ptr<Group> last = std::move(group_);
   lock.unlock();
   if (last) last->stop();
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 // ---- EventLog ----
@@ -760,7 +761,7 @@ void EventLog::post(const Change& change) {
   posted_.notify_one();
 }
 
-rt::Status EventLog::run(const std::atomic<bool>& stop) {
+gtype::Status EventLog::run(const std::atomic<bool>& stop) {
   rt::Directory directory;
   directory.set("log", log_address_);
   rt::EndpointOptions options;
@@ -785,19 +786,19 @@ rt::Status EventLog::run(const std::atomic<bool>& stop) {
       // Once stopping, a log service that is away must not hold the daemon up.
       if (log_address_.empty() || stop.load()) continue;
       const bool bad = change.kind != ms::EventKind::kAlive;
-      rt::Status logged = reporter.record("", bad ? "warning" : "info",
-                                          {{"service", "daemon"},
-                                           {"node", node_},
-                                           {"member", change.member},
-                                           {"swim", change_label(change.kind)}},
-                                          message);
+      gtype::Status logged = reporter.record("", bad ? "warning" : "info",
+                                             {{"service", "daemon"},
+                                              {"node", node_},
+                                              {"member", change.member},
+                                              {"swim", change_label(change.kind)}},
+                                             message);
       if (!logged.ok()) {
         std::fprintf(stderr, "c12s daemon %s: SWIM: cannot log: %s\n", node_.c_str(),
-                     logged.error().message.c_str());
+                     logged.message().c_str());
       }
     }
   }
-  return rt::ok_status();
+  return gtype::Status();
 }
 
 }  // namespace c12s::services::swim

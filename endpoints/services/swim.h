@@ -49,7 +49,7 @@
 #include "c12s/membership/member.h"
 #include "c12s/services/services.h"
 #include "c12s/system/host.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::services {
 namespace sorts = gtype_gen::sorts::c12s::sorts;
@@ -93,9 +93,9 @@ class Node {
   // `daemon_address`. `node_id`: the daemon's node id, which pings before the first formation
   // ask about. Fails (kConfig) on an address it cannot derive from or options Member cannot
   // run with (0 < ack_timeout < protocol_period, suspicion_timeout > 0).
-  static gtype::rt::Result<std::unique_ptr<Node>> bind(const std::string& daemon_address,
-                                                       const std::string& node_id, const SwimOptions& options,
-                                                       ChangeSink sink);
+  static gtype::Result<std::unique_ptr<Node>> bind(const std::string& daemon_address,
+                                                   const std::string& node_id, const SwimOptions& options,
+                                                   ChangeSink sink);
   ~Node();  // stops the group; the host running serve() must have stopped first
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -118,7 +118,7 @@ class Node {
   Node(std::string daemon_address, std::string node_id, Addresses addresses, const SwimOptions& options,
        ChangeSink sink);
   std::shared_ptr<Group> current() const;
-  gtype::rt::Status run_groups(const std::atomic<bool>& stop);
+  gtype::Status run_groups(const std::atomic<bool>& stop);
 
   const std::string daemon_address_;
   const std::string node_id_;
@@ -145,7 +145,7 @@ class EventLog {
   EventLog(std::string log_address, std::string node, std::string bind_address);
   void post(const Change& change);  // never blocks
   // Sends what was posted until `stop` is set (a Host loop).
-  gtype::rt::Status run(const std::atomic<bool>& stop);
+  gtype::Status run(const std::atomic<bool>& stop);
 
  private:
   const std::string log_address_;

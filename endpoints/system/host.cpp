@@ -31,17 +31,17 @@ const std::atomic<bool>& stop_on_signals() {
 
 void Host::add(std::string name, Loop loop) { loops_.emplace_back(std::move(name), std::move(loop)); }
 
-gtype::rt::Status Host::run(const std::atomic<bool>& stop) {
+gtype::Status Host::run(const std::atomic<bool>& stop) {
   std::atomic<bool> stopping{false};
   std::mutex mutex;
-  std::optional<gtype::rt::Error> first;
+  std::optional<gtype::Status> first;
   std::vector<std::thread> threads;
   for (auto& [name, loop] : loops_) {
     threads.emplace_back([&, &name = name, &loop = loop] {
-      gtype::rt::Status status = loop(stopping);
+      gtype::Status status = loop(stopping);
       if (status.ok()) return;
       std::lock_guard lock(mutex);
-      if (!first) first = gtype::rt::Error{status.error().code, name + ": " + status.error().message};
+      if (!first) first = gtype::Status{status.code(), name + ": " + status.message()};
       stopping = true;
     });
   }
@@ -49,7 +49,7 @@ gtype::rt::Status Host::run(const std::atomic<bool>& stop) {
   stopping = true;
   for (std::thread& thread : threads) thread.join();
   if (first) return *first;
-  return gtype::rt::ok_status();
+  return gtype::Status();
 }
 
 }  // namespace c12s::system

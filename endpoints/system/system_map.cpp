@@ -11,6 +11,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -18,10 +19,6 @@
 
 namespace c12s::system {
 namespace {
-
-using model::Diagnostic;
-using model::Diagnostics;
-using model::Position;
 
 constexpr std::size_t kMaxFileBytes = 16u << 20;  // far beyond any system map
 
@@ -43,9 +40,75 @@ const std::map<std::string, std::vector<std::string>>& table() {
   return served;
 }
 
-Position place(const std::string& file, const YAML::Node& node) {
-  const YAML::Mark mark = node.Mark();
-  return Position{file, mark.line + 1, mark.column + 1};
+// Where `mark` is in `file`; the file as a whole if yaml-cpp gives no mark.
+gtype::SourceLocation place(std::uint32_t file, const YAML::Mark& mark) {
+  if (mark.line < 0) return gtype::SourceLocation::whole(file);
+  return gtype::SourceLocation{file, static_cast<std::uint32_t>(mark.line) + 1,
+                               static_cast<std::uint32_t>(std::max(mark.column, 0)) + 1};
+}
+
+gtype::SourceLocation place(std::uint32_t file, const YAML::Node& node) { return place(file, node.Mark()); }
+
+// The failure of a system file that cannot be read: `why`, naming the file.
+gtype::Status unreadable(const std::string& path, const char* why) {
+  gtype::DiagnosticReport report;
+  report.errors.push_back({gtype::SourceLocation::whole(report.sources.add(path, std::string())), why, {}});
+  return gtype::Status::invalid_input(std::move(report));
+}
+
+// The entries of `endpoints` into `map`, reporting unknown ones and those without an address.
+void read_endpoints(const YAML::Node& endpoints, std::uint32_t file, SystemMap& map,
+                    std::vector<gtype::Diagnostic>& errors) {
+  std::set<std::string> known;
+  for (const std::string& service : service_names()) {
+    for (const std::string& endpoint : served_endpoints(service)) known.insert(endpoint);
+  }
+  for (const auto& endpoint : endpoints) {
+    const std::string name = endpoint.first.Scalar();
+    if (!known.count(name)) {
+      errors.push_back(
+          {place(file, endpoint.first),
+           "unknown endpoint '" + name + "'",
+           {{gtype::SourceLocation{}, "endpoints are named Protocol/role, e.g. HealthCheck/nodes"}}});
+    } else if (!endpoint.second.IsScalar() || endpoint.second.Scalar().empty()) {
+      errors.push_back({place(file, endpoint.second), "endpoint '" + name + "' needs an address", {}});
+    } else {
+      map.endpoints[name] = endpoint.second.Scalar();
+    }
+  }
+}
+
+// The YAML `text` of `file` into `map`, reporting every mistake into `errors`.
+void read_map(const std::string& text, std::uint32_t file, SystemMap& map,
+              std::vector<gtype::Diagnostic>& errors) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    errors.push_back({place(file, e.mark), e.msg, {}});
+    return;
+  }
+  if (!root.IsMap()) {
+    errors.push_back({place(file, root), "the system file must be a map with 'data' and 'endpoints'", {}});
+    return;
+  }
+  for (const auto& entry : root) {
+    const std::string key = entry.first.Scalar();
+    if (key == "data" && entry.second.IsScalar()) {
+      map.data_dir = entry.second.Scalar();
+    } else if (key == "endpoints" && entry.second.IsMap()) {
+      read_endpoints(entry.second, file, map, errors);
+    } else if (key == "data" || key == "endpoints") {
+      errors.push_back({place(file, entry.second),
+                        key == "data" ? "'data' must be a directory path" : "'endpoints' must be a map",
+                        {}});
+    } else {
+      errors.push_back({place(file, entry.first),
+                        "unknown key '" + key + "'",
+                        {{gtype::SourceLocation{}, "the keys are 'data' and 'endpoints'"}}});
+    }
+  }
+  if (map.data_dir.empty() && errors.empty()) errors.push_back({place(file, root), "'data' is missing", {}});
 }
 
 }  // namespace
@@ -98,67 +161,24 @@ std::string SystemMap::to_yaml() const {
 }
 
 model::Result<SystemMap> SystemMap::load(const std::string& path) {
-  auto fail = [&](const char* why) { return Diagnostics{Diagnostic{Position{path, 0, 0}, why, {}}}; };
   std::string text;
   switch (gtype::read_regular_file(path, kMaxFileBytes, text)) {
     case gtype::FileReadError::kNone:
       break;
     case gtype::FileReadError::kDirectory:
     case gtype::FileReadError::kNotRegular:
-      return fail("the system file is not a regular file");
+      return unreadable(path, "the system file is not a regular file");
     case gtype::FileReadError::kTooLarge:
-      return fail("the system file is larger than 16 MiB");
+      return unreadable(path, "the system file is larger than 16 MiB");
     case gtype::FileReadError::kMissing:
     case gtype::FileReadError::kUnreadable:
-      return fail("cannot read the system file");
+      return unreadable(path, "cannot read the system file");
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    return {Diagnostics{Diagnostic{Position{path, e.mark.line + 1, e.mark.column + 1}, e.msg, {}}},
-            model::Inputs{{path, text}}};
-  }
-  std::set<std::string> known;
-  for (const std::string& service : service_names()) {
-    for (const std::string& endpoint : served_endpoints(service)) known.insert(endpoint);
-  }
-  Diagnostics errors;
+  gtype::DiagnosticReport report;
+  const std::uint32_t file = report.sources.add(path, std::move(text));
   SystemMap map;
-  if (!root.IsMap()) {
-    return {Diagnostics{Diagnostic{
-                place(path, root), "the system file must be a map with 'data' and 'endpoints'", {}}},
-            model::Inputs{{path, text}}};
-  }
-  for (const auto& entry : root) {
-    const std::string key = entry.first.Scalar();
-    if (key == "data" && entry.second.IsScalar()) {
-      map.data_dir = entry.second.Scalar();
-    } else if (key == "endpoints" && entry.second.IsMap()) {
-      for (const auto& endpoint : entry.second) {
-        const std::string name = endpoint.first.Scalar();
-        if (!known.count(name)) {
-          errors.push_back({place(path, endpoint.first),
-                            "unknown endpoint '" + name + "'",
-                            {{Position{}, "endpoints are named Protocol/role, e.g. HealthCheck/nodes"}}});
-        } else if (!endpoint.second.IsScalar() || endpoint.second.Scalar().empty()) {
-          errors.push_back({place(path, endpoint.second), "endpoint '" + name + "' needs an address", {}});
-        } else {
-          map.endpoints[name] = endpoint.second.Scalar();
-        }
-      }
-    } else if (key == "data" || key == "endpoints") {
-      errors.push_back({place(path, entry.second),
-                        key == "data" ? "'data' must be a directory path" : "'endpoints' must be a map",
-                        {}});
-    } else {
-      errors.push_back({place(path, entry.first),
-                        "unknown key '" + key + "'",
-                        {{Position{}, "the keys are 'data' and 'endpoints'"}}});
-    }
-  }
-  if (map.data_dir.empty() && errors.empty()) errors.push_back({place(path, root), "'data' is missing", {}});
-  if (!errors.empty()) return {std::move(errors), model::Inputs{{path, text}}};
+  read_map(report.sources.text(file), file, map, report.errors);
+  if (!report.errors.empty()) return gtype::Status::invalid_input(std::move(report));
   return map;
 }
 
@@ -166,7 +186,9 @@ model::Result<std::string> SystemMap::address(std::string_view protocol, std::st
   const std::string name = std::string(protocol) + "/" + std::string(role);
   auto it = endpoints.find(name);
   if (it == endpoints.end()) {
-    return Diagnostics{Diagnostic{Position{}, "the system map has no address for " + name, {}}};
+    gtype::DiagnosticReport report;
+    report.errors.push_back({gtype::SourceLocation{}, "the system map has no address for " + name, {}});
+    return gtype::Status::invalid_input(std::move(report));
   }
   return it->second;
 }

@@ -18,8 +18,8 @@ namespace rt = gtype::rt;
 
 namespace {
 
-int fail(const char* what, const rt::Error& error) {
-  std::fprintf(stderr, "kv_client: %s: %s\n", what, error.message.c_str());
+int fail(const char* what, const gtype::Status& error) {
+  std::fprintf(stderr, "kv_client: %s: %s\n", what, error.message().c_str());
   return 1;
 }
 

@@ -38,7 +38,7 @@ class Session : public kv::store::Handler {
   void on_put(const kv::Entry& entry) override { shared_.entries[entry.key] = entry.value; }
   void on_get(const std::string& key) override { asked_ = key; }
   // After a get, the store chooses: found(Entry) or missing(string).
-  rt::Result<kv::store::AfterSessionGet::Choice> choose_found_or_missing() override {
+  gtype::Result<kv::store::AfterSessionGet::Choice> choose_found_or_missing() override {
     using Get = kv::store::AfterSessionGet;
     auto entry = shared_.entries.find(asked_);
     if (entry == shared_.entries.end()) return Get::Choice(Get::Missing{asked_});
@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   // The store only answers: it needs no one's address (replies go where requests came from).
   auto role = kv::store::Role::bind(argv[1], rt::Directory());
   if (!role) {
-    std::fprintf(stderr, "kv_store: %s\n", role.error().message.c_str());
+    std::fprintf(stderr, "kv_store: %s\n", role.error().message().c_str());
     return 1;
   }
   std::printf("store: serving at %s\n", role->address().c_str());
@@ -75,10 +75,10 @@ int main(int argc, char** argv) {
   std::atomic<bool> stop{false};
   const unsigned long sessions = argc > 2 ? std::stoul(argv[2]) : 0;
   Shared shared;
-  rt::Status served = role->serve(
+  gtype::Status served = role->serve(
       [&](const rt::SessionInfo&) { return std::make_unique<Session>(shared, stop, sessions); }, stop);
   if (!served) {
-    std::fprintf(stderr, "kv_store: %s\n", served.error().message.c_str());
+    std::fprintf(stderr, "kv_store: %s\n", served.message().c_str());
     return 1;
   }
   return 0;

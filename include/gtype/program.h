@@ -20,22 +20,9 @@
 #include "gtype/ast.h"
 #include "gtype/diagnostic.h"
 #include "gtype/source.h"
+#include "gtype/status.h"
 
 namespace gtype {
-
-// The outcome of an operation that can fail for reasons outside the input's content (I/O).
-class Status {
- public:
-  static Status ok() { return Status(); }
-  static Status io_error(std::string message) { return Status(std::move(message)); }
-  bool is_ok() const { return message_.empty(); }
-  const std::string& message() const { return message_; }
-
- private:
-  Status() = default;
-  explicit Status(std::string message) : message_(std::move(message)) {}
-  std::string message_;
-};
 
 struct Program {
   std::vector<SourceFile> files;                  // files[0] is the root

@@ -52,7 +52,7 @@ GTYPE_TEST_ACTION(connect_try)
 #undef GTYPE_TEST_ACTION
 
 template <typename R, typename T>
-inline constexpr bool is_result_of = std::is_same_v<R, rt::Result<T>>;
+inline constexpr bool is_result_of = std::is_same_v<R, gtype::Result<T>>;
 
 // A state is a move-only value that only generated code can make.
 template <typename S>
@@ -119,19 +119,19 @@ static_assert(std::has_virtual_destructor_v<pp::server::Handler>);
 static_assert(std::is_same_v<decltype(&pp::server::Handler::on_ping),
                              void (pp::server::Handler::*)(const std::int64_t&)>);
 static_assert(std::is_same_v<decltype(&pp::server::Handler::choose_pong),
-                             rt::Result<std::int64_t> (pp::server::Handler::*)()>);
+                             gtype::Result<std::int64_t> (pp::server::Handler::*)()>);
 static_assert(std::is_same_v<decltype(&pp::client::Handler::choose_ping_or_bye),
-                             rt::Result<pp::client::AfterLoopPong::Choice> (pp::client::Handler::*)()>);
+                             gtype::Result<pp::client::AfterLoopPong::Choice> (pp::client::Handler::*)()>);
 static_assert(std::is_same_v<pp::server::Factory,
                              std::function<std::unique_ptr<pp::server::Handler>(const rt::SessionInfo&)>>);
 static_assert(
     std::is_same_v<decltype(&pp::server::Role::serve),
-                   rt::Status (pp::server::Role::*)(pp::server::Factory, const std::atomic<bool>&)>);
+                   gtype::Status (pp::server::Role::*)(pp::server::Factory, const std::atomic<bool>&)>);
 static_assert(
     std::is_same_v<decltype(&pp::client::Role::start_served),
-                   rt::Result<rt::SessionId> (pp::client::Role::*)(std::unique_ptr<pp::client::Handler>)>);
+                   gtype::Result<rt::SessionId> (pp::client::Role::*)(std::unique_ptr<pp::client::Handler>)>);
 static_assert(std::is_same_v<decltype(&pp::client::Role::serve),
-                             rt::Status (pp::client::Role::*)(const std::atomic<bool>&)>);
+                             gtype::Status (pp::client::Role::*)(const std::atomic<bool>&)>);
 
 // ---------------------------------------------------------------------------- Draw
 namespace draw = gtype_gen::draw;

@@ -38,7 +38,7 @@ class Network {
     auto transport = network_.attach("mem://" + name);
     EXPECT_TRUE(transport.ok());
     auto role = Role::create(directory_, std::move(*transport), quick());
-    EXPECT_TRUE(role.ok()) << (role.ok() ? "" : role.error().message);
+    EXPECT_TRUE(role.ok()) << (role.ok() ? "" : role.error().message());
     return std::move(*role);
   }
 
@@ -183,18 +183,18 @@ TEST(StateChannels, PingPongTakesTheLoopAndTheExit) {
   auto s0 = client.start();
   ASSERT_TRUE(s0.ok());
   auto s1 = std::move(*s0).connect_ping(10);
-  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  ASSERT_TRUE(s1.ok()) << s1.error().message();
   for (int round = 0;; ++round) {
     auto pong = std::move(*s1).receive();
-    ASSERT_TRUE(pong.ok()) << pong.error().message;
+    ASSERT_TRUE(pong.ok()) << pong.error().message();
     pongs.push_back(pong->value);
     if (round == 2) {
       auto end = std::move(pong->next).send_bye(pp::Point{3.5, -1});
-      ASSERT_TRUE(end.ok()) << end.error().message;
+      ASSERT_TRUE(end.ok()) << end.error().message();
       break;
     }
     s1 = std::move(pong->next).send_ping(pong->value * 10);
-    ASSERT_TRUE(s1.ok()) << s1.error().message;
+    ASSERT_TRUE(s1.ok()) << s1.error().message();
   }
   server_thread.join();
   EXPECT_EQ(pings, (std::vector<std::int64_t>{10, 110, 1110}));
@@ -213,62 +213,62 @@ void run_draw(bool accept) {
   std::string canvas_error;
   std::thread canvas_thread([&] {
     auto s0 = canvas.next_session(3000ms);
-    if (!s0) return void(canvas_error = "next_session: " + s0.error().message);
+    if (!s0) return void(canvas_error = "next_session: " + s0.error().message());
     auto connected = std::move(*s0).receive();
-    if (!connected) return void(canvas_error = "accept: " + connected.error().message);
+    if (!connected) return void(canvas_error = "accept: " + connected.error().message());
     auto got = std::move(connected->next).receive();
-    if (!got) return void(canvas_error = "shape: " + got.error().message);
+    if (!got) return void(canvas_error = "shape: " + got.error().message());
     if (!(got->value0 == shape) || got->value1 != 7) return void(canvas_error = "wrong shape");
     if (accept) {
       auto s3 = std::move(got->next).send_drawn(std::uint64_t{3}, "drawn");
-      if (!s3) return void(canvas_error = "drawn: " + s3.error().message);
+      if (!s3) return void(canvas_error = "drawn: " + s3.error().message());
       auto s4 = std::move(*s3).connect_keep(shape);
-      if (!s4) return void(canvas_error = "keep: " + s4.error().message);
+      if (!s4) return void(canvas_error = "keep: " + s4.error().message());
       auto s5 = std::move(*s4).disconnect_archive();
-      if (!s5) return void(canvas_error = "disconnect archive: " + s5.error().message);
+      if (!s5) return void(canvas_error = "disconnect archive: " + s5.error().message());
       auto end = std::move(*s5).disconnect_painter();
-      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message);
+      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message());
     } else {
       auto s6 = std::move(got->next).send_refused("too many sides");
-      if (!s6) return void(canvas_error = "refused: " + s6.error().message);
+      if (!s6) return void(canvas_error = "refused: " + s6.error().message());
       auto end = std::move(*s6).disconnect_painter();
-      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message);
+      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message());
     }
   });
   std::string archive_error = "not run";
   std::thread archive_thread([&] {
     if (!accept) return void(archive_error.clear());  // archive takes no part in a refusal
     auto s0 = archive.next_session(3000ms);
-    if (!s0) return void(archive_error = "next_session: " + s0.error().message);
+    if (!s0) return void(archive_error = "next_session: " + s0.error().message());
     auto kept = std::move(*s0).receive();
-    if (!kept) return void(archive_error = "keep: " + kept.error().message);
+    if (!kept) return void(archive_error = "keep: " + kept.error().message());
     if (!(kept->value == shape)) return void(archive_error = "wrong shape kept");
     auto end = std::move(kept->next).disconnect_canvas();
-    if (!end) return void(archive_error = "disconnect: " + end.error().message);
+    if (!end) return void(archive_error = "disconnect: " + end.error().message());
     archive_error.clear();
   });
 
   auto s0 = painter.start();
   ASSERT_TRUE(s0.ok());
   auto s1 = std::move(*s0).connect_canvas();
-  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  ASSERT_TRUE(s1.ok()) << s1.error().message();
   auto s2 = std::move(*s1).send_shape(shape, draw::Count{7});
-  ASSERT_TRUE(s2.ok()) << s2.error().message;
+  ASSERT_TRUE(s2.ok()) << s2.error().message();
   auto answer = std::move(*s2).receive();
-  ASSERT_TRUE(answer.ok()) << answer.error().message;
+  ASSERT_TRUE(answer.ok()) << answer.error().message();
   if (accept) {
     auto* drawn = std::get_if<draw::painter::AfterConnectCanvasShape::Drawn>(&*answer);
     ASSERT_NE(drawn, nullptr);
     EXPECT_EQ(drawn->value0, 3u);
     EXPECT_EQ(drawn->value1, "drawn");
     auto end = std::move(drawn->next).disconnect_canvas();
-    EXPECT_TRUE(end.ok()) << end.error().message;
+    EXPECT_TRUE(end.ok()) << end.error().message();
   } else {
     auto* refused = std::get_if<draw::painter::AfterConnectCanvasShape::Refused>(&*answer);
     ASSERT_NE(refused, nullptr);
     EXPECT_EQ(refused->value, "too many sides");
     auto end = std::move(refused->next).disconnect_canvas();
-    EXPECT_TRUE(end.ok()) << end.error().message;
+    EXPECT_TRUE(end.ok()) << end.error().message();
   }
   canvas_thread.join();
   archive_thread.join();
@@ -289,7 +289,7 @@ TEST(StateChannels, AConsumedStateSaysSo) {
   EXPECT_FALSE(kept.consumed());
   auto again = std::move(*s0).connect_ping(1);  // NOLINT(bugprone-use-after-move): the point of the test
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, rt::ErrorCode::kConsumedState);
+  EXPECT_EQ(again.error().code(), gtype::StatusCode::kConsumedState);
   testing::internal::CaptureStderr();
   { pp::client::Start dropped = std::move(kept); }
   const std::string said = testing::internal::GetCapturedStderr();
@@ -313,15 +313,15 @@ TEST(StateChannels, DroppingASessionAbandonsIt) {
   });
   // The abort may overtake the acknowledgement of the connection: then the connect fails.
   auto s1 = std::move(*client.start()).connect_ping(1);
-  rt::Error error = s1.ok() ? rt::Error{rt::ErrorCode::kClosed, "no error"} : s1.error();
+  gtype::Status error = s1.ok() ? gtype::Status{gtype::StatusCode::kClosed, "no error"} : s1.error();
   if (s1.ok()) {
     auto pong = std::move(*s1).receive();
     if (!pong.ok()) error = pong.error();
   }
   server_thread.join();
-  EXPECT_EQ(error.code, rt::ErrorCode::kAborted) << error.message;
-  EXPECT_NE(error.message.find("session dropped by PingPong/server in state Loop"), std::string::npos)
-      << error.message;
+  EXPECT_EQ(error.code(), gtype::StatusCode::kAborted) << error.message();
+  EXPECT_NE(error.message().find("session dropped by PingPong/server in state Loop"), std::string::npos)
+      << error.message();
   EXPECT_NE(server_said.find("dropped before its end"), std::string::npos) << server_said;
 }
 
@@ -337,12 +337,12 @@ TEST(StateChannels, AReceiveTimesOut) {
     while (!done) std::this_thread::sleep_for(5ms);  // never answers
   });
   auto s1 = std::move(*client.start()).connect_ping(1);
-  ASSERT_TRUE(s1.ok()) << s1.error().message;
+  ASSERT_TRUE(s1.ok()) << s1.error().message();
   auto pong = std::move(*s1).receive(50ms);
   done = true;
   server_thread.join();
   ASSERT_FALSE(pong.ok());
-  EXPECT_EQ(pong.error().code, rt::ErrorCode::kTimeout);
+  EXPECT_EQ(pong.error().code(), gtype::StatusCode::kTimeout);
 }
 
 // ---------------------------------------------------------------------------- event-driven
@@ -361,10 +361,10 @@ class PingPongServer : public pp::server::Handler {
  public:
   explicit PingPongServer(ServerTally& tally) : tally_(tally) {}
   void on_ping(const std::int64_t& value) override { last_ = value; }
-  rt::Result<std::int64_t> choose_pong() override { return last_ + 1; }
+  gtype::Result<std::int64_t> choose_pong() override { return last_ + 1; }
   void on_bye(const pp::Point& value) override { tally_.byes.push_back(value); }
   void ended() override { ++tally_.ended; }
-  void failed(const rt::Error& error) override { tally_.failures.push_back(error.message); }
+  void failed(const gtype::Status& error) override { tally_.failures.push_back(error.message()); }
 
  private:
   ServerTally& tally_;
@@ -387,7 +387,7 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
   ASSERT_TRUE(server.ok());
   ServerTally tally;
   std::atomic<bool> stop{false};
-  rt::Status served = rt::ok_status();
+  gtype::Status served;
   std::thread server_thread([&] { served = server->serve(ping_pong_servers(tally), stop); });
 
   std::vector<std::string> errors(kClients);
@@ -396,20 +396,20 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
     clients.emplace_back([&, i] {
       auto client = pp::client::Role::create(
           directory, std::move(*network.attach("mem://client" + std::to_string(i))), quick());
-      if (!client) return void(errors[i] = client.error().message);
+      if (!client) return void(errors[i] = client.error().message());
       auto s1 = std::move(*client->start()).connect_ping(i);
       for (int round = 0; s1; ++round) {
         auto pong = std::move(*s1).receive();
-        if (!pong) return void(errors[i] = pong.error().message);
+        if (!pong) return void(errors[i] = pong.error().message());
         if (pong->value != (round == 0 ? i : 100 * i + round - 1) + 1) return void(errors[i] = "wrong pong");
         if (round == 2) {
           auto end = std::move(pong->next).send_bye(pp::Point{static_cast<double>(i), 0});
-          if (!end) errors[i] = end.error().message;
+          if (!end) errors[i] = end.error().message();
           return;
         }
         s1 = std::move(pong->next).send_ping(100 * i + round);
       }
-      errors[i] = s1.error().message;
+      errors[i] = s1.error().message();
     });
   }
   for (std::thread& client : clients) client.join();
@@ -417,7 +417,7 @@ TEST(EventDriven, OneServerManyConcurrentSessions) {
   stop = true;
   server_thread.join();
   for (int i = 0; i < kClients; ++i) EXPECT_EQ(errors[i], "") << "client " << i;
-  EXPECT_TRUE(served.ok()) << (served.ok() ? "" : served.error().message);
+  EXPECT_TRUE(served.ok()) << (served.ok() ? "" : served.message());
   EXPECT_EQ(tally.ended, kClients);
   EXPECT_EQ(tally.byes.size(), static_cast<std::size_t>(kClients));
   EXPECT_TRUE(tally.failures.empty());
@@ -445,9 +445,9 @@ class PingPongClient : public pp::client::Handler {
  public:
   PingPongClient(ClientTally& tally, std::atomic<bool>& stop) : tally_(tally), stop_(stop) { ++tally_.alive; }
   ~PingPongClient() override { --tally_.alive; }
-  rt::Result<std::int64_t> choose_ping() override { return 1; }
+  gtype::Result<std::int64_t> choose_ping() override { return 1; }
   void on_pong(const std::int64_t& value) override { pongs_.push_back(value); }
-  rt::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
+  gtype::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
     using Pong = pp::client::AfterLoopPong;
     if (pongs_.size() == 3) return Pong::Choice(Pong::Bye{pp::Point{0.5, 0.25}});
     return Pong::Choice(Pong::Ping{pongs_.back() * 10});
@@ -456,8 +456,8 @@ class PingPongClient : public pp::client::Handler {
     tally_.pongs = pongs_;
     stop_ = true;
   }
-  void failed(const rt::Error& error) override {
-    tally_.failure = error.message;
+  void failed(const gtype::Status& error) override {
+    tally_.failure = error.message();
     stop_ = true;
   }
 
@@ -478,7 +478,7 @@ TEST(EventDriven, BothSidesServedByHandlers) {
   std::atomic<bool> client_stop{false};
   ClientTally client_tally;
   ASSERT_TRUE(client.start_served(std::make_unique<PingPongClient>(client_tally, client_stop)).ok());
-  rt::Status served = client.serve(client_stop);
+  gtype::Status served = client.serve(client_stop);
   for (int i = 0; i < 200 && server_tally.ended < 1; ++i) std::this_thread::sleep_for(10ms);
   server_stop = true;
   server_thread.join();
@@ -495,9 +495,9 @@ class PlainPingPongClient : public pp::client::Handler {
  public:
   explicit PlainPingPongClient(std::atomic<bool>& stop) : stop_(stop) {}
   ~PlainPingPongClient() override { stop_ = true; }  // after ended() or failed()
-  rt::Result<std::int64_t> choose_ping() override { return 1; }
+  gtype::Result<std::int64_t> choose_ping() override { return 1; }
   void on_pong(const std::int64_t&) override {}
-  rt::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
+  gtype::Result<pp::client::AfterLoopPong::Choice> choose_ping_or_bye() override {
     return pp::client::AfterLoopPong::Choice(pp::client::AfterLoopPong::Bye{});
   }
 
@@ -522,7 +522,7 @@ TEST(EventDriven, AFactoryThatReturnsNullRefusesTheSession) {
   std::atomic<bool> client_stop{false};
   ASSERT_TRUE(client.start_served(std::make_unique<PlainPingPongClient>(client_stop)).ok());
   testing::internal::CaptureStderr();
-  rt::Status served = client.serve(client_stop);
+  gtype::Status served = client.serve(client_stop);
   const std::string said = testing::internal::GetCapturedStderr();
   server_stop = true;
   server_thread.join();
@@ -541,12 +541,12 @@ class Canvas : public draw::canvas::Handler {
     shape_ = shape;
     count_ = count;
   }
-  rt::Result<draw::canvas::AfterAcceptPainterShape::Choice> choose_drawn_or_refused() override {
+  gtype::Result<draw::canvas::AfterAcceptPainterShape::Choice> choose_drawn_or_refused() override {
     using Shaped = draw::canvas::AfterAcceptPainterShape;
     if (count_ > 0) return Shaped::Choice(Shaped::Drawn{shape_.sides, "ok"});
     return Shaped::Choice(Shaped::Refused{"no"});
   }
-  rt::Result<draw::Shape> choose_keep() override { return shape_; }
+  gtype::Result<draw::Shape> choose_keep() override { return shape_; }
   void ended() override { ++ended_; }
 
  private:
@@ -575,12 +575,12 @@ TEST(EventDriven, DrawCanvasTakesBothBranches) {
   });
   for (draw::Count count : {draw::Count{1}, draw::Count{0}}) {
     auto s2 = std::move(*std::move(*painter.start()).connect_canvas()).send_shape(sample_shape(), count);
-    ASSERT_TRUE(s2.ok()) << s2.error().message;
+    ASSERT_TRUE(s2.ok()) << s2.error().message();
     auto answer = std::move(*s2).receive();
-    ASSERT_TRUE(answer.ok()) << answer.error().message;
+    ASSERT_TRUE(answer.ok()) << answer.error().message();
     ASSERT_EQ(answer->index(), count > 0 ? 0u : 1u);
     auto end = std::visit([](auto& branch) { return std::move(branch.next).disconnect_canvas(); }, *answer);
-    EXPECT_TRUE(end.ok()) << end.error().message;
+    EXPECT_TRUE(end.ok()) << end.error().message();
   }
   archive_thread.join();
   for (int i = 0; i < 200 && ended < 2; ++i) std::this_thread::sleep_for(10ms);

@@ -37,9 +37,9 @@ TEST(Json, ASortIsAnObjectInDeclarationOrder) {
 
 TEST(Json, ReadsBackToTheSameValueAndTheSameMsgpack) {
   const draw::Shape shape = sample_shape();
-  gtype::rt::Result<draw::Shape> back =
+  gtype::Result<draw::Shape> back =
       gtype::gen::from_json_text<draw::Shape>(gtype::gen::to_json_text(shape, 2));
-  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(*back, shape);
   EXPECT_EQ(gtype::gen::pack_payload(*back), gtype::gen::pack_payload(shape));
 }
@@ -69,11 +69,11 @@ TEST(Json, RefusesWhatIsNotTheSort) {
            Case{R"({"x":1,"y":2)", "parse error"},
            Case{"", "parse error"},
        }) {
-    gtype::rt::Result<draw::Point> point = gtype::gen::from_json_text<draw::Point>(c.text);
+    gtype::Result<draw::Point> point = gtype::gen::from_json_text<draw::Point>(c.text);
     ASSERT_FALSE(point.ok()) << c.text;
-    EXPECT_EQ(point.error().code, gtype::rt::ErrorCode::kConfig);
-    EXPECT_NE(point.error().message.find(c.says), std::string::npos)
-        << c.text << ": " << point.error().message;
+    EXPECT_EQ(point.error().code(), gtype::StatusCode::kConfig);
+    EXPECT_NE(point.error().message().find(c.says), std::string::npos)
+        << c.text << ": " << point.error().message();
   }
   // Nested: a record inside a list inside a record, with a field missing.
   EXPECT_FALSE(
@@ -142,8 +142,7 @@ RC_GTEST_PROP(JsonProperties, AnyShapeReadsBackAsItself, ()) {
   shape.sides = *rc::gen::arbitrary<std::uint64_t>();
   shape.closed = *rc::gen::arbitrary<bool>();
   if (*rc::gen::arbitrary<bool>()) shape.origin = *arbitrary_point();
-  gtype::rt::Result<draw::Shape> back =
-      gtype::gen::from_json_text<draw::Shape>(gtype::gen::to_json_text(shape));
+  gtype::Result<draw::Shape> back = gtype::gen::from_json_text<draw::Shape>(gtype::gen::to_json_text(shape));
   RC_ASSERT(back.ok());
   RC_ASSERT(*back == shape);
 }

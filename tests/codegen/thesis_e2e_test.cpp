@@ -62,10 +62,13 @@ int fail(const Context& context, const std::string& what) {
   return 1;
 }
 
+int fail(const Context& context, const std::string& what, const gtype::Status& status) {
+  return fail(context, what + ": " + status.to_string());
+}
+
 template <typename T>
-int fail(const Context& context, const std::string& what, const rt::Result<T>& result) {
-  return fail(context,
-              what + ": " + rt::error_code_name(result.error().code) + ": " + result.error().message);
+int fail(const Context& context, const std::string& what, const gtype::Result<T>& result) {
+  return fail(context, what, result.error());
 }
 
 // `auto name = expression;` that returns from the role with the error when it has one.
@@ -92,8 +95,8 @@ Role bind(const Context& context) {
   auto role = Role::bind(context.address, context.directory, options());
   if (!role) {
     std::fprintf(stderr, "%s: bind %s: %s\n", context.role.c_str(), context.address.c_str(),
-                 role.error().message.c_str());
-    report_and_exit(role.error().code == rt::ErrorCode::kTransport ? kPortTaken : 1);
+                 role.error().message().c_str());
+    report_and_exit(role.error().code() == gtype::StatusCode::kTransport ? kPortTaken : 1);
   }
   return std::move(*role);
 }
@@ -116,8 +119,8 @@ class OneSession : public Handler {
     outcome_.done = true;
     stop_ = true;
   }
-  void failed(const rt::Error& e) override {
-    outcome_.error = std::string("failed: ") + e.message;
+  void failed(const gtype::Status& e) override {
+    outcome_.error = std::string("failed: ") + e.message();
     stop_ = true;
   }
 
@@ -135,7 +138,7 @@ template <typename Session, typename Role>
 int serve_one(const Context& context, Role& role) {
   Outcome outcome;
   std::atomic<bool> stop{false};
-  rt::Status served = role.serve(
+  gtype::Status served = role.serve(
       [&](const rt::SessionInfo&) { return std::make_unique<Session>(context, outcome, stop); }, stop);
   if (!served) return fail(context, "serve", served);
   if (!outcome.error.empty()) return fail(context, outcome.error);
@@ -228,12 +231,12 @@ class HealthNodes : public OneSession<hc::nodes::Handler> {
   void on_health_check(const hc::NodeReport& report) override {
     if (!(report == node_report())) wrong("wrong report");
   }
-  rt::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
+  gtype::Result<hc::nodes::AfterHealthCheck::Choice> choose_active_or_free() override {
     using Checked = hc::nodes::AfterHealthCheck;
     if (context_.is("health", "active")) return Checked::Choice(Checked::Active{node_status("n1")});
     return Checked::Choice(Checked::Free{node_status("n1")});
   }
-  rt::Result<hc::NodeStatus> choose_used() override { return node_status("n1"); }
+  gtype::Result<hc::NodeStatus> choose_used() override { return node_status("n1"); }
 };
 
 int health_nodes(const Context& context) {
@@ -439,7 +442,7 @@ class IdempotencyStorage : public OneSession<ic::istorage::Handler> {
   void on_try(const ic::TopologySpec& spec) override {
     if (!(spec == topology())) wrong("wrong try");
   }
-  rt::Result<bool> choose_resp() override { return context_.is("seen", "yes"); }
+  gtype::Result<bool> choose_resp() override { return context_.is("seen", "yes"); }
   void on_seen() override {
     if (!context_.is("seen", "yes")) wrong("seen, though not seen before");
   }
@@ -516,12 +519,12 @@ class ListState : public OneSession<ld::state::Handler> {
   using OneSession::OneSession;
   void on_list(const ld::ListRequest& request) override { check(request); }
   void on_list_brief(const ld::ListRequest& request) override { check(request); }
-  rt::Result<ld::MetricsQuery> choose_query() override { return metrics_query(); }
-  rt::Result<ld::ListBriefView> choose_brief() override { return brief_view(); }
+  gtype::Result<ld::MetricsQuery> choose_query() override { return metrics_query(); }
+  gtype::Result<ld::ListBriefView> choose_brief() override { return brief_view(); }
   void on_result(const ld::ListDetailView& view) override { detail_ = view; }
-  rt::Result<ld::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_view(); }
-  rt::Result<ld::ListDetailView> choose_detail() override { return detail_; }
-  rt::Result<ld::ListDetailView> choose_result_at_after_list_query_result_detail() override {
+  gtype::Result<ld::ListBriefView> choose_result_at_after_list_brief_brief() override { return brief_view(); }
+  gtype::Result<ld::ListDetailView> choose_detail() override { return detail_; }
+  gtype::Result<ld::ListDetailView> choose_result_at_after_list_query_result_detail() override {
     return detail_;
   }
 

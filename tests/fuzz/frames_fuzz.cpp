@@ -33,16 +33,16 @@ bool same(const Envelope& a, const Envelope& b) {
 }
 
 void check_frame(std::string_view bytes) {
-  gtype::rt::Result<Envelope> decoded = gtype::rt::decode(bytes);
-  gtype::rt::Result<EnvelopeView> view = gtype::rt::decode_view(bytes);
+  gtype::Result<Envelope> decoded = gtype::rt::decode(bytes);
+  gtype::Result<EnvelopeView> view = gtype::rt::decode_view(bytes);
   assert(decoded.ok() == view.ok());
   if (!decoded.ok()) {
-    assert(decoded.error().code == gtype::rt::ErrorCode::kProtocolViolation);
+    assert(decoded.error().code() == gtype::StatusCode::kProtocolViolation);
     return;
   }
   assert(same(*decoded, *view));
   const std::string encoded = gtype::rt::encode(*decoded);
-  gtype::rt::Result<Envelope> again = gtype::rt::decode(encoded);
+  gtype::Result<Envelope> again = gtype::rt::decode(encoded);
   assert(again.ok() && same(*decoded, *again));
   assert(gtype::rt::encode(*again) == encoded);
 }

@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     gtype::FrontendResult result;
     const gtype::Status status = gtype::analyze_file(input.string(), sources, diagnostics, result);
     // Diagnostics are the front end's answer to bad input; only a clean file goes further.
-    if (status.is_ok() && !diagnostics.has_errors()) verify_all(result);
+    if (status.ok() && !diagnostics.has_errors()) verify_all(result);
   });
   return 0;
 }

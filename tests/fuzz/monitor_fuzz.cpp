@@ -84,11 +84,11 @@ rt::Directory directory() {
 }
 
 bool make_node(rt::MemoryNetwork& network, const rt::RoleSpec& spec, const std::string& address, Node& out) {
-  rt::Result<std::unique_ptr<rt::Transport>> transport = network.attach(address);
+  gtype::Result<std::unique_ptr<rt::Transport>> transport = network.attach(address);
   if (!transport.ok()) return false;
   rt::EndpointOptions options;
   options.seed = 1;
-  rt::Result<std::unique_ptr<rt::Endpoint>> endpoint =
+  gtype::Result<std::unique_ptr<rt::Endpoint>> endpoint =
       rt::Endpoint::create(spec, directory(), std::move(*transport), options);
   if (!endpoint.ok()) return false;
   out.endpoint = std::move(*endpoint);
@@ -118,7 +118,7 @@ std::string forged_frame(Input& in, std::string_view protocol_of_target) {
 // or the first action of a state where the role acts). Whether anything happened.
 bool step(Node& node) {
   bool moved = false;
-  for (rt::Result<rt::SessionId> next = node.endpoint->next_session(0ms); next.ok();
+  for (gtype::Result<rt::SessionId> next = node.endpoint->next_session(0ms); next.ok();
        next = node.endpoint->next_session(0ms)) {
     node.sessions.push_back(*next);
     moved = true;
@@ -146,7 +146,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   rt::MemoryNetwork network;
   std::vector<std::unique_ptr<rt::Transport>> peers;  // attached, never read: where replies go
   for (const char* address : {"server", "client", "writer"}) {
-    rt::Result<std::unique_ptr<rt::Transport>> peer = network.attach(address);
+    gtype::Result<std::unique_ptr<rt::Transport>> peer = network.attach(address);
     if (peer.ok()) peers.push_back(std::move(*peer));
   }
   Node nodes[2];

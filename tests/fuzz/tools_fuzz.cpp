@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     gtype::SourceManager sources;
     gtype::DiagnosticEngine diagnostics(sources);
     gtype::FrontendResult result;
-    if (!gtype::analyze_file(input.string(), sources, diagnostics, result).is_ok()) return;
+    if (!gtype::analyze_file(input.string(), sources, diagnostics, result).ok()) return;
     std::ostringstream printed;
     diagnostics.print(printed);
     if (diagnostics.has_errors()) return;

@@ -24,7 +24,7 @@ bool same(const Envelope& a, const Envelope& b) {
 
 TEST(Envelope, RoundTrip) {
   Result<Envelope> back = decode(encode(sample()));
-  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_TRUE(same(*back, sample()));
 }
 
@@ -33,8 +33,8 @@ TEST(Envelope, RejectsGarbage) {
     Result<Envelope> r = decode(bytes);
     EXPECT_FALSE(r.ok());
     if (r.ok()) return std::string();
-    EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
-    return r.error().message;
+    EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
+    return r.error().message();
   };
   const std::string good = encode(sample());
   EXPECT_EQ(message(""), "malformed frame: empty");
@@ -102,10 +102,10 @@ TEST(Envelope, ReadsEveryEncodingOfItsFields) {
        {std::string_view("\x01", 1), std::string_view("\xcc\x01", 2), std::string_view("\xd0\x01", 2),
         std::string_view("\xd3\0\0\0\0\0\0\0\x01", 9)}) {
     Result<Envelope> back = decode(frame(kind));
-    ASSERT_TRUE(back.ok()) << back.error().message;
+    ASSERT_TRUE(back.ok()) << back.error().message();
     EXPECT_TRUE(same(*back, expected));
   }
-  EXPECT_EQ(decode(frame("\x05")).error().message, "malformed frame: unknown kind");
+  EXPECT_EQ(decode(frame("\x05")).error().message(), "malformed frame: unknown kind");
 }
 
 rc::Gen<Envelope> envelopes() {
@@ -131,8 +131,8 @@ RC_GTEST_PROP(EnvelopeProperty, EncodeDecodeRoundTrip, ()) {
 void check_consistent(const std::string& bytes) {
   Result<Envelope> first = decode(bytes);
   if (!first.ok()) {
-    RC_ASSERT(first.error().code == ErrorCode::kProtocolViolation);
-    RC_ASSERT(first.error().message.rfind("malformed frame: ", 0) == 0);
+    RC_ASSERT(first.error().code() == StatusCode::kProtocolViolation);
+    RC_ASSERT(first.error().message().rfind("malformed frame: ", 0) == 0);
     return;
   }
   Result<Envelope> second = decode(encode(*first));

@@ -24,7 +24,7 @@ TEST(MemoryNetwork, DeliversInOrderAndReportsKilledPeers) {
   }
   Result<TransportEvent> none = (*b)->next(10ms);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(none.error().code(), StatusCode::kTimeout);
   EXPECT_TRUE((*a)->send("nowhere", "x").ok());  // dropped, as an unreachable address would be
 
   net.kill("a");
@@ -34,7 +34,7 @@ TEST(MemoryNetwork, DeliversInOrderAndReportsKilledPeers) {
   EXPECT_EQ(lost->peer, "a");
   Result<TransportEvent> dead = (*a)->next(10ms);
   ASSERT_FALSE(dead.ok());
-  EXPECT_EQ(dead.error().code, ErrorCode::kClosed);
+  EXPECT_EQ(dead.error().code(), StatusCode::kClosed);
 }
 
 TEST(Endpoint, RejectsBadTables) {
@@ -43,8 +43,8 @@ TEST(Endpoint, RejectsBadTables) {
   MemoryNetwork net;
   auto endpoint = Endpoint::create(bad, Directory(), *net.attach("a"));
   ASSERT_FALSE(endpoint.ok());
-  EXPECT_EQ(endpoint.error().code, ErrorCode::kConfig);
-  EXPECT_EQ(endpoint.error().message, "PingPong: self is not a role index");
+  EXPECT_EQ(endpoint.error().code(), StatusCode::kConfig);
+  EXPECT_EQ(endpoint.error().message(), "PingPong: self is not a role index");
 }
 
 TEST(Endpoint, PingPongBlocking) {
@@ -55,9 +55,9 @@ TEST(Endpoint, PingPongBlocking) {
   std::thread server([&] {
     for (int n = 0; n < 3; ++n) {
       Result<SessionId> s = b->next_session(2000ms);
-      ASSERT_TRUE(s.ok()) << s.error().message;
+      ASSERT_TRUE(s.ok()) << s.error().message();
       Result<std::vector<std::int64_t>> pings = ping_server(*b, *s);
-      ASSERT_TRUE(pings.ok()) << pings.error().message;
+      ASSERT_TRUE(pings.ok()) << pings.error().message();
       seen.insert(seen.end(), pings->begin(), pings->end());
       EXPECT_FALSE(b->has_session(*s));
     }
@@ -65,7 +65,7 @@ TEST(Endpoint, PingPongBlocking) {
   for (int n = 0; n < 3; ++n) {
     SessionId s = *a->start();
     Status done = ping_client(*a, s, n + 1);
-    ASSERT_TRUE(done.ok()) << done.error().message;
+    ASSERT_TRUE(done.ok()) << done.message();
     EXPECT_FALSE(a->has_session(s));
   }
   server.join();
@@ -139,8 +139,8 @@ TEST(Endpoint, IdleSessionsTimeOutInServeModeWhileOthersGoOn) {
   b_thread.stop();
   EXPECT_TRUE(idle_log.ended.empty());
   for (const auto& [id, error] : idle_log.failed) {
-    EXPECT_EQ(error.code, ErrorCode::kTimeout);
-    EXPECT_NE(error.message.find("nothing arrived within 300 ms"), std::string::npos) << error.message;
+    EXPECT_EQ(error.code(), StatusCode::kTimeout);
+    EXPECT_NE(error.message().find("nothing arrived within 300 ms"), std::string::npos) << error.message();
   }
   EXPECT_TRUE(client_log.failed.empty());
   EXPECT_EQ(idle->counters().failed_sessions, std::uint64_t{kIdle});
@@ -161,7 +161,7 @@ TEST(Endpoint, InterleavedBlockingSessions) {
   }
   for (int i = 19; i >= 0; --i) {  // pongs are taken per session, whatever order they came in
     Result<Incoming> pong = a->receive(ids[i]);
-    ASSERT_TRUE(pong.ok()) << pong.error().message;
+    ASSERT_TRUE(pong.ok()) << pong.error().message();
     EXPECT_EQ(unpack_int(pong->payload), 101 + i);
     ASSERT_TRUE(a->act(ids[i], 1, pack_none()).ok());
   }
@@ -184,7 +184,7 @@ TEST(Endpoint, RelayWithExplicitConnections) {
     ASSERT_TRUE(c->act(id, 0, "").ok());  // connect, no message: returns once S accepted
     ASSERT_TRUE(c->act(id, 0, pack_text("job" + std::to_string(n))).ok());
     Result<Incoming> resp = c->receive(id);
-    ASSERT_TRUE(resp.ok()) << resp.error().message;
+    ASSERT_TRUE(resp.ok()) << resp.error().message();
     EXPECT_EQ(unpack_text(resp->payload), "resp:job" + std::to_string(n));
     ASSERT_TRUE(c->act(id, 0, "").ok());  // disconnect; C ends
     EXPECT_FALSE(c->has_session(id));

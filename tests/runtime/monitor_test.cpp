@@ -22,7 +22,7 @@ class PingFault : public ::testing::Test {
     id_ = *a_->start();
     ASSERT_TRUE(a_->act(id_, 0, pack_none()).ok());
     Result<SessionId> started = b_->next_session();
-    ASSERT_TRUE(started.ok()) << started.error().message;
+    ASSERT_TRUE(started.ok()) << started.error().message();
     ASSERT_EQ(*started, id_);
     ASSERT_TRUE(b_->receive(id_).ok());
   }
@@ -37,15 +37,15 @@ class PingFault : public ::testing::Test {
   void finish_normally() {
     ASSERT_TRUE(a_->act(id_, 0, pack_int(41)).ok());
     Result<Incoming> ping = b_->receive(id_);
-    ASSERT_TRUE(ping.ok()) << ping.error().message;
+    ASSERT_TRUE(ping.ok()) << ping.error().message();
     EXPECT_EQ(ping->transition, 0);
     EXPECT_EQ(unpack_int(ping->payload), 41);
     ASSERT_TRUE(b_->act(id_, 0, pack_int(42)).ok());
     Result<Incoming> pong = a_->receive(id_);
-    ASSERT_TRUE(pong.ok()) << pong.error().message;
+    ASSERT_TRUE(pong.ok()) << pong.error().message();
     ASSERT_TRUE(a_->act(id_, 1, pack_none()).ok());
     Result<Incoming> quit = b_->receive(id_);
-    ASSERT_TRUE(quit.ok()) << quit.error().message;
+    ASSERT_TRUE(quit.ok()) << quit.error().message();
     EXPECT_EQ(quit->transition, 1);
     EXPECT_FALSE(b_->has_session(id_));
     EXPECT_EQ(b_->counters().delivered, 3u);  // hello, ping, quit: nothing else
@@ -81,10 +81,10 @@ TEST_F(PingFault, WrongLabelFailsTheSession) {
   inject(frame("pong", pack_int(1)));  // B never receives pong
   Result<Incoming> r = b_->receive(id_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
+  EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
   const std::string detail =
       "role A sent pong, which B cannot take from A at state 1 or later (it can take ping, quit)";
-  EXPECT_EQ(r.error().message, at("B") + ": " + detail);
+  EXPECT_EQ(r.error().message(), at("B") + ": " + detail);
   EXPECT_THAT(b_rejected_.messages(), ElementsAre(at("B") + ": " + detail));
   EXPECT_EQ(b_->counters().wrong_labels, 1u);
   EXPECT_EQ(b_->counters().failed_sessions, 1u);
@@ -93,8 +93,8 @@ TEST_F(PingFault, WrongLabelFailsTheSession) {
   // A learns why; its next call says so.
   Status a_side = a_->act(id_, 0, pack_int(1));
   ASSERT_FALSE(a_side.ok());
-  EXPECT_EQ(a_side.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(a_side.error().message, at("A") + ": aborted by role B: " + detail);
+  EXPECT_EQ(a_side.code(), StatusCode::kAborted);
+  EXPECT_EQ(a_side.message(), at("A") + ": aborted by role B: " + detail);
 }
 
 TEST_F(PingFault, LabelOfALaterStateFailsWhenTaken) {
@@ -103,13 +103,13 @@ TEST_F(PingFault, LabelOfALaterStateFailsWhenTaken) {
   net_.inject("a", "b",
               encode(Envelope{FrameKind::kMessage, "PingPong", other, "A", "B", "ping", pack_int(5)}));
   Result<SessionId> s = b_->next_session(100ms);
-  ASSERT_TRUE(s.ok()) << s.error().message;
+  ASSERT_TRUE(s.ok()) << s.error().message();
   EXPECT_EQ(*s, other);
   Result<Incoming> r = b_->receive(other);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
-  EXPECT_EQ(r.error().message, session_text("PingPong", other, "B") +
-                                   ": role B at state 0 waits for hello from A, but A sent ping");
+  EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
+  EXPECT_EQ(r.error().message(), session_text("PingPong", other, "B") +
+                                     ": role B at state 0 waits for hello from A, but A sent ping");
   EXPECT_EQ(b_->counters().delivered, 1u);
   EXPECT_EQ(b_->counters().failed_sessions, 1u);
   EXPECT_TRUE(b_->has_session(id_));  // the first session is untouched
@@ -142,8 +142,8 @@ TEST_F(PingFault, UnknownSessionsAndProtocols) {
   net_.inject("x", "b", encode(Envelope{FrameKind::kMessage, "Other", 996, "A", "B", "hello", pack_none()}));
   Result<SessionId> none = b_->next_session(50ms);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().code, ErrorCode::kTimeout);
-  EXPECT_EQ(none.error().message, "PingPong role B: no new session within 50 ms");
+  EXPECT_EQ(none.error().code(), StatusCode::kTimeout);
+  EXPECT_EQ(none.error().message(), "PingPong role B: no new session within 50 ms");
   EXPECT_EQ(b_->counters().unknown_sessions, 2u);
   EXPECT_EQ(b_->counters().wrong_protocol, 1u);
   EXPECT_THAT(b_rejected_.messages(),
@@ -171,8 +171,8 @@ TEST_F(PingFault, MalformedPayloadFailsTheSession) {
   inject(frame("ping", pack_text("not an int")));
   Result<Incoming> r = b_->receive(id_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
-  EXPECT_EQ(r.error().message, at("B") + ": the payload of ping from A is malformed");
+  EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
+  EXPECT_EQ(r.error().message(), at("B") + ": the payload of ping from A is malformed");
   EXPECT_EQ(b_->counters().malformed_payloads, 1u);
   EXPECT_EQ(b_->counters().delivered, 1u);
   // A payload that does not decode cannot start a session either.
@@ -185,8 +185,8 @@ TEST_F(PingFault, DisconnectedPeerWhileWaiting) {
   inject(frame("", "", FrameKind::kDisconnect));
   Result<Incoming> r = b_->receive(id_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
-  EXPECT_EQ(r.error().message,
+  EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
+  EXPECT_EQ(r.error().message(),
             at("B") + ": role B at state 1 waits for ping or quit from A, but A disconnected");
 }
 
@@ -196,8 +196,8 @@ TEST_F(PingFault, PeerKilledWhileWaiting) {
   net_.kill("b");  // B's process dies before it answers
   Result<Incoming> r = a_->receive(id_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
-  EXPECT_EQ(r.error().message, at("A") + ": role B at b was lost (its process died or the link broke)");
+  EXPECT_EQ(r.error().code(), StatusCode::kPeerLost);
+  EXPECT_EQ(r.error().message(), at("A") + ": role B at b was lost (its process died or the link broke)");
   EXPECT_EQ(a_->counters().failed_sessions, 1u);
   EXPECT_EQ(a_->counters().delivered, 0u);
 }
@@ -206,8 +206,8 @@ TEST_F(PingFault, PeerKilledBeforeItSends) {
   net_.kill("a");
   Result<Incoming> r = b_->receive(id_);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
-  EXPECT_EQ(r.error().message, at("B") + ": role A at a was lost (its process died or the link broke)");
+  EXPECT_EQ(r.error().code(), StatusCode::kPeerLost);
+  EXPECT_EQ(r.error().message(), at("B") + ": role A at a was lost (its process died or the link broke)");
 }
 
 TEST_F(PingFault, ReceiveTimeoutFailsTheSessionAndTellsThePeer) {
@@ -215,26 +215,26 @@ TEST_F(PingFault, ReceiveTimeoutFailsTheSessionAndTellsThePeer) {
   Result<Incoming> r = b_->receive(id_, 60ms);
   EXPECT_GE(std::chrono::steady_clock::now() - start, 60ms);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(r.error().code(), StatusCode::kTimeout);
   const std::string detail = "nothing arrived within 60 ms: role B at state 1 waits for ping or quit from A";
-  EXPECT_EQ(r.error().message, at("B") + ": " + detail);
+  EXPECT_EQ(r.error().message(), at("B") + ": " + detail);
   EXPECT_FALSE(b_->has_session(id_));
   Result<Incoming> again = b_->receive(id_);
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, ErrorCode::kClosed);
-  EXPECT_EQ(again.error().message, "PingPong session " + std::to_string(id_) + " is not open at role B");
+  EXPECT_EQ(again.error().code(), StatusCode::kClosed);
+  EXPECT_EQ(again.error().message(), "PingPong session " + std::to_string(id_) + " is not open at role B");
   Status a_side = a_->act(id_, 0, pack_int(1));
   ASSERT_FALSE(a_side.ok());
-  EXPECT_EQ(a_side.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(a_side.error().message, at("A") + ": aborted by role B: " + detail);
+  EXPECT_EQ(a_side.code(), StatusCode::kAborted);
+  EXPECT_EQ(a_side.message(), at("A") + ": aborted by role B: " + detail);
 }
 
 TEST_F(PingFault, AbandonAndClosingTellThePeer) {
   b_->abandon(id_, "shutting down");
   Status a_side = a_->act(id_, 0, pack_int(1));
   ASSERT_FALSE(a_side.ok());
-  EXPECT_EQ(a_side.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(a_side.error().message, at("A") + ": aborted by role B: shutting down");
+  EXPECT_EQ(a_side.code(), StatusCode::kAborted);
+  EXPECT_EQ(a_side.message(), at("A") + ": aborted by role B: shutting down");
 
   SessionId second = *a_->start();
   ASSERT_TRUE(a_->act(second, 0, pack_none()).ok());
@@ -243,8 +243,8 @@ TEST_F(PingFault, AbandonAndClosingTellThePeer) {
   b_.reset();  // B's endpoint closes with the session open
   Result<Incoming> r = a_->receive(second);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(r.error().message,
+  EXPECT_EQ(r.error().code(), StatusCode::kAborted);
+  EXPECT_EQ(r.error().message(),
             session_text("PingPong", second, "A") + ": aborted by role B: the endpoint of role B was closed");
 }
 
@@ -272,14 +272,14 @@ TEST(Monitor, AbortReachesARoleNotMet) {
   };
   SessionId fine = run(false);
   Result<Incoming> z = a->receive(fine);
-  ASSERT_TRUE(z.ok()) << z.error().message;
+  ASSERT_TRUE(z.ok()) << z.error().message();
   EXPECT_EQ(unpack_int(z->payload), 3);
 
   SessionId failed = run(true);
   Result<Incoming> r = a->receive(failed);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(r.error().message, session_text("Chain", failed, "A") + ": aborted by role C: C gives up");
+  EXPECT_EQ(r.error().code(), StatusCode::kAborted);
+  EXPECT_EQ(r.error().message(), session_text("Chain", failed, "A") + ": aborted by role C: C gives up");
   EXPECT_EQ(b->counters().unknown_sessions, 0u);  // B had ended: the abort was dropped unseen
   EXPECT_TRUE(b_rejected.messages().empty());
 }
@@ -290,8 +290,8 @@ TEST(Monitor, MissingAddress) {
   SessionId s = *a->start();
   Status st = a->act(s, 0, pack_none());
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code, ErrorCode::kTransport);
-  EXPECT_EQ(st.error().message,
+  EXPECT_EQ(st.code(), StatusCode::kTransport);
+  EXPECT_EQ(st.message(),
             session_text("PingPong", s, "A") +
                 ": cannot send to B: no address for role B: it is not in the directory and has not "
                 "sent to this session");
@@ -307,17 +307,17 @@ TEST(Monitor, ConnectTimeout) {
   Status st = c->act(id, 0, "");  // S exists but nobody drives it: no accept comes
   EXPECT_GE(std::chrono::steady_clock::now() - start, 80ms);
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(st.code(), StatusCode::kTimeout);
   const std::string detail = "role S did not accept the connection within 80 ms";
-  EXPECT_EQ(st.error().message, session_text("Relay", id, "C") + ": " + detail);
+  EXPECT_EQ(st.message(), session_text("Relay", id, "C") + ": " + detail);
   EXPECT_EQ(c->counters().failed_sessions, 1u);
   // S took the connect as the start of a session, then heard of the failure.
   Result<SessionId> at_s = s->next_session(50ms);
   ASSERT_TRUE(at_s.ok());
   Result<Incoming> r = s->receive(*at_s);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(r.error().message, session_text("Relay", id, "S") + ": aborted by role C: " + detail);
+  EXPECT_EQ(r.error().code(), StatusCode::kAborted);
+  EXPECT_EQ(r.error().message(), session_text("Relay", id, "S") + ": aborted by role C: " + detail);
   EXPECT_EQ(s->counters().delivered, 0u);
 
   // Nobody at the address at all.
@@ -326,7 +326,7 @@ TEST(Monitor, ConnectTimeout) {
   SessionId other = *lonely->start();
   Status nobody = lonely->act(other, 0, "");
   ASSERT_FALSE(nobody.ok());
-  EXPECT_EQ(nobody.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(nobody.code(), StatusCode::kTimeout);
 }
 
 TEST(Monitor, RelayViolationsAtAccept) {
@@ -341,13 +341,13 @@ TEST(Monitor, RelayViolationsAtAccept) {
   net.inject("c", "s", encode(Envelope{FrameKind::kConnect, "Relay", 3, "C", "S", "", ""}));
   net.inject("c", "s", encode(Envelope{FrameKind::kConnect, "Relay", 3, "C", "S", "", ""}));
   Result<SessionId> id = s->next_session(50ms);
-  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(id.ok()) << id.error().message();
   EXPECT_EQ(*id, 3u);
   ASSERT_TRUE(s->receive(3).ok());  // the accept
   Result<Incoming> r = s->receive(3);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kProtocolViolation);
-  EXPECT_EQ(r.error().message,
+  EXPECT_EQ(r.error().code(), StatusCode::kProtocolViolation);
+  EXPECT_EQ(r.error().message(),
             session_text("Relay", 3, "S") + ": role S at state 1 waits for req from C, but C connected");
   EXPECT_EQ(s->counters().unknown_sessions, 2u);
   EXPECT_THAT(

@@ -25,12 +25,15 @@
 #include "specs.h"
 
 using namespace gtype::rt;
+using gtype::Result;
+using gtype::Status;
+using gtype::StatusCode;
 using namespace std::chrono_literals;
 
 namespace {
 
-int fail(const char* what, const Error& e) {
-  std::printf("error %s: %s\n", what, e.message.c_str());
+int fail(const char* what, const Status& e) {
+  std::printf("error %s: %s\n", what, e.message().c_str());
   std::fflush(stdout);
   return 1;
 }
@@ -67,7 +70,7 @@ int server(const char* address) {
   Result<Incoming> ping = e->receive(*s);
   if (!ping.ok()) return fail("ping", ping.error());
   if (Status st = e->act(*s, 0, testing::pack_int(*testing::unpack_int(ping->payload) + 1)); !st.ok()) {
-    return fail("pong", st.error());
+    return fail("pong", st);
   }
   say("answered");
   std::this_thread::sleep_for(15s);  // mid-session, the next ping unread, until the test kills it
@@ -80,8 +83,8 @@ int client(const char* address, const char* b_address) {
   auto e = endpoint(testing::kPingA, address, directory);
   if (!e) return 1;
   SessionId s = *e->start();
-  if (Status st = e->act(s, 0, testing::pack_none()); !st.ok()) return fail("hello", st.error());
-  if (Status st = e->act(s, 0, testing::pack_int(1)); !st.ok()) return fail("ping", st.error());
+  if (Status st = e->act(s, 0, testing::pack_none()); !st.ok()) return fail("hello", st);
+  if (Status st = e->act(s, 0, testing::pack_int(1)); !st.ok()) return fail("ping", st);
   if (auto pong = e->receive(s); !pong.ok()) return fail("pong", pong.error());
   say("pinged");
   std::this_thread::sleep_for(15s);
@@ -95,12 +98,12 @@ int quick(const char* address, const char* b_address, int sessions, int rounds) 
   if (!e) return 1;
   for (int n = 0; n < sessions; ++n) {
     SessionId s = *e->start();
-    if (Status st = e->act(s, 0, testing::pack_none()); !st.ok()) return fail("hello", st.error());
+    if (Status st = e->act(s, 0, testing::pack_none()); !st.ok()) return fail("hello", st);
     for (int i = 1; i <= rounds; ++i) {
-      if (Status st = e->act(s, 0, testing::pack_int(i)); !st.ok()) return fail("ping", st.error());
+      if (Status st = e->act(s, 0, testing::pack_int(i)); !st.ok()) return fail("ping", st);
       if (auto pong = e->receive(s); !pong.ok()) return fail("pong", pong.error());
     }
-    if (Status st = e->act(s, 1, testing::pack_none()); !st.ok()) return fail("quit", st.error());
+    if (Status st = e->act(s, 1, testing::pack_none()); !st.ok()) return fail("quit", st);
   }
   say("done");
   return 0;  // at once: the endpoint's destructor is all that stands between the quits and exit
@@ -117,7 +120,7 @@ int burst(const char* address, const char* target, int count) {
   }
   for (int i = 0; i < count; ++i) {
     if (Status st = (*transport)->send(target, "frame " + std::to_string(i)); !st.ok())
-      return fail("send", st.error());
+      return fail("send", st);
   }
   say("sent");
   return 0;
@@ -134,11 +137,9 @@ int relay_s(const char* address, const char* l_address) {
   Result<Incoming> req = e->receive(*s);
   if (!req.ok()) return fail("req", req.error());
   const std::string text = testing::unpack_text(req->payload).value_or("");
-  if (Status st = e->act(*s, 0, testing::pack_text("note:" + text)); !st.ok())
-    return fail("note", st.error());
-  if (Status st = e->act(*s, 0, testing::pack_text("resp:" + text)); !st.ok())
-    return fail("resp", st.error());
-  if (Status st = e->act(*s, 0, ""); !st.ok()) return fail("disconnect", st.error());
+  if (Status st = e->act(*s, 0, testing::pack_text("note:" + text)); !st.ok()) return fail("note", st);
+  if (Status st = e->act(*s, 0, testing::pack_text("resp:" + text)); !st.ok()) return fail("resp", st);
+  if (Status st = e->act(*s, 0, ""); !st.ok()) return fail("disconnect", st);
   say("ended");
   return 0;
 }

@@ -23,10 +23,10 @@ using namespace std::chrono_literals;
 // Collects what an endpoint's monitor turned away (on_reject may run on the endpoint's thread).
 class Rejections {
  public:
-  std::function<void(const Error&)> hook() {
-    return [this](const Error& e) {
+  std::function<void(const Status&)> hook() {
+    return [this](const Status& e) {
       std::lock_guard lock(mutex_);
-      messages_.push_back(e.message);
+      messages_.push_back(e.message());
     };
   }
   std::vector<std::string> messages() {
@@ -58,10 +58,10 @@ inline Directory directory(std::initializer_list<std::pair<std::string, std::str
 inline std::unique_ptr<Endpoint> make_endpoint(const RoleSpec& spec, Directory dir,
                                                Result<std::unique_ptr<Transport>> transport,
                                                EndpointOptions options) {
-  EXPECT_TRUE(transport.ok()) << (transport.ok() ? "" : transport.error().message);
+  EXPECT_TRUE(transport.ok()) << (transport.ok() ? "" : transport.error().message());
   if (!transport.ok()) return nullptr;
   auto endpoint = Endpoint::create(spec, std::move(dir), std::move(*transport), std::move(options));
-  EXPECT_TRUE(endpoint.ok()) << (endpoint.ok() ? "" : endpoint.error().message);
+  EXPECT_TRUE(endpoint.ok()) << (endpoint.ok() ? "" : endpoint.error().message());
   return endpoint.ok() ? std::move(*endpoint) : nullptr;
 }
 
@@ -72,7 +72,7 @@ inline Status ping_client(Endpoint& a, SessionId s, int rounds) {
     if (Status st = a.act(s, 0, pack_int(i)); !st.ok()) return st;
     Result<Incoming> pong = a.receive(s);
     if (!pong.ok()) return pong.error();
-    if (unpack_int(pong->payload) != i + 1) return Error{ErrorCode::kProtocolViolation, "wrong pong value"};
+    if (unpack_int(pong->payload) != i + 1) return Status{StatusCode::kProtocolViolation, "wrong pong value"};
   }
   return a.act(s, 1, pack_none());
 }
@@ -87,7 +87,7 @@ inline Result<std::vector<std::int64_t>> ping_server(Endpoint& b, SessionId s) {
     if (!next.ok()) return next.error();
     if (next->transition == 1) return pings;  // quit
     pings.push_back(*unpack_int(next->payload));
-    if (Status st = b.act(s, 0, pack_int(pings.back() + 1)); !st.ok()) return st.error();
+    if (Status st = b.act(s, 0, pack_int(pings.back() + 1)); !st.ok()) return st;
   }
 }
 
@@ -95,7 +95,7 @@ inline Result<std::vector<std::int64_t>> ping_server(Endpoint& b, SessionId s) {
 struct DriverLog {
   std::mutex mutex;
   std::set<SessionId> ended;
-  std::map<SessionId, Error> failed;
+  std::map<SessionId, Status> failed;
   std::vector<std::string> received;  // "session:state:transition"
 };
 
@@ -116,7 +116,7 @@ class PingServerDriver : public SessionDriver {
     std::lock_guard lock(log_->mutex);
     log_->ended.insert(s);
   }
-  void failed(SessionId s, const Error& e) override {
+  void failed(SessionId s, const Status& e) override {
     std::lock_guard lock(log_->mutex);
     log_->failed.emplace(s, e);
   }
@@ -145,7 +145,7 @@ class PingClientDriver : public SessionDriver {
     std::lock_guard lock(log_->mutex);
     log_->ended.insert(s);
   }
-  void failed(SessionId s, const Error& e) override {
+  void failed(SessionId s, const Status& e) override {
     std::lock_guard lock(log_->mutex);
     log_->failed.emplace(s, e);
   }
@@ -175,7 +175,7 @@ class RelayDriver : public SessionDriver {
     std::lock_guard lock(log_->mutex);
     log_->ended.insert(s);
   }
-  void failed(SessionId s, const Error& e) override {
+  void failed(SessionId s, const Status& e) override {
     std::lock_guard lock(log_->mutex);
     log_->failed.emplace(s, e);
   }
@@ -199,7 +199,7 @@ class Server {
 
  private:
   std::atomic<bool> stop_{false};
-  Status status_ = ok_status();
+  Status status_ = Status();
   std::thread thread_;
 };
 

@@ -131,7 +131,7 @@ Status legitimate_session(const std::string& b_address, std::uint64_t seed) {
   EndpointOptions options = fast_options(nullptr, 3000ms);
   options.seed = seed;
   auto a = make_endpoint(kPingA, directory({{"B", b_address}}), make_zmq_transport("tcp://127.0.0.1:0"), options);
-  if (!a) return Error{ErrorCode::kTransport, "no client endpoint"};
+  if (!a) return Status{StatusCode::kTransport, "no client endpoint"};
   Result<SessionId> id = a->start();
   if (!id.ok()) return id.error();
   return ping_client(*a, *id, 2);
@@ -161,12 +161,12 @@ TEST(ZmqFlood, UncheckedFramesFromForgedRoutingIdsDialNothingAndHoldNothing) {
   EXPECT_TRUE(eventually([&] { return open_descriptors() <= before + 8; }, 10000ms))
       << open_descriptors() << " descriptors open, " << before << " before the flood";
   Status after = legitimate_session(b->address(), 2);
-  EXPECT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(after.ok()) << after.message();
   int dialled = 0;
   for (auto& pot : pots) dialled += pot->connections();
   EXPECT_EQ(dialled, 0) << "connections made to addresses that forged routing ids named";
   serving.stop();
-  for (const auto& [id, error] : log.failed) ADD_FAILURE() << error.message;
+  for (const auto& [id, error] : log.failed) ADD_FAILURE() << error.message();
 }
 
 TEST(ZmqFlood, CheckedFramesFromUnreachableAddressesHoldLinksOnlyForAWhile) {
@@ -203,7 +203,7 @@ TEST(ZmqFlood, CheckedFramesFromUnreachableAddressesHoldLinksOnlyForAWhile) {
   EXPECT_TRUE(eventually([&] { return open_descriptors() <= before + 8; }, 10000ms))
       << open_descriptors() << " descriptors open, " << before << " before the flood";
   Status after = legitimate_session(b->address(), 4);
-  EXPECT_TRUE(after.ok()) << after.error().message;
+  EXPECT_TRUE(after.ok()) << after.message();
   EXPECT_TRUE(eventually([&] { return sessions_done() == 2u + kForgers; }));  // B takes the quit
   serving.stop();
   std::lock_guard lock(log.mutex);

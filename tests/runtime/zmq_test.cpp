@@ -66,20 +66,20 @@ INSTANTIATE_TEST_SUITE_P(Schemes, ZmqScheme, ::testing::Values("inproc", "ipc", 
 
 TEST(ZmqTransport, TcpPortZeroReportsThePortBound) {
   auto t = make_zmq_transport("tcp://127.0.0.1:0");
-  ASSERT_TRUE(t.ok()) << t.error().message;
+  ASSERT_TRUE(t.ok()) << t.error().message();
   EXPECT_THAT((*t)->address(), MatchesRegex("tcp://127\\.0\\.0\\.1:[1-9][0-9]*"));
 }
 
 TEST(ZmqTransport, BadAddresses) {
   auto t = make_zmq_transport("bogus://x");
   ASSERT_FALSE(t.ok());
-  EXPECT_EQ(t.error().code, ErrorCode::kTransport);
-  EXPECT_THAT(t.error().message, HasSubstr("cannot bind bogus://x: "));
+  EXPECT_EQ(t.error().code(), StatusCode::kTransport);
+  EXPECT_THAT(t.error().message(), HasSubstr("cannot bind bogus://x: "));
   auto ok = make_zmq_transport("tcp://127.0.0.1:0");
   ASSERT_TRUE(ok.ok());
   Status sent = (*ok)->send("nonsense", "x");
   ASSERT_FALSE(sent.ok());
-  EXPECT_THAT(sent.error().message, HasSubstr("cannot connect to nonsense: "));
+  EXPECT_THAT(sent.message(), HasSubstr("cannot connect to nonsense: "));
 }
 
 TEST_P(ZmqScheme, FramesArriveInOrderWithTheSendersAddress) {
@@ -89,14 +89,14 @@ TEST_P(ZmqScheme, FramesArriveInOrderWithTheSendersAddress) {
   for (int i = 0; i < 100; ++i) ASSERT_TRUE((*a)->send((*b)->address(), "frame " + std::to_string(i)).ok());
   for (int i = 0; i < 100; ++i) {
     Result<TransportEvent> e = (*b)->next(2000ms);
-    ASSERT_TRUE(e.ok()) << e.error().message;
+    ASSERT_TRUE(e.ok()) << e.error().message();
     ASSERT_EQ(e->kind, TransportEvent::Kind::kFrame);
     EXPECT_EQ(e->peer, (*a)->address());
     EXPECT_EQ(e->bytes, "frame " + std::to_string(i));
   }
   Result<TransportEvent> none = (*b)->next(20ms);
   ASSERT_FALSE(none.ok());
-  EXPECT_EQ(none.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(none.error().code(), StatusCode::kTimeout);
 }
 
 TEST_P(ZmqScheme, ManyPingPongSessionsOverOneSocket) {
@@ -144,7 +144,7 @@ TEST_P(ZmqScheme, RelayWithExplicitConnections) {
   ASSERT_TRUE(c->act(id, 0, "").ok());
   ASSERT_TRUE(c->act(id, 0, pack_text("job")).ok());
   Result<Incoming> resp = c->receive(id);
-  ASSERT_TRUE(resp.ok()) << resp.error().message;
+  ASSERT_TRUE(resp.ok()) << resp.error().message();
   EXPECT_EQ(unpack_text(resp->payload), "resp:job");
   ASSERT_TRUE(c->act(id, 0, "").ok());
   EXPECT_TRUE(eventually([&] {
@@ -201,8 +201,8 @@ TEST_P(ZmqScheme, EndpointClosedMidSession) {
   ASSERT_FALSE(r.ok());
   // B's abort and its lost connection travel over two connections, but a peer is reported lost
   // only after its last frame: A always learns why.
-  EXPECT_EQ(r.error().code, ErrorCode::kAborted);
-  EXPECT_EQ(r.error().message,
+  EXPECT_EQ(r.error().code(), StatusCode::kAborted);
+  EXPECT_EQ(r.error().message(),
             session_text("PingPong", id, "A") + ": aborted by role B: the endpoint of role B was closed");
 }
 
@@ -292,7 +292,7 @@ TEST_P(ZmqPeerLost, ServerProcessKilledMidSession) {
   ASSERT_TRUE(a->act(id, 0, pack_none()).ok());
   ASSERT_TRUE(a->act(id, 0, pack_int(1)).ok());
   Result<Incoming> pong = a->receive(id);
-  ASSERT_TRUE(pong.ok()) << pong.error().message;
+  ASSERT_TRUE(pong.ok()) << pong.error().message();
   ASSERT_EQ(b.line(), "answered");
   ASSERT_TRUE(a->act(id, 0, pack_int(2)).ok());
   b.kill();
@@ -300,9 +300,9 @@ TEST_P(ZmqPeerLost, ServerProcessKilledMidSession) {
   Result<Incoming> r = a->receive(id);
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2000ms);  // well before the receive timeout
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
-  EXPECT_EQ(r.error().message, session_text("PingPong", id, "A") + ": role B at " + b_address +
-                                   " was lost (its process died or the link broke)");
+  EXPECT_EQ(r.error().code(), StatusCode::kPeerLost);
+  EXPECT_EQ(r.error().message(), session_text("PingPong", id, "A") + ": role B at " + b_address +
+                                     " was lost (its process died or the link broke)");
   EXPECT_EQ(a->counters().failed_sessions, 1u);
   EXPECT_EQ(a->counters().delivered, 1u);
 }
@@ -315,18 +315,18 @@ TEST_P(ZmqPeerLost, ClientProcessKilledMidSession) {
   ASSERT_THAT(ready, ::testing::StartsWith("ready "));
   const std::string a_address = ready.substr(6);
   Result<SessionId> id = b->next_session(3000ms);
-  ASSERT_TRUE(id.ok()) << id.error().message;
+  ASSERT_TRUE(id.ok()) << id.error().message();
   ASSERT_TRUE(b->receive(*id).ok());
   Result<Incoming> ping = b->receive(*id);
-  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  ASSERT_TRUE(ping.ok()) << ping.error().message();
   ASSERT_TRUE(b->act(*id, 0, pack_int(2)).ok());
   ASSERT_EQ(a.line(), "pinged");
   a.kill();
   Result<Incoming> r = b->receive(*id);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::kPeerLost);
-  EXPECT_EQ(r.error().message, session_text("PingPong", *id, "B") + ": role A at " + a_address +
-                                   " was lost (its process died or the link broke)");
+  EXPECT_EQ(r.error().code(), StatusCode::kPeerLost);
+  EXPECT_EQ(r.error().message(), session_text("PingPong", *id, "B") + ": role A at " + a_address +
+                                     " was lost (its process died or the link broke)");
   EXPECT_EQ(b->counters().delivered, 2u);
 }
 
@@ -368,7 +368,7 @@ TEST_P(ZmqPeerExit, LastFramesOfAProcessThatExitsAtOnceArrive) {
   }
   serving.stop();
   EXPECT_EQ(log.ended.size(), 20u);
-  for (const auto& [id, error] : log.failed) ADD_FAILURE() << error.message;
+  for (const auto& [id, error] : log.failed) ADD_FAILURE() << error.message();
 }
 
 TEST_P(ZmqPeerExit, APeerThatIsGoneHoldsUpExitOnlySoLong) {
@@ -405,7 +405,7 @@ TEST_P(ZmqPeerExit, FramesOfAPeerThatExitsComeBeforeItsLoss) {
     while (!lost) {
       Result<TransportEvent> e = (*t)->next(5000ms);
       ASSERT_TRUE(e.ok()) << "attempt " << attempt << ", after " << frames
-                          << " frames: " << e.error().message;
+                          << " frames: " << e.error().message();
       ASSERT_EQ(e->peer, peer_address);
       if (e->kind == TransportEvent::Kind::kPeerLost) {
         lost = true;
@@ -434,10 +434,10 @@ TEST_P(ZmqPeerExit, RolesThatExitAtTheirEndDoNotFailTheSession) {
     ASSERT_TRUE(c->act(id, 0, "").ok());
     ASSERT_TRUE(c->act(id, 0, pack_text("job")).ok());
     Result<Incoming> resp = c->receive(id);
-    ASSERT_TRUE(resp.ok()) << "attempt " << attempt << ": " << resp.error().message;
+    ASSERT_TRUE(resp.ok()) << "attempt " << attempt << ": " << resp.error().message();
     EXPECT_EQ(unpack_text(resp->payload), "resp:job");
     Status closed = c->act(id, 0, "");
-    EXPECT_TRUE(closed.ok()) << "attempt " << attempt << ": " << closed.error().message;
+    EXPECT_TRUE(closed.ok()) << "attempt " << attempt << ": " << closed.message();
     EXPECT_EQ(s.line(), "ended") << "attempt " << attempt;
     EXPECT_EQ(l.line(), "ended") << "attempt " << attempt;
     EXPECT_EQ(s.wait(), 0);

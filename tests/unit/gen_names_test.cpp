@@ -19,7 +19,7 @@ std::set<std::string> declarations(const std::string& path) {
   gtype::SourceManager sources;
   gtype::DiagnosticEngine diagnostics(sources);
   gtype::FrontendResult result;
-  EXPECT_TRUE(gtype::analyze_file(path, sources, diagnostics, result, {}).is_ok()) << path;
+  EXPECT_TRUE(gtype::analyze_file(path, sources, diagnostics, result, {}).ok()) << path;
   EXPECT_FALSE(diagnostics.has_errors()) << path;
   gtype::CodegenOptions options;
   options.names = true;

@@ -42,7 +42,7 @@ std::vector<std::string> errors_of(const std::string& path) {
   gtype::FrontendResult result;
   const gtype::Status status = gtype::analyze_file(path, sources, diagnostics, result);
   std::vector<std::string> out;
-  if (!status.is_ok()) out.push_back(status.message());
+  if (!status.ok()) out.push_back(status.message());
   for (const gtype::Diagnostic& d : diagnostics.errors()) {
     out.push_back(std::to_string(d.location.line) + ":" + std::to_string(d.location.column) + ": " +
                   d.message);

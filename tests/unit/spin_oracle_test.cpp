@@ -153,7 +153,7 @@ std::vector<AutomatonSystem> load_systems(const std::string& path, std::string& 
   gtype::FrontendResult result;
   const gtype::Status status = gtype::analyze_file(path, sources, diagnostics, result);
   std::vector<AutomatonSystem> systems;
-  if (!status.is_ok()) {
+  if (!status.ok()) {
     errors = status.message();
     return systems;
   }

@@ -19,11 +19,12 @@ TEST_P(ThesisProjection, EqualsTheThesisLocalTypes) {
   gtype::SourceManager sources;
   gtype::DiagnosticEngine diagnostics(sources);
   gtype::FrontendResult protocol;
-  ASSERT_TRUE(gtype::analyze_file(std::string(SOURCE_DIR) + "/" + c.protocol_file, sources, diagnostics, protocol)
-                  .is_ok());
+  ASSERT_TRUE(
+      gtype::analyze_file(std::string(SOURCE_DIR) + "/" + c.protocol_file, sources, diagnostics, protocol)
+          .ok());
   gtype::FrontendResult thesis;
   ASSERT_TRUE(
-      gtype::analyze_file(std::string(SOURCE_DIR) + "/" + c.thesis_file, sources, diagnostics, thesis).is_ok());
+      gtype::analyze_file(std::string(SOURCE_DIR) + "/" + c.thesis_file, sources, diagnostics, thesis).ok());
   std::ostringstream errors;
   diagnostics.print(errors);
   ASSERT_FALSE(diagnostics.has_errors()) << errors.str();

@@ -93,7 +93,7 @@ std::vector<gtype::AutomatonSystem> load_file(const fs::path& file) {
   gtype::DiagnosticEngine diagnostics(sources);
   gtype::FrontendResult result;
   const gtype::Status status = gtype::analyze_file(file.string(), sources, diagnostics, result);
-  if (!status.is_ok()) throw std::runtime_error("cannot load " + file.string() + ": " + status.message());
+  if (!status.ok()) throw std::runtime_error("cannot load " + file.string() + ": " + status.message());
   if (diagnostics.has_errors()) {
     std::ostringstream errors;
     diagnostics.print(errors);

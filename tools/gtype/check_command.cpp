@@ -16,7 +16,7 @@ int run_check(const LoadOptions& load, const std::vector<std::string>& files) {
   for (const std::string& file : files) {
     FrontendResult result;
     Status status = analyze_file(file, sources, diagnostics, result, load);
-    if (!status.is_ok()) {
+    if (!status.ok()) {
       std::cerr << "gtype: " << status.message() << '\n';
       io_failed = true;
     }

@@ -17,7 +17,7 @@ std::optional<int> analyze_or_report(const LoadOptions& load, const std::string&
   SourceManager sources;
   DiagnosticEngine diagnostics(sources);
   const Status status = analyze_file(file, sources, diagnostics, result, load);
-  if (!status.is_ok()) {
+  if (!status.ok()) {
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
   }

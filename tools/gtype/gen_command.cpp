@@ -37,7 +37,7 @@ std::optional<int> generate_file(const LoadOptions& load, const std::string& fil
   DiagnosticEngine diagnostics(sources);
   FrontendResult result;
   const gtype::Status status = analyze_file(file, sources, diagnostics, result, load);
-  if (!status.is_ok()) {
+  if (!status.ok()) {
     std::cerr << "gtype: " << status.message() << '\n';
     return kUsage;
   }

@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "gtype/gen/support.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace gtype::gen::detail {
 
@@ -180,13 +180,13 @@ std::string to_json_text(const T& value, int indent = -1) {
 // A T from JSON text; kConfig (input not well formed) saying what is wrong (its syntax, a missing or unknown
 // field, a value of the wrong type) otherwise.
 template <typename T>
-rt::Result<T> from_json_text(std::string_view text) {
+gtype::Result<T> from_json_text(std::string_view text) {
   try {
     T value{};
     gtype::gen::detail::read_json(nlohmann::ordered_json::parse(text), value);
     return value;
   } catch (const nlohmann::ordered_json::exception& error) {
-    return rt::Error{rt::ErrorCode::kConfig, error.what()};
+    return gtype::Status{gtype::StatusCode::kConfig, error.what()};
   }
 }
 

@@ -24,9 +24,9 @@
 #include <utility>
 
 #include "gtype/rt/endpoint.h"
-#include "gtype/rt/result.h"
 #include "gtype/rt/string_sink.h"
 #include "gtype/rt/wire.h"
+#include "gtype/status.h"
 
 namespace gtype::gen {
 
@@ -180,25 +180,26 @@ struct Live {
   rt::Endpoint* endpoint;
   rt::SessionId session;
 
-  rt::Status act(std::uint16_t transition, const std::string& payload) const {
-    rt::Status status = endpoint->act(session, transition, payload);
-    if (!status) fail(status.error());
+  gtype::Status act(std::uint16_t transition, const std::string& payload) const {
+    gtype::Status status = endpoint->act(session, transition, payload);
+    if (!status) fail(status);
     return status;
   }
-  rt::Result<rt::Incoming> receive(std::optional<std::chrono::milliseconds> timeout) const {
-    rt::Result<rt::Incoming> incoming = endpoint->receive(session, timeout);
+  gtype::Result<rt::Incoming> receive(std::optional<std::chrono::milliseconds> timeout) const {
+    gtype::Result<rt::Incoming> incoming = endpoint->receive(session, timeout);
     if (!incoming) fail(incoming.error());
     return incoming;
   }
   // The monitor let through a payload that does not unpack: cannot happen while generated
   // code and its RoleSpec agree.
-  rt::Error malformed() const {
-    rt::Error error{rt::ErrorCode::kProtocolViolation, "a payload the monitor accepted does not unpack"};
+  gtype::Status malformed() const {
+    gtype::Status error{gtype::StatusCode::kProtocolViolation,
+                        "a payload the monitor accepted does not unpack"};
     fail(error);
     return error;
   }
-  void fail(const rt::Error& error) const {
-    if (endpoint->has_session(session)) endpoint->abandon(session, error.message);
+  void fail(const gtype::Status& error) const {
+    if (endpoint->has_session(session)) endpoint->abandon(session, error.message());
   }
 };
 
@@ -233,10 +234,10 @@ class State {
   ~State() { drop(); }
 
   // Empties this state for an action; kConsumedState when it was already empty.
-  rt::Result<Live> take() {
+  gtype::Result<Live> take() {
     if (endpoint_ == nullptr) {
-      return rt::Error{rt::ErrorCode::kConsumedState,
-                       "state " + std::string(name_) + " used after it was moved from or consumed"};
+      return gtype::Status{gtype::StatusCode::kConsumedState,
+                           "state " + std::string(name_) + " used after it was moved from or consumed"};
     }
     return Live{std::exchange(endpoint_, nullptr), session_};
   }
@@ -263,9 +264,9 @@ class State {
 
 // Says on standard error that a session of `role` ("Protocol/role") failed: what a session
 // object does unless it overrides failed().
-inline void report_failure(const char* role, const rt::Error& error) {
-  std::fprintf(stderr, "gtype: a session of %s failed: %s: %s\n", role, rt::error_code_name(error.code),
-               error.message.c_str());
+inline void report_failure(const char* role, const gtype::Status& error) {
+  std::fprintf(stderr, "gtype: a session of %s failed: %s: %s\n", role, gtype::status_code_name(error.code()),
+               error.message().c_str());
 }
 
 // Base of a role's generated Handler: what a session object knows of its session.
@@ -281,7 +282,7 @@ class SessionObject {
   void fail(const std::string& why) {
     if (endpoint_ == nullptr || failure_ || !endpoint_->has_session(session_)) return;
     endpoint_->abandon(session_, why);
-    failure_ = rt::Error{rt::ErrorCode::kAborted, why};
+    failure_ = gtype::Status{gtype::StatusCode::kAborted, why};
   }
 
  private:
@@ -289,7 +290,7 @@ class SessionObject {
   friend class Sessions;
   rt::Endpoint* endpoint_ = nullptr;
   rt::SessionId session_ = 0;
-  std::optional<rt::Error> failure_;  // set by fail()
+  std::optional<gtype::Status> failure_;  // set by fail()
 };
 
 // The session objects of one role (H: its generated Handler, a SessionObject), one per open
@@ -332,14 +333,15 @@ class Sessions {
     auto it = handlers_.find(session);
     if (it == handlers_.end()) return;
     const SessionObject& object = *it->second;
-    failed(session, object.failure_ ? *object.failure_
-                                    : rt::Error{rt::ErrorCode::kAborted, "the session was abandoned"});
+    failed(session, object.failure_
+                        ? *object.failure_
+                        : gtype::Status{gtype::StatusCode::kAborted, "the session was abandoned"});
   }
 
   void ended(rt::SessionId session) {
     if (std::unique_ptr<H> handler = release(session)) handler->ended();
   }
-  void failed(rt::SessionId session, const rt::Error& error) {
+  void failed(rt::SessionId session, const gtype::Status& error) {
     // A session that failed before serve() met it has no object: no code of the user's saw it,
     // and the endpoint's counters count it.
     if (std::unique_ptr<H> handler = release(session)) handler->failed(error);

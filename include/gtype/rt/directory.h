@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace gtype::rt {
 

@@ -37,9 +37,9 @@
 
 #include "gtype/rt/directory.h"
 #include "gtype/rt/envelope.h"
-#include "gtype/rt/result.h"
 #include "gtype/rt/role_spec.h"
 #include "gtype/rt/transport.h"
+#include "gtype/status.h"
 
 namespace gtype::rt {
 
@@ -51,7 +51,7 @@ struct EndpointOptions {
   std::uint64_t seed = 0;  // session ids are drawn from this seed; 0: from std::random_device
   // Told of every frame the monitor turns away (kProtocolViolation, saying which frame and why),
   // as it is counted; nothing when null.
-  std::function<void(const Error&)> on_reject;
+  std::function<void(const Status&)> on_reject;
 };
 
 // Frames the monitor turned away, by reason; and sessions that failed.
@@ -100,7 +100,7 @@ class SessionDriver {
   // A message was taken at `state` by `transition`.
   virtual void received(SessionId session, std::uint16_t state, const Incoming& message) = 0;
   virtual void ended(SessionId session) = 0;
-  virtual void failed(SessionId session, const Error& error) = 0;
+  virtual void failed(SessionId session, const Status& error) = 0;
 };
 
 class Endpoint {

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace gtype::rt {
 

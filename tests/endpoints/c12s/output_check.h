@@ -24,8 +24,8 @@ namespace out = gtype_gen::sorts::c12s::cli;
 // `json` as an Output, failing the test when it is not one (or not schema 1).
 template <typename Output>
 Output read_output(const std::string& json) {
-  gtype::rt::Result<Output> value = gtype::gen::from_json_text<Output>(json);
-  EXPECT_TRUE(value.ok()) << (value.ok() ? "" : value.error().message) << "\n" << json;
+  gtype::Result<Output> value = gtype::gen::from_json_text<Output>(json);
+  EXPECT_TRUE(value.ok()) << (value.ok() ? "" : value.error().message()) << "\n" << json;
   if (!value.ok()) return Output{};
   EXPECT_EQ(value->schema, 1u) << json;
   return *value;

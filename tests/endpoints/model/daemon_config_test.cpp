@@ -15,7 +15,7 @@ using testing::read_data;
 TEST(DaemonConfig, ParsesListing52) {
   const Result<DaemonConfig> r =
       parse_daemon_config(read_data("thesis/listing_5_2.yaml"), "listing_5_2.yaml");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   const DaemonConfig expected{
       "v1",
       "node1",
@@ -36,7 +36,7 @@ TEST(DaemonConfig, ParsesListing52) {
 
 TEST(DaemonConfig, LoadsListing52FromItsFile) {
   const Result<DaemonConfig> r = load_daemon_config(data_path("thesis/listing_5_2.yaml"));
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->healthcheck.interval, 1min);
 }
 
@@ -49,7 +49,7 @@ TEST(DaemonConfig, NameDefaultsToTheNodeId) {
   labels: {os: linux}
 )",
                                                      "daemon.yaml");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->name, "pi-7");
   EXPECT_EQ(r->version, "v2");  // the API version is the system's business, not the parser's
   EXPECT_EQ(r->healthcheck.address, "nats://system:4222");
@@ -60,7 +60,7 @@ TEST(DaemonConfig, UnreadableFileIsADiagnostic) {
   const std::string missing = data_path("daemon/none.yaml");
   const Result<DaemonConfig> r = load_daemon_config(missing);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), missing + ": error: cannot read the file: no such file\n");
+  EXPECT_EQ(r.error().message(), missing + ": error: cannot read the file: no such file\n");
 }
 
 }  // namespace

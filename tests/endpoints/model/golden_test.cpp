@@ -55,14 +55,14 @@ std::string diagnostics_of(const GoldenCase& c) {
   const std::string name = c.file.filename().string();
   if (c.kind == "topology") {
     const Result<TopologySpec> r = parse_topology(text, name);
-    return r.ok() ? "parsed\n" : r.error_text();
+    return r.ok() ? "parsed\n" : r.error().message();
   }
   if (c.kind == "daemon") {
     const Result<DaemonConfig> r = parse_daemon_config(text, name);
-    return r.ok() ? "parsed\n" : r.error_text();
+    return r.ok() ? "parsed\n" : r.error().message();
   }
   const Result<QueueServiceConfig> r = parse_queue_config(text, name);
-  return r.ok() ? "parsed\n" : r.error_text();
+  return r.ok() ? "parsed\n" : r.error().message();
 }
 
 class GoldenErrors : public ::testing::TestWithParam<GoldenCase> {};

@@ -12,13 +12,13 @@ using testing::read_data;
 
 TopologySpec listing54() {
   Result<TopologySpec> r = parse_topology(read_data("thesis/listing_5_4.yaml"), "listing_5_4.yaml");
-  EXPECT_TRUE(r.ok()) << r.error_text();
+  EXPECT_TRUE(r.ok()) << r.error().message();
   return std::move(r).value();
 }
 
 TopologySpec parse_ok(std::string_view text) {
   Result<TopologySpec> r = parse_topology(text, "topology.yaml");
-  EXPECT_TRUE(r.ok()) << r.error_text();
+  EXPECT_TRUE(r.ok()) << r.error().message();
   return r.ok() ? std::move(r).value() : TopologySpec{};
 }
 

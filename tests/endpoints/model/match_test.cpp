@@ -8,7 +8,7 @@ namespace {
 
 Selector selector(std::string_view text) {
   Result<Selector> r = parse_selector(text);
-  EXPECT_TRUE(r.ok()) << r.error_text();
+  EXPECT_TRUE(r.ok()) << r.error().message();
   return std::move(r).value();
 }
 

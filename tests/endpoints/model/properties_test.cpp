@@ -305,8 +305,10 @@ rc::Gen<std::string> gen_mangled(std::string text) {
 template <typename T>
 void check_answer(const Result<T>& r) {
   if (r.ok()) return;
-  RC_ASSERT(!r.errors().empty());
-  for (const Diagnostic& d : r.errors()) RC_ASSERT(!d.message.empty());
+  const gtype::DiagnosticReport* report = r.error().diagnostics();
+  RC_ASSERT(report != nullptr);
+  RC_ASSERT(!report->errors.empty());
+  for (const gtype::Diagnostic& d : report->errors) RC_ASSERT(!d.message.empty());
 }
 
 RC_GTEST_PROP(ModelProperties, ParsersSurviveMangledListings, ()) {

@@ -87,7 +87,7 @@ TEST(RateLimitedQueue, FirstInFirstOutAtTheBucketsPace) {
 TEST(QueueConfig, ParsesListing55) {
   const Result<QueueServiceConfig> r =
       parse_queue_config(read_data("thesis/listing_5_5.yaml"), "listing_5_5.yaml");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   const QueueServiceConfig expected{
       "address",
       {QueueConfig{"myqueue1", "mynamespace", RetryPolicy{RetryDelay::kLinear, 1, 5000}, 4, {4, 0, 1s}},
@@ -106,7 +106,7 @@ TEST(QueueConfig, DefaultsOfOptionalKeys) {
       fillInterval: {interval: 250, rate: ms}
 )",
                                                           "queue.yaml");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   ASSERT_EQ(r->queues.size(), 1u);
   EXPECT_EQ(r->queues[0], (QueueConfig{"default", "default", std::nullopt, 1, {10, 0, 250ms}}));
   EXPECT_FALSE(r->instrument);
@@ -114,7 +114,7 @@ TEST(QueueConfig, DefaultsOfOptionalKeys) {
 
 TEST(QueueConfig, LoadsListing55AndDrivesABucket) {
   const Result<QueueServiceConfig> r = load_queue_config(data_path("thesis/listing_5_5.yaml"));
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   for (const QueueConfig& q : r->queues) EXPECT_EQ(token_bucket_problem(q.bucket), "") << q.name;
   TokenBucket bucket(r->queues[0].bucket, kStart);
   EXPECT_EQ(bucket.available(kStart + 10s), 4u);  // capacity 4, a token a second
@@ -124,7 +124,7 @@ TEST(QueueConfig, UnreadableFileIsADiagnostic) {
   const std::string missing = data_path("queue/none.yaml");
   const Result<QueueServiceConfig> r = load_queue_config(missing);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), missing + ": error: cannot read the file: no such file\n");
+  EXPECT_EQ(r.error().message(), missing + ": error: cannot read the file: no such file\n");
 }
 
 }  // namespace

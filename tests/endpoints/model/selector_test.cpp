@@ -14,7 +14,7 @@ std::string errors_of(std::string_view text) {
   const Result<Selector> r = parse_selector(text);
   EXPECT_FALSE(r.ok()) << text;
   std::string headers;
-  std::istringstream lines(r.error_text());
+  std::istringstream lines(r.ok() ? std::string() : r.error().message());
   for (std::string line; std::getline(lines, line);) {
     if (line.find(": error: ") != std::string::npos || line.find(": note: ") != std::string::npos)
       headers += line + "\n";
@@ -24,13 +24,13 @@ std::string errors_of(std::string_view text) {
 
 TEST(Selector, ParsesPairs) {
   const Result<Selector> r = parse_selector("os=linux,memory=4GB,arch=arm");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->labels, (Labels{{"arch", "arm"}, {"memory", "4GB"}, {"os", "linux"}}));
 }
 
 TEST(Selector, TrimsBlanksAroundKeysAndValues) {
   const Result<Selector> r = parse_selector("  os = linux ,\tcpu=2.5GHz\t");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->labels, (Labels{{"cpu", "2.5GHz"}, {"os", "linux"}}));
 }
 
@@ -41,7 +41,7 @@ TEST(Selector, EmptyTextIsTheEmptySelector) {
 
 TEST(Selector, AcceptsLabelPunctuation) {
   const Result<Selector> r = parse_selector("kubernetes.io/arch=arm64,node-role=edge_1");
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->labels.at("kubernetes.io/arch"), "arm64");
 }
 
@@ -90,7 +90,7 @@ TEST(Selector, BadCharacters) {
 TEST(Selector, QuotesTheSelectorUnderEachMessage) {
   const Result<Selector> r = parse_selector("os=linux,arch=arm, os=linux", "--selector");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(),
+  EXPECT_EQ(r.error().message(),
             "--selector:1:20: error: duplicate key 'os'\n"
             "os=linux,arch=arm, os=linux\n"
             "                   ^\n"
@@ -102,7 +102,7 @@ TEST(Selector, QuotesTheSelectorUnderEachMessage) {
 TEST(Selector, ReportsEveryErrorInOrderWithTheSourceName) {
   const Result<Selector> r = parse_selector("os,=x,cpu=,os=a,os=b", "--selector");
   ASSERT_FALSE(r.ok());
-  std::istringstream lines(r.error_text());
+  std::istringstream lines(r.error().message());
   std::string headers;
   for (std::string line; std::getline(lines, line);) {
     if (line.find("--selector:") == 0) headers += line + "\n";

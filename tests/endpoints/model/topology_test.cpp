@@ -24,7 +24,7 @@ using testing::read_data;
 
 TopologySpec parse_ok(std::string_view text) {
   Result<TopologySpec> r = parse_topology(text, "topology.yaml");
-  EXPECT_TRUE(r.ok()) << r.error_text();
+  EXPECT_TRUE(r.ok()) << r.error().message();
   return r.ok() ? std::move(r).value() : TopologySpec{};
 }
 
@@ -49,7 +49,7 @@ TEST(Topology, ParsesListing54) {
 
 TEST(Topology, LoadsListing54FromItsFile) {
   const Result<TopologySpec> r = load_topology_file(data_path("thesis/listing_5_4.yaml"));
-  ASSERT_TRUE(r.ok()) << r.error_text();
+  ASSERT_TRUE(r.ok()) << r.error().message();
   EXPECT_EQ(r->name, "MyTopology");
 }
 
@@ -129,7 +129,7 @@ TEST(Topology, ReportsEveryErrorNotJustTheFirst) {
 )",
                                                 "t.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(),
+  EXPECT_EQ(r.error().message(),
             "t.yaml:9:22: error: 'name' must be a name of letters, digits, '_' and '-', not 'a b'\n"
             "          m1: {name: a b}\n"
             "                     ^\n"
@@ -141,14 +141,31 @@ TEST(Topology, ReportsEveryErrorNotJustTheFirst) {
             "          ^\n");
 }
 
+TEST(Topology, FailureIsInvalidInputWithItsDiagnostics) {
+  const Result<TopologySpec> r = parse_topology("constellations: [1]\n", "t.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), gtype::StatusCode::kInvalidInput);
+  const gtype::DiagnosticReport* report = r.error().diagnostics();
+  ASSERT_NE(report, nullptr);
+  ASSERT_EQ(report->errors.size(), 1u);
+  EXPECT_EQ(report->errors[0].location, (gtype::SourceLocation{0, 1, 17}));
+  EXPECT_EQ(report->sources.path(0), "t.yaml");
+  EXPECT_EQ(report->render(), r.error().message());
+
+  const Result<TopologySpec> missing = load_topology_file(data_path("no_such_file.yaml"));
+  ASSERT_FALSE(missing.ok());
+  ASSERT_NE(missing.error().diagnostics(), nullptr);
+  EXPECT_EQ(missing.error().diagnostics()->errors.at(0).location, gtype::SourceLocation::whole(0));
+}
+
 TEST(Topology, UnreadableFileIsADiagnostic) {
   const std::string missing = data_path("no_such_file.yaml");
   Result<TopologySpec> r = load_topology_file(missing);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), missing + ": error: cannot read the file: no such file\n");
+  EXPECT_EQ(r.error().message(), missing + ": error: cannot read the file: no such file\n");
   r = load_topology_file(data_path("thesis"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), data_path("thesis") + ": error: cannot read the file: it is a directory\n");
+  EXPECT_EQ(r.error().message(), data_path("thesis") + ": error: cannot read the file: it is a directory\n");
 }
 
 TEST(Topology, UnopenableFileIsADiagnostic) {
@@ -166,7 +183,7 @@ TEST(Topology, UnopenableFileIsADiagnostic) {
   ::close(fd);
   std::filesystem::remove(path);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), path.string() + ": error: cannot read the file: it is not a regular file\n");
+  EXPECT_EQ(r.error().message(), path.string() + ": error: cannot read the file: it is not a regular file\n");
 }
 
 // A FIFO would block the reader until someone writes, /dev/zero would fill the memory: both
@@ -179,12 +196,13 @@ TEST(Topology, FifoOrDeviceIsADiagnostic) {
   const Result<TopologySpec> from_fifo = load_topology_file(fifo.string());
   std::filesystem::remove(fifo);
   ASSERT_FALSE(from_fifo.ok());
-  EXPECT_EQ(from_fifo.error_text(),
+  EXPECT_EQ(from_fifo.error().message(),
             fifo.string() + ": error: cannot read the file: it is not a regular file\n");
 
   const Result<TopologySpec> from_device = load_topology_file("/dev/zero");
   ASSERT_FALSE(from_device.ok());
-  EXPECT_EQ(from_device.error_text(), "/dev/zero: error: cannot read the file: it is not a regular file\n");
+  EXPECT_EQ(from_device.error().message(),
+            "/dev/zero: error: cannot read the file: it is not a regular file\n");
 }
 
 TEST(Topology, HugeFileIsADiagnostic) {
@@ -195,7 +213,7 @@ TEST(Topology, HugeFileIsADiagnostic) {
   const Result<TopologySpec> r = load_topology_file(huge.string());
   std::filesystem::remove(huge);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(), huge.string() + ": error: cannot read the file: it is larger than 16 MiB\n");
+  EXPECT_EQ(r.error().message(), huge.string() + ": error: cannot read the file: it is larger than 16 MiB\n");
 }
 
 // Aliases repeat what they name without costing text: nested, a few KiB of them stood for
@@ -215,7 +233,7 @@ TEST(Topology, AliasesAreRefused) {
       "          m1: {selector: {labels: *L}}\n";
   const Result<TopologySpec> r = parse_topology(text, "alias.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text(),
+  EXPECT_EQ(r.error().message(),
             "alias.yaml:10:35: error: YAML aliases (*name) are not taken here; write the value out\n"
             "          m1: {selector: {labels: *L}}\n"
             "                                  ^\n");
@@ -225,8 +243,9 @@ TEST(Topology, DeepNestingIsADiagnosticNotACrash) {
   const std::string deep = "constellations: " + std::string(100000, '[');
   const Result<TopologySpec> r = parse_topology(deep, "deep.yaml");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.errors().size(), 1u);
-  EXPECT_NE(r.error_text().find("deep.yaml:1:"), std::string::npos) << r.error_text();
+  ASSERT_NE(r.error().diagnostics(), nullptr);
+  EXPECT_EQ(r.error().diagnostics()->errors.size(), 1u);
+  EXPECT_NE(r.error().message().find("deep.yaml:1:"), std::string::npos) << r.error().message();
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ using std::chrono::milliseconds;
 struct Running {
   std::atomic<bool> stop{false};
   std::thread thread;
-  rt::Status status = rt::ok_status();
+  gtype::Status status;
 
   template <typename Run>
   explicit Running(Run run) : thread([this, run] { status = run(stop); }) {}
@@ -101,14 +101,14 @@ class DaemonSwim : public ::testing::Test {
     directory.set("node", address_of(id));
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = milliseconds(3000);
-    rt::Result<fp::Role> role = fp::Role::bind(address_of("push-to-" + id), directory, options);
-    if (!role.ok()) return role.error().message;
-    rt::Result<fp::Start> start = role->start();
-    if (!start.ok()) return start.error().message;
-    rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
-    if (!formed.ok()) return formed.error().message;
-    rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
-    if (!answer.ok()) return answer.error().message;
+    gtype::Result<fp::Role> role = fp::Role::bind(address_of("push-to-" + id), directory, options);
+    if (!role.ok()) return role.error().message();
+    gtype::Result<fp::Start> start = role->start();
+    if (!start.ok()) return start.error().message();
+    gtype::Result<fp::AfterForm> formed = std::move(*start).connect_form(formation);
+    if (!formed.ok()) return formed.error().message();
+    gtype::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
+    if (!answer.ok()) return answer.error().message();
     if (auto* refused = std::get_if<fp::AfterForm::Refuse>(&*answer)) return refused->value;
     return "";
   }
@@ -118,17 +118,18 @@ class DaemonSwim : public ::testing::Test {
     namespace lq = gtype_gen::logs_query::user;
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = milliseconds(3000);
-    rt::Result<lq::Role> role = lq::Role::bind(address_of("logs-user"), map_.directory("LogsQuery"), options);
+    gtype::Result<lq::Role> role =
+        lq::Role::bind(address_of("logs-user"), map_.directory("LogsQuery"), options);
     EXPECT_TRUE(role.ok());
     if (!role.ok()) return {};
-    rt::Result<lq::Start> start = role->start();
+    gtype::Result<lq::Start> start = role->start();
     if (!start.ok()) return {};
     sorts::LogsFilter filter;
     filter.selector.labels = selector;
-    rt::Result<lq::AfterList> listed = std::move(*start).connect_list(filter);
+    gtype::Result<lq::AfterList> listed = std::move(*start).connect_list(filter);
     if (!listed.ok()) return {};
-    rt::Result<lq::AfterList::Records> records = std::move(*listed).receive();
-    EXPECT_TRUE(records.ok()) << records.error().message;
+    gtype::Result<lq::AfterList::Records> records = std::move(*listed).receive();
+    EXPECT_TRUE(records.ok()) << records.error().message();
     return records.ok() ? records->value.records : std::vector<sorts::LogRecord>();
   }
 
@@ -166,7 +167,7 @@ TEST_F(DaemonSwim, TheDeathOfADaemonIsLoggedByEachOfItsClusterPeers) {
 
   const auto killed = Clock::now();
   daemons_.at("node-3")->halt();
-  EXPECT_TRUE(daemons_.at("node-3")->status.ok()) << daemons_.at("node-3")->status.error().message;
+  EXPECT_TRUE(daemons_.at("node-3")->status.ok()) << daemons_.at("node-3")->status.message();
   // (2n - 2)·T + S = 2.8 s for n = 3, plus a period for the log's round trip and two seconds
   // for a loaded machine's scheduling.
   const milliseconds bound(5200);
@@ -208,13 +209,13 @@ TEST_F(DaemonSwim, ADaemonInAnotherTopologyRefusesAndKeepsItsCluster) {
   other.members = {"node-1", "node-9"};
   rt::Directory directory;
   directory.set("node", address_of("node-1"));
-  rt::Result<fp::Role> role = fp::Role::bind(address_of("push-other"), directory);
+  gtype::Result<fp::Role> role = fp::Role::bind(address_of("push-other"), directory);
   ASSERT_TRUE(role.ok());
-  rt::Result<fp::Start> start = role->start();
+  gtype::Result<fp::Start> start = role->start();
   ASSERT_TRUE(start.ok());
-  rt::Result<fp::AfterForm> formed = std::move(*start).connect_form(other);
+  gtype::Result<fp::AfterForm> formed = std::move(*start).connect_form(other);
   ASSERT_TRUE(formed.ok());
-  rt::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
+  gtype::Result<fp::AfterForm::Branch> answer = std::move(*formed).receive();
   ASSERT_TRUE(answer.ok());
   ASSERT_TRUE(std::holds_alternative<fp::AfterForm::Refuse>(*answer));
   std::this_thread::sleep_for(milliseconds(2000));

@@ -96,8 +96,8 @@ struct Member {
     thread = std::thread([this] {
       c12s::system::Host host;
       node->add_to(host);
-      rt::Status ran = host.run(stop);
-      EXPECT_TRUE(ran.ok()) << id << ": " << ran.error().message;
+      gtype::Status ran = host.run(stop);
+      EXPECT_TRUE(ran.ok()) << id << ": " << ran.message();
     });
   }
   void kill() {
@@ -128,9 +128,9 @@ class SwimTest : public ::testing::Test {
       auto member = std::make_unique<Member>();
       member->id = id;
       member->address = address_of(id);
-      rt::Result<std::unique_ptr<swim::Node>> node =
+      gtype::Result<std::unique_ptr<swim::Node>> node =
           swim::Node::bind(member->address, id, options, changes_.sink());
-      ASSERT_TRUE(node.ok()) << node.error().message;
+      ASSERT_TRUE(node.ok()) << node.error().message();
       member->node = std::move(*node);
       member->start();
       members_[id] = std::move(member);
@@ -154,37 +154,37 @@ class SwimTest : public ::testing::Test {
   }
 
   // A SwimPing session with `to`, the test as prober: the ack, or the session's error.
-  rt::Result<Probe> ping(const std::string& to, const Probe& probe) {
+  gtype::Result<Probe> ping(const std::string& to, const Probe& probe) {
     rt::Directory directory;
     directory.set("target", swim::derive_addresses(address_of(to))->ping);
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = milliseconds(1000);
     namespace p = gtype_gen::swim_ping::prober;
-    rt::Result<p::Role> role = p::Role::bind(address_of("tester.ping"), directory, options);
+    gtype::Result<p::Role> role = p::Role::bind(address_of("tester.ping"), directory, options);
     if (!role.ok()) return role.error();
-    rt::Result<p::Start> start = role->start();
+    gtype::Result<p::Start> start = role->start();
     if (!start.ok()) return start.error();
-    rt::Result<p::AfterPing> pinged = std::move(*start).connect_ping(probe);
+    gtype::Result<p::AfterPing> pinged = std::move(*start).connect_ping(probe);
     if (!pinged.ok()) return pinged.error();
-    rt::Result<p::AfterPing::Ack> ack = std::move(*pinged).receive();
+    gtype::Result<p::AfterPing::Ack> ack = std::move(*pinged).receive();
     if (!ack.ok()) return ack.error();
     return ack->value;
   }
 
   // `to`'s answer to a ping-req: "ack" or "nack" and the probe, or the session's error.
-  rt::Result<std::pair<std::string, Probe>> ping_req(const std::string& to, const Probe& probe) {
+  gtype::Result<std::pair<std::string, Probe>> ping_req(const std::string& to, const Probe& probe) {
     rt::Directory directory;
     directory.set("helper", swim::derive_addresses(address_of(to))->ping_req);
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = milliseconds(1000);
     namespace p = gtype_gen::swim_ping_req::prober;
-    rt::Result<p::Role> role = p::Role::bind(address_of("tester.ping-req"), directory, options);
+    gtype::Result<p::Role> role = p::Role::bind(address_of("tester.ping-req"), directory, options);
     if (!role.ok()) return role.error();
-    rt::Result<p::Start> start = role->start();
+    gtype::Result<p::Start> start = role->start();
     if (!start.ok()) return start.error();
-    rt::Result<p::AfterPingReq> asked = std::move(*start).connect_ping_req(probe);
+    gtype::Result<p::AfterPingReq> asked = std::move(*start).connect_ping_req(probe);
     if (!asked.ok()) return asked.error();
-    rt::Result<p::AfterPingReq::Branch> answer = std::move(*asked).receive();
+    gtype::Result<p::AfterPingReq::Branch> answer = std::move(*asked).receive();
     if (!answer.ok()) return answer.error();
     if (auto* ack = std::get_if<p::AfterPingReq::Ack>(&*answer))
       return std::pair(std::string("ack"), ack->value);
@@ -216,14 +216,14 @@ TEST(SwimAddresses, DerivedFromWhereTheDaemonTakesFormations) {
 TEST(SwimNode, RefusesOptionsMemberCannotRunWithAndAddressesItCannotDeriveFrom) {
   c12s::services::SwimOptions options = fast_options();
   options.ack_timeout = options.protocol_period;
-  rt::Result<std::unique_ptr<swim::Node>> slow =
+  gtype::Result<std::unique_ptr<swim::Node>> slow =
       swim::Node::bind("inproc://swim-options", "n", options, nullptr);
   ASSERT_FALSE(slow.ok());
-  EXPECT_EQ(slow.error().code, rt::ErrorCode::kConfig);
-  rt::Result<std::unique_ptr<swim::Node>> nowhere =
+  EXPECT_EQ(slow.error().code(), gtype::StatusCode::kConfig);
+  gtype::Result<std::unique_ptr<swim::Node>> nowhere =
       swim::Node::bind("udp://h:1", "n", fast_options(), nullptr);
   ASSERT_FALSE(nowhere.ok());
-  EXPECT_NE(nowhere.error().message.find("cannot derive SWIM's addresses from 'udp://h:1'"),
+  EXPECT_NE(nowhere.error().message().find("cannot derive SWIM's addresses from 'udp://h:1'"),
             std::string::npos);
 }
 
@@ -317,8 +317,8 @@ TEST_F(SwimTest, ANewFormationRestartsSwimWithItsMembers) {
 TEST_F(SwimTest, BeforeItsFirstFormationANodeAnswersPingsForItsOwnIdOnly) {
   start({"node-1"}, fast_options());
   std::this_thread::sleep_for(milliseconds(100));  // its endpoints are served
-  rt::Result<Probe> ack = ping("node-1", Probe{"node-2", 3, "node-1", {{"node-3", "", 1, 0}}});
-  ASSERT_TRUE(ack.ok()) << ack.error().message;
+  gtype::Result<Probe> ack = ping("node-1", Probe{"node-2", 3, "node-1", {{"node-3", "", 1, 0}}});
+  ASSERT_TRUE(ack.ok()) << ack.error().message();
   EXPECT_EQ(*ack, (Probe{"node-1", 3, "node-1", {}}));
   EXPECT_FALSE(ping("node-1", Probe{"node-2", 4, "node-7", {}}).ok());
   EXPECT_FALSE(ping_req("node-1", Probe{"node-2", 5, "node-3", {}}).ok());
@@ -339,8 +339,8 @@ class SwimAsAPeer : public SwimTest {
 };
 
 TEST_F(SwimAsAPeer, APingIsAckedWithTheSameSeqAndPiggybackedNews) {
-  rt::Result<Probe> ack = ping("node-1", Probe{"node-9", 77, "node-1", {}});
-  ASSERT_TRUE(ack.ok()) << ack.error().message;
+  gtype::Result<Probe> ack = ping("node-1", Probe{"node-9", 77, "node-1", {}});
+  ASSERT_TRUE(ack.ok()) << ack.error().message();
   EXPECT_EQ(ack->sender, "node-1");
   EXPECT_EQ(ack->seq, 77u);
   EXPECT_EQ(ack->target, "node-1");
@@ -350,8 +350,8 @@ TEST_F(SwimAsAPeer, APingIsAckedWithTheSameSeqAndPiggybackedNews) {
 }
 
 TEST_F(SwimAsAPeer, AHelperRelaysTheAckOfALiveTargetAndNacksADeadOne) {
-  rt::Result<std::pair<std::string, Probe>> alive = ping_req("node-1", Probe{"node-9", 5, "node-2", {}});
-  ASSERT_TRUE(alive.ok()) << alive.error().message;
+  gtype::Result<std::pair<std::string, Probe>> alive = ping_req("node-1", Probe{"node-9", 5, "node-2", {}});
+  ASSERT_TRUE(alive.ok()) << alive.error().message();
   EXPECT_EQ(alive->first, "ack");
   EXPECT_EQ(alive->second.sender, "node-1");
   EXPECT_EQ(alive->second.seq, 5u);
@@ -359,8 +359,8 @@ TEST_F(SwimAsAPeer, AHelperRelaysTheAckOfALiveTargetAndNacksADeadOne) {
 
   members_.at("node-2")->kill();
   const auto asked = Clock::now();
-  rt::Result<std::pair<std::string, Probe>> dead = ping_req("node-1", Probe{"node-9", 6, "node-2", {}});
-  ASSERT_TRUE(dead.ok()) << dead.error().message;
+  gtype::Result<std::pair<std::string, Probe>> dead = ping_req("node-1", Probe{"node-9", 6, "node-2", {}});
+  ASSERT_TRUE(dead.ok()) << dead.error().message();
   EXPECT_EQ(dead->first, "nack");
   EXPECT_EQ(dead->second.seq, 6u);
   EXPECT_EQ(dead->second.target, "node-2");
@@ -371,9 +371,9 @@ TEST_F(SwimAsAPeer, AHelperRelaysTheAckOfALiveTargetAndNacksADeadOne) {
 TEST_F(SwimAsAPeer, NodesOutsideTheClusterGetABareAckAndGarbledProbesAreRefused) {
   // A node that is not a member learns that node-1 is alive, and nothing else; node-1 learns
   // nothing from it, not even of it.
-  rt::Result<Probe> stranger =
+  gtype::Result<Probe> stranger =
       ping("node-1", Probe{"node-77", 1, "node-1", {{"node-78", "", 2, 0}, {"node-2", "", 2, 0}}});
-  ASSERT_TRUE(stranger.ok()) << stranger.error().message;
+  ASSERT_TRUE(stranger.ok()) << stranger.error().message();
   EXPECT_EQ(stranger->sender, "node-1");
   EXPECT_EQ(stranger->seq, 1u);
   EXPECT_TRUE(stranger->updates.empty());
@@ -381,34 +381,34 @@ TEST_F(SwimAsAPeer, NodesOutsideTheClusterGetABareAckAndGarbledProbesAreRefused)
   for (const ms::MemberView& member : members_.at("node-1")->node->members()) known.push_back(member.id);
   EXPECT_EQ(known, (std::vector<std::string>{"node-1", "node-2", "node-9"}));
   // But it gets no help.
-  rt::Result<std::pair<std::string, Probe>> stranger_req =
+  gtype::Result<std::pair<std::string, Probe>> stranger_req =
       ping_req("node-1", Probe{"node-77", 5, "node-2", {}});
   ASSERT_FALSE(stranger_req.ok());
-  EXPECT_EQ(stranger_req.error().code, rt::ErrorCode::kAborted);
-  EXPECT_NE(stranger_req.error().message.find("'node-77' is not another member of cluster t/r/c"),
+  EXPECT_EQ(stranger_req.error().code(), gtype::StatusCode::kAborted);
+  EXPECT_NE(stranger_req.error().message().find("'node-77' is not another member of cluster t/r/c"),
             std::string::npos)
-      << stranger_req.error().message;
+      << stranger_req.error().message();
 
   // A well-formed frame with a state no update can have, an id too long, a ping for another
   // node: each session fails, telling the prober why.
-  rt::Result<Probe> bad_state = ping("node-1", Probe{"node-9", 2, "node-1", {{"node-2", "", 9, 0}}});
+  gtype::Result<Probe> bad_state = ping("node-1", Probe{"node-9", 2, "node-1", {{"node-2", "", 9, 0}}});
   ASSERT_FALSE(bad_state.ok());
-  EXPECT_EQ(bad_state.error().code, rt::ErrorCode::kAborted);
-  EXPECT_NE(bad_state.error().message.find("state 9"), std::string::npos) << bad_state.error().message;
-  rt::Result<Probe> long_id =
+  EXPECT_EQ(bad_state.error().code(), gtype::StatusCode::kAborted);
+  EXPECT_NE(bad_state.error().message().find("state 9"), std::string::npos) << bad_state.error().message();
+  gtype::Result<Probe> long_id =
       ping("node-1", Probe{"node-9", 3, "node-1", {{std::string(2000, 'x'), "", 0, 0}}});
   ASSERT_FALSE(long_id.ok());
-  rt::Result<Probe> wrong_target = ping("node-1", Probe{"node-9", 4, "node-2", {}});
+  gtype::Result<Probe> wrong_target = ping("node-1", Probe{"node-9", 4, "node-2", {}});
   ASSERT_FALSE(wrong_target.ok());
-  EXPECT_NE(wrong_target.error().message.find("the ping is for 'node-2', not node-1"), std::string::npos)
-      << wrong_target.error().message;
-  rt::Result<std::pair<std::string, Probe>> bad_req =
+  EXPECT_NE(wrong_target.error().message().find("the ping is for 'node-2', not node-1"), std::string::npos)
+      << wrong_target.error().message();
+  gtype::Result<std::pair<std::string, Probe>> bad_req =
       ping_req("node-1", Probe{"node-9", 6, "node-2", {{"", "", 0, 0}}});
   ASSERT_FALSE(bad_req.ok());
 
   // Bytes that are no frame at all, to both endpoints.
-  rt::Result<std::unique_ptr<rt::Transport>> raw = rt::make_zmq_transport(address_of("garbage"));
-  ASSERT_TRUE(raw.ok()) << raw.error().message;
+  gtype::Result<std::unique_ptr<rt::Transport>> raw = rt::make_zmq_transport(address_of("garbage"));
+  ASSERT_TRUE(raw.ok()) << raw.error().message();
   const swim::Addresses node1 = *swim::derive_addresses(address_of("node-1"));
   for (const std::string& bytes :
        {std::string("\xc1\xff garbage"), std::string(100000, '\x91'), std::string()}) {
@@ -418,8 +418,8 @@ TEST_F(SwimAsAPeer, NodesOutsideTheClusterGetABareAckAndGarbledProbesAreRefused)
   std::this_thread::sleep_for(milliseconds(100));
 
   // node-1 goes on as before, and suspects none of its live members for any of it.
-  rt::Result<Probe> ack = ping("node-1", Probe{"node-9", 8, "node-1", {}});
-  ASSERT_TRUE(ack.ok()) << ack.error().message;
+  gtype::Result<Probe> ack = ping("node-1", Probe{"node-9", 8, "node-1", {}});
+  ASSERT_TRUE(ack.ok()) << ack.error().message();
   EXPECT_EQ(ack->seq, 8u);
   for (const ms::MemberView& member : members_.at("node-1")->node->members()) {
     if (member.id == "node-2") {

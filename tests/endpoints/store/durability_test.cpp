@@ -25,6 +25,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::IsOk;
+using testing::node_report;
 using testing::TempDir;
 
 struct Stores {
@@ -71,7 +72,7 @@ TEST(Durability, WritesSurviveAProcessThatExitsWithoutClosing) {
     const model::TopologySpec spec = topology(1);
     return stores.open(path).ok() &&
            stores.nodes
-               ->heartbeat(NodeReport{"m1", "n", "a", {{"os", "linux"}}, {{"cpu", 0.25}}}, from_millis(0),
+               ->heartbeat(node_report("m1", "n", "a", {{"os", "linux"}}, {{"cpu", 0.25}}), from_millis(0),
                            10s)
                .ok() &&
            stores.nodes->reserve("t1", {"m1"}, from_millis(1)).ok() &&
@@ -127,7 +128,7 @@ TEST(Durability, EveryAcknowledgedWriteSurvivesSigkill) {
                ->append(LogRecord{0, "t", from_millis(i), LogLevel::kInfo, {}, std::to_string(i)}, &seq)
                .ok() ||
           seq != i ||
-          !stores.nodes->heartbeat(NodeReport{"m1", "", "", {}, {{"i", double(i)}}}, from_millis(i), 10s)
+          !stores.nodes->heartbeat(node_report("m1", "", "", {}, {{"i", double(i)}}), from_millis(i), 10s)
                .ok() ||
           !stores.state->replace_topology(spec, model::fingerprint(spec)).ok()) {
         return false;

@@ -239,7 +239,9 @@ RC_GTEST_PROP(NodeRegistryProperty, AgreesWithAnInMemoryModel, ()) {
     switch (op.kind) {
       case Op::kHeartbeat: {
         RC_ASSERT(
-            registry->heartbeat(NodeReport{op.id, op.id, "", op.labels, {}}, from_millis(now), kLease).ok());
+            registry
+                ->heartbeat(testing::node_report(op.id, op.id, "", op.labels, {}), from_millis(now), kLease)
+                .ok());
         model.heartbeat(op.id, op.labels, now);
         break;
       }

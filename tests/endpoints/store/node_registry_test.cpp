@@ -13,6 +13,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using testing::IsOk;
+using testing::node_report;
 using testing::TempDir;
 
 constexpr std::chrono::milliseconds kLease = 1000ms;
@@ -20,7 +21,7 @@ constexpr std::chrono::milliseconds kLease = 1000ms;
 Time at(std::int64_t millis) { return from_millis(millis); }
 
 NodeReport report(const std::string& id, model::Labels labels = {{"os", "linux"}}) {
-  return NodeReport{id, "name-" + id, "tcp://" + id, std::move(labels), {{"cpu", 0.5}}};
+  return node_report(id, "name-" + id, "tcp://" + id, std::move(labels), {{"cpu", 0.5}});
 }
 
 class NodeRegistryTest : public ::testing::Test {
@@ -75,7 +76,8 @@ TEST_F(NodeRegistryTest, AHealthCheckRegistersAFreeNodeWithALease) {
 
 TEST_F(NodeRegistryTest, AHealthCheckRenewsTheLeaseAndReplacesTheData) {
   beat("n1", 100);
-  NodeReport second{"n1", "renamed", "tcp://elsewhere", {{"arch", "arm"}}, {{"memory", 2.0}, {"disk", 7.5}}};
+  const NodeReport second =
+      node_report("n1", "renamed", "tcp://elsewhere", {{"arch", "arm"}}, {{"memory", 2.0}, {"disk", 7.5}});
   ASSERT_TRUE(IsOk(registry_->heartbeat(second, at(900), kLease)));
   const NodeRecord n1 = record("n1");
   EXPECT_EQ(n1.name, "renamed");
@@ -87,7 +89,7 @@ TEST_F(NodeRegistryTest, AHealthCheckRenewsTheLeaseAndReplacesTheData) {
 
 TEST_F(NodeRegistryTest, BadHealthChecksAreRejected) {
   Status s = registry_->heartbeat(report("n 1"), at(0), kLease);
-  EXPECT_EQ(s.code(), Status::Code::kRejected);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kRejected);
   EXPECT_EQ(s.message(), "node id 'n 1' is not a name of letters, digits, '_' and '-'");
   s = registry_->heartbeat(report("n1"), at(0), 0ms);
   EXPECT_EQ(s.message(), "the lease of node 'n1' must be longer than zero, not 0 ms");
@@ -153,7 +155,7 @@ TEST_F(NodeRegistryTest, ReserveIsAllOrNothingAndNamesTheFirstNodeAtFault) {
   };
   for (const Case& c : cases) {
     const Status s = registry_->reserve("t1", c.ids, at(0));
-    EXPECT_EQ(s.code(), Status::Code::kRejected);
+    EXPECT_EQ(s.code(), gtype::StatusCode::kRejected);
     EXPECT_EQ(s.message(), c.message);
     EXPECT_EQ(record("n1").status, NodeStatus::kFree) << c.message;  // n1 came first and is still free
   }

@@ -146,7 +146,7 @@ TEST_F(StateStoreTest, AFailedReplaceLeavesTheOldTopologyIntact) {
                         " BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
   const TopologySpec next = topology("T", {}, {{"eu", {{"c1", {"m1", "m7"}}, {"c3", {"boom"}}}}});
   const Status s = replace(next);
-  EXPECT_EQ(s.code(), Status::Code::kStorage);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kStorage);
   EXPECT_EQ(s.message(), db_->path() + ": injected failure");
   EXPECT_EQ(rows(), before);
   StoredTopology stored;
@@ -190,7 +190,7 @@ TEST_F(StateStoreTest, BadTopologiesAreRejectedAndChangeNothing) {
   const std::vector<std::string> before = rows();
   TopologySpec spec = small("U");
   Status s = state_->replace_topology(spec, std::string(64, '0'));
-  EXPECT_EQ(s.code(), Status::Code::kRejected);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kRejected);
   EXPECT_EQ(s.message(), "the fingerprint given for topology 'U' is not its own: given '" +
                              std::string(64, '0') + "', computed '" + model::fingerprint(spec) + "'");
   EXPECT_EQ(replace(spec).message(), "node 'm1' is already in cluster 'T/eu/c1' of topology 'T'");
@@ -303,7 +303,7 @@ TEST_F(StateStoreTest, DamagedStoredSpecsAreCorruptionNotCrashes) {
   StoredTopology stored;
   ASSERT_TRUE(IsOk(db_->execute("UPDATE topologies SET spec = x'92a4746f706f01'")));  // a wrong array
   Status s = state_->get("T", &stored);
-  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kCorruption);
   const std::string not_a_topology = db_->path() +
                                      ": the stored spec of topology 'T' does not decode: not a topology of "
                                      "schema 2 (nor of the earlier encoding 1)";
@@ -311,7 +311,7 @@ TEST_F(StateStoreTest, DamagedStoredSpecsAreCorruptionNotCrashes) {
   ASSERT_TRUE(
       IsOk(db_->execute("UPDATE topologies SET spec = x'dd7fffffff'")));  // an array of 2^31 - 1 items
   s = state_->get("T", &stored);
-  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kCorruption);
   EXPECT_EQ(s.message(), not_a_topology);
   ASSERT_TRUE(IsOk(db_->execute("UPDATE topologies SET spec = x'92039100'")));  // a schema to come
   s = state_->get("T", &stored);

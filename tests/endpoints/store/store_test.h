@@ -1,5 +1,5 @@
 // Helpers of the store's tests: a temporary directory removed after the test, opening a
-// database in it, and assertions on Status.
+// database in it, assertions on Status, and health checks to record.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +9,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "c12s/store/database.h"
+#include "c12s/store/node_registry.h"
 #include "c12s/store/status.h"
 
 namespace c12s::store::testing {
@@ -49,6 +51,18 @@ inline std::string numbered(std::string_view prefix, long long number) {
   std::string out(prefix);
   out += std::to_string(number);
   return out;
+}
+
+// A health check of node `id` with what the registry keeps of it (the sort's other fields unset).
+inline NodeReport node_report(std::string id, std::string name, std::string address, model::Labels labels,
+                              Metrics metrics) {
+  NodeReport report;
+  report.id = std::move(id);
+  report.name = std::move(name);
+  report.address = std::move(address);
+  report.labels = std::move(labels);
+  report.metrics = std::move(metrics);
+  return report;
 }
 
 // Opens (creating) `path`, failing the test if it cannot.

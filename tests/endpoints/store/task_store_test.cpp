@@ -112,7 +112,7 @@ TEST_F(TaskStoreTest, OnlyTheSagaTransitionsAreAllowed) {
         EXPECT_EQ(task(id).message, "why");
         EXPECT_EQ(task(id).updated, at(2));
       } else {
-        EXPECT_EQ(s.code(), Status::Code::kRejected);
+        EXPECT_EQ(s.code(), gtype::StatusCode::kRejected);
         EXPECT_EQ(s.message(), "task '" + id + "' cannot go from " + task_state_name(from) + " to " +
                                    task_state_name(to) +
                                    ": a task goes PENDING -> IN_PROGRESS -> CREATED or FAILED");

@@ -40,6 +40,13 @@ TEST(SystemMap, LoopbackGivesEveryServedEndpointAPortOfItsOwn) {
   EXPECT_FALSE(map.directory("HealthCheck").address("node"));
 }
 
+TEST(SystemMap, AnAddressNotInTheMapIsAnErrorWithNoPlace) {
+  const model::Result<std::string> none = SystemMap::loopback("/data", 7400).address("HealthCheck", "node");
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code(), gtype::StatusCode::kInvalidInput);
+  EXPECT_EQ(none.error().message(), "error: the system map has no address for HealthCheck/node\n");
+}
+
 // c12s up's ports: the services', then three per daemon (formations, SWIM ping, SWIM
 // ping-req), each once, all within first() ... last() and nothing of the range unused.
 TEST(LoopbackPorts, EveryPortUpListensOnIsInTheRangeOnce) {
@@ -70,7 +77,7 @@ TEST(SystemMap, RoundTripsThroughYaml) {
   const std::string path = write(map.to_yaml());
   model::Result<SystemMap> back = SystemMap::load(path);
   std::filesystem::remove(path);
-  ASSERT_TRUE(back.ok()) << back.error_text();
+  ASSERT_TRUE(back.ok()) << back.error().message();
   EXPECT_EQ(back->data_dir, map.data_dir);
   EXPECT_EQ(back->endpoints, map.endpoints);
 }
@@ -86,28 +93,28 @@ TEST(SystemMap, ReportsEveryMistakeWithItsPlace) {
   model::Result<SystemMap> map = SystemMap::load(path);
   std::filesystem::remove(path);
   ASSERT_FALSE(map.ok());
-  EXPECT_EQ(map.error_text(), path + ":4:3: error: unknown endpoint 'HealthCheck/bogus'\n" +
-                                  "  HealthCheck/bogus: tcp://127.0.0.1:2\n"
-                                  "  ^\n"
-                                  "note: endpoints are named Protocol/role, e.g. HealthCheck/nodes\n" +
-                                  path + ":5:18: error: endpoint 'LogsQuery/log' needs an address\n" +
-                                  "  LogsQuery/log: \"\"\n"
-                                  "                 ^\n" +
-                                  path + ":6:1: error: unknown key 'colour'\n" +
-                                  "colour: blue\n"
-                                  "^\n"
-                                  "note: the keys are 'data' and 'endpoints'\n");
+  EXPECT_EQ(map.error().message(), path + ":4:3: error: unknown endpoint 'HealthCheck/bogus'\n" +
+                                       "  HealthCheck/bogus: tcp://127.0.0.1:2\n"
+                                       "  ^\n"
+                                       "note: endpoints are named Protocol/role, e.g. HealthCheck/nodes\n" +
+                                       path + ":5:18: error: endpoint 'LogsQuery/log' needs an address\n" +
+                                       "  LogsQuery/log: \"\"\n"
+                                       "                 ^\n" +
+                                       path + ":6:1: error: unknown key 'colour'\n" +
+                                       "colour: blue\n"
+                                       "^\n"
+                                       "note: the keys are 'data' and 'endpoints'\n");
 }
 
 TEST(SystemMap, MissingFileAndMissingDataAreErrors) {
   model::Result<SystemMap> missing = SystemMap::load("/nonexistent/system.yaml");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error_text(), "/nonexistent/system.yaml: error: cannot read the system file\n");
+  EXPECT_EQ(missing.error().message(), "/nonexistent/system.yaml: error: cannot read the system file\n");
   const std::string path = write("endpoints: {}\n");
   model::Result<SystemMap> no_data = SystemMap::load(path);
   std::filesystem::remove(path);
   ASSERT_FALSE(no_data.ok());
-  EXPECT_EQ(no_data.error_text(), path + ":1:1: error: 'data' is missing\nendpoints: {}\n^\n");
+  EXPECT_EQ(no_data.error().message(), path + ":1:1: error: 'data' is missing\nendpoints: {}\n^\n");
   const std::string bad = write("data: [\n");
   model::Result<SystemMap> broken = SystemMap::load(bad);
   std::filesystem::remove(bad);
@@ -123,14 +130,14 @@ TEST(SystemMap, WhatIsNotAFileIsAnError) {
   model::Result<SystemMap> from_fifo = SystemMap::load(fifo.string());
   std::filesystem::remove(fifo);
   ASSERT_FALSE(from_fifo.ok());
-  EXPECT_EQ(from_fifo.error_text(), fifo.string() + ": error: the system file is not a regular file\n");
+  EXPECT_EQ(from_fifo.error().message(), fifo.string() + ": error: the system file is not a regular file\n");
   model::Result<SystemMap> from_device = SystemMap::load("/dev/zero");
   ASSERT_FALSE(from_device.ok());
-  EXPECT_EQ(from_device.error_text(), "/dev/zero: error: the system file is not a regular file\n");
+  EXPECT_EQ(from_device.error().message(), "/dev/zero: error: the system file is not a regular file\n");
   const std::string folder = std::filesystem::temp_directory_path().string();
   model::Result<SystemMap> from_folder = SystemMap::load(folder);
   ASSERT_FALSE(from_folder.ok());
-  EXPECT_EQ(from_folder.error_text(), folder + ": error: the system file is not a regular file\n");
+  EXPECT_EQ(from_folder.error().message(), folder + ": error: the system file is not a regular file\n");
 }
 
 TEST(SystemMap, HugeFileIsAnError) {
@@ -141,7 +148,7 @@ TEST(SystemMap, HugeFileIsAnError) {
   model::Result<SystemMap> r = SystemMap::load(huge.string());
   std::filesystem::remove(huge);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error_text().substr(0, 300),
+  EXPECT_EQ(r.error().message().substr(0, 300),
             huge.string() + ": error: the system file is larger than 16 MiB\n");
 }
 

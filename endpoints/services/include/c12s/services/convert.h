@@ -17,7 +17,7 @@
 #include "c12s/store/node_registry.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/envelope.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::services {
 
@@ -27,10 +27,11 @@ namespace sorts = gtype_gen::sorts::c12s::sorts;
 store::Time now_millis();
 
 // Opens <data>/<service>/<service>.db, creating the folders.
-gtype::rt::Status open_store(const system::SystemMap& map, const char* service,
-                             std::unique_ptr<store::Database>* out);
+gtype::Status open_store(const system::SystemMap& map, const char* service,
+                         std::unique_ptr<store::Database>* out);
 
-store::NodeReport to_store(const sorts::NodeReport& report);
+// A node's record as the protocols show it: its status named, its lease in whole seconds and
+// when it was last seen (the lease's start), derived from the record's deadline.
 sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease);
 
 // Every node id of a topology, in file order.

@@ -16,7 +16,7 @@
 #include "c12s/model/match.h"
 #include "c12s/model/token_bucket.h"
 #include "c12s/system/system_map.h"
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::services {
 
@@ -77,17 +77,17 @@ struct DaemonOptions {
 // (both ends know it without a message).
 std::string task_id(std::uint64_t session);
 
-gtype::rt::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
+gtype::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
+                        const std::atomic<bool>& stop);
+gtype::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop);
+gtype::Status run_state(const system::SystemMap& map, const StateOptions& options,
+                        const std::atomic<bool>& stop);
+gtype::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
+                        const std::atomic<bool>& stop);
+gtype::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
                             const std::atomic<bool>& stop);
-gtype::rt::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop);
-gtype::rt::Status run_state(const system::SystemMap& map, const StateOptions& options,
-                            const std::atomic<bool>& stop);
-gtype::rt::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
-                            const std::atomic<bool>& stop);
-gtype::rt::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
-                                const std::atomic<bool>& stop);
-gtype::rt::Status run_push(const system::SystemMap& map, const PushOptions& options,
-                           const std::atomic<bool>& stop);
-gtype::rt::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
+gtype::Status run_push(const system::SystemMap& map, const PushOptions& options,
+                       const std::atomic<bool>& stop);
+gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace c12s::services

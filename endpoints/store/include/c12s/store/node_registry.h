@@ -39,6 +39,8 @@
 #include <string_view>
 #include <vector>
 
+#include <sorts/c12s/sorts.h>
+
 #include "c12s/model/labels.h"
 #include "c12s/model/match.h"
 #include "c12s/model/selector.h"
@@ -62,14 +64,9 @@ const char* node_status_name(NodeStatus status);  // "free", "reserved", "used"
 
 using Metrics = std::map<std::string, double>;  // metric name -> value
 
-// What a health check brings (the sort NodeReport).
-struct NodeReport {
-  std::string id;  // a name of model::is_name
-  std::string name;
-  std::string address;
-  model::Labels labels;
-  Metrics metrics;  // finite values
-};
+// What a health check brings: the protocol's sort itself (protocols/sorts.gtype). The registry
+// keeps its id (a name of model::is_name), name, address, labels and metrics (finite values).
+using NodeReport = gtype_gen::sorts::c12s::sorts::NodeReport;
 
 struct NodeRecord {
   std::string id;

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "gtype/rt/result.h"
+#include "gtype/status.h"
 
 namespace c12s::system {
 
@@ -20,12 +20,12 @@ const std::atomic<bool>& stop_on_signals();
 
 class Host {
  public:
-  using Loop = std::function<gtype::rt::Status(const std::atomic<bool>& stop)>;
+  using Loop = std::function<gtype::Status(const std::atomic<bool>& stop)>;
 
   void add(std::string name, Loop loop);
   // Ok when `stop` was set and every loop returned ok; else the first failure, as
   // "NAME: message".
-  gtype::rt::Status run(const std::atomic<bool>& stop);
+  gtype::Status run(const std::atomic<bool>& stop);
 
  private:
   std::vector<std::pair<std::string, Loop>> loops_;
