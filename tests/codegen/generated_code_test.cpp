@@ -6,10 +6,13 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtype/gen/flow.h>
 
 #include "codegen_samples.h"
 
@@ -202,6 +205,31 @@ TEST(StateChannels, PingPongTakesTheLoopAndTheExit) {
   EXPECT_EQ(bye, (pp::Point{3.5, -1}));
 }
 
+// Canvas and archive of Draw as coroutines (gtype/gen/flow.h): each co_await is one step of the
+// state API, and the first step that fails ends the flow with its error.
+gtype::gen::Flow<void> canvas_flow(draw::canvas::Role& canvas, const draw::Shape& shape, bool accept) {
+  auto connected = co_await canvas.next_session(3000ms);
+  auto got = co_await std::move(connected).receive();
+  auto received = co_await std::move(got.next).receive();
+  if (!(received.value0 == shape) || received.value1 != 7) co_await gtype::Status::rejected("wrong shape");
+  if (accept) {
+    auto drawn = co_await std::move(received.next).send_drawn(std::uint64_t{3}, "drawn");
+    auto kept = co_await std::move(drawn).connect_keep(shape);
+    auto painter_left = co_await std::move(kept).disconnect_archive();
+    co_await std::move(painter_left).disconnect_painter();
+  } else {
+    auto refused = co_await std::move(received.next).send_refused("too many sides");
+    co_await std::move(refused).disconnect_painter();
+  }
+}
+
+gtype::gen::Flow<draw::Shape> archive_flow(draw::archive::Role& archive) {
+  auto s0 = co_await archive.next_session(3000ms);
+  auto kept = co_await std::move(s0).receive();
+  co_await std::move(kept.next).disconnect_canvas();
+  co_return kept.value;
+}
+
 // Draw with the state API on every side; `accept` picks canvas's branch.
 void run_draw(bool accept) {
   Network network({"painter", "canvas", "archive"});
@@ -210,42 +238,11 @@ void run_draw(bool accept) {
   auto archive = network.attach<draw::archive::Role>("archive");
   const draw::Shape shape = sample_shape();
 
-  std::string canvas_error;
-  std::thread canvas_thread([&] {
-    auto s0 = canvas.next_session(3000ms);
-    if (!s0) return void(canvas_error = "next_session: " + s0.error().message());
-    auto connected = std::move(*s0).receive();
-    if (!connected) return void(canvas_error = "accept: " + connected.error().message());
-    auto got = std::move(connected->next).receive();
-    if (!got) return void(canvas_error = "shape: " + got.error().message());
-    if (!(got->value0 == shape) || got->value1 != 7) return void(canvas_error = "wrong shape");
-    if (accept) {
-      auto s3 = std::move(got->next).send_drawn(std::uint64_t{3}, "drawn");
-      if (!s3) return void(canvas_error = "drawn: " + s3.error().message());
-      auto s4 = std::move(*s3).connect_keep(shape);
-      if (!s4) return void(canvas_error = "keep: " + s4.error().message());
-      auto s5 = std::move(*s4).disconnect_archive();
-      if (!s5) return void(canvas_error = "disconnect archive: " + s5.error().message());
-      auto end = std::move(*s5).disconnect_painter();
-      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message());
-    } else {
-      auto s6 = std::move(got->next).send_refused("too many sides");
-      if (!s6) return void(canvas_error = "refused: " + s6.error().message());
-      auto end = std::move(*s6).disconnect_painter();
-      if (!end) return void(canvas_error = "disconnect painter: " + end.error().message());
-    }
-  });
-  std::string archive_error = "not run";
+  gtype::Status canvas_status = gtype::Status::config("not run");
+  std::thread canvas_thread([&] { canvas_status = canvas_flow(canvas, shape, accept).status(); });
+  std::optional<gtype::Result<draw::Shape>> archived;
   std::thread archive_thread([&] {
-    if (!accept) return void(archive_error.clear());  // archive takes no part in a refusal
-    auto s0 = archive.next_session(3000ms);
-    if (!s0) return void(archive_error = "next_session: " + s0.error().message());
-    auto kept = std::move(*s0).receive();
-    if (!kept) return void(archive_error = "keep: " + kept.error().message());
-    if (!(kept->value == shape)) return void(archive_error = "wrong shape kept");
-    auto end = std::move(kept->next).disconnect_canvas();
-    if (!end) return void(archive_error = "disconnect: " + end.error().message());
-    archive_error.clear();
+    if (accept) archived.emplace(archive_flow(archive).result());  // archive takes no part in a refusal
   });
 
   auto s0 = painter.start();
@@ -272,12 +269,40 @@ void run_draw(bool accept) {
   }
   canvas_thread.join();
   archive_thread.join();
-  EXPECT_EQ(canvas_error, "");
-  EXPECT_EQ(archive_error, "");
+  EXPECT_TRUE(canvas_status.ok()) << canvas_status.to_string();
+  ASSERT_EQ(archived.has_value(), accept);
+  if (accept) {
+    ASSERT_TRUE(archived->ok()) << archived->error().to_string();
+    EXPECT_EQ(**archived, shape);
+  }
 }
 
 TEST(StateChannels, DrawWhenTheCanvasDraws) { run_draw(true); }
 TEST(StateChannels, DrawWhenTheCanvasRefuses) { run_draw(false); }
+
+TEST(Flows, EndAtTheirFirstErrorWithIt) {
+  Network network({"painter", "canvas", "archive"});
+  auto canvas = network.attach<draw::canvas::Role>("canvas");
+  bool went_on = false;
+  auto wait_for_a_painter = [&](draw::canvas::Role& role) -> gtype::gen::Flow<int> {
+    auto s0 = co_await role.next_session(50ms);  // nobody starts a session
+    went_on = true;
+    co_return 1;
+  };
+  const gtype::Result<int> waited = wait_for_a_painter(canvas).result();
+  ASSERT_FALSE(waited.ok());
+  EXPECT_EQ(waited.error().code(), gtype::StatusCode::kTimeout);
+  EXPECT_FALSE(went_on);
+
+  auto checks = [](gtype::Status first, gtype::Status second) -> gtype::gen::Flow<void> {
+    co_await std::move(first);
+    co_await std::move(second);
+  };
+  EXPECT_TRUE(checks(gtype::Status(), gtype::Status()).status().ok());
+  EXPECT_EQ(checks(gtype::Status(), gtype::Status::rejected("no")).status().to_string(), "rejected: no");
+  EXPECT_EQ(checks(gtype::Status::config("first"), gtype::Status::rejected("no")).status().to_string(),
+            "config: first");
+}
 
 TEST(StateChannels, AConsumedStateSaysSo) {
   Network network({"client", "server"});
