@@ -4,8 +4,9 @@
 // does not read (other encodings, or wrong) goes to msgpack-c, which decides and says why.
 // Decoding never trusts the bytes: msgpack's limits keep a forged length from allocating
 // (arrays of at most 16 items, nesting of 2, no maps or ext), every field's type is checked,
-// and trailing bytes are an error. Any exception msgpack throws becomes an Error. It does not
-// check what the fields mean (protocol, roles, labels): the endpoint's monitor does.
+// and trailing bytes are an error. Any exception msgpack throws becomes a kProtocolViolation
+// Status. It does not check what the fields mean (protocol, roles, labels): the endpoint's
+// monitor does.
 #include <msgpack.hpp>
 
 #include <exception>

@@ -94,8 +94,8 @@ class SessionDriver {
  public:
   virtual ~SessionDriver() = default;
   // The role is at `state`, whose transitions send, connect or disconnect: which one, with what.
-  // An Error fails the session with it (the peers see kAborted with its message). Callbacks may
-  // call Endpoint::abandon on their session.
+  // A failed Status fails the session with it (the peers see kAborted with its message).
+  // Callbacks may call Endpoint::abandon on their session.
   virtual Result<Choice> choose(SessionId session, std::uint16_t state) = 0;
   // A message was taken at `state` by `transition`.
   virtual void received(SessionId session, std::uint16_t state, const Incoming& message) = 0;
