@@ -304,7 +304,8 @@ SessionInfo Endpoint::info(SessionId id) const {
   SessionInfo info{id, {}};
   for (std::uint16_t p = 0; p < impl_->index.spec().role_count; ++p) {
     if (p == impl_->index.spec().self) continue;
-    info.peers.push_back(PeerInfo{std::string(impl_->index.role_name(p)), it->second.peers[p].address});
+    const PeerLink& link = it->second.peers[p];
+    info.peers.push_back(PeerInfo{std::string(impl_->index.role_name(p)), link.address, link.principal});
   }
   return info;
 }

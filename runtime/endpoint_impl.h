@@ -41,6 +41,7 @@ struct PeerLink {
   std::deque<Arrived> inbox;    // kMessage, kConnect and kDisconnect frames, in arrival order
   std::string address;          // where to send: from its frames, else from the directory
   bool learned = false;         // `address` came from its frames: later ones must come from there
+  std::string principal;        // of its first frame (the address, keyed, fixes the key)
   bool met = false;             // frames went either way: it must hear of an abort
   bool connected = false;       // explicit protocols: a connection is open
   bool closed_by_peer = false;  // its last frame was kDisconnect: losing it no longer matters
@@ -72,7 +73,7 @@ struct Endpoint::Impl {
 
   // --- monitor.cpp: the arrival stage -------------------------------------------------------
   void on_event(const TransportEvent& event);
-  void on_frame(const std::string& source, const std::string& bytes);
+  void on_frame(const std::string& source, const std::string& principal, const std::string& bytes);
   void on_peer_lost(const std::string& address);
   // "role B at b was lost (...)": the detail of a session failed by a lost peer.
   std::string lost_detail(const Session& session, std::uint16_t peer) const;

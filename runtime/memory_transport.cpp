@@ -38,7 +38,7 @@ struct Network {
     for (const std::string& peer : gone->peers) {
       auto other = mailboxes.find(peer);
       if (other == mailboxes.end()) continue;
-      other->second->events.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, address, ""});
+      other->second->events.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, address, "", ""});
       other->second->arrived.notify_all();
     }
   }
@@ -70,7 +70,7 @@ class MemoryTransport final : public Transport {
     if (it == network_->mailboxes.end()) return Status();
     mailbox_->peers.insert(address);
     it->second->peers.insert(address_);
-    it->second->events.push_back(TransportEvent{TransportEvent::Kind::kFrame, address_, bytes});
+    it->second->events.push_back(TransportEvent{TransportEvent::Kind::kFrame, address_, bytes, ""});
     it->second->arrived.notify_all();
     return Status();
   }
@@ -128,7 +128,7 @@ void MemoryNetwork::inject(const std::string& from, const std::string& address, 
   std::lock_guard lock(state_->mutex);
   auto it = state_->mailboxes.find(address);
   if (it == state_->mailboxes.end()) return;
-  it->second->events.push_back(TransportEvent{TransportEvent::Kind::kFrame, from, bytes});
+  it->second->events.push_back(TransportEvent{TransportEvent::Kind::kFrame, from, bytes, ""});
   it->second->arrived.notify_all();
 }
 

@@ -1,7 +1,8 @@
 // The monitor's arrival stage: every transport event is checked before anything is queued.
 //
 // A frame must decode, be for this protocol and this role, come from another role of the
-// protocol (and, once a peer's address is known in a session, from that address), and belong
+// protocol that its sender's principal may play (EndpointOptions::authorize), (once a peer's
+// address is known in a session) from that address, and belong
 // to an open session or start one (see endpoint.h). Frames that fail these checks cannot be
 // pinned on a session: they are counted, told to on_reject and dropped, and no session changes.
 // A frame that passes them is from a session's peer, so if its label is one the role can no
@@ -46,7 +47,7 @@ void Endpoint::Impl::on_event(const TransportEvent& event) {
   if (event.kind == TransportEvent::Kind::kPeerLost) {
     on_peer_lost(event.peer);
   } else {
-    on_frame(event.peer, event.bytes);
+    on_frame(event.peer, event.principal, event.bytes);
   }
 }
 
@@ -108,7 +109,7 @@ std::string shown(const EnvelopeView& frame) {
 
 }  // namespace
 
-void Endpoint::Impl::on_frame(const std::string& source, const std::string& bytes) {
+void Endpoint::Impl::on_frame(const std::string& source, const std::string& principal, const std::string& bytes) {
   const RoleSpec& spec = index.spec();
   const std::string_view self = index.self_name();
   // Messages are built only for frames that are rejected: this runs for every frame.
@@ -131,6 +132,10 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
   if (frame.to != self)
     return reject(&Counters::wrong_senders,
                   where() + "it is addressed to role '" + std::string(frame.to) + "'");
+  if (options.authorize && !options.authorize(frame.from, principal)) {
+    return reject(&Counters::unauthorized, where() + (principal.empty() ? "an unauthenticated sender" : principal) +
+                                               " may not play role " + std::string(frame.from));
+  }
   auto in_session = [&] { return "session " + std::to_string(frame.session) + ": "; };
   const Action action = frame.kind == FrameKind::kConnect ? Action::kAccept : Action::kReceive;
   std::uint16_t message = kNoMessageIndex;  // what the frame is, once a reach check says kYes
@@ -176,6 +181,7 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& byte
   }
   if (!link.learned) {
     link.address = source;
+    link.principal = principal;
     transport->watch(source);  // checked: from a role of this session, or one it starts
   }
   link.learned = link.met = true;

@@ -44,6 +44,16 @@
 // reported it before our ROUTER closed. inproc:// sockets must share one context to reach each
 // other: they use one per process, never terminated (destroying it at exit would wait for
 // sockets some other static might still hold); their frames are in memory already.
+// CURVE (ZmqOptions::curve, see curve.h): the ROUTER is a CURVE server whose clients ZeroMQ
+// admits by asking a ZAP handler, a REP socket of the transport's context that poll answers
+// from the authority (so a handshake completes while the owner pumps the transport: endpoints
+// always do while they wait). The reply names the client's key as its User-Id, which ZeroMQ
+// attaches to every frame of the connection; a frame whose routing id (its sender's address,
+// keyed) names another key is dropped, so an admitted peer cannot speak as another. Each DEALER
+// is a CURVE client with the transport's key pair and the server key its address names:
+// ZeroMQ fails the handshake when whoever listens there does not hold that key, and a failed
+// handshake ends the link as a broken connection does. Refusals are told to the authority.
+//
 // Not thread-safe (one thread drives a transport), as ZeroMQ sockets are not.
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -77,6 +87,19 @@ constexpr std::chrono::milliseconds kReapPeriod{100};
 constexpr int kSocketsPerLink = 3;
 constexpr int kRouterSockets = 3;
 constexpr std::size_t kMostLinks = 20000;  // ZeroMQ's own limit on sockets is 65535
+// A connection that has not completed its handshake in this long is closed.
+constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
+constexpr int kHandshakeFailures =
+    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+constexpr int kRouterEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+constexpr int kLinkEvents = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | kHandshakeFailures;
+// ZeroMQ asks the handler bound here, in the socket's context, to admit CURVE clients.
+constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
+constexpr const char* kZapDomain = "gtype";
+constexpr std::size_t kZapItem = 2;  // poll item of the ZAP handler, after the ROUTER and its monitor
+// Admitted keys remembered (a cache of the authority's answers; cleared when full).
+constexpr std::size_t kMostAdmittedKeys = 100000;
 
 zmq::context_t& shared_context() {
   static zmq::context_t* const instance = new zmq::context_t();
@@ -84,6 +107,15 @@ zmq::context_t& shared_context() {
 }
 
 bool is_inproc(const std::string& address) { return address.rfind("inproc://", 0) == 0; }
+
+// Whether a tcp:// endpoint binds loopback only (anything but tcp:// is not on a network).
+bool is_loopback(const std::string& endpoint) {
+  if (endpoint.rfind("tcp://", 0) != 0) return true;
+  std::string host = endpoint.substr(6, endpoint.rfind(':') == std::string::npos ? std::string::npos
+                                                                                   : endpoint.rfind(':') - 6);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
 
 std::atomic<std::uint64_t> monitor_count{0};
 
@@ -172,22 +204,27 @@ class ZmqTransport final : public Transport {
   }
 
   Status bind(const std::string& address) {
-    if (address.size() > kMaxRoutingId) {
-      return Status{StatusCode::kTransport, "address " + address + " is longer than 255 bytes"};
-    }
-    zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
+    const KeyedAddress given = split_keyed_address(address);
+    if (Status allowed = may_bind(given); !allowed.ok()) return allowed;
+    zmq::context_t& context = is_inproc(given.endpoint) ? shared_context() : context_;
     try {
       router_ = zmq::socket_t(context, zmq::socket_type::router);
       router_.set(zmq::sockopt::linger, 0);
       router_.set(zmq::sockopt::router_handover, true);  // a restarted peer takes over its id
       router_.set(zmq::sockopt::rcvhwm, kHighWaterMark);
+      router_.set(zmq::sockopt::handshake_ivl, static_cast<int>(kHandshakeTimeout.count()));
       set_heartbeats(router_);
-      router_monitor_ = monitor(context, router_, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED);
-      router_.bind(address);
-      address_ = router_.get(zmq::sockopt::last_endpoint);
+      if (options_.curve) serve_curve(context);
+      router_monitor_ = monitor(context, router_, kRouterEvents);
+      router_.bind(given.endpoint);
+      address_ = keyed_address(advertised(router_.get(zmq::sockopt::last_endpoint)), own_key());
     } catch (const zmq::error_t& e) {
       close_router();
       return Status{StatusCode::kTransport, "cannot bind " + address + ": " + e.what()};
+    }
+    if (address_.size() > kMaxRoutingId) {
+      close_router();
+      return Status{StatusCode::kTransport, "address " + address_ + " is longer than 255 bytes"};
     }
     return Status();
   }
@@ -247,6 +284,52 @@ class ZmqTransport final : public Transport {
     Clock::time_point opened;     // when it was opened (it must reach its peer in time)
   };
 
+  const std::string& own_key() const {
+    static const std::string none;
+    return options_.curve ? options_.curve->keys.public_key : none;
+  }
+
+  // Whether the transport may bind `given` with its options (see ZmqOptions).
+  Status may_bind(const KeyedAddress& given) const {
+    auto refuse = [&](const std::string& why) {
+      return Status{StatusCode::kConfig, "cannot bind " + given.endpoint + ": " + why};
+    };
+    if (!options_.curve) {
+      if (!given.key.empty()) return refuse("the address has a key (#...): binding it needs CURVE");
+      if (!options_.plaintext_beyond_loopback && !is_loopback(given.endpoint))
+        return refuse("plaintext beyond loopback lets anyone who reaches the port speak any role; use CURVE");
+      return Status();
+    }
+    if (!options_.curve->authority) return refuse("CURVE needs an authority to admit keys");
+    if (is_inproc(given.endpoint)) return refuse("CURVE is for tcp:// and ipc://, not inproc://");
+    if (!given.key.empty() && given.key != options_.curve->keys.public_key)
+      return refuse("the address names key " + given.key + ", not this transport's");
+    return Status();
+  }
+
+  // The address peers reach: the bound one, or ZmqOptions::advertise (with the bound port when
+  // it names none).
+  std::string advertised(const std::string& bound) const {
+    const std::string& advertise = options_.advertise;
+    if (advertise.empty()) return bound;
+    const std::string host = advertise.substr(advertise.find("://") == std::string::npos ? 0 : advertise.find("://") + 3);
+    const bool has_port = host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) !=
+                          std::string::npos;
+    if (has_port) return advertise;
+    return advertise + bound.substr(bound.rfind(':'));
+  }
+
+  // Makes the ROUTER a CURVE server whose peers this transport's ZAP handler admits (ZeroMQ asks
+  // the handler bound at kZapEndpoint in the socket's context; this context is the transport's).
+  void serve_curve(zmq::context_t& context) {
+    zap_ = zmq::socket_t(context, zmq::socket_type::rep);
+    zap_.set(zmq::sockopt::linger, 0);
+    zap_.bind(kZapEndpoint);
+    router_.set(zmq::sockopt::curve_server, true);
+    router_.set(zmq::sockopt::curve_secretkey, options_.curve->keys.secret_key);
+    router_.set(zmq::sockopt::zap_domain, kZapDomain);
+  }
+
   void set_heartbeats(zmq::socket_t& socket) {
     socket.set(zmq::sockopt::heartbeat_ivl, static_cast<int>(options_.heartbeat_interval.count()));
     socket.set(zmq::sockopt::heartbeat_timeout, static_cast<int>(options_.peer_timeout.count()));
@@ -260,17 +343,31 @@ class ZmqTransport final : public Transport {
                                                 std::to_string(links_.size()) +
                                                 " links to peers are open already"};
     }
+    const KeyedAddress peer = split_keyed_address(address);
+    if (options_.curve && peer.key.empty()) {
+      return Status{StatusCode::kTransport, "cannot connect to " + address +
+                                                ": it has no key (#...), and this transport speaks only CURVE"};
+    }
+    if (!options_.curve && !peer.key.empty()) {
+      return Status{StatusCode::kTransport,
+                    "cannot connect to " + address + ": it speaks CURVE (#...), and this transport is plaintext"};
+    }
     auto link = std::make_unique<Link>();
     link->opened = Clock::now();
-    zmq::context_t& context = is_inproc(address) ? shared_context() : context_;
+    zmq::context_t& context = is_inproc(peer.endpoint) ? shared_context() : context_;
     try {
       link->dealer = zmq::socket_t(context, zmq::socket_type::dealer);
       link->dealer.set(zmq::sockopt::linger, static_cast<int>(options_.flush_timeout.count()));
       link->dealer.set(zmq::sockopt::routing_id, address_);
       link->dealer.set(zmq::sockopt::sndhwm, kHighWaterMark);
       set_heartbeats(link->dealer);
-      link->monitor = monitor(context, link->dealer, ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED);
-      link->dealer.connect(address);
+      if (options_.curve) {
+        link->dealer.set(zmq::sockopt::curve_serverkey, peer.key);
+        link->dealer.set(zmq::sockopt::curve_publickey, options_.curve->keys.public_key);
+        link->dealer.set(zmq::sockopt::curve_secretkey, options_.curve->keys.secret_key);
+      }
+      link->monitor = monitor(context, link->dealer, kLinkEvents);
+      link->dealer.connect(peer.endpoint);
       // Introduces the connection to the peer's ROUTER before any frame needs to (see above).
       link->dealer.send(zmq::message_t(), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
@@ -337,6 +434,7 @@ class ZmqTransport final : public Transport {
     if (router_) zmq_socket_monitor(router_.handle(), nullptr, 0);
     if (router_monitor_) router_monitor_.close();
     if (router_) router_.close();
+    if (zap_) zap_.close();
   }
 
   // Waits up to `timeout` for the router or a monitor, then takes what they have, in an order
@@ -359,6 +457,7 @@ class ZmqTransport final : public Transport {
   Status poll(std::chrono::milliseconds timeout) {
     if (poll_items_.empty()) {
       poll_items_ = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+      if (zap_) poll_items_.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
       for (auto& [address, link] : links_) poll_items_.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
     }
     const bool polled = !backlog_;
@@ -376,6 +475,8 @@ class ZmqTransport final : public Transport {
     // Read before any link is dropped: dropping one clears poll_items_.
     const bool router_ready = ready(0);
     const bool router_monitor_ready = ready(1);
+    // Handshakes wait for the ZAP handler's answers: they are given at once, monitors or not.
+    if (zap_ && ready(kZapItem)) answer_zap_requests();
     if (monitors) {
       monitors_read_ = now;
       read_link_monitors(ready);
@@ -396,18 +497,21 @@ class ZmqTransport final : public Transport {
     return Status();
   }
 
-  // Takes the events of a link's monitor.
+  // Takes the events of a link's monitor. A failed handshake (the peer is not who the address
+  // says, refused our key, or speaks another mechanism) ends the link as a broken one would:
+  // ZeroMQ would only try again, and fail again.
   static void read_monitor(Link& link) {
     while (std::optional<MonitorEvent> event = next_monitor_event(link.monitor)) {
-      link.gone |= event->event == ZMQ_EVENT_DISCONNECTED;
+      link.gone |= event->event == ZMQ_EVENT_DISCONNECTED || (event->event & kHandshakeFailures) != 0;
       link.handshaken |= event->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
     }
   }
 
-  // Reads the monitors of the links whose poll item (from 2 on, in links_'s order) is ready.
+  // Reads the monitors of the links whose poll item (after the ROUTER's, in links_'s order) is
+  // ready.
   template <typename Ready>
   void read_link_monitors(const Ready& ready) {
-    std::size_t item = 2;
+    std::size_t item = zap_ ? kZapItem + 1 : kZapItem;
     std::vector<std::string> gone;
     for (auto it = links_.begin(); it != links_.end(); ++it, ++item) {
       if (ready(item)) read_monitor(*it->second);
@@ -433,6 +537,9 @@ class ZmqTransport final : public Transport {
         connection_peer_.erase(fd);
         early_peer_.erase(fd);
         closed_since_drained_.insert(fd);
+      } else if ((event->event & (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)) != 0) {
+        // Refusals by the authority were told when they were made (answer_zap_requests).
+        refused("a connection to " + address_ + " failed its handshake (plaintext, or not ZMTP CURVE)");
       }
     }
   }
@@ -449,6 +556,8 @@ class ZmqTransport final : public Transport {
       }
       if (parts.empty()) continue;
       std::string peer = parts[0].to_string();
+      std::string principal;
+      if (options_.curve && !authenticated(peer, parts.back(), principal)) continue;
       // A connection's peer is learnt from its first frame, the empty one that introduces it; a
       // reconnection sends none, so while some open connection is unknown every frame is asked.
       // (Asking costs as much as the rest of the frame's reading.)
@@ -458,9 +567,75 @@ class ZmqTransport final : public Transport {
       if (introduces) continue;  // it carries nothing else
       // One frame per message; anything else is garbage the monitor rejects as malformed.
       std::string bytes = parts.size() == 2 ? parts[1].to_string() : std::string();
-      events_.push_back(TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes)});
+      events_.push_back(
+          TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes), std::move(principal)});
     }
     return false;
+  }
+
+  // Whether a frame's sender, `peer`, holds the key its address names: the key its connection
+  // authenticated with (ZeroMQ gives the User-Id our ZAP handler set, the key itself); then
+  // `principal` is whom the authority admitted that key for. Else the frame is refused: an
+  // admitted key claims an address that is not its own.
+  bool authenticated(const std::string& peer, zmq::message_t& message, std::string& principal) {
+    const char* user = zmq_msg_gets(message.handle(), "User-Id");
+    const std::string key = user == nullptr ? std::string() : std::string(user);
+    auto admitted = admitted_.find(key);
+    if (admitted == admitted_.end() || split_keyed_address(peer).key != key) {
+      refused("a frame from key " + key + " (" + (admitted == admitted_.end() ? "?" : admitted->second) +
+              ") claims to come from " + peer + ": dropped");
+      return false;
+    }
+    principal = admitted->second;
+    return true;
+  }
+
+  // Answers ZeroMQ's ZAP requests (RFC 27): a CURVE client key is admitted when the authority
+  // names a principal for it; the reply's User-Id is the key, which every frame of that
+  // connection then carries (see authenticated).
+  void answer_zap_requests() {
+    for (int n = 0; n < kFramesPerPoll; ++n) {
+      std::vector<zmq::message_t> request;
+      try {
+        if (!zmq::recv_multipart(zap_, std::back_inserter(request), zmq::recv_flags::dontwait)) return;
+      } catch (const zmq::error_t&) {
+        return;
+      }
+      std::vector<std::string> reply = zap_reply(request);
+      std::vector<zmq::const_buffer> frames;
+      for (const std::string& frame : reply) frames.push_back(zmq::buffer(frame));
+      try {
+        zmq::send_multipart(zap_, frames);
+      } catch (const zmq::error_t&) {
+        return;
+      }
+    }
+  }
+
+  // The reply to one ZAP request: version, request id, status code and text, user id, metadata.
+  std::vector<std::string> zap_reply(const std::vector<zmq::message_t>& request) {
+    // version, request id, domain, address, routing id, mechanism, credentials...
+    if (request.size() < 6) return {"1.0", "", "500", "malformed ZAP request", "", ""};
+    const std::string request_id = request[1].to_string();
+    const std::string from = request[3].to_string();
+    if (request[5].to_string() != "CURVE" || request.size() != 7 || request[6].size() != 32) {
+      refused("a connection from " + from + " to " + address_ + " was refused: it is not CURVE");
+      return {"1.0", request_id, "400", "CURVE only", "", ""};
+    }
+    char key[kCurveKeyChars + 1];
+    zmq_z85_encode(key, static_cast<const std::uint8_t*>(request[6].data()), 32);
+    std::optional<std::string> principal = options_.curve->authority->admit(key);
+    if (!principal) {
+      refused("a connection from " + from + " to " + address_ + " was refused: key " + key + " is not admitted");
+      return {"1.0", request_id, "400", "key not admitted", "", ""};
+    }
+    if (admitted_.size() >= kMostAdmittedKeys) admitted_.clear();  // only a cache of the authority's answers
+    admitted_[key] = *principal;
+    return {"1.0", request_id, "200", "OK", key, ""};
+  }
+
+  void refused(const std::string& why) {
+    if (options_.curve && options_.curve->authority) options_.curve->authority->refused(why);
   }
 
   // Records that the connection at descriptor `fd` is `peer`'s (-1: not a connection of ours,
@@ -491,7 +666,7 @@ class ZmqTransport final : public Transport {
         ++it;
         continue;
       }
-      events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, it->first, ""});
+      events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, it->first, "", ""});
       it = suspected_.erase(it);
     }
   }
@@ -502,6 +677,8 @@ class ZmqTransport final : public Transport {
   std::string address_;
   zmq::socket_t router_;
   zmq::socket_t router_monitor_;                        // PAIR, receives the router's events
+  zmq::socket_t zap_;                                   // REP, the ZAP handler (CURVE only)
+  std::map<std::string, std::string> admitted_;         // key -> principal, as the authority said
   std::map<std::string, std::unique_ptr<Link>> links_;  // by remote address
   std::vector<zmq_pollitem_t> poll_items_;              // ROUTER, its monitor, links_'s; empty: rebuild
   std::vector<zmq::message_t> parts_;                   // receive_frames' buffer, reused

@@ -52,6 +52,11 @@ struct EndpointOptions {
   // Told of every frame the monitor turns away (kProtocolViolation, saying which frame and why),
   // as it is counted; nothing when null.
   std::function<void(const Status&)> on_reject;
+  // Whether the sender's principal (TransportEvent::principal: whom its CURVE key speaks for;
+  // empty on a plaintext transport) may play peer role `role` of this protocol. A frame from
+  // one that may not is refused (counted as unauthorized, told to on_reject) before it reaches
+  // or starts any session. Everyone may when null.
+  std::function<bool(std::string_view role, std::string_view principal)> authorize;
 };
 
 // Frames the monitor turned away, by reason; and sessions that failed.
@@ -63,6 +68,7 @@ struct Counters {
   std::uint64_t wrong_senders = 0;
   std::uint64_t wrong_labels = 0;
   std::uint64_t malformed_payloads = 0;
+  std::uint64_t unauthorized = 0;  // refused by EndpointOptions::authorize
   std::uint64_t failed_sessions = 0;
   std::uint64_t ended_sessions = 0;  // reached an end state
 };
@@ -84,6 +90,8 @@ struct PeerInfo {
   std::string role;
   std::string address;  // where this role sends to it: learned from its frames, else the
                         // directory's; empty when neither knows it yet
+  std::string principal;  // whom its frames' key speaks for (see curve.h); empty before its
+                          // first frame, and on a plaintext transport
 };
 struct SessionInfo {
   SessionId id = 0;

@@ -15,16 +15,19 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "gtype/rt/curve.h"
 #include "gtype/status.h"
 
 namespace gtype::rt {
 
 struct TransportEvent {
   enum class Kind { kFrame, kPeerLost } kind = Kind::kFrame;
-  std::string peer;   // the address of the sender, or of the peer lost
-  std::string bytes;  // the frame (kFrame)
+  std::string peer;       // the address of the sender, or of the peer lost
+  std::string bytes;      // the frame (kFrame)
+  std::string principal;  // whom the sender's key speaks for (CURVE, see curve.h); else empty
 };
 
 class Transport {
@@ -64,9 +67,27 @@ struct ZmqOptions {
   // peer (which is reported lost); with every link up, sending to yet another address fails
   // (kTransport). watch() opens none when they are full.
   std::size_t max_links = 256;
+
+  // Encryption and authentication (see curve.h): with a key pair and an authority, the
+  // transport's address is keyed, it connects only to keyed addresses, and only keys the
+  // authority admits can connect to it. Not for inproc://.
+  struct Curve {
+    CurveKeyPair keys;
+    std::shared_ptr<KeyAuthority> authority;  // required
+  };
+  std::optional<Curve> curve{};
+  // Where peers reach this transport, when not where it binds (binding tcp://0.0.0.0:PORT, or
+  // behind a NAT): tcp://HOST:PORT, or tcp://HOST for the port bound. Its address() then says
+  // this, keyed when CURVE is on.
+  std::string advertise{};
+  // Plaintext on a TCP interface other than loopback is refused unless this is set: without
+  // CURVE anyone who reaches the port may speak any role.
+  bool plaintext_beyond_loopback = false;
 };
 
-// Binds `address` (for tcp://host:0 the transport's address() is the port actually bound).
+// Binds `address` (for tcp://host:0 the transport's address() is the port actually bound;
+// with CURVE it is keyed, see curve.h). kConfig when the options forbid it (plaintext beyond
+// loopback, CURVE on inproc://, a key that is not the transport's).
 Result<std::unique_ptr<Transport>> make_zmq_transport(const std::string& address, ZmqOptions options = {});
 
 // Transports of one process that reach each other in memory; `kill` makes an address vanish as
