@@ -31,7 +31,8 @@ Status write_key_file(const std::string& path, std::string_view line, mode_t mod
   if (fd < 0) return key_file_error(path, std::string("cannot write: ") + std::strerror(errno));
   const std::string text = std::string(line) + "\n";
   bool written = ::fchmod(fd, mode) == 0 &&
-                 ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+                 ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                 ::fsync(fd) == 0;
   written = ::close(fd) == 0 && written;
   if (!written || std::rename(temporary.c_str(), path.c_str()) != 0) {
     const int error = errno;
@@ -74,7 +75,8 @@ Result<CurveKeyPair> generate_curve_key_pair() {
   char public_key[kCurveKeyChars + 1];
   char secret_key[kCurveKeyChars + 1];
   if (zmq_curve_keypair(public_key, secret_key) != 0) {
-    return Status{StatusCode::kTransport, std::string("cannot make a CURVE key pair: ") + zmq_strerror(zmq_errno())};
+    return Status{StatusCode::kTransport,
+                  std::string("cannot make a CURVE key pair: ") + zmq_strerror(zmq_errno())};
   }
   return CurveKeyPair{public_key, secret_key};
 }
@@ -84,7 +86,8 @@ Result<CurveKeyPair> curve_key_pair_from_secret(std::string_view secret_key) {
   const std::string secret(secret_key);
   char public_key[kCurveKeyChars + 1];
   if (zmq_curve_public(public_key, secret.c_str()) != 0) {
-    return Status{StatusCode::kTransport, std::string("cannot derive a public key: ") + zmq_strerror(zmq_errno())};
+    return Status{StatusCode::kTransport,
+                  std::string("cannot derive a public key: ") + zmq_strerror(zmq_errno())};
   }
   return CurveKeyPair{public_key, secret};
 }

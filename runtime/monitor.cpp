@@ -109,7 +109,8 @@ std::string shown(const EnvelopeView& frame) {
 
 }  // namespace
 
-void Endpoint::Impl::on_frame(const std::string& source, const std::string& principal, const std::string& bytes) {
+void Endpoint::Impl::on_frame(const std::string& source, const std::string& principal,
+                              const std::string& bytes) {
   const RoleSpec& spec = index.spec();
   const std::string_view self = index.self_name();
   // Messages are built only for frames that are rejected: this runs for every frame.
@@ -133,7 +134,8 @@ void Endpoint::Impl::on_frame(const std::string& source, const std::string& prin
     return reject(&Counters::wrong_senders,
                   where() + "it is addressed to role '" + std::string(frame.to) + "'");
   if (options.authorize && !options.authorize(frame.from, principal)) {
-    return reject(&Counters::unauthorized, where() + (principal.empty() ? "an unauthenticated sender" : principal) +
+    return reject(&Counters::unauthorized, where() +
+                                               (principal.empty() ? "an unauthenticated sender" : principal) +
                                                " may not play role " + std::string(frame.from));
   }
   auto in_session = [&] { return "session " + std::to_string(frame.session) + ": "; };

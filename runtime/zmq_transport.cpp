@@ -89,10 +89,10 @@ constexpr int kRouterSockets = 3;
 constexpr std::size_t kMostLinks = 20000;  // ZeroMQ's own limit on sockets is 65535
 // A connection that has not completed its handshake in this long is closed.
 constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
-constexpr int kHandshakeFailures =
-    ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
-constexpr int kRouterEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                              ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
+constexpr int kHandshakeFailures = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+constexpr int kRouterEvents = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
+                              ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL;
 constexpr int kLinkEvents = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | kHandshakeFailures;
 // ZeroMQ asks the handler bound here, in the socket's context, to admit CURVE clients.
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
@@ -111,8 +111,8 @@ bool is_inproc(const std::string& address) { return address.rfind("inproc://", 0
 // Whether a tcp:// endpoint binds loopback only (anything but tcp:// is not on a network).
 bool is_loopback(const std::string& endpoint) {
   if (endpoint.rfind("tcp://", 0) != 0) return true;
-  std::string host = endpoint.substr(6, endpoint.rfind(':') == std::string::npos ? std::string::npos
-                                                                                   : endpoint.rfind(':') - 6);
+  std::string host = endpoint.substr(
+      6, endpoint.rfind(':') == std::string::npos ? std::string::npos : endpoint.rfind(':') - 6);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
@@ -312,9 +312,10 @@ class ZmqTransport final : public Transport {
   std::string advertised(const std::string& bound) const {
     const std::string& advertise = options_.advertise;
     if (advertise.empty()) return bound;
-    const std::string host = advertise.substr(advertise.find("://") == std::string::npos ? 0 : advertise.find("://") + 3);
-    const bool has_port = host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) !=
-                          std::string::npos;
+    const std::string host =
+        advertise.substr(advertise.find("://") == std::string::npos ? 0 : advertise.find("://") + 3);
+    const bool has_port =
+        host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) != std::string::npos;
     if (has_port) return advertise;
     return advertise + bound.substr(bound.rfind(':'));
   }
@@ -345,12 +346,13 @@ class ZmqTransport final : public Transport {
     }
     const KeyedAddress peer = split_keyed_address(address);
     if (options_.curve && peer.key.empty()) {
-      return Status{StatusCode::kTransport, "cannot connect to " + address +
-                                                ": it has no key (#...), and this transport speaks only CURVE"};
+      return Status{
+          StatusCode::kTransport,
+          "cannot connect to " + address + ": it has no key (#...), and this transport speaks only CURVE"};
     }
     if (!options_.curve && !peer.key.empty()) {
-      return Status{StatusCode::kTransport,
-                    "cannot connect to " + address + ": it speaks CURVE (#...), and this transport is plaintext"};
+      return Status{StatusCode::kTransport, "cannot connect to " + address +
+                                                ": it speaks CURVE (#...), and this transport is plaintext"};
     }
     auto link = std::make_unique<Link>();
     link->opened = Clock::now();
@@ -537,7 +539,8 @@ class ZmqTransport final : public Transport {
         connection_peer_.erase(fd);
         early_peer_.erase(fd);
         closed_since_drained_.insert(fd);
-      } else if ((event->event & (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)) != 0) {
+      } else if ((event->event &
+                  (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)) != 0) {
         // Refusals by the authority were told when they were made (answer_zap_requests).
         refused("a connection to " + address_ + " failed its handshake (plaintext, or not ZMTP CURVE)");
       }
@@ -567,8 +570,8 @@ class ZmqTransport final : public Transport {
       if (introduces) continue;  // it carries nothing else
       // One frame per message; anything else is garbage the monitor rejects as malformed.
       std::string bytes = parts.size() == 2 ? parts[1].to_string() : std::string();
-      events_.push_back(
-          TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes), std::move(principal)});
+      events_.push_back(TransportEvent{TransportEvent::Kind::kFrame, std::move(peer), std::move(bytes),
+                                       std::move(principal)});
     }
     return false;
   }
@@ -626,7 +629,8 @@ class ZmqTransport final : public Transport {
     zmq_z85_encode(key, static_cast<const std::uint8_t*>(request[6].data()), 32);
     std::optional<std::string> principal = options_.curve->authority->admit(key);
     if (!principal) {
-      refused("a connection from " + from + " to " + address_ + " was refused: key " + key + " is not admitted");
+      refused("a connection from " + from + " to " + address_ + " was refused: key " + key +
+              " is not admitted");
       return {"1.0", request_id, "400", "key not admitted", "", ""};
     }
     if (admitted_.size() >= kMostAdmittedKeys) admitted_.clear();  // only a cache of the authority's answers

@@ -213,7 +213,8 @@ TEST(CurveTransport, FramesCarryTheSendersPrincipal) {
   auto client = pair.client();
   auto server = pair.server();
   ASSERT_TRUE(client.ok() && server.ok());
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE((*client)->send((*server)->address(), "frame " + std::to_string(i)).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE((*client)->send((*server)->address(), "frame " + std::to_string(i)).ok());
   for (int i = 0; i < 10; ++i) {
     Result<TransportEvent> e = (*server)->next(3000ms);
     ASSERT_TRUE(e.ok()) << e.error().message();
@@ -263,8 +264,8 @@ TEST(CurveTransport, WrongServerKeyIsALostPeer) {
   auto server = pair.server();
   ASSERT_TRUE(client.ok() && server.ok());
   // The server's endpoint, but someone else's key: whoever listens there cannot prove it.
-  const std::string impostor = keyed_address(split_keyed_address((*server)->address()).endpoint,
-                                             fresh_keys().public_key);
+  const std::string impostor =
+      keyed_address(split_keyed_address((*server)->address()).endpoint, fresh_keys().public_key);
   ASSERT_TRUE((*client)->send(impostor, "secret").ok());
   std::atomic<bool> done{false};
   std::thread pump([&] {
@@ -328,7 +329,8 @@ class CurveEndpoints : public ::testing::Test {
 
 TEST_F(CurveEndpoints, AuthorizedPrincipalPlays) {
   auto b = make_endpoint(kPingB, Directory(), pair_.server(), b_options());
-  auto a = make_endpoint(kPingA, directory({{"B", b->address()}}), pair_.client(), fast_options(nullptr, 3000ms));
+  auto a =
+      make_endpoint(kPingA, directory({{"B", b->address()}}), pair_.client(), fast_options(nullptr, 3000ms));
   ASSERT_TRUE(a && b);
   Result<SessionId> s = a->start();
   ASSERT_TRUE(s.ok());
@@ -345,7 +347,8 @@ TEST_F(CurveEndpoints, AuthorizedPrincipalPlays) {
 TEST_F(CurveEndpoints, OtherPrincipalIsRefusedBeforeAnySession) {
   pair_.server_authority->add(pair_.client_keys.public_key, "node:node-5");  // admitted, not alice
   auto b = make_endpoint(kPingB, Directory(), pair_.server(), b_options());
-  auto a = make_endpoint(kPingA, directory({{"B", b->address()}}), pair_.client(), fast_options(nullptr, 300ms));
+  auto a =
+      make_endpoint(kPingA, directory({{"B", b->address()}}), pair_.client(), fast_options(nullptr, 300ms));
   ASSERT_TRUE(a && b);
   Result<SessionId> s = a->start();
   ASSERT_TRUE(s.ok());
@@ -487,9 +490,10 @@ TEST_F(CurveEndpoints, ReplayedBytesStartNothing) {
   auto b = make_endpoint(kPingB, Directory(), pair_.server(), b_options());
   ASSERT_TRUE(b);
   RecordingProxy proxy(port_of(b->address()));
-  const std::string via_proxy = keyed_address("tcp://127.0.0.1:" + std::to_string(proxy.port()),
-                                              pair_.server_keys.public_key);
-  auto a = make_endpoint(kPingA, directory({{"B", via_proxy}}), pair_.client(), fast_options(nullptr, 3000ms));
+  const std::string via_proxy =
+      keyed_address("tcp://127.0.0.1:" + std::to_string(proxy.port()), pair_.server_keys.public_key);
+  auto a =
+      make_endpoint(kPingA, directory({{"B", via_proxy}}), pair_.client(), fast_options(nullptr, 3000ms));
   ASSERT_TRUE(a);
   Result<SessionId> s = a->start();
   ASSERT_TRUE(s.ok());
@@ -522,9 +526,10 @@ TEST_F(CurveEndpoints, TamperedFrameStartsNothing) {
   auto b = make_endpoint(kPingB, Directory(), pair_.server(), b_options());
   ASSERT_TRUE(b);
   RecordingProxy proxy(port_of(b->address()), /*tamper=*/true);
-  const std::string via_proxy = keyed_address("tcp://127.0.0.1:" + std::to_string(proxy.port()),
-                                              pair_.server_keys.public_key);
-  auto a = make_endpoint(kPingA, directory({{"B", via_proxy}}), pair_.client(), fast_options(nullptr, 1000ms));
+  const std::string via_proxy =
+      keyed_address("tcp://127.0.0.1:" + std::to_string(proxy.port()), pair_.server_keys.public_key);
+  auto a =
+      make_endpoint(kPingA, directory({{"B", via_proxy}}), pair_.client(), fast_options(nullptr, 1000ms));
   ASSERT_TRUE(a);
   Result<SessionId> s = a->start();
   ASSERT_TRUE(s.ok());
