@@ -1,5 +1,7 @@
-# `cmake --install <build> [--prefix P]`: the gtype command, the runtime library and its headers
-# (include/gtype/rt, include/gtype/gen, and gtype/status.h for the errors it returns), and a CMake package, so that another project can do
+# `cmake --install <build> [--prefix P]`: the c12s command (install component `c12s_common`), and
+# (component `gtype`) the gtype command, the runtime library and its headers (include/gtype/rt,
+# include/gtype/gen, and gtype/status.h for the errors it returns), and a CMake package, so that
+# another project can do
 #
 #   find_package(gtype REQUIRED)
 #   gtype_add_protocol(my_protocol FILES my.gtype)
@@ -9,13 +11,18 @@
 # command) and gtype::runtime, finds the runtime's dependencies, and includes Gtype.cmake with
 # GTYPE_EXECUTABLE set to the installed command. Included at the end of the top-level
 # CMakeLists.txt, once every target exists. Nothing else of the project (the front end's
-# libraries, the tests) is installed.
+# libraries, the tests) is installed. cmake/Packaging.cmake adds what only the Debian packages
+# install (units, /etc/c12s): absolute paths, in components a plain `cmake --install` leaves out.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(GTYPE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/gtype)
 
-install(TARGETS gtype EXPORT gtypeTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS gtype EXPORT gtypeTargets RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT gtype)
+if(TARGET c12s)
+  # Not exported: it is a program to run, not something to link or call from CMake.
+  install(TARGETS c12s RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT c12s_common)
+endif()
 
 if(TARGET gtype_runtime)
   if(NOT TARGET gtype::runtime)
@@ -31,17 +38,17 @@ if(TARGET gtype_runtime)
                $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   set_target_properties(gtype_status PROPERTIES EXPORT_NAME status)
   install(TARGETS gtype_runtime gtype_status gtype_warnings EXPORT gtypeTargets
-          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT gtype
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT gtype)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/gtype/rt ${PROJECT_SOURCE_DIR}/include/gtype/gen
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype)
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype COMPONENT gtype)
   # The error type the runtime returns (gtype_status), and what it includes.
   install(FILES ${PROJECT_SOURCE_DIR}/include/gtype/status.h ${PROJECT_SOURCE_DIR}/include/gtype/diagnostic.h
                 ${PROJECT_SOURCE_DIR}/include/gtype/source.h
-          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype)
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/gtype COMPONENT gtype)
 endif()
 
-install(EXPORT gtypeTargets NAMESPACE gtype:: DESTINATION ${GTYPE_INSTALL_CMAKEDIR})
+install(EXPORT gtypeTargets NAMESPACE gtype:: DESTINATION ${GTYPE_INSTALL_CMAKEDIR} COMPONENT gtype)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/gtypeConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/gtypeConfig.cmake
                               INSTALL_DESTINATION ${GTYPE_INSTALL_CMAKEDIR}
@@ -50,4 +57,4 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/gtypeConfigVersion.cmake
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMajorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/gtypeConfig.cmake ${PROJECT_BINARY_DIR}/gtypeConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/Gtype.cmake
-        DESTINATION ${GTYPE_INSTALL_CMAKEDIR})
+        DESTINATION ${GTYPE_INSTALL_CMAKEDIR} COMPONENT gtype)

@@ -184,6 +184,7 @@ const std::vector<std::string> kDocuments = {"README.md",
                                              "docs/architecture.md",
                                              "docs/codegen.md",
                                              "docs/control-plane.md",
+                                             "docs/deploying.md",
                                              "docs/gtype-command.md",
                                              "docs/gtype-language.md",
                                              "docs/verifier.md"};
