@@ -8,7 +8,8 @@
 # FILES import, so that editing them re-runs the check.
 #
 #   gtype_add_protocol(<target> FILES <file>... [ROLES <role>...] [DEPENDS <file>...]
-#                      [BOUND <k>] [MAX_STATES <n>] [NO_VERIFY])
+#                      [IMPORT_PATHS <dir>...] [BOUND <k>] [MAX_STATES <n>] [NO_VERIFY]
+#                      [UNCONFINED_IMPORTS])
 #
 # At build time, whenever a FILE or a DEPENDS file changes: verifies every protocol and local
 # system of the FILEs as gtype_verify does (the build fails with the violation and its trace;
@@ -17,6 +18,10 @@
 # folder on the include path and links the runtime (gtype::runtime). Sources then include
 # <protocol>/<role>.h (protocol in snake_case), or <target>.h for every generated header.
 # Unchanged generated files keep their timestamps, so regenerating rebuilds only what changed.
+# Imports are confined (gtype --confine-imports): a FILE may import only files under its own
+# folder (or module root) and the IMPORT_PATHS (gtype -I), symbolic links followed, so that a
+# protocol file cannot make the build read, and print in its errors, any file of the machine.
+# UNCONFINED_IMPORTS lets imports go anywhere, as a plain `gtype` does.
 #
 # GTYPE_EXECUTABLE names the gtype command (the `gtype` target of this project by default; the
 # installed command when this file comes from find_package(gtype)).
@@ -67,7 +72,8 @@ function(gtype_verify name)
 endfunction()
 
 function(gtype_add_protocol target)
-  cmake_parse_arguments(ARG "NO_VERIFY" "BOUND;MAX_STATES" "FILES;ROLES;DEPENDS" ${ARGN})
+  cmake_parse_arguments(ARG "NO_VERIFY;UNCONFINED_IMPORTS" "BOUND;MAX_STATES" "FILES;ROLES;DEPENDS;IMPORT_PATHS"
+                        ${ARGN})
   if(NOT ARG_FILES)
     message(FATAL_ERROR "gtype_add_protocol(${target}): FILES is required")
   endif()
@@ -84,7 +90,16 @@ function(gtype_add_protocol target)
     get_filename_component(file ${file} ABSOLUTE)
     list(APPEND depends ${file})
   endforeach()
-  set(verify_options)
+  # Options of every gtype command run here: where imports are looked for, and confined to.
+  set(load_options)
+  foreach(dir IN LISTS ARG_IMPORT_PATHS)
+    get_filename_component(dir ${dir} ABSOLUTE)
+    list(APPEND load_options -I ${dir})
+  endforeach()
+  if(NOT ARG_UNCONFINED_IMPORTS)
+    list(APPEND load_options --confine-imports)
+  endif()
+  set(verify_options ${load_options})
   if(ARG_BOUND)
     list(APPEND verify_options --bound ${ARG_BOUND})
   endif()
@@ -93,7 +108,7 @@ function(gtype_add_protocol target)
   endif()
   set(out ${CMAKE_CURRENT_BINARY_DIR}/${target})
   set(index ${out}/${target}.h)
-  set(gen_options --out ${out} --index ${target}.h)
+  set(gen_options ${load_options} --out ${out} --index ${target}.h)
   foreach(role IN LISTS ARG_ROLES)
     list(APPEND gen_options --role ${role})
   endforeach()

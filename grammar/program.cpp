@@ -53,6 +53,7 @@ class Loader {
     if (!parse_source(sources_, id, diagnostics_, file)) program_.has_syntax_errors = true;
     program_.files[index] = std::move(file);
     if (const auto& module = program_.files[index].module) program_.qualifiers[index][module->text] = index;
+    if (index == 0 && options_.confine_imports) allow_roots(path);
 
     const std::vector<ImportDecl> imports = program_.files[index].imports;
     for (const ImportDecl& import : imports) resolve(index, path, import);
@@ -70,9 +71,9 @@ class Loader {
     std::optional<std::size_t> imported;
     if (import.module.empty()) {
       fs::path target = (fs::path(importer_path).parent_path() / import.path).lexically_normal();
-      imported = load_import(target, import);
+      if (allowed(target, import)) imported = load_import(target, import);
     } else if (std::optional<fs::path> target = find_module(importer, importer_path, import)) {
-      imported = load_import(*target, import);
+      if (allowed(*target, import)) imported = load_import(*target, import);
     }
     if (!imported) return;
     add_import(importer, *imported, import);
@@ -125,6 +126,71 @@ class Loader {
     return std::nullopt;
   }
 
+  // --confine-imports: the root file's own root and each import path, where imports may be.
+  void allow_roots(const std::string& root_path) {
+    std::vector<fs::path> roots{root_of(root_path, program_.files.front().module)};
+    for (const std::string& path : options_.import_paths) roots.emplace_back(path);
+    for (const fs::path& root : roots) {
+      // A root that cannot be resolved (a folder that does not exist, say) is taken as written.
+      std::optional<fs::path> real = resolved(root);
+      allowed_roots_.push_back({shown_folder(root), lexical(root), real ? *real : lexical(root)});
+    }
+  }
+
+  // Whether `target` may be read: always, unless imports are confined and it lies (symbolic
+  // links followed) under none of the allowed roots, which is reported at the import.
+  bool allowed(const fs::path& target, const ImportDecl& import) {
+    if (!options_.confine_imports) return true;
+    // A path that cannot be resolved (a loop of symbolic links, an unreadable folder) could
+    // lead anywhere: it is refused.
+    const std::optional<fs::path> real = resolved(target);
+    bool lexically_inside = false;
+    for (const AllowedRoot& root : allowed_roots_) {
+      if (real && within(*real, root.real)) return true;
+      lexically_inside = lexically_inside || within(lexical(target), root.lexical);
+    }
+    Diagnostic& error =
+        diagnostics_.error(import.location, "cannot import " + import.shown() +
+                                                ": it is outside the folders imports are confined to");
+    if (!real) {
+      error.notes.push_back({SourceLocation{},
+                             "its path cannot be resolved (a loop of symbolic links, or a "
+                             "folder that cannot be read), so it is not known to be inside"});
+    } else if (lexically_inside) {
+      error.notes.push_back(
+          {SourceLocation{}, "a symbolic link on the way leads to '" + real->string() + "'"});
+    }
+    std::string roots;
+    for (const AllowedRoot& root : allowed_roots_) roots += (roots.empty() ? "" : ", ") + root.shown;
+    error.notes.push_back({SourceLocation{}, "--confine-imports allows only files under " + roots});
+    return false;
+  }
+
+  // `path` absolute, with every symbolic link of its existing part resolved; nullopt when
+  // that fails.
+  static std::optional<fs::path> resolved(const fs::path& path) {
+    std::error_code ec;
+    fs::path real = fs::weakly_canonical(fs::absolute(path.empty() ? fs::path(".") : path, ec), ec);
+    if (ec) return std::nullopt;
+    return without_trailing_separator(real);
+  }
+
+  // `path` absolute and normal, symbolic links left as they are.
+  static fs::path lexical(const fs::path& path) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path.empty() ? fs::path(".") : path, ec);
+    return without_trailing_separator((ec ? path : absolute).lexically_normal());
+  }
+
+  static fs::path without_trailing_separator(const fs::path& path) {
+    return path.has_filename() || !path.has_relative_path() ? path : path.parent_path();
+  }
+
+  // Whether `path` is `root` or under it, component by component ("/a/bc" is not under "/a/b").
+  static bool within(const fs::path& path, const fs::path& root) {
+    return std::mismatch(root.begin(), root.end(), path.begin(), path.end()).first == root.end();
+  }
+
   static std::vector<std::string> split(const std::string& dotted) {
     std::vector<std::string> parts{""};
     for (char c : dotted) {
@@ -171,6 +237,14 @@ class Loader {
   Program& program_;
   const LoadOptions& options_;
   std::map<std::string, std::size_t> loaded_;
+  // A folder --confine-imports lets imports be in: as diagnostics show it, as written (made
+  // absolute) and with its symbolic links resolved.
+  struct AllowedRoot {
+    std::string shown;
+    fs::path lexical;
+    fs::path real;
+  };
+  std::vector<AllowedRoot> allowed_roots_;
 };
 
 }  // namespace

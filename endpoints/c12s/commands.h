@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "c12s/model/selector.h"
+#include "c12s/system/identity.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"
 
@@ -18,15 +19,19 @@ struct ClientOptions {
   std::string system;  // the system map; empty: $C12S_SYSTEM, else ./c12s-data/system.yaml
   bool json = false;
   int timeout_ms = 5000;  // for each answer
+  std::string key;        // --key: the user's key pair (CURVE systems; see system/identity.h)
 };
 
 // What every user command starts from: the running system's map, and the options of the
 // endpoint its session runs on (its --timeout).
 struct Client {
   system::SystemMap map;
+  system::Network network;  // the command's endpoints bind through it
   gtype::rt::EndpointOptions endpoint;
 };
-// The client, or nullopt once it printed why not (no system map where it looked).
+// The system map, or nullopt once it printed why not (none where it looked).
+std::optional<system::SystemMap> system_map_of(const ClientOptions& options);
+// The client, or nullopt once it printed why not (no system map where it looked, no key).
 std::optional<Client> client_of(const ClientOptions& options);
 // The --selector, or nullopt once it printed its errors.
 std::optional<model::Selector> selector_arg(const std::string& text);
@@ -39,18 +44,31 @@ int logs_get_command(const ClientOptions& options, const std::string& task);
 int logs_list_command(const ClientOptions& options, const std::string& selector, unsigned limit);
 int list_command(const ClientOptions& options, const std::string& selector, bool detail);
 
+// Keys (keys_command.cpp): a key pair in FILE and FILE.pub; registering nodes and users in
+// the system's admitted-keys file (`principal`: node:ID, user:NAME, admin:NAME).
+int key_new_command(const std::string& path);
+int node_add_command(const ClientOptions& options, const std::string& node, const std::string& key_file);
+int principal_remove_command(const ClientOptions& options, const std::string& principal);
+// `out`: where the user's key pair goes (empty: ./USER.key).
+int user_add_command(const ClientOptions& options, const std::string& user, bool admin, std::string out);
+
 struct UpOptions {
   int nodes = 3;
   std::string data = "c12s-data";
   int port = 7400;
   std::string queues;            // the queue service's queues (listing 5.5), or empty
   std::string program = "c12s";  // how the user ran the command, for the hints it prints
+  bool plaintext = false;        // no CURVE keys (loopback only, for local development)
 };
 int up_command(const UpOptions& options);
-// `queues`: the queue service's listing 5.5 file, or empty.
-int service_command(const std::string& name, const std::string& system, const std::string& queues);
-// `formation_file`: where the daemon keeps a formation it took (empty: nowhere).
+// `queues`: the queue service's listing 5.5 file, or empty. `flags`: its --key, --bind
+// (an interface: tcp://0.0.0.0 or 0.0.0.0; the ports are the system map's) and --insecure.
+int service_command(const std::string& name, const std::string& system, const std::string& queues,
+                    system::NetworkFlags flags);
+// `listen`: tcp://INTERFACE:PORT where it takes formations (port 0: any); `flags`: its --key,
+// --advertise (the host its peers reach it at) and --insecure. `formation_file`: where the
+// daemon keeps a formation it took (empty: nowhere).
 int daemon_command(const std::string& config, const std::string& system, const std::string& listen,
-                   const std::string& formation_file);
+                   system::NetworkFlags flags, const std::string& formation_file);
 
 }  // namespace c12s::cli

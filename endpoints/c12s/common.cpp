@@ -4,10 +4,11 @@
 #include <sstream>
 
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 
-std::optional<Client> client_of(const ClientOptions& options) {
+std::optional<system::SystemMap> system_map_of(const ClientOptions& options) {
   std::string path = options.system;
   if (path.empty()) {
     const char* env = std::getenv("C12S_SYSTEM");
@@ -20,7 +21,18 @@ std::optional<Client> client_of(const ClientOptions& options) {
                  loaded.error().message().c_str(), path.c_str());
     return std::nullopt;
   }
-  Client client{std::move(*loaded), {}};
+  return std::move(*loaded);
+}
+
+std::optional<Client> client_of(const ClientOptions& options) {
+  std::optional<system::SystemMap> loaded = system_map_of(options);
+  if (!loaded) return std::nullopt;
+  gtype::Result<system::Network> network = system::command_network(*loaded, options.key);
+  if (!network.ok()) {
+    std::fprintf(stderr, "%s\n", network.error().message().c_str());
+    return std::nullopt;
+  }
+  Client client{std::move(*loaded), std::move(*network), {}};
   client.endpoint.receive_timeout = client.endpoint.connect_timeout =
       std::chrono::milliseconds(options.timeout_ms);
   return client;
@@ -36,7 +48,8 @@ std::optional<model::Selector> selector_arg(const std::string& text) {
 }
 
 int failure(const char* command, const gtype::Status& error) {
-  std::fprintf(stderr, "c12s %s: %s\n", command, error.message().c_str());
+  // A session's error may quote its peer ("aborted by role state: ..."): printable, as output is.
+  std::fprintf(stderr, "c12s %s: %s\n", command, printable(error.message()).c_str());
   return 1;
 }
 

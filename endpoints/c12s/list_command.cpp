@@ -45,7 +45,8 @@ int print_detail(const ClientOptions& options, const sorts::ListDetailView& view
     return 0;
   }
   for (const out::ClusterRow& cluster : output.clusters) {
-    std::printf("%s/%s/%s\n", cluster.topology.c_str(), cluster.region.c_str(), cluster.cluster.c_str());
+    std::printf("%s/%s/%s\n", printable(cluster.topology).c_str(), printable(cluster.region).c_str(),
+                printable(cluster.cluster).c_str());
     std::fputs(indented(rows_table(cluster.nodes), "  ").c_str(), stdout);
   }
   return 0;
@@ -59,7 +60,8 @@ int list_command(const ClientOptions& options, const std::string& selector_text,
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
   auto fail = [](const gtype::Status& e) { return failure("list", e); };
-  auto role = ld::Role::bind("tcp://127.0.0.1:0", client->map.directory("ListDetail"), client->endpoint);
+  auto role =
+      client->network.bind<ld::Role>("ListDetail", 0, client->map.directory("ListDetail"), client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());

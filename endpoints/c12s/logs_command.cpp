@@ -1,9 +1,9 @@
 // c12s logs get TASK, c12s logs list --selector k=v,...: LogsQuery sessions with the log
-// service. Records print oldest first, one a line: time, level, task, labels, message.
+// service. Records print oldest first, one a line: time, level, task, labels, message, with
+// control characters escaped (output.h, printable).
 #include <logs_query/user.h>
 
 #include <cstdio>
-#include <ctime>
 
 #include "c12s/model/selector.h"
 #include "commands.h"
@@ -14,23 +14,9 @@ namespace {
 
 namespace lq = gtype_gen::logs_query::user;
 
-std::string time_text(std::int64_t millis) {
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char with_millis[40];
-  std::snprintf(with_millis, sizeof with_millis, "%s.%03dZ", text, static_cast<int>(millis % 1000));
-  return with_millis;
-}
-
 int print(const ClientOptions& options, const sorts::LogRecords& records) {
   if (options.json) return print_json(out::LogsOutput{kOutputSchema, records.records});
-  for (const sorts::LogRecord& r : records.records) {
-    std::printf("%s %-7s %s %s %s\n", time_text(r.time).c_str(), r.level.c_str(),
-                r.task.empty() ? "-" : r.task.c_str(), labels_text(r.labels).c_str(), r.message.c_str());
-  }
+  for (const sorts::LogRecord& r : records.records) std::printf("%s\n", log_line(r).c_str());
   return 0;
 }
 
@@ -40,7 +26,7 @@ int run(const ClientOptions& options, const char* what, Ask ask) {
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
   gtype::Result<lq::Role> role =
-      lq::Role::bind("tcp://127.0.0.1:0", client->map.directory("LogsQuery"), client->endpoint);
+      client->network.bind<lq::Role>("LogsQuery", 0, client->map.directory("LogsQuery"), client->endpoint);
   if (!role.ok()) return failure(what, role.error());
   auto s0 = role->start();
   if (!s0.ok()) return failure(what, s0.error());

@@ -1,11 +1,20 @@
 // c12s: the micro-cloud control plane's command (thesis 5.2): query free nodes, mutate and
 // list topologies, read task logs, and start the whole system on this machine (`c12s up`).
 // The processes of the system run this same binary (`c12s service`, `c12s daemon`).
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
 
 int main(int argc, char** argv) {
+  // What this process creates, and the processes `c12s up` starts (this same binary), is its
+  // user's alone: the stores' SQLite files with their -wal and -shm (SQLite creates those
+  // itself, 0644 less the umask), a daemon's formation file, the logs, ZeroMQ's ipc sockets.
+  // The umask is the one setting that covers files created by code that does not ask; set
+  // first, before any file exists. Files and folders c12s creates itself are private
+  // explicitly too (store/private_files.h), so they do not depend on it.
+  umask(077);
   using namespace c12s::cli;
   CLI::App app{"c12s: micro clouds of edge nodes, over verified protocols (see README.md)", "c12s"};
   app.require_subcommand(1);
@@ -14,8 +23,18 @@ int main(int argc, char** argv) {
     command->add_option("--system", client.system,
                         "the system map (default: $C12S_SYSTEM, else c12s-data/system.yaml)");
     command->add_flag("--json", client.json, "print JSON, for scripts");
+    command->add_option(
+        "--key", client.key,
+        "your CURVE secret key file, for a system whose addresses are keyed (default: $C12S_KEY, "
+        "else ~/.config/c12s/user.key, else the system's keys/admin.key)");
     command->add_option("--timeout", client.timeout_ms, "milliseconds to wait for each answer")
         ->check(CLI::PositiveNumber);
+    // What the system answers may hold anything a process that reached a service put there.
+    command->footer(
+        "Text from the system (names, labels, log messages) is printed with its control characters "
+        "escaped, so that it cannot drive the terminal: \\t \\n \\r, \\e (ESC), \\xNN (the other C0 "
+        "controls, DEL, and each byte that is not UTF-8), \\u{NN} (C1 controls, U+0080..U+009F), \\\\ (a "
+        "backslash). --json escapes them as JSON strings do (\\u001b, \\u007f, \\u009b).");
   };
 
   std::string selector;
@@ -51,6 +70,36 @@ int main(int argc, char** argv) {
   logs_list->add_option("--limit", limit, "at most this many, the newest (0: all)");
   add_client_options(logs_list);
 
+  // Keys and registration: run where the system's data is (keys_command.cpp).
+  std::string key_file, principal_name, out_file;
+  bool admin = false;
+  CLI::App* key = app.add_subcommand("key", "CURVE key pairs");
+  key->require_subcommand(1);
+  CLI::App* key_new = key->add_subcommand("new", "make a key pair: FILE (secret, 0600) and FILE.pub");
+  key_new->add_option("FILE", key_file, "where the secret key goes")->required();
+  CLI::App* node_cmd = app.add_subcommand("node", "the nodes the system admits (CURVE systems)");
+  node_cmd->require_subcommand(1);
+  CLI::App* node_add = node_cmd->add_subcommand("add", "admit a node daemon by its public key");
+  node_add->add_option("NODE", principal_name, "the node's id (nodeid in its daemon.yaml)")->required();
+  node_add->add_option("--key", key_file, "its public key file (c12s key new made it, with .pub)")
+      ->required();
+  node_add->add_option("--system", client.system,
+                       "the system map (default: $C12S_SYSTEM, else c12s-data/system.yaml)");
+  CLI::App* node_remove = node_cmd->add_subcommand("remove", "admit the node no longer");
+  node_remove->add_option("NODE", principal_name, "the node's id")->required();
+  node_remove->add_option("--system", client.system, "the system map");
+  CLI::App* user_cmd = app.add_subcommand("user", "the users the system admits (CURVE systems)");
+  user_cmd->require_subcommand(1);
+  CLI::App* user_add = user_cmd->add_subcommand("add", "admit a user: makes the user's key pair");
+  user_add->add_option("USER", principal_name, "the user's name")->required();
+  user_add->add_flag("--admin", admin, "an operator: sees and changes every user's topologies");
+  user_add->add_option("--out", out_file, "where the user's key pair goes (default: ./USER.key)");
+  user_add->add_option("--system", client.system, "the system map");
+  CLI::App* user_remove = user_cmd->add_subcommand("remove", "admit the user no longer");
+  user_remove->add_option("USER", principal_name, "the user's name")->required();
+  user_remove->add_flag("--admin", admin, "the user was added with --admin");
+  user_remove->add_option("--system", client.system, "the system map");
+
   UpOptions up_options;
   up_options.program = argv[0];
   CLI::App* up =
@@ -62,18 +111,42 @@ int main(int argc, char** argv) {
                  "BASE, then 3 per node daemon (formations, SWIM ping, SWIM ping-req); all must be free, and "
                  "best outside the kernel's ephemeral ports (/proc/sys/net/ipv4/ip_local_port_range, "
                  "usually 32768-60999)");
+  up->add_flag("--plaintext", up_options.plaintext,
+               "no CURVE: anyone who reaches 127.0.0.1 may speak any role (default: keys in DATA/keys, "
+               "every session encrypted and authenticated)");
   up->add_option("--queues", up_options.queues, "the queue service's queues and token buckets (listing 5.5)")
       ->check(CLI::ExistingFile);
 
   std::string name, system_file, config, queues, listen = "tcp://127.0.0.1:0";
+  c12s::system::NetworkFlags network;
   CLI::App* service = app.add_subcommand("service", "run one service of the system (c12s up starts them)");
   service->add_option("NAME", name, "log, nodes, state, queue, push or scheduler")->required();
   service->add_option("--system", system_file, "the system map")->required();
   service->add_option("--queues", queues, "queue: its queues and token buckets (listing 5.5)");
+  service
+      ->add_option("--bind", network.bind_host,
+                   "the interface its endpoints listen on (tcp://0.0.0.0: all); the ports and the addresses "
+                   "peers use are the system map's")
+      ->capture_default_str();
+  service->add_option("--key", network.key_file,
+                      "its CURVE secret key file, for a system whose addresses are keyed (default: "
+                      "DATA/keys/service-NAME.key)");
+  service->add_flag("--insecure", network.insecure,
+                    "allow plaintext beyond loopback (anyone may speak any role)");
   CLI::App* daemon = app.add_subcommand("daemon", "run a node daemon (c12s up starts them)");
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
   daemon->add_option("--system", system_file, "the system map")->required();
-  daemon->add_option("--listen", listen, "where the daemon takes formations");
+  daemon
+      ->add_option("--listen", listen,
+                   "tcp://INTERFACE:PORT where the daemon takes formations (port 0: any; "
+                   "SWIM takes the next two ports)")
+      ->capture_default_str();
+  daemon->add_option("--advertise", network.advertise_host,
+                     "the host its peers reach it at, when not the --listen interface (tcp://10.0.0.5)");
+  daemon->add_option("--key", network.key_file,
+                     "the node's CURVE secret key file (a system with keyed addresses)");
+  daemon->add_flag("--insecure", network.insecure,
+                   "allow plaintext beyond loopback (anyone may speak any role)");
   std::string formation_file;
   daemon->add_option("--formation-file", formation_file,
                      "where it keeps the formation it took, across restarts");
@@ -85,7 +158,13 @@ int main(int argc, char** argv) {
   if (logs_get->parsed()) return logs_get_command(client, task);
   if (logs_list->parsed()) return logs_list_command(client, selector, limit);
   if (up->parsed()) return up_command(up_options);
-  if (service->parsed()) return service_command(name, system_file, queues);
-  if (daemon->parsed()) return daemon_command(config, system_file, listen, formation_file);
+  if (key_new->parsed()) return key_new_command(key_file);
+  if (node_add->parsed()) return node_add_command(client, principal_name, key_file);
+  if (node_remove->parsed()) return principal_remove_command(client, "node:" + principal_name);
+  if (user_add->parsed()) return user_add_command(client, principal_name, admin, out_file);
+  if (user_remove->parsed())
+    return principal_remove_command(client, (admin ? "admin:" : "user:") + principal_name);
+  if (service->parsed()) return service_command(name, system_file, queues, network);
+  if (daemon->parsed()) return daemon_command(config, system_file, listen, network, formation_file);
   return 2;
 }

@@ -27,10 +27,11 @@ namespace ic = gtype_gen::idempotency_check::user;
 namespace lq = gtype_gen::logs_query::user;
 
 // The task's records so far, or an error.
-gtype::Result<sorts::LogRecords> task_records(const system::SystemMap& map, const std::string& task) {
+gtype::Result<sorts::LogRecords> task_records(const Client& client, const std::string& task) {
+  const system::SystemMap& map = client.map;
   gtype::rt::EndpointOptions options;
   options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(3000);
-  auto role = lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), options);
+  auto role = client.network.bind<lq::Role>("LogsQuery", 0, map.directory("LogsQuery"), options);
   if (!role.ok()) return role.error();
   auto s0 = role->start();
   if (!s0.ok()) return s0.error();
@@ -65,7 +66,8 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   if (!client) return 1;
   const system::SystemMap& map = client->map;
   auto fail = [](const gtype::Status& e) { return failure("mutate", e); };
-  auto role = ic::Role::bind("tcp://127.0.0.1:0", map.directory("IdempotencyCheck"), client->endpoint);
+  auto role = client->network.bind<ic::Role>("IdempotencyCheck", 0, map.directory("IdempotencyCheck"),
+                                             client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());
@@ -82,7 +84,7 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   std::pair<std::string, std::string> result;
   while (result.first.empty() && std::chrono::steady_clock::now() < deadline) {
-    gtype::Result<sorts::LogRecords> records = task_records(map, task);
+    gtype::Result<sorts::LogRecords> records = task_records(*client, task);
     if (records.ok()) result = outcome(*records);
     if (result.first.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -102,7 +104,7 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
   } else if (output.state == "CREATED") {
     std::printf("task %s: topology %s formed\n", task.c_str(), output.topology.c_str());
   } else {
-    std::printf("task %s: failed: %s\n", task.c_str(), output.message.c_str());
+    std::printf("task %s: failed: %s\n", task.c_str(), printable(output.message).c_str());
   }
   return exit;
 }

@@ -20,8 +20,8 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
   auto fail = [](const gtype::Status& e) { return failure("query", e); };
-  auto role =
-      cf::Role::bind("tcp://127.0.0.1:0", client->map.directory("ClusterFormation"), client->endpoint);
+  auto role = client->network.bind<cf::Role>("ClusterFormation", 0, client->map.directory("ClusterFormation"),
+                                             client->endpoint);
   if (!role.ok()) return fail(role.error());
   auto s0 = role->start();
   if (!s0.ok()) return fail(s0.error());

@@ -10,22 +10,54 @@
 
 namespace c12s::cli {
 
-int service_command(const std::string& name, const std::string& system_path, const std::string& queues) {
+namespace {
+
+// "0.0.0.0" of tcp://0.0.0.0 or 0.0.0.0; "" when `address` names a port or another scheme.
+std::string interface_of(const std::string& address) {
+  std::string host = address;
+  if (host.rfind("tcp://", 0) == 0) {
+    host = host.substr(6);
+  } else if (host.find("://") != std::string::npos) {
+    return "";
+  }
+  if (host.empty()) return "";
+  const bool bracketed = host.front() == '[' && host.back() == ']';
+  if (!bracketed && host.find(':') != std::string::npos) return "";
+  return host;
+}
+
+}  // namespace
+
+int service_command(const std::string& name, const std::string& system_path, const std::string& queues,
+                    system::NetworkFlags flags) {
   model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
   if (!map.ok()) {
     std::fputs(map.error().message().c_str(), stderr);
     return 2;
   }
+  flags.bind_host = interface_of(flags.bind_host);
+  if (flags.bind_host.empty()) {
+    std::fprintf(stderr,
+                 "c12s service %s: --bind takes an interface (tcp://0.0.0.0, or 10.0.0.1), not a port: "
+                 "the ports are the system map's\n",
+                 name.c_str());
+    return 2;
+  }
+  gtype::Result<system::Network> network = system::service_network(*map, name, flags);
+  if (!network.ok()) {
+    std::fprintf(stderr, "%s\n", network.error().message().c_str());
+    return 2;
+  }
   const std::atomic<bool>& stop = system::stop_on_signals();
   gtype::Status status;
   if (name == "nodes") {
-    status = services::run_nodes(*map, services::NodesOptions{}, stop);
+    status = services::run_nodes(*map, *network, services::NodesOptions{}, stop);
   } else if (name == "state") {
-    status = services::run_state(*map, services::StateOptions{}, stop);
+    status = services::run_state(*map, *network, services::StateOptions{}, stop);
   } else if (name == "log") {
-    status = services::run_log(*map, stop);
+    status = services::run_log(*map, *network, stop);
   } else if (name == "push") {
-    status = services::run_push(*map, services::PushOptions{}, stop);
+    status = services::run_push(*map, *network, services::PushOptions{}, stop);
   } else if (name == "queue") {
     // The built-in `default` queue, and those of the file (listing 5.5), which may redefine it.
     services::QueueOptions options;
@@ -37,9 +69,9 @@ int service_command(const std::string& name, const std::string& system_path, con
       }
       for (const model::QueueConfig& queue : config->queues) options.queues[queue.name] = queue.bucket;
     }
-    status = services::run_queue(*map, options, stop);
+    status = services::run_queue(*map, *network, options, stop);
   } else if (name == "scheduler") {
-    status = services::run_scheduler(*map, services::SchedulerOptions{}, stop);
+    status = services::run_scheduler(*map, *network, services::SchedulerOptions{}, stop);
   } else {
     std::fprintf(stderr, "c12s service: unknown service '%s' (log, nodes, state, queue, push, scheduler)\n",
                  name.c_str());
@@ -53,7 +85,7 @@ int service_command(const std::string& name, const std::string& system_path, con
 }
 
 int daemon_command(const std::string& config_path, const std::string& system_path, const std::string& listen,
-                   const std::string& formation_file) {
+                   system::NetworkFlags flags, const std::string& formation_file) {
   model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
   if (!config.ok()) {
     std::fputs(config.error().message().c_str(), stderr);
@@ -69,9 +101,26 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
     std::fputs(nodes.error().message().c_str(), stderr);
     return 2;
   }
+  const std::size_t colon = listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+  flags.bind_host = colon == std::string::npos ? "" : interface_of(listen.substr(0, colon));
+  if (flags.bind_host.empty() || port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
+    std::fprintf(stderr, "c12s daemon: --listen takes tcp://INTERFACE:PORT (port 0: any), not %s\n",
+                 listen.c_str());
+    return 2;
+  }
+  if (!flags.advertise_host.empty() && flags.advertise_host.rfind("tcp://", 0) == 0)
+    flags.advertise_host = flags.advertise_host.substr(6);
+  gtype::Result<system::Network> network = system::daemon_network(*map, config->node_id, flags);
+  if (!network.ok()) {
+    std::fprintf(stderr, "%s\n", network.error().message().c_str());
+    return 2;
+  }
   services::DaemonOptions options;
   options.config = *config;
   options.nodes_address = *nodes;
+  options.network = *network;
   options.listen = listen;
   options.formation_file = formation_file;
   if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;

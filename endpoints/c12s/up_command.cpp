@@ -14,7 +14,9 @@
 // and `up` returns 1 at once, naming it and quoting its last words. Once up, a service that
 // exits does the same; a node daemon that exits is reported, and the system goes on without it
 // (the state service declares it dead). The children die with `up` should it be killed
-// (PR_SET_PDEATHSIG).
+// (PR_SET_PDEATHSIG). DIR and its folders are 0700 and every file it writes 0600
+// (store/private_files.h): a DIR from before that others could read is tightened, or, if it is
+// another user's, left with a warning.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -38,8 +40,12 @@
 #include <utility>
 #include <vector>
 
+#include "c12s/store/private_files.h"
+#include "c12s/system/authority.h"
 #include "c12s/system/host.h"
+#include "c12s/system/identity.h"
 #include "commands.h"
+#include "output.h"
 
 namespace c12s::cli {
 namespace {
@@ -65,8 +71,9 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
   if (pid != 0) return pid;
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(1);  // `up` died before the line above
-  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
   if (out >= 0) {
+    store::make_private(out);  // a log from an earlier run, made when logs were 0644
     dup2(out, STDOUT_FILENO);
     dup2(out, STDERR_FILENO);
     close(out);
@@ -112,7 +119,10 @@ int registered(const system::SystemMap& map) {
   namespace lq = gtype_gen::logs_query::user;
   gtype::rt::EndpointOptions options;
   options.receive_timeout = options.connect_timeout = std::chrono::milliseconds(1000);
-  auto role = lq::Role::bind("tcp://127.0.0.1:0", map.directory("LogsQuery"), options);
+  gtype::Result<system::Network> network =
+      system::command_network(map, map.curve() ? map.keys_dir() + "/admin.key" : "");
+  if (!network.ok()) return -1;
+  auto role = network->bind<lq::Role>("LogsQuery", 0, map.directory("LogsQuery"), options);
   if (!role.ok()) return -1;
   auto s0 = role->start();
   if (!s0.ok()) return -1;
@@ -151,7 +161,7 @@ std::string port_taken(int port) {
 std::string port_user(const system::SystemMap& map, const system::LoopbackPorts& ports, int port) {
   const std::string address = "tcp://127.0.0.1:" + std::to_string(port);
   for (const auto& [endpoint, at] : map.endpoints) {
-    if (at == address) return endpoint;
+    if (gtype::rt::split_keyed_address(at).endpoint == address) return endpoint;
   }
   const int past_services = port - ports.first() - system::LoopbackPorts::service_ports();
   const int node = 1 + past_services / system::LoopbackPorts::kPerNode;
@@ -224,6 +234,82 @@ std::optional<std::pair<Child, int>> exited_child(std::vector<Child>& children) 
   return std::nullopt;
 }
 
+// Creates `dir` private (0700), saying so when it tightened one or leaves one open; false once
+// it printed why it cannot.
+bool private_directory(const fs::path& dir) {
+  std::string notice;
+  const gtype::Status made = store::make_private_directory(dir.string(), &notice);
+  if (!notice.empty()) std::fprintf(stderr, "c12s up: %s\n", notice.c_str());
+  if (!made.ok()) std::fprintf(stderr, "c12s up: %s\n", made.message().c_str());
+  return made.ok();
+}
+
+// Writes `path` private (0600); false once it printed why it cannot.
+bool private_file(const fs::path& path, const std::string& text) {
+  const gtype::Status written = store::write_private_file(path.string(), text);
+  if (!written.ok()) std::fprintf(stderr, "c12s up: %s\n", written.message().c_str());
+  return written.ok();
+}
+
+// The key pair in `path`, made (0600) if there is none yet: a system started again in the same
+// folder keeps its keys, so that kept formations, whose addresses carry them, still hold.
+std::optional<gtype::rt::CurveKeyPair> key_pair(const fs::path& path) {
+  gtype::Result<gtype::rt::CurveKeyPair> kept = gtype::rt::load_curve_secret_key(path.string());
+  if (kept.ok()) return *kept;
+  if (kept.error().code() == gtype::StatusCode::kNotFound) {
+    gtype::Result<gtype::rt::CurveKeyPair> made = gtype::rt::generate_curve_key_pair();
+    if (made.ok()) kept = gtype::rt::save_curve_secret_key(path.string(), *made).ok() ? made : kept;
+    if (!made.ok()) kept = made.error();
+  }
+  if (!kept.ok()) {
+    std::fprintf(stderr, "c12s up: %s\n", kept.error().message().c_str());
+    return std::nullopt;
+  }
+  return *kept;
+}
+
+// CURVE keys in `dir` (0700): one pair per service (service-NAME.key), per node daemon
+// (node-i.key) and for whoever runs `up` (admin.key, which the c12s command finds); the
+// admitted-keys file names all but the services that serve endpoints (the system map's keys
+// admit those). Returns each service's public key, or nullopt once it printed why not.
+std::optional<std::map<std::string, std::string>> make_keys(const fs::path& dir, int nodes) {
+  if (!private_directory(dir)) return std::nullopt;
+  std::map<std::string, std::string> service_keys;
+  std::vector<system::AdmittedKey> admitted;
+  for (const std::string& service : system::service_names()) {
+    std::optional<gtype::rt::CurveKeyPair> pair = key_pair(dir / ("service-" + service + ".key"));
+    if (!pair) return std::nullopt;
+    service_keys[service] = pair->public_key;
+    admitted.push_back({"service:" + service, pair->public_key});
+  }
+  std::optional<gtype::rt::CurveKeyPair> admin = key_pair(dir / "admin.key");
+  if (!admin) return std::nullopt;
+  const char* user = std::getenv("USER");
+  const std::string name =
+      user != nullptr && system::is_principal(std::string("admin:") + user) ? user : "operator";
+  admitted.push_back({"admin:" + name, admin->public_key});
+  for (int i = 1; i <= nodes; ++i) {
+    std::optional<gtype::rt::CurveKeyPair> node = key_pair(dir / ("node-" + std::to_string(i) + ".key"));
+    if (!node) return std::nullopt;
+    admitted.push_back({"node:node-" + std::to_string(i), node->public_key});
+  }
+  // Keys registered by hand in an earlier run (c12s user add, c12s node add) stay.
+  gtype::Result<std::vector<system::AdmittedKey>> before = system::load_admitted((dir / "admitted").string());
+  if (before.ok()) {
+    for (const system::AdmittedKey& entry : *before) {
+      const bool known = std::any_of(admitted.begin(), admitted.end(), [&](const system::AdmittedKey& a) {
+        return a.principal == entry.principal || a.key == entry.key;
+      });
+      if (!known) admitted.push_back(entry);
+    }
+  }
+  if (gtype::Status saved = system::save_admitted((dir / "admitted").string(), admitted); !saved.ok()) {
+    std::fprintf(stderr, "c12s up: %s\n", saved.message().c_str());
+    return std::nullopt;
+  }
+  return service_keys;
+}
+
 void stop_all(std::vector<Child>& children) {
   // Daemons first, then the services in the reverse of their start order.
   for (auto it = children.rbegin(); it != children.rend(); ++it) {
@@ -256,17 +342,23 @@ int up_command(const UpOptions& options) {
   }
   std::error_code ec;
   const fs::path data = fs::absolute(options.data, ec);
-  fs::create_directories(data / "logs", ec);
-  if (!ec) fs::create_directories(data / "nodes", ec);
   if (ec) {
-    std::fprintf(stderr, "c12s up: cannot create %s: %s\n", data.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "c12s up: cannot use %s: %s\n", options.data.c_str(), ec.message().c_str());
     return 1;
   }
-  const system::SystemMap map = system::SystemMap::loopback(data.string(), options.port);
+  for (const fs::path& dir : {data, data / "logs", data / "nodes"}) {
+    if (!private_directory(dir)) return 1;
+  }
+  std::optional<std::map<std::string, std::string>> service_keys = std::map<std::string, std::string>();
+  if (!options.plaintext) {
+    service_keys = make_keys(data / "keys", options.nodes);
+    if (!service_keys) return 1;
+  }
+  const system::SystemMap map = system::SystemMap::loopback(data.string(), options.port, *service_keys);
   const system::LoopbackPorts ports{options.port, options.nodes};
   if (!ports_usable(map, ports)) return 1;
   const fs::path system_file = data / "system.yaml";
-  std::ofstream(system_file) << map.to_yaml();
+  if (!private_file(system_file, map.to_yaml())) return 1;
   const std::atomic<bool>& stop = system::stop_on_signals();  // before the children: no signal lost
 
   const std::string self = self_path();
@@ -283,12 +375,26 @@ int up_command(const UpOptions& options) {
   for (int i = 1; i <= options.nodes; ++i) {
     const std::string id = "node-" + std::to_string(i);
     const fs::path config = data / "nodes" / (id + ".yaml");
-    std::ofstream(config) << node_config(i, nodes_address);
+    if (!private_file(config, node_config(i, nodes_address))) {
+      stop_all(children);
+      return 1;
+    }
     const fs::path formation = data / "nodes" / (id + ".formation");
-    children.push_back(
-        {id, spawn({self, "daemon", "--config", config.string(), "--system", system_file.string(),
-                    "--formation-file", formation.string(), "--listen", ports.daemon_address(i)},
-                   data / "logs" / (id + ".log"))});
+    std::vector<std::string> args{self,
+                                  "daemon",
+                                  "--config",
+                                  config.string(),
+                                  "--system",
+                                  system_file.string(),
+                                  "--formation-file",
+                                  formation.string(),
+                                  "--listen",
+                                  ports.daemon_address(i)};
+    if (!options.plaintext) {
+      args.push_back("--key");
+      args.push_back((data / "keys" / (id + ".key")).string());
+    }
+    children.push_back({id, spawn(args, data / "logs" / (id + ".log"))});
   }
   for (const Child& child : children) {
     if (child.pid < 0) {
@@ -310,8 +416,9 @@ int up_command(const UpOptions& options) {
     if (std::optional<std::pair<Child, int>> exited = exited_child(children)) {
       const fs::path log = data / "logs" / (exited->first.name + ".log");
       report_exit(exited->first, exited->second, log, " before the system was up; stopping everything");
+      // Its last line may quote what a peer sent it: printable, as the commands' output is.
       if (std::string words = last_words(log); !words.empty())
-        std::fprintf(stderr, "c12s up: %s said: %s\n", exited->first.name.c_str(), words.c_str());
+        std::fprintf(stderr, "c12s up: %s said: %s\n", exited->first.name.c_str(), printable(words).c_str());
       stop_all(children);
       return 1;
     }

@@ -31,6 +31,7 @@
 
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
+#include "c12s/system/authority.h"
 #include "gtype/gen/support.h"
 #include "serving.h"
 #include "swim.h"
@@ -75,7 +76,7 @@ struct Node {
 gtype::Status keep_formation(const std::string& path, const sorts::NodeFormation& formation) {
   const std::string bytes = gtype::gen::pack_payload(formation);
   const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   bool written = fd >= 0 && ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
   if (fd >= 0) {
     written = ::fsync(fd) == 0 && written;
@@ -96,6 +97,21 @@ gtype::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::str
   auto formation = gtype::gen::unpack_payload<sorts::NodeFormation>(bytes);
   if (!formation) return gtype::Status{gtype::StatusCode::kConfig, path + " does not hold a formation"};
   return std::optional<sorts::NodeFormation>(std::get<0>(*formation));
+}
+
+// With CURVE, the members of its cluster are the nodes a daemon admits (SWIM): those of
+// `formation` from now on, by the keys their addresses carry, instead of those of `before`.
+void admit_members(Node& node, const std::optional<sorts::NodeFormation>& before,
+                   const sorts::NodeFormation& formation) {
+  system::Authority* authority = node.options.network.authority.get();
+  if (authority == nullptr) return;
+  if (before) {
+    for (const auto& [member, address] : before->member_addresses) authority->forget("node:" + member);
+  }
+  for (const auto& [member, address] : formation.member_addresses) {
+    const std::string key = rt::split_keyed_address(address).key;
+    if (member != node.options.config.node_id && !key.empty()) authority->admit_key("node:" + member, key);
+  }
 }
 
 // One FormationPush session, as `node`: takes the formation, or says why not.
@@ -119,6 +135,7 @@ class FormationPushNode final : public fp::Handler {
         return;
       }
     }
+    admit_members(node_, node_.formed, formation);
     node_.formed = formation;
     node_.swim->form(formation);
   }
@@ -163,7 +180,8 @@ gtype::Status health_checks(Node& node, const std::atomic<bool>& stop) {
   directory.set("nodes", node.options.nodes_address);
   rt::EndpointOptions endpoint_options;
   endpoint_options.connect_timeout = std::chrono::milliseconds(2000);
-  gtype::Result<hc::Role> role = hc::Role::bind("tcp://127.0.0.1:0", directory, endpoint_options);
+  gtype::Result<hc::Role> role =
+      node.options.network.bind<hc::Role>("HealthCheck", 0, directory, endpoint_options);
   if (!role.ok()) return role.error();
   while (!stop.load()) {
     const auto next = std::chrono::steady_clock::now() + node.options.config.healthcheck.interval;
@@ -186,17 +204,25 @@ struct Endpoints {
   std::unique_ptr<swim::Node> swim;
 };
 
-// FormationPush/node at `listen`, and SWIM's endpoints at the addresses derived from the
-// address it got. With port 0 the kernel picks the port, and one of the two after it may be
-// taken: then it tries again with another.
-gtype::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::ChangeSink sink) {
-  const bool ephemeral = options.listen.rfind("tcp://", 0) == 0 && options.listen.ends_with(":0");
+// FormationPush/node where a kept formation says its peers know it (`kept`), or else at
+// DaemonOptions::listen; and SWIM's endpoints at the addresses derived from the address it got.
+// With port 0 the kernel picks the port, and one of the two after it may be taken: then it
+// tries again with another.
+gtype::Result<Endpoints> bind_endpoints(const DaemonOptions& options, const std::string& kept,
+                                        swim::ChangeSink sink) {
+  const system::Network& network = options.network;
+  const bool tcp = options.listen.rfind("tcp://", 0) == 0;
+  const std::string port = tcp ? options.listen.substr(options.listen.rfind(':') + 1) : "";
+  const bool ephemeral = kept.empty() && port == "0";
   gtype::Status last{gtype::StatusCode::kTransport, "no attempt"};
   for (int attempt = 0; attempt < (ephemeral ? 20 : 1); ++attempt) {
-    gtype::Result<fp::Role> formations = fp::Role::bind(options.listen, rt::Directory());
+    gtype::Result<fp::Role> formations =
+        !kept.empty() ? network.bind_at<fp::Role>("FormationPush", kept, rt::Directory())
+        : tcp         ? network.bind<fp::Role>("FormationPush", std::atoi(port.c_str()), rt::Directory())
+                      : network.bind_at<fp::Role>("FormationPush", options.listen, rt::Directory());
     if (!formations.ok()) return formations.error();
     gtype::Result<std::unique_ptr<swim::Node>> swim =
-        swim::Node::bind(formations->address(), options.config.node_id, options.swim, sink);
+        swim::Node::bind(network, formations->address(), options.config.node_id, options.swim, sink);
     if (swim.ok()) return Endpoints{std::make_shared<fp::Role>(std::move(*formations)), std::move(*swim)};
     last = swim.error();
     if (last.code() == gtype::StatusCode::kConfig) break;  // the options or the address: no retry helps
@@ -206,8 +232,7 @@ gtype::Result<Endpoints> bind_endpoints(const DaemonOptions& options, swim::Chan
 
 }  // namespace
 
-gtype::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& stop) {
-  DaemonOptions options = given;
+gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop) {
   // A formation kept from before a restart: the daemon is back in its cluster, listening
   // where its peers know it (when it can; else where it is told, and they will suspect it).
   std::optional<sorts::NodeFormation> kept;
@@ -220,22 +245,21 @@ gtype::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& st
       kept = *read;
     }
   }
+  std::string kept_address;  // where its peers know it
   if (kept) {
     auto own = kept->member_addresses.find(options.config.node_id);
-    if (own != kept->member_addresses.end() && !own->second.empty()) options.listen = own->second;
+    if (own != kept->member_addresses.end()) kept_address = own->second;
   }
   Node node;
   node.options = options;
-  auto events = std::make_shared<swim::EventLog>(options.log_address, options.config.node_id,
-                                                 swim::outgoing_address(options.listen, "to-log"));
-  gtype::Result<Endpoints> bound =
-      bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
-  if (!bound.ok() && kept && options.listen != given.listen) {
+  auto events =
+      std::make_shared<swim::EventLog>(options.log_address, options.config.node_id, options.network);
+  const swim::ChangeSink sink = [events](const swim::Change& change) { events->post(change); };
+  gtype::Result<Endpoints> bound = bind_endpoints(options, kept_address, sink);
+  if (!bound.ok() && !kept_address.empty()) {
     std::fprintf(stderr, "c12s daemon %s: cannot listen at %s again (%s); its peers will not reach it\n",
-                 options.config.node_id.c_str(), options.listen.c_str(), bound.error().message().c_str());
-    options.listen = given.listen;
-    node.options.listen = given.listen;
-    bound = bind_endpoints(options, [events](const swim::Change& change) { events->post(change); });
+                 options.config.node_id.c_str(), kept_address.c_str(), bound.error().message().c_str());
+    bound = bind_endpoints(options, "", sink);
   }
   if (!bound.ok()) return bound.error();
   node.address = bound->formations->address();
@@ -247,6 +271,7 @@ gtype::Status run_daemon(const DaemonOptions& given, const std::atomic<bool>& st
   });
   host.add("health checks", [&](const std::atomic<bool>& s) { return health_checks(node, s); });
   if (kept) {
+    admit_members(node, std::nullopt, *kept);
     node.formed = kept;
     node.swim->form(*kept);
     std::fprintf(stderr, "c12s daemon %s: back in cluster %s/%s/%s (kept in %s), at %s\n",

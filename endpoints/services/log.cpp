@@ -153,11 +153,35 @@ class FormationLog final : public fm::Handler {
   Log& log_;
 };
 
+// A reporter writes for itself only (with CURVE): a service's records carry its own name as
+// `service`; a daemon's are its SWIM events (service=daemon, node=its id), of no task.
+std::string foreign_record(const std::string& principal, const sorts::LogRecord& record) {
+  if (principal.empty()) return "";
+  auto label = [&](const char* key) {
+    auto it = record.labels.find(key);
+    return it == record.labels.end() ? std::string() : it->second;
+  };
+  const std::string name = principal.substr(principal.find(':') + 1);
+  if (principal.rfind("service:", 0) == 0) {
+    if (label("service") == name) return "";
+    return "a record of service '" + label("service") + "'";
+  }
+  if (principal.rfind("node:", 0) == 0 && label("service") == "daemon" && label("node") == name &&
+      record.task.empty())
+    return "";
+  return "a record of service '" + label("service") + "', node '" + label("node") + "', task '" +
+         record.task + "'";
+}
+
 class TaskLogLog final : public tl::Handler {
  public:
-  explicit TaskLogLog(Log& log) : log_(log) {}
+  TaskLogLog(Log& log, std::string principal) : log_(log), principal_(std::move(principal)) {}
   // Appended before `stored` goes back: an acknowledged record is durable.
   void on_record(const sorts::LogRecord& record) override {
+    if (std::string foreign = foreign_record(principal_, record); !foreign.empty()) {
+      log_refusal("log", principal_, foreign);
+      return fail(principal_ + " may not write " + foreign);
+    }
     store::LogLevel level = store::LogLevel::kInfo;
     if (record.level == "debug") level = store::LogLevel::kDebug;
     if (record.level == "warning") level = store::LogLevel::kWarning;
@@ -170,6 +194,7 @@ class TaskLogLog final : public tl::Handler {
 
  private:
   Log& log_;
+  const std::string principal_;  // the reporter's (empty: plaintext)
 };
 
 sorts::LogRecord to_sort(const store::LogRecord& record) {
@@ -209,25 +234,27 @@ class LogsQueryLog final : public lq::Handler {
 
 }  // namespace
 
-gtype::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop) {
+gtype::Status run_log(const system::SystemMap& map, const system::Network& network,
+                      const std::atomic<bool>& stop) {
   Log log;
   if (gtype::Status opened = open_store(map, "log", &log.db); !opened.ok()) return opened;
   if (gtype::Status s = store::LogStore::open(log.db.get(), &log.records); !s.ok()) return s;
   system::Host host;
   Served served;
-  served.add<hc::Role>(host, map, "HealthCheck", "log",
+  served.add<hc::Role>(host, map, network, "HealthCheck", "log",
                        per_session([&] { return std::make_unique<HealthCheckLog>(log); }));
-  served.add<cf::Role>(host, map, "ClusterFormation", "log",
+  served.add<cf::Role>(host, map, network, "ClusterFormation", "log",
                        per_session([&] { return std::make_unique<ClusterFormationLog>(log); }));
-  served.add<ic::Role>(host, map, "IdempotencyCheck", "log",
+  served.add<ic::Role>(host, map, network, "IdempotencyCheck", "log",
                        per_session([&] { return std::make_unique<IdempotencyCheckLog>(log); }));
-  served.add<ld::Role>(host, map, "ListDetail", "log",
+  served.add<ld::Role>(host, map, network, "ListDetail", "log",
                        per_session([&] { return std::make_unique<ListDetailLog>(log); }));
-  served.add<fm::Role>(host, map, "Formation", "log",
+  served.add<fm::Role>(host, map, network, "Formation", "log",
                        per_session([&] { return std::make_unique<FormationLog>(log); }));
-  served.add<tl::Role>(host, map, "TaskLog", "log",
-                       per_session([&] { return std::make_unique<TaskLogLog>(log); }));
-  served.add<lq::Role>(host, map, "LogsQuery", "log",
+  served.add<tl::Role>(host, map, network, "TaskLog", "log", [&](const rt::SessionInfo& session) {
+    return std::make_unique<TaskLogLog>(log, principal_of(session, "reporter"));
+  });
+  served.add<lq::Role>(host, map, network, "LogsQuery", "log",
                        per_session([&] { return std::make_unique<LogsQueryLog>(log); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);

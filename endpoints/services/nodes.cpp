@@ -86,11 +86,27 @@ std::string not_held(const store::NodeRecord& node, const std::string& task) {
 
 // ---------------------------------------------------------------- HealthCheck: Algorithm 1
 
+// With CURVE, a daemon reports for itself only: its principal is node:ID of the report's id,
+// and the address where it takes formations carries its own key (else formations meant for it
+// would go to whoever holds the key of the address it named).
 class HealthCheckNodes final : public hc::Handler {
  public:
-  explicit HealthCheckNodes(Registry& registry) : registry_(registry) {}
+  HealthCheckNodes(Registry& registry, const rt::SessionInfo& session)
+      : registry_(registry), principal_(principal_of(session, "node")) {
+    for (const rt::PeerInfo& peer : session.peers) {
+      if (peer.role == "node") key_ = rt::split_keyed_address(peer.address).key;
+    }
+  }
 
   void on_health_check(const sorts::NodeReport& report) override {
+    if (!principal_.empty() && principal_ != "node:" + report.id) {
+      log_refusal("nodes", principal_, "a health check for node " + report.id);
+      return fail(principal_ + " may report health for itself only, not for node " + report.id);
+    }
+    if (!principal_.empty() && rt::split_keyed_address(report.address).key != key_) {
+      log_refusal("nodes", principal_, "a health check naming another key's address " + report.address);
+      return fail("the address " + report.address + " is not keyed with " + principal_ + "'s own key");
+    }
     std::lock_guard lock(registry_.mutex);
     const store::Time now = now_millis();
     store::NodeStatus status{};
@@ -108,6 +124,8 @@ class HealthCheckNodes final : public hc::Handler {
 
  private:
   Registry& registry_;
+  const std::string principal_;  // who speaks for the node (empty: plaintext)
+  std::string key_;              // its key, from its address
   sorts::NodeStatus status_;
 };
 
@@ -278,8 +296,8 @@ class ReleaseNodes final : public rl::Handler {
 
 }  // namespace
 
-gtype::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
-                        const std::atomic<bool>& stop) {
+gtype::Status run_nodes(const system::SystemMap& map, const system::Network& network,
+                        const NodesOptions& options, const std::atomic<bool>& stop) {
   Registry registry;
   registry.options = options;
   if (gtype::Status opened = open_store(map, "nodes", &registry.db); !opened.ok()) return opened;
@@ -287,17 +305,18 @@ gtype::Status run_nodes(const system::SystemMap& map, const NodesOptions& option
 
   system::Host host;
   Served served;
-  served.add<hc::Role>(host, map, "HealthCheck", "nodes",
-                       per_session([&] { return std::make_unique<HealthCheckNodes>(registry); }));
-  served.add<cf::Role>(host, map, "ClusterFormation", "nodes",
+  served.add<hc::Role>(host, map, network, "HealthCheck", "nodes", [&](const rt::SessionInfo& session) {
+    return std::make_unique<HealthCheckNodes>(registry, session);
+  });
+  served.add<cf::Role>(host, map, network, "ClusterFormation", "nodes",
                        per_session([&] { return std::make_unique<ClusterFormationNodes>(registry); }));
-  served.add<ic::Role>(host, map, "IdempotencyCheck", "nodes",
+  served.add<ic::Role>(host, map, network, "IdempotencyCheck", "nodes",
                        per_session([&] { return std::make_unique<IdempotencyCheckNodes>(registry); }));
-  served.add<ld::Role>(host, map, "ListDetail", "nodes",
+  served.add<ld::Role>(host, map, network, "ListDetail", "nodes",
                        per_session([&] { return std::make_unique<ListDetailNodes>(registry); }));
-  served.add<fm::Role>(host, map, "Formation", "nodes",
+  served.add<fm::Role>(host, map, network, "Formation", "nodes",
                        per_session([&] { return std::make_unique<FormationNodes>(registry); }));
-  served.add<rl::Role>(host, map, "Release", "nodes",
+  served.add<rl::Role>(host, map, network, "Release", "nodes",
                        per_session([&] { return std::make_unique<ReleaseNodes>(registry); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);

@@ -28,13 +28,14 @@ namespace fp = gtype_gen::formation_push::push;
 constexpr std::chrono::milliseconds kPushTimeout{3000};
 
 // One FormationPush session with the daemon at `address`: "" when it took the formation.
-std::string push(const std::string& address, const sorts::NodeFormation& formation) {
+std::string push(const system::Network& network, const std::string& address,
+                 const sorts::NodeFormation& formation) {
   if (address.empty()) return "node " + formation.node + " has no address: it never sent a health check";
   rt::Directory directory;
   directory.set("node", address);
   rt::EndpointOptions options;
   options.connect_timeout = options.receive_timeout = kPushTimeout;
-  gtype::Result<fp::Role> role = fp::Role::bind("tcp://127.0.0.1:0", directory, options);
+  gtype::Result<fp::Role> role = network.bind<fp::Role>("FormationPush", 0, directory, options);
   if (!role.ok()) return role.error().message();
   gtype::Result<fp::Start> start = role->start();
   if (!start.ok()) return start.error().message();
@@ -53,7 +54,7 @@ class Pool final : public fm::Handler {
   using Outcome = fm::AfterUpdateWhereAddresses;  // where the pool says ok or err
 
  public:
-  explicit Pool(model::TokenBucket& bucket) : bucket_(bucket) {}
+  Pool(const system::Network& network, model::TokenBucket& bucket) : network_(network), bucket_(bucket) {}
 
   void on_update(const sorts::FormationUpdate& update) override { update_ = update; }
   gtype::Result<sorts::NodeIds> choose_where() override {
@@ -70,7 +71,7 @@ class Pool final : public fm::Handler {
       }
       wait_for_token();
       auto at = addresses.addresses.find(formation.node);
-      problem_ = push(at == addresses.addresses.end() ? std::string() : at->second, formation);
+      problem_ = push(network_, at == addresses.addresses.end() ? std::string() : at->second, formation);
       if (!problem_.empty()) break;
     }
   }
@@ -92,6 +93,7 @@ class Pool final : public fm::Handler {
     }
   }
 
+  const system::Network& network_;
   model::TokenBucket& bucket_;  // one token a push
   sorts::FormationUpdate update_;
   std::string problem_;  // "" every daemon took its formation
@@ -99,15 +101,15 @@ class Pool final : public fm::Handler {
 
 }  // namespace
 
-gtype::Status run_push(const system::SystemMap& map, const PushOptions& options,
-                       const std::atomic<bool>& stop) {
+gtype::Status run_push(const system::SystemMap& map, const system::Network& network,
+                       const PushOptions& options, const std::atomic<bool>& stop) {
   if (std::string problem = model::token_bucket_problem(options.rate); !problem.empty())
     return gtype::Status{gtype::StatusCode::kConfig, "push rate: " + problem};
   model::TokenBucket bucket(options.rate, std::chrono::steady_clock::now());
   system::Host host;
   Served served;
-  served.add<fm::Role>(host, map, "Formation", "pool",
-                       per_session([&] { return std::make_unique<Pool>(bucket); }));
+  served.add<fm::Role>(host, map, network, "Formation", "pool",
+                       per_session([&] { return std::make_unique<Pool>(network, bucket); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

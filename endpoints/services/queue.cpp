@@ -117,8 +117,8 @@ class GiveTask final : public dq::Handler {
 
 }  // namespace
 
-gtype::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
-                        const std::atomic<bool>& stop) {
+gtype::Status run_queue(const system::SystemMap& map, const system::Network& network,
+                        const QueueOptions& options, const std::atomic<bool>& stop) {
   Queues queues;
   if (gtype::Status opened = open_store(map, "queue", &queues.db); !opened.ok()) return opened;
   if (gtype::Status s = queues.db->migrate("queue", {kSchema}); !s.ok()) return s;
@@ -145,9 +145,9 @@ gtype::Status run_queue(const system::SystemMap& map, const QueueOptions& option
 
   system::Host host;
   Served served;
-  served.add<ic::Role>(host, map, "IdempotencyCheck", "sched",
+  served.add<ic::Role>(host, map, network, "IdempotencyCheck", "sched",
                        per_session([&] { return std::make_unique<TakeTask>(queues); }));
-  served.add<dq::Role>(host, map, "Dequeue", "queue",
+  served.add<dq::Role>(host, map, network, "Dequeue", "queue",
                        per_session([&] { return std::make_unique<GiveTask>(queues); }));
   if (!served.status().ok()) return served.status();
   return host.run(stop);

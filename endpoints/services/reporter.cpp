@@ -8,12 +8,12 @@ namespace c12s::services {
 namespace rt = gtype::rt;
 namespace tl = gtype_gen::task_log::reporter;
 
-Reporter::Reporter(rt::Directory directory, std::string bind, rt::EndpointOptions options)
-    : directory_(std::move(directory)), bind_(std::move(bind)), options_(std::move(options)) {}
+Reporter::Reporter(system::Network network, rt::Directory directory, rt::EndpointOptions options)
+    : network_(std::move(network)), directory_(std::move(directory)), options_(std::move(options)) {}
 
 gtype::Status Reporter::record(const sorts::LogRecord& record) {
   if (!role_) {
-    gtype::Result<tl::Role> role = tl::Role::bind(bind_, directory_, options_);
+    gtype::Result<tl::Role> role = network_.bind<tl::Role>("TaskLog", 0, directory_, options_);
     if (!role.ok()) return role.error();
     role_ = std::make_unique<tl::Role>(std::move(*role));
   }

@@ -12,6 +12,7 @@
 
 #include <task_log/reporter.h>
 
+#include "c12s/system/network.h"
 #include "gtype/rt/directory.h"
 #include "gtype/status.h"
 
@@ -19,9 +20,8 @@ namespace c12s::services {
 
 class Reporter {
  public:
-  // `directory` names TaskLog's `log`; the endpoint binds `bind` on first use.
-  explicit Reporter(gtype::rt::Directory directory, std::string bind = "tcp://127.0.0.1:0",
-                    gtype::rt::EndpointOptions options = {});
+  // `directory` names TaskLog's `log`; the endpoint binds a port of `network` on first use.
+  Reporter(system::Network network, gtype::rt::Directory directory, gtype::rt::EndpointOptions options = {});
 
   gtype::Status record(const gtype_gen::sorts::c12s::sorts::LogRecord& record);
   // A record stamped now.
@@ -29,8 +29,8 @@ class Reporter {
                        std::map<std::string, std::string> labels, const std::string& message);
 
  private:
+  system::Network network_;
   gtype::rt::Directory directory_;
-  std::string bind_;
   gtype::rt::EndpointOptions options_;
   std::unique_ptr<gtype_gen::task_log::reporter::Role> role_;  // bound on first use
 };

@@ -80,16 +80,16 @@ constexpr int kAttempts = 3;
 
 }  // namespace
 
-gtype::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
-                            const std::atomic<bool>& stop) {
+gtype::Status run_scheduler(const system::SystemMap& map, const system::Network& network,
+                            const SchedulerOptions& options, const std::atomic<bool>& stop) {
   rt::EndpointOptions endpoint;
   endpoint.connect_timeout = endpoint.receive_timeout = std::chrono::seconds(5);
   gtype::Result<fm::Role> formations =
-      fm::Role::bind("tcp://127.0.0.1:0", map.directory("Formation"), endpoint);
+      network.bind<fm::Role>("Formation", 0, map.directory("Formation"), endpoint);
   if (!formations.ok()) return formations.error();
-  gtype::Result<dq::Role> queue = dq::Role::bind("tcp://127.0.0.1:0", map.directory("Dequeue"), endpoint);
+  gtype::Result<dq::Role> queue = network.bind<dq::Role>("Dequeue", 0, map.directory("Dequeue"), endpoint);
   if (!queue.ok()) return queue.error();
-  Reporter reporter(map.directory("TaskLog"));
+  Reporter reporter(network, map.directory("TaskLog"));
   std::map<std::string, int> attempts;  // formations of a task that got no outcome
   while (!stop.load()) {
     bool formed = false;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "c12s/system/host.h"
+#include "c12s/system/network.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"
 #include "gtype/status.h"
@@ -19,6 +20,18 @@ inline gtype::Status refused(const std::string& why) {
   return gtype::Status{gtype::StatusCode::kAborted, why};
 }
 
+// The principal of the peer playing `role` in the session as it started (its key's, see
+// gtype/rt/curve.h): empty on a plaintext system, and for a peer that has not spoken yet.
+inline std::string principal_of(const gtype::rt::SessionInfo& info, std::string_view role) {
+  for (const gtype::rt::PeerInfo& peer : info.peers) {
+    if (peer.role == role) return peer.principal;
+  }
+  return "";
+}
+
+// Says on standard error, with the time, that `who` was refused `what` (who, what, when).
+void log_refusal(const std::string& service, const std::string& who, const std::string& what);
+
 // A role's Factory that makes each session's object with `make()`, whoever takes part.
 template <typename Make>
 auto per_session(Make make) {
@@ -29,18 +42,19 @@ auto per_session(Make make) {
 // role that cannot be bound is the service's error (status()); later add()s do nothing.
 class Served {
  public:
-  // Binds Role at the map's address of protocol/role and adds its serve loop to `host`, which
+  // Binds Role at the map's address of protocol/role (on `network`) and adds its serve loop to
+  // `host`, which
   // runs every session through an object from `factory`, on the loop's thread.
   template <typename Role>
-  void add(system::Host& host, const system::SystemMap& map, const char* protocol, const char* role,
-           typename Role::Factory factory) {
+  void add(system::Host& host, const system::SystemMap& map, const system::Network& network,
+           const char* protocol, const char* role, typename Role::Factory factory) {
     if (!status_.ok()) return;
     model::Result<std::string> address = map.address(protocol, role);
     if (!address.ok()) {
       status_ = address.error();
       return;
     }
-    gtype::Result<Role> bound = Role::bind(*address, map.directory(protocol));
+    gtype::Result<Role> bound = network.bind_at<Role>(protocol, *address, map.directory(protocol));
     if (!bound.ok()) {
       status_ = bound.error();
       return;

@@ -64,6 +64,7 @@ struct State {
   std::map<std::string, store::Time> last_active;  // formed nodes: their last health check
   store::Time started;
   StateOptions options;
+  system::Network network;  // for the roles it starts sessions from (TaskLog, Release)
 };
 
 class HealthCheckState final : public hc::Handler {
@@ -80,7 +81,7 @@ class HealthCheckState final : public hc::Handler {
 
 // Declares formed nodes dead or alive by their health checks; runs on a thread of its own.
 gtype::Status watch(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
-  Reporter reporter(map.directory("TaskLog"));
+  Reporter reporter(state.network, map.directory("TaskLog"));
   while (!stop.load()) {
     std::vector<std::pair<std::string, bool>> changes;  // node, alive now
     {
@@ -257,7 +258,7 @@ bool advance(State& state, Reporter& reporter, const std::string& task, const st
 // unfinished, and recovery asks again.
 class Settler {
  public:
-  explicit Settler(const system::SystemMap& map) : map_(map) {}
+  Settler(const system::SystemMap& map, const system::Network& network) : map_(map), network_(network) {}
 
   bool settle(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
     gtype::Result<rl::AfterRelease::Branch> answer = ask(task, why);
@@ -312,7 +313,8 @@ class Settler {
     if (!role_) {
       rt::EndpointOptions options;
       options.connect_timeout = options.receive_timeout = std::chrono::seconds(5);
-      gtype::Result<rl::Role> role = rl::Role::bind("tcp://127.0.0.1:0", map_.directory("Release"), options);
+      gtype::Result<rl::Role> role =
+          network_.bind<rl::Role>("Release", 0, map_.directory("Release"), options);
       if (!role.ok()) return role.error();
       role_ = std::make_unique<rl::Role>(std::move(*role));
     }
@@ -325,6 +327,7 @@ class Settler {
   }
 
   const system::SystemMap& map_;
+  const system::Network& network_;
   std::unique_ptr<rl::Role> role_;  // bound on first use
 };
 
@@ -334,8 +337,8 @@ class Settler {
 // last change (its owner, the queue, the scheduler or a service of its formation, is gone, or
 // lost its outcome). A task the nodes service cannot settle yet is asked about again.
 gtype::Status recover(State& state, const system::SystemMap& map, const std::atomic<bool>& stop) {
-  Reporter reporter(map.directory("TaskLog"));
-  Settler settler(map);
+  Reporter reporter(state.network, map.directory("TaskLog"));
+  Settler settler(map, state.network);
   while (!stop.load()) {
     std::vector<store::Task> due;
     {
@@ -366,7 +369,7 @@ gtype::Status recover(State& state, const system::SystemMap& map, const std::ato
 class MutationService final : public svc::Handler {
  public:
   MutationService(State& state, const system::SystemMap& map)
-      : state_(state), reporter_(map.directory("TaskLog")), settler_(map) {}
+      : state_(state), reporter_(state.network, map.directory("TaskLog")), settler_(map, state.network) {}
 
   void on_quit() override {}
   // G3's ok() follows this callback: the user is told "submitted" only once the task is stored
@@ -479,7 +482,7 @@ class MainStorage final : public mst::Handler {
 class FormationState final : public fm::Handler {
  public:
   FormationState(State& state, const system::SystemMap& map)
-      : state_(state), reporter_(map.directory("TaskLog")) {}
+      : state_(state), reporter_(state.network, map.directory("TaskLog")) {}
   void on_succ(const sorts::NodeIds& ids) override {
     (void)Settler::commit(state_, reporter_, ids);
     task_ = ids.task;
@@ -503,29 +506,30 @@ class FormationState final : public fm::Handler {
 
 }  // namespace
 
-gtype::Status run_state(const system::SystemMap& map, const StateOptions& options,
-                        const std::atomic<bool>& stop) {
+gtype::Status run_state(const system::SystemMap& map, const system::Network& network,
+                        const StateOptions& options, const std::atomic<bool>& stop) {
   State state;
   state.options = options;
   state.started = now_millis();
+  state.network = network;
   if (gtype::Status opened = open_store(map, "state", &state.db); !opened.ok()) return opened;
   if (gtype::Status s = store::StateStore::open(state.db.get(), &state.topologies); !s.ok()) return s;
   if (gtype::Status s = store::TaskStore::open(state.db.get(), &state.tasks); !s.ok()) return s;
   system::Host host;
   Served served;
-  served.add<hc::Role>(host, map, "HealthCheck", "state",
+  served.add<hc::Role>(host, map, network, "HealthCheck", "state",
                        per_session([&] { return std::make_unique<HealthCheckState>(state); }));
-  served.add<cf::Role>(host, map, "ClusterFormation", "state",
+  served.add<cf::Role>(host, map, network, "ClusterFormation", "state",
                        per_session([] { return std::make_unique<ClusterFormationState>(); }));
-  served.add<ld::Role>(host, map, "ListDetail", "state",
+  served.add<ld::Role>(host, map, network, "ListDetail", "state",
                        per_session([&] { return std::make_unique<ListDetailState>(state); }));
-  served.add<svc::Role>(host, map, "IdempotencyCheck", "service",
+  served.add<svc::Role>(host, map, network, "IdempotencyCheck", "service",
                         per_session([&] { return std::make_unique<MutationService>(state, map); }));
-  served.add<ist::Role>(host, map, "IdempotencyCheck", "istorage",
+  served.add<ist::Role>(host, map, network, "IdempotencyCheck", "istorage",
                         per_session([&] { return std::make_unique<IdempotencyStorage>(state); }));
-  served.add<mst::Role>(host, map, "IdempotencyCheck", "mstorage",
+  served.add<mst::Role>(host, map, network, "IdempotencyCheck", "mstorage",
                         per_session([&] { return std::make_unique<MainStorage>(state); }));
-  served.add<fm::Role>(host, map, "Formation", "state",
+  served.add<fm::Role>(host, map, network, "Formation", "state",
                        per_session([&] { return std::make_unique<FormationState>(state, map); }));
   if (!served.status().ok()) return served.status();
   host.add("watcher",

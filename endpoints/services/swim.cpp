@@ -132,7 +132,15 @@ std::string describe(const Change& change) {
 
 }  // namespace
 
-std::optional<Addresses> derive_addresses(const std::string& daemon_address) {
+std::optional<Addresses> derive_addresses(const std::string& keyed_daemon_address) {
+  const rt::KeyedAddress keyed = rt::split_keyed_address(keyed_daemon_address);
+  if (!keyed.key.empty()) {
+    std::optional<Addresses> plain = derive_addresses(keyed.endpoint);
+    if (!plain || !starts_with(keyed.endpoint, kTcp)) return std::nullopt;
+    return Addresses{rt::keyed_address(plain->ping, keyed.key),
+                     rt::keyed_address(plain->ping_req, keyed.key)};
+  }
+  const std::string& daemon_address = keyed_daemon_address;
   if (starts_with(daemon_address, kTcp)) {
     const std::size_t colon = daemon_address.rfind(':');
     const std::string digits = daemon_address.substr(colon + 1);
@@ -152,29 +160,32 @@ std::optional<Addresses> derive_addresses(const std::string& daemon_address) {
   return std::nullopt;
 }
 
-std::string outgoing_address(const std::string& daemon_address, const std::string& name) {
-  if (starts_with(daemon_address, kTcp)) {
-    std::string address = daemon_address.substr(0, daemon_address.rfind(':') + 1);
-    address += "0";
-    return address;
-  }
+gtype::Result<std::unique_ptr<rt::Transport>> outgoing_transport(const system::Network& network,
+                                                                 const std::string& daemon_address,
+                                                                 const std::string& name,
+                                                                 rt::ZmqOptions zmq) {
+  if (starts_with(daemon_address, kTcp)) return network.transport(0, std::move(zmq));
   std::string address = daemon_address;
   address += ".";
   address += name;
-  return address;
+  return rt::make_zmq_transport(address, std::move(zmq));
 }
 
 // A role this member starts sessions from. What it still has queued when it is dropped (a ping
 // to a dead peer, the abort of a session it gave up) is not worth more than the ack timeout
 // of waiting: the transport's flush on destruction is cut to that.
 template <typename Role>
-gtype::Result<Role> bind_prober(const std::string& address, rt::Directory directory,
-                                const rt::EndpointOptions& options, std::chrono::milliseconds flush) {
+gtype::Result<Role> bind_prober(const system::Network& network, const char* protocol,
+                                const std::string& daemon_address, const std::string& name,
+                                rt::Directory directory, const rt::EndpointOptions& options,
+                                std::chrono::milliseconds flush) {
   rt::ZmqOptions zmq;
   zmq.flush_timeout = flush;
-  gtype::Result<std::unique_ptr<rt::Transport>> transport = rt::make_zmq_transport(address, zmq);
+  gtype::Result<std::unique_ptr<rt::Transport>> transport =
+      outgoing_transport(network, daemon_address, name, zmq);
   if (!transport.ok()) return transport.error();
-  return Role::create(std::move(directory), std::move(*transport), options);
+  return Role::create(std::move(directory), std::move(*transport),
+                      network.endpoint_options(protocol, options));
 }
 
 class Link;
@@ -183,9 +194,11 @@ class Link;
 class Group {
  public:
   // `generation` tells the groups of one daemon apart (their links' ipc:// paths differ).
-  Group(std::string self, const std::string& daemon_address, std::uint64_t generation,
-        const sorts::NodeFormation& formation, const SwimOptions& options, ChangeSink sink);
+  Group(system::Network network, std::string self, const std::string& daemon_address,
+        std::uint64_t generation, const sorts::NodeFormation& formation, const SwimOptions& options,
+        ChangeSink sink);
   ~Group();
+  const system::Network& network() const { return network_; }
   Group(const Group&) = delete;
   Group& operator=(const Group&) = delete;
 
@@ -220,6 +233,7 @@ class Group {
   void carry_out(ms::Effects effects);
   void tick_loop();
 
+  const system::Network network_;  // where its links' prober roles bind
   const std::string self_;
   const std::string cluster_;  // topology/region/cluster, for messages
   const SwimOptions options_;
@@ -306,9 +320,11 @@ class Link {
 
 // ---- Group ----
 
-Group::Group(std::string self, const std::string& daemon_address, std::uint64_t generation,
-             const sorts::NodeFormation& formation, const SwimOptions& options, ChangeSink sink)
-    : self_(std::move(self)),
+Group::Group(system::Network network, std::string self, const std::string& daemon_address,
+             std::uint64_t generation, const sorts::NodeFormation& formation, const SwimOptions& options,
+             ChangeSink sink)
+    : network_(std::move(network)),
+      self_(std::move(self)),
       cluster_(formation.topology + "/" + formation.region + "/" + formation.cluster),
       options_(options),
       sink_(std::move(sink)),
@@ -534,8 +550,9 @@ void Link::ping(std::unique_ptr<ping_prober::Role>& role, const ms::Message& mes
     directory.set("target", peer_addresses_.ping);
     rt::EndpointOptions options;
     options.connect_timeout = options.receive_timeout = options_.ack_timeout;
-    gtype::Result<ping_prober::Role> bound = bind_prober<ping_prober::Role>(
-        outgoing_address(daemon_address_, name_ + ".ping"), directory, options, options_.ack_timeout);
+    gtype::Result<ping_prober::Role> bound =
+        bind_prober<ping_prober::Role>(group_.network(), "SwimPing", daemon_address_, name_ + ".ping",
+                                       directory, options, options_.ack_timeout);
     if (!bound.ok()) return cannot_bind(bound.error());
     role = std::make_unique<ping_prober::Role>(std::move(*bound));
   }
@@ -558,8 +575,9 @@ void Link::ping_req(std::unique_ptr<req_prober::Role>& role, const ms::Message& 
     // The helper answers once its own ping is acked or its ack timeout passed; after the
     // period the answer no longer counts.
     options.receive_timeout = options_.protocol_period - options_.ack_timeout;
-    gtype::Result<req_prober::Role> bound = bind_prober<req_prober::Role>(
-        outgoing_address(daemon_address_, name_ + ".ping-req"), directory, options, options_.ack_timeout);
+    gtype::Result<req_prober::Role> bound =
+        bind_prober<req_prober::Role>(group_.network(), "SwimPingReq", daemon_address_, name_ + ".ping-req",
+                                      directory, options, options_.ack_timeout);
     if (!bound.ok()) return cannot_bind(bound.error());
     role = std::make_unique<req_prober::Role>(std::move(*bound));
   }
@@ -646,9 +664,10 @@ struct Node::Served {
   std::unique_ptr<req_helper::Role> ping_req;
 };
 
-Node::Node(std::string daemon_address, std::string node_id, Addresses addresses, const SwimOptions& options,
-           ChangeSink sink)
-    : daemon_address_(std::move(daemon_address)),
+Node::Node(system::Network network, std::string daemon_address, std::string node_id, Addresses addresses,
+           const SwimOptions& options, ChangeSink sink)
+    : network_(std::move(network)),
+      daemon_address_(std::move(daemon_address)),
       node_id_(std::move(node_id)),
       addresses_(std::move(addresses)),
       options_(options),
@@ -664,7 +683,8 @@ Node::~Node() {
   if (group) group->stop();
 }
 
-gtype::Result<std::unique_ptr<Node>> Node::bind(const std::string& daemon_address, const std::string& node_id,
+gtype::Result<std::unique_ptr<Node>> Node::bind(const system::Network& network,
+                                                const std::string& daemon_address, const std::string& node_id,
                                                 const SwimOptions& options, ChangeSink sink) {
   if (!(options.ack_timeout > std::chrono::milliseconds(0) && options.ack_timeout < options.protocol_period &&
         options.suspicion_timeout > std::chrono::milliseconds(0))) {
@@ -678,12 +698,14 @@ gtype::Result<std::unique_ptr<Node>> Node::bind(const std::string& daemon_addres
         "cannot derive SWIM's addresses from '" + daemon_address +
             "': a tcp://HOST:PORT with a port from 1 to 65533, or an ipc:// or inproc:// address"};
   }
-  gtype::Result<ping_target::Role> ping = ping_target::Role::bind(addresses->ping, rt::Directory());
+  gtype::Result<ping_target::Role> ping =
+      network.bind_at<ping_target::Role>("SwimPing", addresses->ping, rt::Directory());
   if (!ping.ok()) return ping.error();
-  gtype::Result<req_helper::Role> ping_req = req_helper::Role::bind(addresses->ping_req, rt::Directory());
+  gtype::Result<req_helper::Role> ping_req =
+      network.bind_at<req_helper::Role>("SwimPingReq", addresses->ping_req, rt::Directory());
   if (!ping_req.ok()) return ping_req.error();
   std::unique_ptr<Node> node(
-      new Node(daemon_address, node_id, std::move(*addresses), options, std::move(sink)));
+      new Node(network, daemon_address, node_id, std::move(*addresses), options, std::move(sink)));
   node->served_->ping = std::make_unique<ping_target::Role>(std::move(*ping));
   node->served_->ping_req = std::make_unique<req_helper::Role>(std::move(*ping_req));
   return node;
@@ -731,8 +753,8 @@ gtype::Status Node::run_groups(const std::atomic<bool>& stop) {
     lock.unlock();
     // The new group takes over the served endpoints at once, before the old one stops: a gap
     // in between would refuse pings, and peers would suspect this member for nothing.
-    auto group =
-        std::make_shared<Group>(formation.new_id, daemon_address_, generation, formation, options_, sink_);
+    auto group = std::make_shared<Group>(network_, formation.new_id, daemon_address_, generation, formation,
+                                         options_, sink_);
     group->start();
     lock.lock();
     std::shared_ptr<Group> old = std::exchange(group_, std::move(group));
@@ -748,8 +770,8 @@ gtype::Status Node::run_groups(const std::atomic<bool>& stop) {
 
 // ---- EventLog ----
 
-EventLog::EventLog(std::string log_address, std::string node, std::string bind_address)
-    : log_address_(std::move(log_address)), node_(std::move(node)), bind_address_(std::move(bind_address)) {}
+EventLog::EventLog(std::string log_address, std::string node, system::Network network)
+    : log_address_(std::move(log_address)), node_(std::move(node)), network_(std::move(network)) {}
 
 void EventLog::post(const Change& change) {
   std::lock_guard lock(mutex_);
@@ -766,7 +788,7 @@ gtype::Status EventLog::run(const std::atomic<bool>& stop) {
   directory.set("log", log_address_);
   rt::EndpointOptions options;
   options.connect_timeout = options.receive_timeout = std::chrono::milliseconds(2000);
-  Reporter reporter(directory, bind_address_, options);
+  Reporter reporter(network_, directory, options);
   while (!stop.load()) {
     std::vector<Change> changes;
     std::size_t dropped = 0;

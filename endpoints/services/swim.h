@@ -49,6 +49,7 @@
 #include "c12s/membership/member.h"
 #include "c12s/services/services.h"
 #include "c12s/system/host.h"
+#include "c12s/system/network.h"
 #include "gtype/status.h"
 
 namespace c12s::services {
@@ -59,7 +60,7 @@ namespace c12s::services::swim {
 
 // Where a daemon serves SWIM (SwimPing/target, SwimPingReq/helper), given the address where it
 // takes formations:
-//   tcp://HOST:PORT  ->  tcp://HOST:PORT+1, tcp://HOST:PORT+2
+//   tcp://HOST:PORT  ->  tcp://HOST:PORT+1, tcp://HOST:PORT+2 (keyed alike: #KEY after each)
 //   ipc://PATH       ->  ipc://PATH.swim-ping, ipc://PATH.swim-ping-req (inproc:// alike)
 // Nothing for any other address, or for port 0 (not bound yet) or a port above 65533.
 struct Addresses {
@@ -68,10 +69,13 @@ struct Addresses {
 };
 std::optional<Addresses> derive_addresses(const std::string& daemon_address);
 
-// Where a role from which the daemon starts sessions binds (peers answer to the address its
-// frames come from): an ephemeral port on the daemon's tcp host, or `daemon_address.name` for
-// ipc:// and inproc://.
-std::string outgoing_address(const std::string& daemon_address, const std::string& name);
+// The transport of a role from which the daemon starts sessions (peers answer to the address
+// its frames come from): an ephemeral port of `network` for a tcp daemon, else at
+// `daemon_address.name` (ipc://, inproc://).
+gtype::Result<std::unique_ptr<gtype::rt::Transport>> outgoing_transport(const system::Network& network,
+                                                                        const std::string& daemon_address,
+                                                                        const std::string& name,
+                                                                        gtype::rt::ZmqOptions zmq = {});
 
 // A change of one member's view of another (or of itself, when it was declared dead).
 struct Change {
@@ -93,7 +97,9 @@ class Node {
   // `daemon_address`. `node_id`: the daemon's node id, which pings before the first formation
   // ask about. Fails (kConfig) on an address it cannot derive from or options Member cannot
   // run with (0 < ack_timeout < protocol_period, suspicion_timeout > 0).
-  static gtype::Result<std::unique_ptr<Node>> bind(const std::string& daemon_address,
+  // Every endpoint binds through `network` (network.h).
+  static gtype::Result<std::unique_ptr<Node>> bind(const system::Network& network,
+                                                   const std::string& daemon_address,
                                                    const std::string& node_id, const SwimOptions& options,
                                                    ChangeSink sink);
   ~Node();  // stops the group; the host running serve() must have stopped first
@@ -115,11 +121,12 @@ class Node {
 
  private:
   struct Served;
-  Node(std::string daemon_address, std::string node_id, Addresses addresses, const SwimOptions& options,
-       ChangeSink sink);
+  Node(system::Network network, std::string daemon_address, std::string node_id, Addresses addresses,
+       const SwimOptions& options, ChangeSink sink);
   std::shared_ptr<Group> current() const;
   gtype::Status run_groups(const std::atomic<bool>& stop);
 
+  const system::Network network_;
   const std::string daemon_address_;
   const std::string node_id_;
   const Addresses addresses_;
@@ -141,8 +148,8 @@ class Node {
 class EventLog {
  public:
   // `log_address`: TaskLog/log; empty: standard error only. `node`: the daemon's node id.
-  // `bind_address`: where its TaskLog endpoint binds (an address the log service can reach).
-  EventLog(std::string log_address, std::string node, std::string bind_address);
+  // Its TaskLog endpoint binds an ephemeral port of `network`.
+  EventLog(std::string log_address, std::string node, system::Network network);
   void post(const Change& change);  // never blocks
   // Sends what was posted until `stop` is set (a Host loop).
   gtype::Status run(const std::atomic<bool>& stop);
@@ -150,7 +157,7 @@ class EventLog {
  private:
   const std::string log_address_;
   const std::string node_;
-  const std::string bind_address_;
+  const system::Network network_;
   std::mutex mutex_;
   std::condition_variable posted_;
   std::vector<Change> queue_;

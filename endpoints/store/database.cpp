@@ -2,10 +2,14 @@
 // holds how they are obtained and how SQLite's result codes become Statuses.
 #include "c12s/store/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <exception>
 #include <limits>
+
+#include "c12s/store/private_files.h"
 
 namespace c12s::store {
 namespace {
@@ -24,6 +28,24 @@ Status sqlite_status(int result, const std::string& path, std::string_view doing
 // SQLite takes lengths as int; texts and blobs longer than that are refused, not truncated.
 bool fits_int(std::string_view bytes) {
   return bytes.size() <= static_cast<std::size_t>(std::numeric_limits<int>::max());
+}
+
+// The database and its -wal and -shm files are their owner's alone (private_files.h): a new
+// file is created 0600 before SQLite opens it, and SQLite gives the -wal and -shm files it
+// creates the database's mode; files left by an earlier run are tightened. Whatever fails here
+// (a missing folder, a directory) SQLite meets next, and reports. In-memory databases, and
+// URIs, have no file of that name.
+void make_files_private(const std::string& path) {
+  if (path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0) return;
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    // O_NONBLOCK: a FIFO in the database's place must not hang the open.
+    const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (*suffix == '\0' ? O_CREAT : 0);
+    const int fd = open(file.c_str(), flags, 0600);
+    if (fd < 0) continue;
+    make_private(fd);
+    close(fd);
+  }
 }
 
 constexpr const char* kSchemaVersionTable =
@@ -154,6 +176,7 @@ Status Database::open(const std::string& path, std::unique_ptr<Database>* out) {
 Status Database::open(const std::string& path, const DatabaseOptions& options,
                       std::unique_ptr<Database>* out) {
   out->reset();
+  make_files_private(path);
   sqlite3* handle = nullptr;
   const int result =
       sqlite3_open_v2(path.c_str(), &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);

@@ -2,9 +2,11 @@
 //
 //   data: /var/lib/c12s
 //   endpoints:
-//     HealthCheck/nodes: tcp://127.0.0.1:7400
+//     HealthCheck/nodes: tcp://127.0.0.1:7400     # with CURVE: tcp://127.0.0.1:7400#KEY
 //     ...
 //
+// A system speaks CURVE when its addresses are keyed (the service's public key after '#'):
+// then all of them are.
 // Loading checks the shape and every key (a "Protocol/role" of the table) and reports every
 // mistake with its place; it does not check that anything listens there.
 #include "c12s/system/system_map.h"
@@ -16,6 +18,7 @@
 #include <sstream>
 
 #include "gtype/regular_file.h"
+#include "gtype/rt/curve.h"
 
 namespace c12s::system {
 namespace {
@@ -56,6 +59,8 @@ gtype::Status unreadable(const std::string& path, const char* why) {
   return gtype::Status::invalid_input(std::move(report));
 }
 
+bool is_keyed(const std::string& address) { return !gtype::rt::split_keyed_address(address).key.empty(); }
+
 // The entries of `endpoints` into `map`, reporting unknown ones and those without an address.
 void read_endpoints(const YAML::Node& endpoints, std::uint32_t file, SystemMap& map,
                     std::vector<gtype::Diagnostic>& errors) {
@@ -72,6 +77,11 @@ void read_endpoints(const YAML::Node& endpoints, std::uint32_t file, SystemMap& 
            {{gtype::SourceLocation{}, "endpoints are named Protocol/role, e.g. HealthCheck/nodes"}}});
     } else if (!endpoint.second.IsScalar() || endpoint.second.Scalar().empty()) {
       errors.push_back({place(file, endpoint.second), "endpoint '" + name + "' needs an address", {}});
+    } else if (!map.endpoints.empty() && map.curve() != is_keyed(endpoint.second.Scalar())) {
+      errors.push_back(
+          {place(file, endpoint.second),
+           "endpoint '" + name + "' is " + (map.curve() ? "not keyed" : "keyed") + ", unlike those before it",
+           {{gtype::SourceLocation{}, "a system is all CURVE (tcp://host:port#KEY) or all plaintext"}}});
     } else {
       map.endpoints[name] = endpoint.second.Scalar();
     }
@@ -135,16 +145,23 @@ std::string LoopbackPorts::daemon_address(int node) const {
   return "tcp://127.0.0.1:" + std::to_string(base + service_ports() + kPerNode * (node - 1));
 }
 
-SystemMap SystemMap::loopback(std::string data_dir, int base_port) {
+SystemMap SystemMap::loopback(std::string data_dir, int base_port,
+                              const std::map<std::string, std::string>& service_keys) {
   SystemMap map;
   map.data_dir = std::move(data_dir);
   int port = base_port;
   for (const std::string& service : service_names()) {
+    auto key = service_keys.find(service);
     for (const std::string& endpoint : served_endpoints(service)) {
-      map.endpoints[endpoint] = "tcp://127.0.0.1:" + std::to_string(port++);
+      map.endpoints[endpoint] = gtype::rt::keyed_address("tcp://127.0.0.1:" + std::to_string(port++),
+                                                         key == service_keys.end() ? "" : key->second);
     }
   }
   return map;
+}
+
+bool SystemMap::curve() const {
+  return !endpoints.empty() && !gtype::rt::split_keyed_address(endpoints.begin()->second).key.empty();
 }
 
 std::string SystemMap::to_yaml() const {

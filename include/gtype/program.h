@@ -88,6 +88,12 @@ struct LoadOptions {
   // Where a dotted import `a.b.c` is looked for (as a/b/c.scr, .gtype or .nuscr) after the
   // importing file's own root, in order (`gtype -I DIR`).
   std::vector<std::string> import_paths;
+  // Whether every import must be a file under the root file's own root (its folder, or the
+  // ROOT of `module a.b.c;` at ROOT/a/b/c.*) or under an import path, symbolic links followed
+  // (`gtype --confine-imports`): a protocol from elsewhere cannot make gtype read, and quote in
+  // its errors, any file it names. An import outside is an error and is not opened; the option
+  // only refuses, it never changes which file an import means.
+  bool confine_imports = false;
 };
 
 // Reads `path` and its imports, transitively. Fails only when `path` itself cannot be read.

@@ -6,7 +6,8 @@
 #   2. a second build does nothing;
 #   3. touching the .gtype regenerates, but recompiles nothing: the headers did not change;
 #   4. a protocol added to the .gtype is generated too, still without recompiling the programs;
-#   5. a protocol that fails verification fails the build, and the build prints its trace.
+#   5. a protocol that fails verification fails the build, and the build prints its trace;
+#   6. an import from outside the project's folder fails the build (imports are confined).
 # Needs -DBINARY_DIR, -DSOURCE_DIR, -DWORK_DIR, -DGENERATOR, -DCXX.
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -77,3 +78,13 @@ if(code EQUAL 0 OR NOT "${out}${err}" MATCHES "unfinished-role \\(c\\)" OR NOT "
   message(FATAL_ERROR "a protocol with a violation did not fail the build with its trace (${code}):\n${out}${err}")
 endif()
 message("5. a violation fails the build, with its trace")
+
+# 6. The file is readable and well-formed: only the confinement refuses it.
+file(WRITE ${WORK_DIR}/outside.gtype "global protocol Outside(role a, role b) {\n  a -> b : m();\n}\n")
+file(READ ${project}/key_value.gtype protocol)
+file(WRITE ${project}/key_value.gtype "import \"../outside.gtype\";\n${protocol}")
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${build} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(code EQUAL 0 OR NOT "${out}${err}" MATCHES "cannot import \"../outside.gtype\": it is outside the folders")
+  message(FATAL_ERROR "an import from outside the project did not fail the build (${code}):\n${out}${err}")
+endif()
+message("6. an import from outside the project fails the build")

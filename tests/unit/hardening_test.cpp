@@ -1,5 +1,7 @@
 // Inputs of any shape reach a diagnostic, never a crash, a hang or unbounded memory (issue 9):
-// invalid UTF-8, files that are not regular or too large, long chains of `do`.
+// invalid UTF-8, files that are not regular or too large, long chains of `do`; with
+// --confine-imports, no import leads out of the allowed folders (issue 12), through symbolic
+// links made here at run time (the golden tests, tests/golden/confine, cover the others).
 // The nesting, inlining and verifier limits have golden tests (tests/golden/{check,cli,verify}).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -10,7 +12,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "gtype/frontend.h"
 #include "gtype/program.h"
@@ -36,11 +40,11 @@ class TempDir {
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-std::vector<std::string> errors_of(const std::string& path) {
+std::vector<std::string> errors_of(const std::string& path, const gtype::LoadOptions& load = {}) {
   gtype::SourceManager sources;
   gtype::DiagnosticEngine diagnostics(sources);
   gtype::FrontendResult result;
-  const gtype::Status status = gtype::analyze_file(path, sources, diagnostics, result);
+  const gtype::Status status = gtype::analyze_file(path, sources, diagnostics, result, load);
   std::vector<std::string> out;
   if (!status.ok()) out.push_back(status.message());
   for (const gtype::Diagnostic& d : diagnostics.errors()) {
@@ -237,6 +241,118 @@ TEST(Hardening, AChainOfCallsThatDoNothingElseIsCounted) {
   const std::vector<std::string> errors = errors_of(dir / "calls.gtype");
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_NE(errors[0].find("the protocols of this file are too large together"), std::string::npos) << errors[0];
+}
+
+}  // namespace
+
+namespace {
+
+// The diagnostics of `path`, loaded with --confine-imports and `import_paths`, as gtype prints them.
+std::string confined_diagnostics(const fs::path& path, std::vector<std::string> import_paths = {}) {
+  gtype::SourceManager sources;
+  gtype::DiagnosticEngine diagnostics(sources);
+  gtype::FrontendResult result;
+  gtype::LoadOptions load{std::move(import_paths), true};
+  const gtype::Status status = gtype::analyze_file(path.string(), sources, diagnostics, result, load);
+  std::ostringstream out;
+  if (!status.ok()) out << status.message() << '\n';
+  diagnostics.print(out);
+  return out.str();
+}
+
+// A folder `tree` holding the file gtype is run on, beside a folder `outside` with a file that
+// is no .gtype at all: were it read, its syntax errors would show.
+class Confinement : public testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directory(dir_ / "tree");
+    fs::create_directory(dir_ / "outside");
+    write(dir_ / "outside/secret.gtype", "root:x:0:0:root:/root:/bin/bash\n");
+    write(dir_ / "outside/ok.gtype", "global protocol Ok(role a, role b) { a -> b : m(); }\n");
+    write(dir_ / "tree/lib.gtype", "global protocol Lib(role a, role b) { a -> b : m(); }\n");
+  }
+  fs::path tree() const { return dir_ / "tree"; }
+  fs::path outside() const { return fs::canonical(dir_ / "outside"); }
+  // What gtype says of an import at 1:8 of tree/main.gtype that leads out of the tree.
+  std::string refused(const std::string& line, const std::string& link_note,
+                      const std::string& roots = "") const {
+    std::string text = (tree() / "main.gtype").string() + ":1:8: error: cannot import " +
+                       line.substr(7, line.size() - 8) +
+                       ": it is outside the folders imports are confined to\n" + line + "\n       ^\n";
+    if (!link_note.empty()) text += "note: a symbolic link on the way leads to '" + link_note + "'\n";
+    return text + "note: --confine-imports allows only files under '" + tree().string() + "'" + roots + "\n";
+  }
+
+  TempDir dir_;
+};
+
+TEST_F(Confinement, ASymbolicLinkToAFileOutsideIsRefusedWithoutReadingIt) {
+  fs::create_symlink("../outside/secret.gtype", tree() / "link.gtype");
+  write(tree() / "main.gtype", "import \"link.gtype\";\n");
+  EXPECT_EQ(confined_diagnostics(tree() / "main.gtype"),
+            refused("import \"link.gtype\";", (outside() / "secret.gtype").string()));
+  // Unconfined, the file is read: its text is a syntax error.
+  const std::vector<std::string> unconfined = errors_of(tree() / "main.gtype");
+  ASSERT_EQ(unconfined.size(), 1u);
+  EXPECT_NE(unconfined[0].find("unexpected character"), std::string::npos) << unconfined[0];
+}
+
+TEST_F(Confinement, ASymbolicLinkToAFolderOutsideIsRefused) {
+  fs::create_directory_symlink("../outside", tree() / "linked");
+  write(tree() / "main.gtype", "import \"linked/ok.gtype\";\n");
+  EXPECT_EQ(confined_diagnostics(tree() / "main.gtype"),
+            refused("import \"linked/ok.gtype\";", (outside() / "ok.gtype").string()));
+}
+
+TEST_F(Confinement, ADottedImportFoundThroughASymbolicLinkOutsideIsRefused) {
+  fs::create_symlink(outside() / "ok.gtype", tree() / "esc.gtype");
+  write(tree() / "main.gtype", "import esc;\n");
+  EXPECT_EQ(confined_diagnostics(tree() / "main.gtype"),
+            refused("import esc;", (outside() / "ok.gtype").string()));
+}
+
+TEST_F(Confinement, ALoopOfSymbolicLinksIsRefused) {
+  fs::create_symlink("loop.gtype", tree() / "loop.gtype");
+  write(tree() / "main.gtype", "import \"loop.gtype\";\n");
+  const std::string text = confined_diagnostics(tree() / "main.gtype");
+  EXPECT_NE(text.find("cannot import \"loop.gtype\": it is outside the folders imports are confined to"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("note: its path cannot be resolved"), std::string::npos) << text;
+}
+
+TEST_F(Confinement, SymbolicLinksThatStayInsideAreFollowed) {
+  fs::create_symlink("lib.gtype", tree() / "alias.gtype");
+  fs::create_directory_symlink(".", tree() / "here");
+  write(tree() / "main.gtype", "import \"alias.gtype\";\nimport \"here/here/lib.gtype\";\n");
+  // Both name lib.gtype: it is loaded once, and imported twice (the one error).
+  EXPECT_EQ(errors_of(tree() / "main.gtype", {{}, true}),
+            std::vector<std::string>{"2:8: \"here/here/lib.gtype\" is imported twice"});
+}
+
+TEST_F(Confinement, ARootReachedThroughASymbolicLinkIsItsTarget) {
+  fs::create_directory_symlink(tree(), dir_ / "tree_link");
+  write(tree() / "main.gtype", "import \"lib.gtype\";\n");
+  EXPECT_EQ(errors_of(dir_ / "tree_link/main.gtype", {{}, true}), std::vector<std::string>{});
+}
+
+TEST_F(Confinement, AnImportPathThatIsASymbolicLinkAllowsWhereItLeads) {
+  fs::create_directory_symlink(outside(), dir_ / "include");
+  write(tree() / "main.gtype", "import ok;\nimport secret;\n");
+  // ok.gtype is read through the import path; so is secret.gtype, whose syntax error shows.
+  const std::vector<std::string> errors =
+      errors_of(tree() / "main.gtype", {{(dir_ / "include").string()}, true});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("unexpected character"), std::string::npos) << errors[0];
+  // Without it, the same imports are outside.
+  EXPECT_EQ(errors_of(tree() / "main.gtype", {{}, true}).size(), 2u);
+}
+
+TEST_F(Confinement, TheNoteNamesEveryAllowedFolderAsWritten) {
+  write(tree() / "main.gtype", "import \"../outside/ok.gtype\";\n");
+  const std::string same_tree = (tree() / "sub/..").string();
+  EXPECT_EQ(confined_diagnostics(tree() / "main.gtype", {"no/such/folder", same_tree}),
+            refused("import \"../outside/ok.gtype\";", "", ", 'no/such/folder', '" + same_tree + "'"));
 }
 
 }  // namespace

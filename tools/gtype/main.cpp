@@ -118,7 +118,8 @@ int run_gtype(int argc, char** argv) {
   promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")
       ->check(whole_number(gtype::kMaxBound));
 
-  // Every command that reads .gtype files looks for dotted imports in these folders too.
+  // Every command that reads .gtype files looks for dotted imports in these folders too, and
+  // may be told to read imports only there and under the file's own root.
   gtype::LoadOptions load;
   for (CLI::App* command : {check, project, verify, gen, fsm, diagram, promela}) {
     command
@@ -127,6 +128,9 @@ int run_gtype(int argc, char** argv) {
             "look for dotted imports (a.b.c) in DIR too, after the importing file's root (repeatable)")
         ->type_name("DIR")
         ->allow_extra_args(false);
+    command->add_flag("--confine-imports", load.confine_imports,
+                      "refuse, without reading it, an import that is not under FILE's own root or an -I DIR "
+                      "(symbolic links followed)");
   }
 
   // Errors on the command line read like the others: "gtype: ...".

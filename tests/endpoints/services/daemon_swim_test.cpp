@@ -58,8 +58,9 @@ class DaemonSwim : public ::testing::Test {
       file.replace(file.find('/'), 1, "-");
       map_.endpoints[endpoint] = address_of(file);
     }
-    log_ = std::make_unique<Running>(
-        [this](const std::atomic<bool>& stop) { return services::run_log(map_, stop); });
+    log_ = std::make_unique<Running>([this](const std::atomic<bool>& stop) {
+      return services::run_log(map_, c12s::system::Network{}, stop);
+    });
   }
   void TearDown() override {
     for (auto& [id, daemon] : daemons_) daemon->stop = true;  // all at once: none sees the others die

@@ -129,7 +129,7 @@ class SwimTest : public ::testing::Test {
       member->id = id;
       member->address = address_of(id);
       gtype::Result<std::unique_ptr<swim::Node>> node =
-          swim::Node::bind(member->address, id, options, changes_.sink());
+          swim::Node::bind(c12s::system::Network{}, member->address, id, options, changes_.sink());
       ASSERT_TRUE(node.ok()) << node.error().message();
       member->node = std::move(*node);
       member->start();
@@ -209,19 +209,30 @@ TEST(SwimAddresses, DerivedFromWhereTheDaemonTakesFormations) {
                           "tcp://h:123456", "ipc://", "udp://h:1", ""}) {
     EXPECT_FALSE(swim::derive_addresses(bad)) << bad;
   }
-  EXPECT_EQ(swim::outgoing_address("tcp://10.0.0.7:7400", "x"), "tcp://10.0.0.7:0");
-  EXPECT_EQ(swim::outgoing_address("ipc:///run/n1", "to-n2.ping"), "ipc:///run/n1.to-n2.ping");
+  // Keyed addresses keep their key on both derived addresses.
+  const std::string key = gtype::rt::generate_curve_key_pair()->public_key;
+  std::optional<swim::Addresses> keyed = swim::derive_addresses("tcp://10.0.0.7:7400#" + key);
+  ASSERT_TRUE(keyed);
+  EXPECT_EQ(keyed->ping, "tcp://10.0.0.7:7401#" + key);
+  EXPECT_EQ(keyed->ping_req, "tcp://10.0.0.7:7402#" + key);
+  // Probers bind an ephemeral port of the network for a tcp daemon, a named socket otherwise.
+  auto prober = swim::outgoing_transport(c12s::system::Network{}, "tcp://127.0.0.1:7400", "x");
+  ASSERT_TRUE(prober.ok());
+  EXPECT_EQ((*prober)->address().rfind("tcp://127.0.0.1:", 0), 0u);
+  auto inproc = swim::outgoing_transport(c12s::system::Network{}, "inproc://n1", "to-n2.ping");
+  ASSERT_TRUE(inproc.ok());
+  EXPECT_EQ((*inproc)->address(), "inproc://n1.to-n2.ping");
 }
 
 TEST(SwimNode, RefusesOptionsMemberCannotRunWithAndAddressesItCannotDeriveFrom) {
   c12s::services::SwimOptions options = fast_options();
   options.ack_timeout = options.protocol_period;
   gtype::Result<std::unique_ptr<swim::Node>> slow =
-      swim::Node::bind("inproc://swim-options", "n", options, nullptr);
+      swim::Node::bind(c12s::system::Network{}, "inproc://swim-options", "n", options, nullptr);
   ASSERT_FALSE(slow.ok());
   EXPECT_EQ(slow.error().code(), gtype::StatusCode::kConfig);
   gtype::Result<std::unique_ptr<swim::Node>> nowhere =
-      swim::Node::bind("udp://h:1", "n", fast_options(), nullptr);
+      swim::Node::bind(c12s::system::Network{}, "udp://h:1", "n", fast_options(), nullptr);
   ASSERT_FALSE(nowhere.ok());
   EXPECT_NE(nowhere.error().message().find("cannot derive SWIM's addresses from 'udp://h:1'"),
             std::string::npos);

@@ -15,6 +15,7 @@
 #include "c12s/model/daemon_config.h"
 #include "c12s/model/match.h"
 #include "c12s/model/token_bucket.h"
+#include "c12s/system/network.h"
 #include "c12s/system/system_map.h"
 #include "gtype/status.h"
 
@@ -63,8 +64,12 @@ struct SwimOptions {
 struct DaemonOptions {
   model::DaemonConfig config;  // listing 5.2
   std::string nodes_address;   // HealthCheck/nodes
-  // Where formations reach the daemon (FormationPush/node). SWIM's endpoints are at addresses
-  // derived from it (tcp: the next two ports; see endpoints/services/swim.h).
+  // Where its endpoints bind and how peers reach them (system/identity.h's daemon_network); a
+  // daemon with CURVE admits its cluster's members as formations name them.
+  system::Network network;
+  // Where formations reach the daemon (FormationPush/node): for tcp://HOST:PORT, PORT on the
+  // network's interface (0: one the kernel picks); ipc:// and inproc:// as they are. SWIM's
+  // endpoints are at addresses derived from it (tcp: the next two ports; see swim.h).
   std::string listen = "tcp://127.0.0.1:0";
   std::string log_address;  // TaskLog/log, for SWIM's membership events; empty: standard error only
   // Where a formation the daemon took is kept, so that a restarted daemon is still in its
@@ -77,17 +82,19 @@ struct DaemonOptions {
 // (both ends know it without a message).
 std::string task_id(std::uint64_t session);
 
-gtype::Status run_nodes(const system::SystemMap& map, const NodesOptions& options,
-                        const std::atomic<bool>& stop);
-gtype::Status run_log(const system::SystemMap& map, const std::atomic<bool>& stop);
-gtype::Status run_state(const system::SystemMap& map, const StateOptions& options,
-                        const std::atomic<bool>& stop);
-gtype::Status run_queue(const system::SystemMap& map, const QueueOptions& options,
-                        const std::atomic<bool>& stop);
-gtype::Status run_scheduler(const system::SystemMap& map, const SchedulerOptions& options,
-                            const std::atomic<bool>& stop);
-gtype::Status run_push(const system::SystemMap& map, const PushOptions& options,
-                       const std::atomic<bool>& stop);
+// `network`: where and how the service's endpoints bind (system/identity.h's service_network).
+gtype::Status run_nodes(const system::SystemMap& map, const system::Network& network,
+                        const NodesOptions& options, const std::atomic<bool>& stop);
+gtype::Status run_log(const system::SystemMap& map, const system::Network& network,
+                      const std::atomic<bool>& stop);
+gtype::Status run_state(const system::SystemMap& map, const system::Network& network,
+                        const StateOptions& options, const std::atomic<bool>& stop);
+gtype::Status run_queue(const system::SystemMap& map, const system::Network& network,
+                        const QueueOptions& options, const std::atomic<bool>& stop);
+gtype::Status run_scheduler(const system::SystemMap& map, const system::Network& network,
+                            const SchedulerOptions& options, const std::atomic<bool>& stop);
+gtype::Status run_push(const system::SystemMap& map, const system::Network& network,
+                       const PushOptions& options, const std::atomic<bool>& stop);
 gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
 
 }  // namespace c12s::services

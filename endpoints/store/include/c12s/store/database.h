@@ -7,7 +7,9 @@
 //     survives the process being killed at any point, and a power loss as far as the disk
 //     honours fsync (a disk that acknowledges writes it only cached defeats any database);
 //   - foreign_keys=ON: child rows go with their parent (ON DELETE CASCADE), never orphaned;
-//   - a busy timeout: another process holding the write lock is waited for, not failed on.
+//   - a busy timeout: another process holding the write lock is waited for, not failed on;
+//   - mode 0600 for the file and its -wal and -shm files (private_files.h): a file of ours
+//     from before that group or others could read is tightened.
 // Schemas are versioned per component (the node registry, the state, the tasks, the logs may
 // share one file or have one each): migrate() applies a component's pending migrations in
 // order, all in one transaction with the version bump, so a schema is never half-upgraded.

@@ -44,8 +44,10 @@ struct SystemMap {
   std::string data_dir;                          // one subdirectory per service
   std::map<std::string, std::string> endpoints;  // "Protocol/role" -> address
 
-  // Every served endpoint of every service on 127.0.0.1, ports from `base_port` on.
-  static SystemMap loopback(std::string data_dir, int base_port);
+  // Every served endpoint of every service on 127.0.0.1, ports from `base_port` on; keyed with
+  // each service's public key when `service_keys` (service -> key) is not empty (CURVE).
+  static SystemMap loopback(std::string data_dir, int base_port,
+                            const std::map<std::string, std::string>& service_keys = {});
   static model::Result<SystemMap> load(const std::string& path);
   std::string to_yaml() const;
 
@@ -53,6 +55,11 @@ struct SystemMap {
   model::Result<std::string> address(std::string_view protocol, std::string_view role) const;
   // A directory of every role of `protocol` that the map has an address for.
   gtype::rt::Directory directory(std::string_view protocol) const;
+  // Whether the system speaks CURVE: its addresses are keyed (all of them; load() checks).
+  bool curve() const;
+  // Where the services' key files are (<data>/keys: service-NAME.key, the admitted-keys file
+  // `admitted`, and admin.key, the key of the operator who ran `c12s up`).
+  std::string keys_dir() const { return data_dir + "/keys"; }
 };
 
 }  // namespace c12s::system

@@ -1,0 +1,94 @@
+// Each kind of process's network (see identity.h).
+#include "c12s/system/identity.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "c12s/system/authority.h"
+
+namespace c12s::system {
+namespace {
+
+namespace rt = gtype::rt;
+
+// A network for `process` with the key pair in `key_file`, admitting the map's services.
+gtype::Result<Network> curve_network(const SystemMap& map, const std::string& process,
+                                     const std::string& key_file, const NetworkFlags& flags) {
+  gtype::Result<rt::CurveKeyPair> keys = rt::load_curve_secret_key(key_file);
+  if (!keys.ok()) {
+    return gtype::Status{keys.error().code(), process + ": the system speaks CURVE and needs a key pair: " +
+                                                  keys.error().message()};
+  }
+  Network network;
+  network.bind_host = flags.bind_host;
+  network.advertise_host = flags.advertise_host;
+  network.keys = *keys;
+  network.authority = std::make_shared<Authority>(process);
+  network.authority->admit_services(map);
+  return network;
+}
+
+Network plaintext_network(const NetworkFlags& flags) {
+  Network network;
+  network.bind_host = flags.bind_host;
+  network.advertise_host = flags.advertise_host;
+  network.plaintext_beyond_loopback = flags.insecure;
+  return network;
+}
+
+bool exists(const std::string& path) {
+  std::error_code ec;
+  return !path.empty() && std::filesystem::exists(path, ec);
+}
+
+}  // namespace
+
+gtype::Result<Network> service_network(const SystemMap& map, const std::string& service,
+                                       const NetworkFlags& flags) {
+  if (!map.curve()) return plaintext_network(flags);
+  const std::string key_file =
+      flags.key_file.empty() ? map.keys_dir() + "/service-" + service + ".key" : flags.key_file;
+  gtype::Result<Network> network = curve_network(map, "c12s service " + service, key_file, flags);
+  if (!network.ok()) return network;
+  if (gtype::Status watched = network->authority->watch_file(map.keys_dir() + "/admitted"); !watched.ok())
+    return watched;
+  return network;
+}
+
+gtype::Result<Network> daemon_network(const SystemMap& map, const std::string& node_id,
+                                      const NetworkFlags& flags) {
+  if (!map.curve()) return plaintext_network(flags);
+  if (flags.key_file.empty()) {
+    return gtype::Status{
+        gtype::StatusCode::kConfig,
+        "c12s daemon " + node_id + ": the system speaks CURVE: give the node's key pair (--key FILE)"};
+  }
+  return curve_network(map, "c12s daemon " + node_id, flags.key_file, flags);
+}
+
+std::string default_command_key(const SystemMap& map) {
+  if (const char* env = std::getenv("C12S_KEY"); env != nullptr && *env != '\0') return env;
+  std::string config;
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != '\0') {
+    config = std::string(xdg) + "/c12s/user.key";
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    config = std::string(home) + "/.config/c12s/user.key";
+  }
+  if (exists(config)) return config;
+  const std::string admin = map.keys_dir() + "/admin.key";
+  return exists(admin) ? admin : std::string();
+}
+
+gtype::Result<Network> command_network(const SystemMap& map, const std::string& key_file) {
+  if (!map.curve()) return plaintext_network(NetworkFlags{});
+  const std::string key = key_file.empty() ? default_command_key(map) : key_file;
+  if (key.empty()) {
+    return gtype::Status{
+        gtype::StatusCode::kConfig,
+        "c12s: the system speaks CURVE and you have no key: ask its operator for one (c12s user "
+        "add), and give it with --key FILE, $C12S_KEY or ~/.config/c12s/user.key"};
+  }
+  return curve_network(map, "c12s", key, NetworkFlags{});
+}
+
+}  // namespace c12s::system

@@ -1,0 +1,55 @@
+// Binding a process's endpoints (see network.h).
+#include "c12s/system/network.h"
+
+#include "c12s/system/authority.h"
+
+namespace c12s::system {
+namespace {
+
+namespace rt = gtype::rt;
+
+bool is_tcp(const std::string& address) { return address.rfind("tcp://", 0) == 0; }
+
+}  // namespace
+
+gtype::Result<std::unique_ptr<rt::Transport>> Network::transport(int port, rt::ZmqOptions base) const {
+  const std::string host = advertise_host.empty() ? bind_host : advertise_host;
+  base.advertise = host == bind_host ? "" : "tcp://" + host;
+  base.plaintext_beyond_loopback = plaintext_beyond_loopback;
+  if (curve()) base.curve = rt::ZmqOptions::Curve{keys, authority};
+  return rt::make_zmq_transport("tcp://" + bind_host + ":" + std::to_string(port), std::move(base));
+}
+
+gtype::Result<std::unique_ptr<rt::Transport>> Network::transport_at(const std::string& address,
+                                                                    rt::ZmqOptions base) const {
+  const rt::KeyedAddress at = rt::split_keyed_address(address);
+  if (curve() && !at.key.empty() && at.key != keys.public_key) {
+    return gtype::Status{gtype::StatusCode::kConfig,
+                         "cannot listen at " + address + ": its key is not this process's (" +
+                             keys.public_key + "): is the key file the one the system map was made with?"};
+  }
+  if (curve() != !at.key.empty()) {
+    return gtype::Status{gtype::StatusCode::kConfig,
+                         "cannot listen at " + address + ": " +
+                             (curve() ? "the address has no key (#...), and this process speaks CURVE"
+                                      : "the address is keyed (#...), and this process has no key pair")};
+  }
+  base.plaintext_beyond_loopback = plaintext_beyond_loopback;
+  if (curve()) base.curve = rt::ZmqOptions::Curve{keys, authority};
+  if (!is_tcp(at.endpoint)) return rt::make_zmq_transport(at.endpoint, std::move(base));
+  const std::size_t colon = at.endpoint.rfind(':');
+  const std::string port = at.endpoint.substr(colon + 1);
+  base.advertise = port == "0" ? at.endpoint.substr(0, colon) : at.endpoint;  // port 0: the one bound
+  return rt::make_zmq_transport("tcp://" + bind_host + ":" + port, std::move(base));
+}
+
+rt::EndpointOptions Network::endpoint_options(const std::string& protocol, rt::EndpointOptions base) const {
+  if (curve()) {
+    base.authorize = [protocol](std::string_view role, std::string_view principal) {
+      return may_play(protocol, role, principal);
+    };
+  }
+  return base;
+}
+
+}  // namespace c12s::system
