@@ -49,6 +49,7 @@ struct PeerLink {
   // needs the peer: at once if it is still connected (see on_peer_lost), else when the role
   // waits for it with nothing of its queued, or sends to it.
   bool lost = false;
+  std::string lost_reason;  // what the transport said of the loss, if anything
 };
 
 struct Session {
@@ -74,7 +75,7 @@ struct Endpoint::Impl {
   // --- monitor.cpp: the arrival stage -------------------------------------------------------
   void on_event(const TransportEvent& event);
   void on_frame(const std::string& source, const std::string& principal, const std::string& bytes);
-  void on_peer_lost(const std::string& address);
+  void on_peer_lost(const std::string& address, const std::string& reason);
   // "role B at b was lost (...)": the detail of a session failed by a lost peer.
   std::string lost_detail(const Session& session, std::uint16_t peer) const;
   // Counts a rejected frame and tells options.on_reject.

@@ -45,14 +45,19 @@ Status Endpoint::Impl::pump(Clock::time_point deadline) {
 
 void Endpoint::Impl::on_event(const TransportEvent& event) {
   if (event.kind == TransportEvent::Kind::kPeerLost) {
-    on_peer_lost(event.peer);
+    on_peer_lost(event.peer, event.bytes);
   } else {
     on_frame(event.peer, event.principal, event.bytes);
   }
 }
 
 std::string Endpoint::Impl::lost_detail(const Session& session, std::uint16_t peer) const {
-  return "role " + std::string(index.role_name(peer)) + " at " + session.peers[peer].address +
+  const PeerLink& link = session.peers[peer];
+  if (!link.lost_reason.empty()) {
+    return "role " + std::string(index.role_name(peer)) + " at " + link.address + " cannot be reached: " +
+           link.lost_reason;
+  }
+  return "role " + std::string(index.role_name(peer)) + " at " + link.address +
          " was lost (its process died or the link broke)";
 }
 
@@ -63,7 +68,7 @@ std::string Endpoint::Impl::lost_detail(const Session& session, std::uint16_t pe
 // the connection, so the peer had nothing to disconnect at its end). Either way the session
 // fails later if the role needs the peer again: waits for it with nothing of its queued
 // (take()), or sends to it (begin_act()).
-void Endpoint::Impl::on_peer_lost(const std::string& address) {
+void Endpoint::Impl::on_peer_lost(const std::string& address, const std::string& reason) {
   const bool explicit_connections = index.spec().explicit_connections;
   const std::uint16_t spec_roles = index.spec().role_count;  // each session has a link per role
   for (auto& [id, session] : sessions) {
@@ -72,6 +77,7 @@ void Endpoint::Impl::on_peer_lost(const std::string& address) {
       PeerLink& link = session.peers[p];
       if (p == index.spec().self || !link.met || link.lost || link.address != address) continue;
       link.lost = true;
+      link.lost_reason = reason;
       touch(session);  // serve() looks again: it may wait for this peer
       if (link.closed_by_peer) continue;
       const bool connecting = session.pending && session.pending->peer == p;

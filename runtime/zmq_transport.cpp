@@ -281,6 +281,7 @@ class ZmqTransport final : public Transport {
     bool carried_frames = false;  // send() used it: the transport's destruction flushes it
     bool handshaken = false;      // the peer's ROUTER accepted it (ZMTP handshake done)
     bool gone = false;            // its connection broke
+    std::string failure;          // why its handshake failed, if it did
     Clock::time_point opened;     // when it was opened (it must reach its peer in time)
   };
 
@@ -393,6 +394,7 @@ class ZmqTransport final : public Transport {
       std::map<std::string, std::unique_ptr<Link>>::iterator it) {
     close(*it->second, /*flush=*/false);
     suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
+    if (!it->second->failure.empty()) loss_reasons_[it->first] = it->second->failure;
     poll_items_.clear();
     return links_.erase(it);
   }
@@ -506,6 +508,12 @@ class ZmqTransport final : public Transport {
     while (std::optional<MonitorEvent> event = next_monitor_event(link.monitor)) {
       link.gone |= event->event == ZMQ_EVENT_DISCONNECTED || (event->event & kHandshakeFailures) != 0;
       link.handshaken |= event->event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+      if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+        link.failure = "it refused this process's key (not admitted there)";
+      } else if ((event->event & kHandshakeFailures) != 0 && link.failure.empty()) {
+        link.failure = "the handshake failed (whoever listens there does not hold the key its address names, "
+                       "or does not speak the same mechanism)";
+      }
     }
   }
 
@@ -670,7 +678,12 @@ class ZmqTransport final : public Transport {
         ++it;
         continue;
       }
-      events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, it->first, "", ""});
+      std::string reason;
+      if (auto found = loss_reasons_.find(it->first); found != loss_reasons_.end()) {
+        reason = std::move(found->second);
+        loss_reasons_.erase(found);
+      }
+      events_.push_back(TransportEvent{TransportEvent::Kind::kPeerLost, it->first, std::move(reason), ""});
       it = suspected_.erase(it);
     }
   }
@@ -692,6 +705,7 @@ class ZmqTransport final : public Transport {
   std::deque<TransportEvent> events_;  // received, not yet returned by next()
   // Peers whose link broke, not yet reported lost: by address, the latest time to report.
   std::map<std::string, Clock::time_point> suspected_;
+  std::map<std::string, std::string> loss_reasons_;  // of suspected peers whose handshake failed
   // Connections to the ROUTER, by file descriptor: open ones, whose they are (from their frames),
   // frames read before their ACCEPTED event, and descriptors closed since the ROUTER was emptied.
   std::set<int> open_;

@@ -203,18 +203,29 @@ sorts::LogRecord to_sort(const store::LogRecord& record) {
                           record.message};
 }
 
+// A user (with CURVE) reads the records of their own topologies' tasks only: those the state
+// service labelled with them as `owner`. An admin, or anyone on a plaintext system, reads all.
 class LogsQueryLog final : public lq::Handler {
  public:
-  explicit LogsQueryLog(Log& log) : log_(log) {}
+  LogsQueryLog(Log& log, std::string principal)
+      : log_(log), owner_(principal.rfind("admin:", 0) == 0 ? std::string() : std::move(principal)) {}
   void on_get(const sorts::TaskId& task) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
     gtype::Status status = log_.records->by_task(task.id, &found);
+    if (!owner_.empty()) {
+      std::erase_if(found, [&](const store::LogRecord& record) {
+        auto owner = record.labels.find("owner");
+        return owner == record.labels.end() || owner->second != owner_;
+      });
+    }
     answer(status, found);
   }
-  void on_list(const sorts::LogsFilter& filter) override {
+  void on_list(const sorts::LogsFilter& given) override {
     std::lock_guard lock(log_.mutex);
     std::vector<store::LogRecord> found;
+    sorts::LogsFilter filter = given;
+    if (!owner_.empty()) filter.selector.labels["owner"] = owner_;
     const std::size_t limit = filter.limit == 0 ? kKeptRecords : static_cast<std::size_t>(filter.limit);
     gtype::Status status = log_.records->list(filter.selector, model::MatchMode::kSubset, limit, &found);
     std::reverse(found.begin(), found.end());  // LogRecords is oldest first
@@ -229,6 +240,7 @@ class LogsQueryLog final : public lq::Handler {
   }
 
   Log& log_;
+  const std::string owner_;  // whose records it may read; empty: all
   sorts::LogRecords records_;
 };
 
@@ -255,7 +267,9 @@ gtype::Status run_log(const system::SystemMap& map, const system::Network& netwo
     return std::make_unique<TaskLogLog>(log, principal_of(session, "reporter"));
   });
   served.add<lq::Role>(host, map, network, "LogsQuery", "log",
-                       per_session([&] { return std::make_unique<LogsQueryLog>(log); }));
+                       [&](const rt::SessionInfo& session) {
+                         return std::make_unique<LogsQueryLog>(log, principal_of(session, "user"));
+                       });
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

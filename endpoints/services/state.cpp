@@ -157,9 +157,28 @@ sorts::TopologyBrief to_sort(const store::TopologyBrief& brief) {
 }
 
 // ListDetail: Algorithm 6. A session keeps the view it answers with; the log hears it first.
+// Users see and change their own topologies only (with CURVE): a topology is its first
+// mutator's; an admin sees and changes every one. Without CURVE (no principal) all are everyone's.
+bool is_admin(const std::string& principal) { return principal.rfind("admin:", 0) == 0; }
+
+// Requires state.mutex.
+bool sees(State& state, const std::string& principal, const std::string& topology) {
+  if (principal.empty() || is_admin(principal)) return true;
+  std::string owner;
+  return state.topologies->owner_of(topology, &owner).ok() && owner == principal;
+}
+
+// The owner of `topology` as a label of its task's records ({} when it has none), so that the
+// log service shows a user the records of their own tasks. Requires state.mutex.
+std::map<std::string, std::string> owner_label(State& state, const std::string& topology) {
+  std::string owner;
+  if (!state.topologies->owner_of(topology, &owner).ok()) return {};
+  return {{"owner", owner}};
+}
+
 class ListDetailState final : public ld::Handler {
  public:
-  explicit ListDetailState(State& state) : state_(state) {}
+  ListDetailState(State& state, std::string principal) : state_(state), principal_(std::move(principal)) {}
 
   void on_list_brief(const sorts::ListRequest& request) override {
     std::lock_guard lock(state_.mutex);
@@ -168,6 +187,7 @@ class ListDetailState final : public ld::Handler {
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyBrief& brief : found) {
       if (request.topology && brief.name != *request.topology) continue;
+      if (!sees(state_, principal_, brief.name)) continue;
       brief_.topologies.push_back(to_sort(brief));
     }
   }
@@ -180,6 +200,7 @@ class ListDetailState final : public ld::Handler {
     gtype::Status s = state_.topologies->list_detail(request.selector, model::MatchMode::kSubset, &found);
     if (!s.ok()) return fail("list: " + s.to_string());
     for (const store::TopologyDetail& detail : found) {
+      if (!sees(state_, principal_, detail.topology.spec.name)) continue;
       for (const store::FormedNode& node : detail.nodes) {
         if (request.topology && node.cluster.topology != *request.topology) continue;
         if (request.region && node.cluster.region != *request.region) continue;
@@ -199,6 +220,7 @@ class ListDetailState final : public ld::Handler {
 
  private:
   State& state_;
+  const std::string principal_;  // the user's (empty: plaintext)
   sorts::ListBriefView brief_;
   sorts::MetricsQuery query_;
   sorts::ListDetailView detail_;
@@ -244,10 +266,13 @@ bool advance(State& state, Reporter& reporter, const std::string& task, const st
     }
   }
   const bool failed = to == store::TaskState::kFailed;
-  (void)log_task(
-      reporter, task, failed ? "error" : "info",
-      {{"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}},
-      message);
+  std::map<std::string, std::string> labels{
+      {"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}};
+  {
+    std::lock_guard lock(state.mutex);
+    labels.merge(owner_label(state, topology));
+  }
+  (void)log_task(reporter, task, failed ? "error" : "info", labels, message);
   return true;
 }
 
@@ -368,24 +393,32 @@ gtype::Status recover(State& state, const system::SystemMap& map, const std::ato
 // A mutation's session: its id is the task's id, created with the topology it brings.
 class MutationService final : public svc::Handler {
  public:
-  MutationService(State& state, const system::SystemMap& map)
-      : state_(state), reporter_(state.network, map.directory("TaskLog")), settler_(map, state.network) {}
+  MutationService(State& state, const system::SystemMap& map, std::string principal)
+      : state_(state),
+        reporter_(state.network, map.directory("TaskLog")),
+        settler_(map, state.network),
+        principal_(std::move(principal)) {}
 
   void on_quit() override {}
   // G3's ok() follows this callback: the user is told "submitted" only once the task is stored
   // and its PENDING record acknowledged by the log; otherwise the session fails, saying why.
   void on_create(const sorts::TopologySpec& spec) override {
+    std::map<std::string, std::string> labels{{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}};
     {
       std::lock_guard lock(state_.mutex);
+      if (gtype::Status owned = claim(spec.name); !owned.ok()) {
+        log_refusal("state", principal_, "mutating topology " + spec.name + ": " + owned.message());
+        return fail(owned.message());
+      }
       // One task at a time per topology (the store's semantic lock): the session of a second
       // one fails, saying which task holds the topology.
       gtype::Status s = state_.tasks->create(task(), "mutate", spec.name, now_millis());
       if (!s.ok()) return fail("cannot start the task: " + s.to_string());
+      labels.merge(owner_label(state_, spec.name));
     }
     spec_ = spec;
-    gtype::Status logged = reporter_.record(
-        task(), "info", {{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}},
-        "mutation of topology " + spec.name + " received");
+    gtype::Status logged =
+        reporter_.record(task(), "info", labels, "mutation of topology " + spec.name + " received");
     if (!logged.ok()) fail("cannot log the task: " + logged.message());  // failed() fails the task
   }
   gtype::Result<sorts::TopologySpec> choose_try() override { return *spec_; }
@@ -422,9 +455,19 @@ class MutationService final : public svc::Handler {
  private:
   std::string task() const { return task_id(session()); }
 
+  // The topology is the user's from now on, if it is nobody's; refused when another user's. An
+  // admin may change any, and owns those nobody did. Requires state_.mutex.
+  gtype::Status claim(const std::string& topology) {
+    if (principal_.empty()) return gtype::Status();
+    std::string owner;
+    if (is_admin(principal_) && state_.topologies->owner_of(topology, &owner).ok()) return gtype::Status();
+    return state_.topologies->claim(topology, principal_);
+  }
+
   State& state_;
   Reporter reporter_;
   Settler settler_;
+  const std::string principal_;  // the user's (empty: plaintext)
   // Set once its task was created; the steps after on_create rely on it (the runtime lets no
   // message or choice come before).
   std::optional<sorts::TopologySpec> spec_;
@@ -522,9 +565,13 @@ gtype::Status run_state(const system::SystemMap& map, const system::Network& net
   served.add<cf::Role>(host, map, network, "ClusterFormation", "state",
                        per_session([] { return std::make_unique<ClusterFormationState>(); }));
   served.add<ld::Role>(host, map, network, "ListDetail", "state",
-                       per_session([&] { return std::make_unique<ListDetailState>(state); }));
+                       [&](const rt::SessionInfo& session) {
+                         return std::make_unique<ListDetailState>(state, principal_of(session, "user"));
+                       });
   served.add<svc::Role>(host, map, network, "IdempotencyCheck", "service",
-                        per_session([&] { return std::make_unique<MutationService>(state, map); }));
+                        [&](const rt::SessionInfo& session) {
+                          return std::make_unique<MutationService>(state, map, principal_of(session, "user"));
+                        });
   served.add<ist::Role>(host, map, network, "IdempotencyCheck", "istorage",
                         per_session([&] { return std::make_unique<IdempotencyStorage>(state); }));
   served.add<mst::Role>(host, map, network, "IdempotencyCheck", "mstorage",

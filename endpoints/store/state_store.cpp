@@ -43,6 +43,9 @@ CREATE TABLE state_labels (
 )sql",
     // Desired states of tasks whose formation has not committed yet, by task.
     "CREATE TABLE staged (task TEXT PRIMARY KEY, name TEXT NOT NULL, spec BLOB NOT NULL) STRICT",
+    // Who owns each topology name (the principal that first mutated it; CURVE systems only).
+    // Not tied to `topologies`: a name is claimed when its first task starts, before it forms.
+    "CREATE TABLE owners (topology TEXT PRIMARY KEY, owner TEXT NOT NULL) STRICT",
 };
 
 Status no_topology(std::string_view name) {
@@ -246,6 +249,34 @@ Status StateStore::drop_staged(std::string_view task) {
   if (!s.ok()) return s;
   erase.bind_text(1, task);
   return erase.run();
+}
+
+Status StateStore::owner_of(std::string_view name, std::string* out) {
+  Statement read;
+  Status s = db_->prepare("SELECT owner FROM owners WHERE topology = ?1", &read);
+  if (!s.ok()) return s;
+  read.bind_text(1, name);
+  bool found = false;
+  s = read.step(&found);
+  if (!s.ok()) return s;
+  if (!found) return Status::not_found("topology " + model::quote(name) + " has no owner");
+  *out = read.column_text(0);
+  return Status::success();
+}
+
+Status StateStore::claim(std::string_view name, std::string_view owner) {
+  std::string current;
+  Status s = owner_of(name, &current);
+  if (s.ok()) {
+    if (current == owner) return Status::success();
+    return Status::rejected("topology " + model::quote(name) + " belongs to " + current);
+  }
+  if (!s.is_not_found()) return s;
+  Statement insert;
+  s = db_->prepare("INSERT INTO owners (topology, owner) VALUES (?1, ?2)", &insert);
+  if (!s.ok()) return s;
+  insert.bind_text(1, name).bind_text(2, owner);
+  return insert.run();
 }
 
 Status StateStore::fingerprint_of(std::string_view name, std::string* out) {

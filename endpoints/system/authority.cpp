@@ -204,9 +204,17 @@ std::optional<std::string> Authority::admit(std::string_view key) {
   std::lock_guard lock(mutex_);
   reload_if_changed();
   const std::string text(key);
-  if (auto it = told_.find(text); it != told_.end()) return it->second;
-  if (auto it = filed_.find(text); it != filed_.end()) return it->second;
-  return std::nullopt;
+  auto known = [&]() -> std::optional<std::string> {
+    if (auto it = told_.find(text); it != told_.end()) return it->second;
+    if (auto it = filed_.find(text); it != filed_.end()) return it->second;
+    return std::nullopt;
+  };
+  if (std::optional<std::string> principal = known()) return principal;
+  // A key registered just now (c12s user add, then at once a command) is admitted at once: an
+  // unknown key looks at the file whatever the period (a stat).
+  file_checked_ = {};
+  reload_if_changed();
+  return known();
 }
 
 void Authority::refused(const std::string& why) {

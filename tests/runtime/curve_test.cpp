@@ -256,6 +256,7 @@ TEST(CurveTransport, UnadmittedKeyGetsNoConnection) {
   std::vector<TransportEvent> seen = drain(**intruder, 1500ms);
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.front().kind, TransportEvent::Kind::kPeerLost);
+  EXPECT_THAT(seen.front().bytes, HasSubstr("refused this process's key"));  // why, for its sessions' errors
 }
 
 TEST(CurveTransport, WrongServerKeyIsALostPeer) {
@@ -277,6 +278,7 @@ TEST(CurveTransport, WrongServerKeyIsALostPeer) {
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen.front().kind, TransportEvent::Kind::kPeerLost);
   EXPECT_EQ(seen.front().peer, impostor);
+  EXPECT_THAT(seen.front().bytes, HasSubstr("does not hold the key its address names"));
 }
 
 TEST(CurveTransport, PlaintextPeerIsRefused) {

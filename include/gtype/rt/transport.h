@@ -26,7 +26,7 @@ namespace gtype::rt {
 struct TransportEvent {
   enum class Kind { kFrame, kPeerLost } kind = Kind::kFrame;
   std::string peer;       // the address of the sender, or of the peer lost
-  std::string bytes;      // the frame (kFrame)
+  std::string bytes;      // the frame (kFrame); why, if the transport knows (kPeerLost)
   std::string principal;  // whom the sender's key speaks for (CURVE, see curve.h); else empty
 };
 

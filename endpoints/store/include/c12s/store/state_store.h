@@ -93,6 +93,11 @@ class StateStore {
   Status commit_staged(std::string_view task, std::string* name = nullptr);
   Status drop_staged(std::string_view task);  // ok when nothing was staged
   Status fingerprint_of(std::string_view name, std::string* out);  // not found: no such topology
+  // Who owns topology `name` (a principal, see system/authority.h); not found: nobody yet.
+  Status owner_of(std::string_view name, std::string* out);
+  // Makes `owner` the owner of `name` if it has none; rejected, naming the owner, when another
+  // owns it. Owners stay when a topology is removed or replaced: a name stays its owner's.
+  Status claim(std::string_view name, std::string_view owner);
   Status get(std::string_view name, StoredTopology* out);          // not found: no such topology
   Status remove(std::string_view name);                            // not found: no such topology
 

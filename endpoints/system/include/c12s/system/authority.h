@@ -55,8 +55,8 @@ class Authority final : public gtype::rt::KeyAuthority {
   void forget(const std::string& principal);
   // service:NAME for the key of each service's addresses in `map`.
   void admit_services(const SystemMap& map);
-  // Admits what the file at `path` lists, now and whenever it changes (looked at, at most once a
-  // second, when a key is to be admitted). An unreadable or malformed file is an error now; later,
+  // Admits what the file at `path` lists, now and whenever it changes (looked at when a key is
+  // to be admitted: at most once a second, and whenever the key is not known yet). An unreadable or malformed file is an error now; later,
   // it is reported and the last good list kept.
   gtype::Status watch_file(const std::string& path);
 
