@@ -54,8 +54,8 @@ void Endpoint::Impl::on_event(const TransportEvent& event) {
 std::string Endpoint::Impl::lost_detail(const Session& session, std::uint16_t peer) const {
   const PeerLink& link = session.peers[peer];
   if (!link.lost_reason.empty()) {
-    return "role " + std::string(index.role_name(peer)) + " at " + link.address + " cannot be reached: " +
-           link.lost_reason;
+    return "role " + std::string(index.role_name(peer)) + " at " + link.address +
+           " cannot be reached: " + link.lost_reason;
   }
   return "role " + std::string(index.role_name(peer)) + " at " + link.address +
          " was lost (its process died or the link broke)";

@@ -511,8 +511,9 @@ class ZmqTransport final : public Transport {
       if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
         link.failure = "it refused this process's key (not admitted there)";
       } else if ((event->event & kHandshakeFailures) != 0 && link.failure.empty()) {
-        link.failure = "the handshake failed (whoever listens there does not hold the key its address names, "
-                       "or does not speak the same mechanism)";
+        link.failure =
+            "the handshake failed (whoever listens there does not hold the key its address names, "
+            "or does not speak the same mechanism)";
       }
     }
   }

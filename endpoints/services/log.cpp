@@ -266,10 +266,9 @@ gtype::Status run_log(const system::SystemMap& map, const system::Network& netwo
   served.add<tl::Role>(host, map, network, "TaskLog", "log", [&](const rt::SessionInfo& session) {
     return std::make_unique<TaskLogLog>(log, principal_of(session, "reporter"));
   });
-  served.add<lq::Role>(host, map, network, "LogsQuery", "log",
-                       [&](const rt::SessionInfo& session) {
-                         return std::make_unique<LogsQueryLog>(log, principal_of(session, "user"));
-                       });
+  served.add<lq::Role>(host, map, network, "LogsQuery", "log", [&](const rt::SessionInfo& session) {
+    return std::make_unique<LogsQueryLog>(log, principal_of(session, "user"));
+  });
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

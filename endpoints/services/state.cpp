@@ -403,7 +403,8 @@ class MutationService final : public svc::Handler {
   // G3's ok() follows this callback: the user is told "submitted" only once the task is stored
   // and its PENDING record acknowledged by the log; otherwise the session fails, saying why.
   void on_create(const sorts::TopologySpec& spec) override {
-    std::map<std::string, std::string> labels{{"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}};
+    std::map<std::string, std::string> labels{
+        {"service", "state"}, {"state", "PENDING"}, {"topology", spec.name}};
     {
       std::lock_guard lock(state_.mutex);
       if (gtype::Status owned = claim(spec.name); !owned.ok()) {
@@ -564,10 +565,9 @@ gtype::Status run_state(const system::SystemMap& map, const system::Network& net
                        per_session([&] { return std::make_unique<HealthCheckState>(state); }));
   served.add<cf::Role>(host, map, network, "ClusterFormation", "state",
                        per_session([] { return std::make_unique<ClusterFormationState>(); }));
-  served.add<ld::Role>(host, map, network, "ListDetail", "state",
-                       [&](const rt::SessionInfo& session) {
-                         return std::make_unique<ListDetailState>(state, principal_of(session, "user"));
-                       });
+  served.add<ld::Role>(host, map, network, "ListDetail", "state", [&](const rt::SessionInfo& session) {
+    return std::make_unique<ListDetailState>(state, principal_of(session, "user"));
+  });
   served.add<svc::Role>(host, map, network, "IdempotencyCheck", "service",
                         [&](const rt::SessionInfo& session) {
                           return std::make_unique<MutationService>(state, map, principal_of(session, "user"));

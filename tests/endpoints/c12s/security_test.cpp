@@ -47,7 +47,9 @@ class Security : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Output run(const std::vector<std::string>& args) { return Process(args, dir_).finish(std::chrono::seconds(30)); }
+  Output run(const std::vector<std::string>& args) {
+    return Process(args, dir_).finish(std::chrono::seconds(30));
+  }
   // `args` as user `key` (a key file in dir_).
   Output as(const std::string& key, std::vector<std::string> args) {
     args.push_back("--key");
@@ -148,8 +150,8 @@ TEST_F(Security, DaemonsSpeakOnlyForThemselves) {
 
   // A key nobody registered: its connections are refused before any frame is read.
   ASSERT_EQ(run({"key", "new", "stranger.key"}).exit, 0);
-  Process stranger({"daemon", "--config", daemon_config("node-9"), "--system", system, "--key", "stranger.key"},
-                   dir_);
+  Process stranger(
+      {"daemon", "--config", daemon_config("node-9"), "--system", system, "--key", "stranger.key"}, dir_);
   EXPECT_TRUE(logged("nodes", "is not admitted"));
 
   // node-2's key, claiming to be node-1: admitted as node:node-2, refused for node-1.

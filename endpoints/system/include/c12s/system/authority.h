@@ -56,8 +56,8 @@ class Authority final : public gtype::rt::KeyAuthority {
   // service:NAME for the key of each service's addresses in `map`.
   void admit_services(const SystemMap& map);
   // Admits what the file at `path` lists, now and whenever it changes (looked at when a key is
-  // to be admitted: at most once a second, and whenever the key is not known yet). An unreadable or malformed file is an error now; later,
-  // it is reported and the last good list kept.
+  // to be admitted: at most once a second, and whenever the key is not known yet). An unreadable or malformed
+  // file is an error now; later, it is reported and the last good list kept.
   gtype::Status watch_file(const std::string& path);
 
   std::optional<std::string> admit(std::string_view key) override;
