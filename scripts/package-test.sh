@@ -185,7 +185,7 @@ fi
 
 # ---------------------------------------------------------------------------------------- 4.
 step "the units' commands, by hand"
-# The shipped map puts the services on 127.0.0.1:7400-7422 and the daemon on 7423-7425. If
+# The shipped map puts the services on 127.0.0.1:7400-7423 and the daemon on 7424-7426. If
 # something here listens there, a copy moved to free ports is used instead.
 listening() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 shift_ports() {  # adds $1 to every port of tcp://127.0.0.1:PORT on standard input
@@ -198,12 +198,12 @@ shift_ports() {  # adds $1 to every port of tcp://127.0.0.1:PORT on standard inp
 offset=""
 for base in 7400 17400 21400 25400; do
   busy=0
-  for ((port = base; port <= base + 25; port++)); do
+  for ((port = base; port <= base + 26; port++)); do
     if listening "$port"; then busy=1; break; fi
   done
   if [ "$busy" = 0 ]; then offset=$((base - 7400)); break; fi
 done
-[ -n "$offset" ] || fail "no free range of 26 ports at 7400, 17400, 21400 or 25400"
+[ -n "$offset" ] || fail "no free range of 27 ports at 7400, 17400, 21400 or 25400"
 map=/etc/c12s/system.yaml
 if [ "$offset" != 0 ]; then
   map=$work/system.yaml

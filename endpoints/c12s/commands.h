@@ -68,7 +68,9 @@ int service_command(const std::string& name, const std::string& system, const st
 // `listen`: tcp://INTERFACE:PORT where it takes formations (port 0: any); `flags`: its --key,
 // --advertise (the host its peers reach it at) and --insecure. `formation_file`: where the
 // daemon keeps a formation it took (empty: nowhere).
-int daemon_command(const std::string& config, const std::string& system, const std::string& listen,
-                   system::NetworkFlags flags, const std::string& formation_file);
+// `system`: the system map's file, or empty to ask the system's entry: `join`, or the
+// configuration's flusher (protocols/join.gtype).
+int daemon_command(const std::string& config, const std::string& system, const std::string& join,
+                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file);
 
 }  // namespace c12s::cli

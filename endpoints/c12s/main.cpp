@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
   up->add_option("--nodes", up_options.nodes, "node daemons to start (node-1 ... node-N)");
   up->add_option("--data", up_options.data, "where the services keep their data and logs");
   up->add_option("--port", up_options.port,
-                 "BASE: every port up listens on (127.0.0.1) is in BASE ... BASE+22+3N: the services' from "
+                 "BASE: every port up listens on (127.0.0.1) is in BASE ... BASE+23+3N: the services' from "
                  "BASE, then 3 per node daemon (formations, SWIM ping, SWIM ping-req); all must be free, and "
                  "best outside the kernel's ephemeral ports (/proc/sys/net/ipv4/ip_local_port_range, "
                  "usually 32768-60999)");
@@ -135,7 +135,12 @@ int main(int argc, char** argv) {
                     "allow plaintext beyond loopback (anyone may speak any role)");
   CLI::App* daemon = app.add_subcommand("daemon", "run a node daemon (c12s up starts them)");
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
-  daemon->add_option("--system", system_file, "the system map")->required();
+  std::string join;
+  daemon->add_option("--system", system_file, "the system map (or --join)");
+  daemon->add_option("--join", join,
+                     "the system's entry, tcp://HOST:PORT#KEY (Join/entry in its map): the daemon asks it for the "
+                     "rest (default: the configuration's flusher, when it is a tcp:// address)")
+      ->excludes("--system");
   daemon
       ->add_option("--listen", listen,
                    "tcp://INTERFACE:PORT where the daemon takes formations (port 0: any; "
@@ -165,6 +170,6 @@ int main(int argc, char** argv) {
   if (user_remove->parsed())
     return principal_remove_command(client, (admin ? "admin:" : "user:") + principal_name);
   if (service->parsed()) return service_command(name, system_file, queues, network);
-  if (daemon->parsed()) return daemon_command(config, system_file, listen, network, formation_file);
+  if (daemon->parsed()) return daemon_command(config, system_file, join, listen, network, formation_file);
   return 2;
 }

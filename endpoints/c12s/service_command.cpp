@@ -1,6 +1,7 @@
 // c12s service NAME --system FILE, c12s daemon --config FILE --system FILE: run one process of
 // the system until SIGINT or SIGTERM (`c12s up` starts them; they can be run by hand too).
 #include <cstdio>
+#include <thread>
 
 #include "c12s/model/daemon_config.h"
 #include "c12s/model/queue_config.h"
@@ -84,21 +85,48 @@ int service_command(const std::string& name, const std::string& system_path, con
   return 0;
 }
 
-int daemon_command(const std::string& config_path, const std::string& system_path, const std::string& listen,
-                   system::NetworkFlags flags, const std::string& formation_file) {
+// The system map a daemon runs with: the file `system_path`, or else what the entry (`join`,
+// else the configuration's flusher when it is a tcp:// address) tells it, asked again every
+// 2 s while it cannot be reached (the control plane may start after the nodes). Nullopt once
+// it printed why not (a wrong file, no entry, a refusal, a stop signal).
+std::optional<system::SystemMap> daemon_system(const std::string& system_path, const std::string& join,
+                                               const model::DaemonConfig& config, const system::NetworkFlags& flags) {
+  if (!system_path.empty()) {
+    model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
+    if (map.ok()) return *map;
+    std::fputs(map.error().message().c_str(), stderr);
+    return std::nullopt;
+  }
+  const std::string entry = join.empty() ? config.flusher : join;
+  if (entry.rfind("tcp://", 0) != 0) {
+    std::fprintf(stderr, "c12s daemon: give the system map (--system FILE) or its entry (--join tcp://HOST:PORT#KEY, "
+                         "or as `flusher` in the configuration)\n");
+    return std::nullopt;
+  }
+  gtype::Result<system::Network> network = system::join_network(entry, config.node_id, flags);
+  if (!network.ok()) {
+    std::fprintf(stderr, "%s\n", network.error().message().c_str());
+    return std::nullopt;
+  }
+  const std::atomic<bool>& stop = system::stop_on_signals();
+  while (!stop.load()) {
+    gtype::Result<system::SystemMap> map =
+        services::join_system(*network, entry, config, std::chrono::milliseconds(3000));
+    if (map.ok()) return *map;
+    std::fprintf(stderr, "c12s daemon %s: cannot join the system at %s: %s\n", config.node_id.c_str(), entry.c_str(),
+                 map.error().message().c_str());
+    if (map.error().code() == gtype::StatusCode::kRejected || map.error().code() == gtype::StatusCode::kInvalidInput)
+      return std::nullopt;
+    for (int i = 0; i < 40 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return std::nullopt;
+}
+
+int daemon_command(const std::string& config_path, const std::string& system_path, const std::string& join,
+                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file) {
   model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
   if (!config.ok()) {
     std::fputs(config.error().message().c_str(), stderr);
-    return 2;
-  }
-  model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
-  if (!map.ok()) {
-    std::fputs(map.error().message().c_str(), stderr);
-    return 2;
-  }
-  model::Result<std::string> nodes = map->address("HealthCheck", "nodes");
-  if (!nodes.ok()) {
-    std::fputs(nodes.error().message().c_str(), stderr);
     return 2;
   }
   const std::size_t colon = listen.rfind(':');
@@ -112,6 +140,13 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   }
   if (!flags.advertise_host.empty() && flags.advertise_host.rfind("tcp://", 0) == 0)
     flags.advertise_host = flags.advertise_host.substr(6);
+  std::optional<system::SystemMap> map = daemon_system(system_path, join, *config, flags);
+  if (!map) return 2;
+  model::Result<std::string> nodes = map->address("HealthCheck", "nodes");
+  if (!nodes.ok()) {
+    std::fputs(nodes.error().message().c_str(), stderr);
+    return 2;
+  }
   gtype::Result<system::Network> network = system::daemon_network(*map, config->node_id, flags);
   if (!network.ok()) {
     std::fprintf(stderr, "%s\n", network.error().message().c_str());

@@ -5,7 +5,7 @@
 // Raspberry Pi, or of a BeagleBone for every fourth node), starts every service and N node
 // daemons as processes of their own (this same binary: `c12s service NAME`, `c12s daemon`),
 // their output in DIR/logs/, waits until every node has registered, and says how to use the
-// system. Every port it listens on is in BASE ... BASE + 22 + 3N (system::LoopbackPorts): the
+// system. Every port it listens on is in BASE ... BASE + 23 + 3N (system::LoopbackPorts): the
 // daemons' too, and it checks first that each is free, since one taken by another socket (the
 // kernel hands out ephemeral ports, by default 32768-60999, to any client) would otherwise be
 // found only by the process that binds it. On SIGINT or SIGTERM it stops the daemons, then the
@@ -89,7 +89,7 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
 
 // The daemon configuration of node i (listing 5.2), emitted by yaml-cpp: every fourth node a
 // BeagleBone, the others Raspberry Pis.
-std::string node_config(int i, const std::string& nodes_address) {
+std::string node_config(int i, const std::string& entry) {
   using Labels = std::vector<std::pair<const char*, const char*>>;
   static const Labels beaglebone = {{"os", "linux"},     {"arch", "arm"},    {"model", "beaglebone"},
                                     {"memory", "512MB"}, {"storage", "4GB"}, {"cpu", "1GHz"},
@@ -101,9 +101,9 @@ std::string node_config(int i, const std::string& nodes_address) {
   yaml << YAML::BeginMap << YAML::Key << "star" << YAML::Value << YAML::BeginMap;
   yaml << YAML::Key << "version" << YAML::Value << "v1";
   yaml << YAML::Key << "nodeid" << YAML::Value << id << YAML::Key << "name" << YAML::Value << id;
-  yaml << YAML::Key << "flusher" << YAML::Value << nodes_address;
+  yaml << YAML::Key << "flusher" << YAML::Value << entry;
   yaml << YAML::Key << "healthcheck" << YAML::Value << YAML::BeginMap;
-  yaml << YAML::Key << "address" << YAML::Value << nodes_address;
+  yaml << YAML::Key << "address" << YAML::Value << entry;
   yaml << YAML::Key << "topic" << YAML::Value << "health" << YAML::Key << "interval" << YAML::Value << "1s";
   yaml << YAML::EndMap << YAML::Key << "labels" << YAML::Value << YAML::BeginMap;
   for (const auto& [key, value] : i % 4 == 0 ? beaglebone : rpi)
@@ -371,25 +371,19 @@ int up_command(const UpOptions& options) {
     }
     children.push_back({service, spawn(args, data / "logs" / (service + ".log"))});
   }
-  const std::string nodes_address = *map.address("HealthCheck", "nodes");
+  // Each daemon knows the system by its entry alone (the `flusher` of its configuration: thesis
+  // 5.1.2's "system's address"), and asks it for the rest (protocols/join.gtype).
+  const std::string entry = *map.address("Join", "entry");
   for (int i = 1; i <= options.nodes; ++i) {
     const std::string id = "node-" + std::to_string(i);
     const fs::path config = data / "nodes" / (id + ".yaml");
-    if (!private_file(config, node_config(i, nodes_address))) {
+    if (!private_file(config, node_config(i, entry))) {
       stop_all(children);
       return 1;
     }
     const fs::path formation = data / "nodes" / (id + ".formation");
-    std::vector<std::string> args{self,
-                                  "daemon",
-                                  "--config",
-                                  config.string(),
-                                  "--system",
-                                  system_file.string(),
-                                  "--formation-file",
-                                  formation.string(),
-                                  "--listen",
-                                  ports.daemon_address(i)};
+    std::vector<std::string> args{self, "daemon", "--config", config.string(), "--formation-file",
+                                  formation.string(), "--listen", ports.daemon_address(i)};
     if (!options.plaintext) {
       args.push_back("--key");
       args.push_back((data / "keys" / (id + ".key")).string());

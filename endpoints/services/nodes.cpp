@@ -18,6 +18,7 @@
 #include <formation/nodes.h>
 #include <health_check/nodes.h>
 #include <idempotency_check/nodes.h>
+#include <join/entry.h>
 #include <list_detail/nodes.h>
 #include <release/nodes.h>
 
@@ -38,6 +39,7 @@ namespace ic = gtype_gen::idempotency_check::nodes;
 namespace ld = gtype_gen::list_detail::nodes;
 namespace fm = gtype_gen::formation::nodes;
 namespace rl = gtype_gen::release::nodes;
+namespace jn = gtype_gen::join::entry;
 
 // The registry and what guards it.
 struct Registry {
@@ -294,6 +296,33 @@ class ReleaseNodes final : public rl::Handler {
   rl::AfterRelease::Choice answer_;
 };
 
+// ---------------------------------------------------------------- Join: the system's entry
+
+// Tells a joining daemon where every endpoint is: the system map it was started with. With
+// CURVE, a daemon joins as itself only (its principal is node:ID of the id it gives).
+class JoinEntry final : public jn::Handler {
+ public:
+  JoinEntry(const system::SystemMap& map, std::string principal) : map_(map), principal_(std::move(principal)) {}
+  void on_join(const sorts::JoinRequest& request) override {
+    if (!principal_.empty() && principal_ != "node:" + request.node) {
+      log_refusal("nodes", principal_, "joining as node " + request.node);
+      refusal_ = principal_ + " may join as itself only, not as node " + request.node;
+    } else if (request.version != kApiVersion) {
+      refusal_ = "this system speaks API version " + std::string(kApiVersion) + ", not '" + request.version + "'";
+    }
+  }
+  gtype::Result<jn::AfterJoin::Choice> choose_welcome_or_refused() override {
+    if (!refusal_.empty()) return jn::AfterJoin::Choice(jn::AfterJoin::Refused{refusal_});
+    return jn::AfterJoin::Choice(jn::AfterJoin::Welcome{sorts::SystemEndpoints{map_.endpoints}});
+  }
+
+ private:
+  static constexpr const char* kApiVersion = "v1";  // listing 5.2's `version`
+  const system::SystemMap& map_;
+  const std::string principal_;
+  std::string refusal_;  // "" welcome
+};
+
 }  // namespace
 
 gtype::Status run_nodes(const system::SystemMap& map, const system::Network& network,
@@ -318,6 +347,9 @@ gtype::Status run_nodes(const system::SystemMap& map, const system::Network& net
                        per_session([&] { return std::make_unique<FormationNodes>(registry); }));
   served.add<rl::Role>(host, map, network, "Release", "nodes",
                        per_session([&] { return std::make_unique<ReleaseNodes>(registry); }));
+  served.add<jn::Role>(host, map, network, "Join", "entry", [&](const rt::SessionInfo& session) {
+    return std::make_unique<JoinEntry>(map, principal_of(session, "node"));
+  });
   if (!served.status().ok()) return served.status();
   return host.run(stop);
 }

@@ -32,7 +32,7 @@ const std::map<std::string, std::vector<std::string>>& table() {
         "TaskLog/log", "LogsQuery/log"}},
       {"nodes",
        {"HealthCheck/nodes", "ClusterFormation/nodes", "IdempotencyCheck/nodes", "ListDetail/nodes",
-        "Formation/nodes", "Release/nodes"}},
+        "Formation/nodes", "Release/nodes", "Join/entry"}},
       {"push", {"Formation/pool"}},
       {"queue", {"IdempotencyCheck/sched", "Dequeue/queue"}},
       {"scheduler", {}},  // it only starts sessions (Dequeue, Formation)
@@ -195,6 +195,30 @@ model::Result<SystemMap> SystemMap::load(const std::string& path) {
   const std::uint32_t file = report.sources.add(path, std::move(text));
   SystemMap map;
   read_map(report.sources.text(file), file, map, report.errors);
+  if (!report.errors.empty()) return gtype::Status::invalid_input(std::move(report));
+  return map;
+}
+
+model::Result<SystemMap> SystemMap::from_endpoints(const std::map<std::string, std::string>& endpoints,
+                                                  const std::string& origin) {
+  std::set<std::string> known;
+  for (const std::string& service : service_names()) {
+    for (const std::string& endpoint : served_endpoints(service)) known.insert(endpoint);
+  }
+  SystemMap map;
+  map.endpoints = endpoints;
+  gtype::DiagnosticReport report;
+  auto error = [&](const std::string& why) { report.errors.push_back({gtype::SourceLocation{}, origin + ": " + why, {}}); };
+  bool mixed = false;
+  for (const auto& [name, address] : endpoints) {
+    if (!known.count(name)) error("unknown endpoint '" + name + "'");
+    if (address.empty()) error("endpoint '" + name + "' has no address");
+    mixed |= is_keyed(address) != map.curve();
+  }
+  if (mixed) error("endpoints are not all keyed, or not all plaintext");
+  for (const std::string& name : known) {
+    if (!endpoints.count(name)) error("no address for endpoint '" + name + "'");
+  }
   if (!report.errors.empty()) return gtype::Status::invalid_input(std::move(report));
   return map;
 }

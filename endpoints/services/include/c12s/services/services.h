@@ -96,5 +96,10 @@ gtype::Status run_scheduler(const system::SystemMap& map, const system::Network&
 gtype::Status run_push(const system::SystemMap& map, const system::Network& network,
                        const PushOptions& options, const std::atomic<bool>& stop);
 gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop);
+// A daemon that knows the system by its entry only (Join/entry, the nodes service's; keyed with
+// CURVE) asks it for the system's endpoints, as node `config.node_id`, over `network` (which
+// must admit the entry's key). kRejected when the entry refuses, saying why.
+gtype::Result<system::SystemMap> join_system(const system::Network& network, const std::string& entry,
+                                             const model::DaemonConfig& config, std::chrono::milliseconds timeout);
 
 }  // namespace c12s::services

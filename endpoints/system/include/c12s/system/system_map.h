@@ -49,6 +49,10 @@ struct SystemMap {
   static SystemMap loopback(std::string data_dir, int base_port,
                             const std::map<std::string, std::string>& service_keys = {});
   static model::Result<SystemMap> load(const std::string& path);
+  // The map of `endpoints` as a peer sent them (Join's welcome; no data folder): every served
+  // endpoint, none unknown, all keyed or all plaintext. `origin` names the sender in errors.
+  static model::Result<SystemMap> from_endpoints(const std::map<std::string, std::string>& endpoints,
+                                                 const std::string& origin);
   std::string to_yaml() const;
 
   // The address of a served endpoint; fails naming it if the map has none.
