@@ -137,9 +137,11 @@ int main(int argc, char** argv) {
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
   std::string join;
   daemon->add_option("--system", system_file, "the system map (or --join)");
-  daemon->add_option("--join", join,
-                     "the system's entry, tcp://HOST:PORT#KEY (Join/entry in its map): the daemon asks it for the "
-                     "rest (default: the configuration's flusher, when it is a tcp:// address)")
+  daemon
+      ->add_option(
+          "--join", join,
+          "the system's entry, tcp://HOST:PORT#KEY (Join/entry in its map): the daemon asks it for the "
+          "rest (default: the configuration's flusher, when it is a tcp:// address)")
       ->excludes("--system");
   daemon
       ->add_option("--listen", listen,

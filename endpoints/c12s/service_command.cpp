@@ -90,7 +90,8 @@ int service_command(const std::string& name, const std::string& system_path, con
 // 2 s while it cannot be reached (the control plane may start after the nodes). Nullopt once
 // it printed why not (a wrong file, no entry, a refusal, a stop signal).
 std::optional<system::SystemMap> daemon_system(const std::string& system_path, const std::string& join,
-                                               const model::DaemonConfig& config, const system::NetworkFlags& flags) {
+                                               const model::DaemonConfig& config,
+                                               const system::NetworkFlags& flags) {
   if (!system_path.empty()) {
     model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
     if (map.ok()) return *map;
@@ -99,8 +100,9 @@ std::optional<system::SystemMap> daemon_system(const std::string& system_path, c
   }
   const std::string entry = join.empty() ? config.flusher : join;
   if (entry.rfind("tcp://", 0) != 0) {
-    std::fprintf(stderr, "c12s daemon: give the system map (--system FILE) or its entry (--join tcp://HOST:PORT#KEY, "
-                         "or as `flusher` in the configuration)\n");
+    std::fprintf(stderr,
+                 "c12s daemon: give the system map (--system FILE) or its entry (--join tcp://HOST:PORT#KEY, "
+                 "or as `flusher` in the configuration)\n");
     return std::nullopt;
   }
   gtype::Result<system::Network> network = system::join_network(entry, config.node_id, flags);
@@ -113,9 +115,10 @@ std::optional<system::SystemMap> daemon_system(const std::string& system_path, c
     gtype::Result<system::SystemMap> map =
         services::join_system(*network, entry, config, std::chrono::milliseconds(3000));
     if (map.ok()) return *map;
-    std::fprintf(stderr, "c12s daemon %s: cannot join the system at %s: %s\n", config.node_id.c_str(), entry.c_str(),
-                 map.error().message().c_str());
-    if (map.error().code() == gtype::StatusCode::kRejected || map.error().code() == gtype::StatusCode::kInvalidInput)
+    std::fprintf(stderr, "c12s daemon %s: cannot join the system at %s: %s\n", config.node_id.c_str(),
+                 entry.c_str(), map.error().message().c_str());
+    if (map.error().code() == gtype::StatusCode::kRejected ||
+        map.error().code() == gtype::StatusCode::kInvalidInput)
       return std::nullopt;
     for (int i = 0; i < 40 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -382,8 +382,14 @@ int up_command(const UpOptions& options) {
       return 1;
     }
     const fs::path formation = data / "nodes" / (id + ".formation");
-    std::vector<std::string> args{self, "daemon", "--config", config.string(), "--formation-file",
-                                  formation.string(), "--listen", ports.daemon_address(i)};
+    std::vector<std::string> args{self,
+                                  "daemon",
+                                  "--config",
+                                  config.string(),
+                                  "--formation-file",
+                                  formation.string(),
+                                  "--listen",
+                                  ports.daemon_address(i)};
     if (!options.plaintext) {
       args.push_back("--key");
       args.push_back((data / "keys" / (id + ".key")).string());

@@ -13,7 +13,8 @@ namespace sorts = gtype_gen::sorts::c12s::sorts;
 }  // namespace
 
 gtype::Result<system::SystemMap> join_system(const system::Network& network, const std::string& entry,
-                                             const model::DaemonConfig& config, std::chrono::milliseconds timeout) {
+                                             const model::DaemonConfig& config,
+                                             std::chrono::milliseconds timeout) {
   rt::Directory directory;
   directory.set("entry", entry);
   rt::EndpointOptions options;
@@ -22,12 +23,14 @@ gtype::Result<system::SystemMap> join_system(const system::Network& network, con
   if (!role.ok()) return role.error();
   gtype::Result<jn::Start> start = role->start();
   if (!start.ok()) return start.error();
-  gtype::Result<jn::AfterJoin> asked = std::move(*start).connect_join(sorts::JoinRequest{config.node_id, config.version});
+  gtype::Result<jn::AfterJoin> asked =
+      std::move(*start).connect_join(sorts::JoinRequest{config.node_id, config.version});
   if (!asked.ok()) return asked.error();
   gtype::Result<jn::AfterJoin::Branch> answer = std::move(*asked).receive();
   if (!answer.ok()) return answer.error();
   if (auto* refused = std::get_if<jn::AfterJoin::Refused>(&*answer)) {
-    return gtype::Status{gtype::StatusCode::kRejected, "the entry at " + entry + " refused: " + refused->value};
+    return gtype::Status{gtype::StatusCode::kRejected,
+                         "the entry at " + entry + " refused: " + refused->value};
   }
   const auto& welcome = std::get<jn::AfterJoin::Welcome>(*answer);
   return system::SystemMap::from_endpoints(welcome.value.endpoints, "the entry at " + entry);

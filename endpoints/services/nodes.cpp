@@ -302,13 +302,15 @@ class ReleaseNodes final : public rl::Handler {
 // CURVE, a daemon joins as itself only (its principal is node:ID of the id it gives).
 class JoinEntry final : public jn::Handler {
  public:
-  JoinEntry(const system::SystemMap& map, std::string principal) : map_(map), principal_(std::move(principal)) {}
+  JoinEntry(const system::SystemMap& map, std::string principal)
+      : map_(map), principal_(std::move(principal)) {}
   void on_join(const sorts::JoinRequest& request) override {
     if (!principal_.empty() && principal_ != "node:" + request.node) {
       log_refusal("nodes", principal_, "joining as node " + request.node);
       refusal_ = principal_ + " may join as itself only, not as node " + request.node;
     } else if (request.version != kApiVersion) {
-      refusal_ = "this system speaks API version " + std::string(kApiVersion) + ", not '" + request.version + "'";
+      refusal_ =
+          "this system speaks API version " + std::string(kApiVersion) + ", not '" + request.version + "'";
     }
   }
   gtype::Result<jn::AfterJoin::Choice> choose_welcome_or_refused() override {

@@ -41,7 +41,8 @@ const std::map<std::string, std::string, std::less<>>& unserved_players() {
       {"Formation/sched", "service:scheduler"},
       {"FormationPush/push", "service:push"},
       {"Release/state", "service:state"},
-      {"TaskLog/reporter", "reporter"}, {"Join/node", "node"},
+      {"TaskLog/reporter", "reporter"},
+      {"Join/node", "node"},
   };
   return players;
 }

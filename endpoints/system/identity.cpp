@@ -66,12 +66,14 @@ gtype::Result<Network> daemon_network(const SystemMap& map, const std::string& n
   return curve_network(map, "c12s daemon " + node_id, flags.key_file, flags);
 }
 
-gtype::Result<Network> join_network(const std::string& entry, const std::string& node_id, const NetworkFlags& flags) {
+gtype::Result<Network> join_network(const std::string& entry, const std::string& node_id,
+                                    const NetworkFlags& flags) {
   const std::string key = rt::split_keyed_address(entry).key;
   if (key.empty()) return plaintext_network(flags);
   if (flags.key_file.empty()) {
-    return gtype::Status{gtype::StatusCode::kConfig,
-                         "c12s daemon " + node_id + ": the entry speaks CURVE: give the node's key pair (--key FILE)"};
+    return gtype::Status{
+        gtype::StatusCode::kConfig,
+        "c12s daemon " + node_id + ": the entry speaks CURVE: give the node's key pair (--key FILE)"};
   }
   gtype::Result<rt::CurveKeyPair> keys = rt::load_curve_secret_key(flags.key_file);
   if (!keys.ok()) return keys.error();

@@ -200,7 +200,7 @@ model::Result<SystemMap> SystemMap::load(const std::string& path) {
 }
 
 model::Result<SystemMap> SystemMap::from_endpoints(const std::map<std::string, std::string>& endpoints,
-                                                  const std::string& origin) {
+                                                   const std::string& origin) {
   std::set<std::string> known;
   for (const std::string& service : service_names()) {
     for (const std::string& endpoint : served_endpoints(service)) known.insert(endpoint);
@@ -208,7 +208,9 @@ model::Result<SystemMap> SystemMap::from_endpoints(const std::map<std::string, s
   SystemMap map;
   map.endpoints = endpoints;
   gtype::DiagnosticReport report;
-  auto error = [&](const std::string& why) { report.errors.push_back({gtype::SourceLocation{}, origin + ": " + why, {}}); };
+  auto error = [&](const std::string& why) {
+    report.errors.push_back({gtype::SourceLocation{}, origin + ": " + why, {}});
+  };
   bool mixed = false;
   for (const auto& [name, address] : endpoints) {
     if (!known.count(name)) error("unknown endpoint '" + name + "'");

@@ -167,12 +167,14 @@ TEST_F(Security, DaemonsSpeakOnlyForThemselves) {
   // Joining by the entry alone (as `up`'s daemons do), node-2's key cannot join as node-1.
   auto map = c12s::system::SystemMap::load(system);
   ASSERT_TRUE(map.ok());
-  Output joined = Process({"daemon", "--config", daemon_config("node-1"), "--join", *map->address("Join", "entry"),
-                           "--key", (dir_ / "c12s-data" / "keys" / "node-2.key").string()},
-                          dir_)
-                      .finish(std::chrono::seconds(15));
+  Output joined =
+      Process({"daemon", "--config", daemon_config("node-1"), "--join", *map->address("Join", "entry"),
+               "--key", (dir_ / "c12s-data" / "keys" / "node-2.key").string()},
+              dir_)
+          .finish(std::chrono::seconds(15));
   EXPECT_EQ(joined.exit, 2) << joined.err;
-  EXPECT_NE(joined.err.find("refused: node:node-2 may join as itself only, not as node node-1"), std::string::npos)
+  EXPECT_NE(joined.err.find("refused: node:node-2 may join as itself only, not as node node-1"),
+            std::string::npos)
       << joined.err;
   EXPECT_TRUE(logged("nodes", "refused node:node-2: joining as node node-1"));
 

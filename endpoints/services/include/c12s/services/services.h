@@ -100,6 +100,7 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
 // CURVE) asks it for the system's endpoints, as node `config.node_id`, over `network` (which
 // must admit the entry's key). kRejected when the entry refuses, saying why.
 gtype::Result<system::SystemMap> join_system(const system::Network& network, const std::string& entry,
-                                             const model::DaemonConfig& config, std::chrono::milliseconds timeout);
+                                             const model::DaemonConfig& config,
+                                             std::chrono::milliseconds timeout);
 
 }  // namespace c12s::services

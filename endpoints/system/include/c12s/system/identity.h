@@ -31,7 +31,8 @@ gtype::Result<Network> daemon_network(const SystemMap& map, const std::string& n
 gtype::Result<Network> command_network(const SystemMap& map, const std::string& key_file);
 // The network a daemon joins the system with, knowing only its entry's address: with the key
 // pair of --key (required when the address is keyed), admitting the entry as service:nodes.
-gtype::Result<Network> join_network(const std::string& entry, const std::string& node_id, const NetworkFlags& flags);
+gtype::Result<Network> join_network(const std::string& entry, const std::string& node_id,
+                                    const NetworkFlags& flags);
 // The key file the command uses when --key is not given (see above); "" when none exists.
 std::string default_command_key(const SystemMap& map);
 
