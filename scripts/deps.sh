@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev librapidcheck-dev
   libyaml-cpp-dev libsqlite3-dev libssl-dev
   spin bc
+  iproute2 sqlite3  # the multi-host test: network namespaces (ip netns), the nodes registry read
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer and the sanitizers
 )
 

@@ -3,6 +3,7 @@
 // failed (a service down, a session failed), 2 the user's input is wrong (a selector, a file).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,6 +52,23 @@ int node_add_command(const ClientOptions& options, const std::string& node, cons
 int principal_remove_command(const ClientOptions& options, const std::string& principal);
 // `out`: where the user's key pair goes (empty: ./USER.key).
 int user_add_command(const ClientOptions& options, const std::string& user, bool admin, std::string out);
+
+// CURVE keys in `dir` (0700), each made if not there yet: one pair per service
+// (service-NAME.key), per node daemon node-1 ... node-`nodes` (node-i.key) and for the operator
+// (admin.key, which the c12s command finds beside the map); the admitted-keys file lists them
+// all, with what was registered there before. Each service's public key, or nullopt once it
+// printed why not ("c12s COMMAND: ...").
+std::optional<std::map<std::string, std::string>> make_system_keys(const std::filesystem::path& dir,
+                                                                   int nodes, const char* command);
+
+// c12s init: a CURVE system's keys and map, for services on `host` (ports from `port`).
+struct InitOptions {
+  std::string data = "c12s-data";
+  std::string host;
+  int port = 7400;
+  std::string out;  // the map's file; empty: DATA/system.yaml
+};
+int init_command(const InitOptions& options);
 
 struct UpOptions {
   int nodes = 3;

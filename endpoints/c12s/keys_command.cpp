@@ -9,6 +9,10 @@
 #include <cstdio>
 #include <filesystem>
 
+#include <algorithm>
+#include <cstdlib>
+
+#include "c12s/store/private_files.h"
 #include "c12s/system/authority.h"
 #include "commands.h"
 
@@ -16,6 +20,7 @@ namespace c12s::cli {
 namespace {
 
 namespace rt = gtype::rt;
+namespace fs = std::filesystem;
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "c12s: %s\n", message.c_str());
@@ -50,7 +55,70 @@ int add_principal(const std::string& file, const std::string& principal, const s
   return 0;
 }
 
+// The key pair in `path`, made (0600) if there is none yet: a system started again in the same
+// folder keeps its keys, so that kept formations, whose addresses carry them, still hold.
+std::optional<gtype::rt::CurveKeyPair> key_pair(const fs::path& path, const char* command) {
+  gtype::Result<gtype::rt::CurveKeyPair> kept = gtype::rt::load_curve_secret_key(path.string());
+  if (kept.ok()) return *kept;
+  if (kept.error().code() == gtype::StatusCode::kNotFound) {
+    gtype::Result<gtype::rt::CurveKeyPair> made = gtype::rt::generate_curve_key_pair();
+    if (made.ok()) kept = gtype::rt::save_curve_secret_key(path.string(), *made).ok() ? made : kept;
+    if (!made.ok()) kept = made.error();
+  }
+  if (!kept.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", command, kept.error().message().c_str());
+    return std::nullopt;
+  }
+  return *kept;
+}
+
 }  // namespace
+
+std::optional<std::map<std::string, std::string>> make_system_keys(const fs::path& dir, int nodes,
+                                                                   const char* command) {
+  std::string notice;
+  const gtype::Status made = store::make_private_directory(dir.string(), &notice);
+  if (!notice.empty()) std::fprintf(stderr, "c12s %s: %s\n", command, notice.c_str());
+  if (!made.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", command, made.message().c_str());
+    return std::nullopt;
+  }
+  std::map<std::string, std::string> service_keys;
+  std::vector<system::AdmittedKey> admitted;
+  for (const std::string& service : system::service_names()) {
+    std::optional<gtype::rt::CurveKeyPair> pair = key_pair(dir / ("service-" + service + ".key"), command);
+    if (!pair) return std::nullopt;
+    service_keys[service] = pair->public_key;
+    admitted.push_back({"service:" + service, pair->public_key});
+  }
+  std::optional<gtype::rt::CurveKeyPair> admin = key_pair(dir / "admin.key", command);
+  if (!admin) return std::nullopt;
+  const char* user = std::getenv("USER");
+  const std::string name =
+      user != nullptr && system::is_principal(std::string("admin:") + user) ? user : "operator";
+  admitted.push_back({"admin:" + name, admin->public_key});
+  for (int i = 1; i <= nodes; ++i) {
+    std::optional<gtype::rt::CurveKeyPair> node =
+        key_pair(dir / ("node-" + std::to_string(i) + ".key"), command);
+    if (!node) return std::nullopt;
+    admitted.push_back({"node:node-" + std::to_string(i), node->public_key});
+  }
+  // Keys registered by hand in an earlier run (c12s user add, c12s node add) stay.
+  gtype::Result<std::vector<system::AdmittedKey>> before = system::load_admitted((dir / "admitted").string());
+  if (before.ok()) {
+    for (const system::AdmittedKey& entry : *before) {
+      const bool known = std::any_of(admitted.begin(), admitted.end(), [&](const system::AdmittedKey& a) {
+        return a.principal == entry.principal || a.key == entry.key;
+      });
+      if (!known) admitted.push_back(entry);
+    }
+  }
+  if (gtype::Status saved = system::save_admitted((dir / "admitted").string(), admitted); !saved.ok()) {
+    std::fprintf(stderr, "c12s %s: %s\n", command, saved.message().c_str());
+    return std::nullopt;
+  }
+  return service_keys;
+}
 
 int key_new_command(const std::string& path) {
   std::error_code ec;
@@ -105,6 +173,36 @@ int user_add_command(const ClientOptions& options, const std::string& user, bool
       "%s is admitted; its key pair is in %s: give it to %s, to keep as ~/.config/c12s/user.key "
       "(or to name with --key)\n",
       principal.c_str(), out.c_str(), user.c_str());
+  return 0;
+}
+
+int init_command(const InitOptions& options) {
+  std::error_code ec;
+  const fs::path data = fs::absolute(options.data, ec);
+  if (ec) return usage_error("cannot use " + options.data + ": " + ec.message());
+  std::string notice;
+  if (gtype::Status made = store::make_private_directory(data.string(), &notice); !made.ok()) {
+    std::fprintf(stderr, "c12s init: %s\n", made.message().c_str());
+    return 1;
+  }
+  if (!notice.empty()) std::fprintf(stderr, "c12s init: %s\n", notice.c_str());
+  std::optional<std::map<std::string, std::string>> keys = make_system_keys(data / "keys", 0, "init");
+  if (!keys) return 1;
+  const system::SystemMap map = system::SystemMap::on_host(options.host, data.string(), options.port, *keys);
+  const fs::path out = options.out.empty() ? data / "system.yaml" : fs::path(options.out);
+  if (gtype::Status written = store::write_private_file(out.string(), map.to_yaml()); !written.ok()) {
+    std::fprintf(stderr, "c12s init: %s\n", written.message().c_str());
+    return 1;
+  }
+  std::printf(
+      "c12s init: keys in %s, the system map in %s (services on %s, ports %d-%d).\n"
+      "Start each service with: c12s service NAME --system %s --bind tcp://0.0.0.0\n"
+      "Admit each node:        c12s node add NODE --key NODE.key.pub --system %s\n"
+      "Start each node with:   c12s daemon --config daemon.yaml --join %s --key NODE.key "
+      "--listen tcp://0.0.0.0:PORT --advertise tcp://NODE-ADDRESS\n",
+      (data / "keys").c_str(), out.c_str(), options.host.c_str(), options.port,
+      options.port + system::LoopbackPorts::service_ports() - 1, out.c_str(), out.c_str(),
+      map.address("Join", "entry")->c_str());
   return 0;
 }
 

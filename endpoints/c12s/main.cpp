@@ -100,6 +100,18 @@ int main(int argc, char** argv) {
   user_remove->add_flag("--admin", admin, "the user was added with --admin");
   user_remove->add_option("--system", client.system, "the system map");
 
+  InitOptions init_options;
+  CLI::App* init = app.add_subcommand(
+      "init",
+      "make a CURVE system's keys and its map, for services on a host of their own (see docs/deploying.md)");
+  init->add_option("--host", init_options.host, "the address every machine reaches the services at")
+      ->required();
+  init->add_option("--data", init_options.data, "where the services keep their data and keys")
+      ->capture_default_str();
+  init->add_option("--port", init_options.port, "the services' first port (they take 24)")
+      ->capture_default_str();
+  init->add_option("--out", init_options.out, "where the map goes (default: DATA/system.yaml)");
+
   UpOptions up_options;
   up_options.program = argv[0];
   CLI::App* up =
@@ -128,6 +140,10 @@ int main(int argc, char** argv) {
                    "the interface its endpoints listen on (tcp://0.0.0.0: all); the ports and the addresses "
                    "peers use are the system map's")
       ->capture_default_str();
+  service->add_option(
+      "--advertise", network.advertise_host,
+      "the host peers reach it at, when it binds every interface (default: its addresses' host in "
+      "the system map)");
   service->add_option("--key", network.key_file,
                       "its CURVE secret key file, for a system whose addresses are keyed (default: "
                       "DATA/keys/service-NAME.key)");
@@ -166,6 +182,7 @@ int main(int argc, char** argv) {
   if (logs_list->parsed()) return logs_list_command(client, selector, limit);
   if (up->parsed()) return up_command(up_options);
   if (key_new->parsed()) return key_new_command(key_file);
+  if (init->parsed()) return init_command(init_options);
   if (node_add->parsed()) return node_add_command(client, principal_name, key_file);
   if (node_remove->parsed()) return principal_remove_command(client, "node:" + principal_name);
   if (user_add->parsed()) return user_add_command(client, principal_name, admin, out_file);

@@ -37,6 +37,7 @@ int service_command(const std::string& name, const std::string& system_path, con
     return 2;
   }
   flags.bind_host = interface_of(flags.bind_host);
+  if (flags.advertise_host.rfind("tcp://", 0) == 0) flags.advertise_host = flags.advertise_host.substr(6);
   if (flags.bind_host.empty()) {
     std::fprintf(stderr,
                  "c12s service %s: --bind takes an interface (tcp://0.0.0.0, or 10.0.0.1), not a port: "

@@ -251,65 +251,6 @@ bool private_file(const fs::path& path, const std::string& text) {
   return written.ok();
 }
 
-// The key pair in `path`, made (0600) if there is none yet: a system started again in the same
-// folder keeps its keys, so that kept formations, whose addresses carry them, still hold.
-std::optional<gtype::rt::CurveKeyPair> key_pair(const fs::path& path) {
-  gtype::Result<gtype::rt::CurveKeyPair> kept = gtype::rt::load_curve_secret_key(path.string());
-  if (kept.ok()) return *kept;
-  if (kept.error().code() == gtype::StatusCode::kNotFound) {
-    gtype::Result<gtype::rt::CurveKeyPair> made = gtype::rt::generate_curve_key_pair();
-    if (made.ok()) kept = gtype::rt::save_curve_secret_key(path.string(), *made).ok() ? made : kept;
-    if (!made.ok()) kept = made.error();
-  }
-  if (!kept.ok()) {
-    std::fprintf(stderr, "c12s up: %s\n", kept.error().message().c_str());
-    return std::nullopt;
-  }
-  return *kept;
-}
-
-// CURVE keys in `dir` (0700): one pair per service (service-NAME.key), per node daemon
-// (node-i.key) and for whoever runs `up` (admin.key, which the c12s command finds); the
-// admitted-keys file names all but the services that serve endpoints (the system map's keys
-// admit those). Returns each service's public key, or nullopt once it printed why not.
-std::optional<std::map<std::string, std::string>> make_keys(const fs::path& dir, int nodes) {
-  if (!private_directory(dir)) return std::nullopt;
-  std::map<std::string, std::string> service_keys;
-  std::vector<system::AdmittedKey> admitted;
-  for (const std::string& service : system::service_names()) {
-    std::optional<gtype::rt::CurveKeyPair> pair = key_pair(dir / ("service-" + service + ".key"));
-    if (!pair) return std::nullopt;
-    service_keys[service] = pair->public_key;
-    admitted.push_back({"service:" + service, pair->public_key});
-  }
-  std::optional<gtype::rt::CurveKeyPair> admin = key_pair(dir / "admin.key");
-  if (!admin) return std::nullopt;
-  const char* user = std::getenv("USER");
-  const std::string name =
-      user != nullptr && system::is_principal(std::string("admin:") + user) ? user : "operator";
-  admitted.push_back({"admin:" + name, admin->public_key});
-  for (int i = 1; i <= nodes; ++i) {
-    std::optional<gtype::rt::CurveKeyPair> node = key_pair(dir / ("node-" + std::to_string(i) + ".key"));
-    if (!node) return std::nullopt;
-    admitted.push_back({"node:node-" + std::to_string(i), node->public_key});
-  }
-  // Keys registered by hand in an earlier run (c12s user add, c12s node add) stay.
-  gtype::Result<std::vector<system::AdmittedKey>> before = system::load_admitted((dir / "admitted").string());
-  if (before.ok()) {
-    for (const system::AdmittedKey& entry : *before) {
-      const bool known = std::any_of(admitted.begin(), admitted.end(), [&](const system::AdmittedKey& a) {
-        return a.principal == entry.principal || a.key == entry.key;
-      });
-      if (!known) admitted.push_back(entry);
-    }
-  }
-  if (gtype::Status saved = system::save_admitted((dir / "admitted").string(), admitted); !saved.ok()) {
-    std::fprintf(stderr, "c12s up: %s\n", saved.message().c_str());
-    return std::nullopt;
-  }
-  return service_keys;
-}
-
 void stop_all(std::vector<Child>& children) {
   // Daemons first, then the services in the reverse of their start order.
   for (auto it = children.rbegin(); it != children.rend(); ++it) {
@@ -351,7 +292,7 @@ int up_command(const UpOptions& options) {
   }
   std::optional<std::map<std::string, std::string>> service_keys = std::map<std::string, std::string>();
   if (!options.plaintext) {
-    service_keys = make_keys(data / "keys", options.nodes);
+    service_keys = make_system_keys(data / "keys", options.nodes, "up");
     if (!service_keys) return 1;
   }
   const system::SystemMap map = system::SystemMap::loopback(data.string(), options.port, *service_keys);

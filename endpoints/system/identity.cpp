@@ -36,6 +36,26 @@ Network plaintext_network(const NetworkFlags& flags) {
   return network;
 }
 
+// HOST of tcp://HOST:PORT (keyed or not); "" for anything else.
+std::string host_of(const std::string& address) {
+  const std::string endpoint = rt::split_keyed_address(address).endpoint;
+  if (endpoint.rfind("tcp://", 0) != 0) return "";
+  const std::size_t colon = endpoint.rfind(':');
+  return colon <= 6 ? "" : endpoint.substr(6, colon - 6);
+}
+
+// `flags` with the host to advertise filled in when they bind every interface and name none:
+// the interface that traffic to `peer` leaves from.
+NetworkFlags placed(NetworkFlags flags, const std::string& peer) {
+  if (flags.advertise_host.empty() && is_wildcard_host(flags.bind_host))
+    flags.advertise_host = source_address_towards(peer);
+  return flags;
+}
+
+bool is_loopback_host(const std::string& host) {
+  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
+}
+
 bool exists(const std::string& path) {
   std::error_code ec;
   return !path.empty() && std::filesystem::exists(path, ec);
@@ -44,7 +64,16 @@ bool exists(const std::string& path) {
 }  // namespace
 
 gtype::Result<Network> service_network(const SystemMap& map, const std::string& service,
-                                       const NetworkFlags& flags) {
+                                       const NetworkFlags& given) {
+  // Bound to every interface, a service is reached where the map says: its own addresses' host
+  // (the scheduler, which serves nothing, shares the entry's host).
+  NetworkFlags flags = given;
+  if (flags.advertise_host.empty() && is_wildcard_host(flags.bind_host)) {
+    const std::vector<std::string>& served = served_endpoints(service);
+    auto own = served.empty() ? map.endpoints.end() : map.endpoints.find(served.front());
+    if (own == map.endpoints.end()) own = map.endpoints.find("Join/entry");
+    if (own != map.endpoints.end()) flags.advertise_host = host_of(own->second);
+  }
   if (!map.curve()) return plaintext_network(flags);
   const std::string key_file =
       flags.key_file.empty() ? map.keys_dir() + "/service-" + service + ".key" : flags.key_file;
@@ -56,7 +85,9 @@ gtype::Result<Network> service_network(const SystemMap& map, const std::string& 
 }
 
 gtype::Result<Network> daemon_network(const SystemMap& map, const std::string& node_id,
-                                      const NetworkFlags& flags) {
+                                      const NetworkFlags& given) {
+  auto nodes = map.endpoints.find("HealthCheck/nodes");
+  const NetworkFlags flags = placed(given, nodes == map.endpoints.end() ? std::string() : nodes->second);
   if (!map.curve()) return plaintext_network(flags);
   if (flags.key_file.empty()) {
     return gtype::Status{
@@ -67,7 +98,8 @@ gtype::Result<Network> daemon_network(const SystemMap& map, const std::string& n
 }
 
 gtype::Result<Network> join_network(const std::string& entry, const std::string& node_id,
-                                    const NetworkFlags& flags) {
+                                    const NetworkFlags& given) {
+  const NetworkFlags flags = placed(given, entry);
   const std::string key = rt::split_keyed_address(entry).key;
   if (key.empty()) return plaintext_network(flags);
   if (flags.key_file.empty()) {
@@ -100,7 +132,15 @@ std::string default_command_key(const SystemMap& map) {
 }
 
 gtype::Result<Network> command_network(const SystemMap& map, const std::string& key_file) {
-  if (!map.curve()) return plaintext_network(NetworkFlags{});
+  // On a machine of its own, the command listens (for answers) on the interface its requests
+  // leave from, so that the services can reach it; next to them, on loopback.
+  NetworkFlags flags;
+  auto entry = map.endpoints.find("Join/entry");
+  if (entry != map.endpoints.end() && !host_of(entry->second).empty() &&
+      !is_loopback_host(host_of(entry->second))) {
+    if (std::string source = source_address_towards(entry->second); !source.empty()) flags.bind_host = source;
+  }
+  if (!map.curve()) return plaintext_network(flags);
   const std::string key = key_file.empty() ? default_command_key(map) : key_file;
   if (key.empty()) {
     return gtype::Status{
@@ -108,7 +148,7 @@ gtype::Result<Network> command_network(const SystemMap& map, const std::string& 
         "c12s: the system speaks CURVE and you have no key: ask its operator for one (c12s user "
         "add), and give it with --key FILE, $C12S_KEY or ~/.config/c12s/user.key"};
   }
-  return curve_network(map, "c12s", key, NetworkFlags{});
+  return curve_network(map, "c12s", key, flags);
 }
 
 }  // namespace c12s::system

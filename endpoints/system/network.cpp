@@ -1,6 +1,12 @@
 // Binding a process's endpoints (see network.h).
 #include "c12s/system/network.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "c12s/system/authority.h"
 
 namespace c12s::system {
@@ -11,6 +17,45 @@ namespace rt = gtype::rt;
 bool is_tcp(const std::string& address) { return address.rfind("tcp://", 0) == 0; }
 
 }  // namespace
+
+std::string source_address_towards(const std::string& endpoint) {
+  const std::string address = rt::split_keyed_address(endpoint).endpoint;
+  if (!is_tcp(address)) return "";
+  const std::size_t colon = address.rfind(':');
+  std::string host = address.substr(6, colon == std::string::npos ? std::string::npos : colon - 6);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), "9", &hints, &found) != 0 || found == nullptr) return "";
+  std::string source;
+  // A UDP socket's connect() only picks the route (no packet is sent); getsockname() then says
+  // which local address that route leaves from.
+  const int fd = ::socket(found->ai_family, SOCK_DGRAM, 0);
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = local.ss_family == AF_INET6
+                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr)
+                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(&local)->sin_addr);
+    if (inet_ntop(local.ss_family, raw, text, sizeof text) != nullptr) {
+      source = text;
+      if (local.ss_family == AF_INET6) {
+        source.insert(source.begin(), '[');
+        source.push_back(']');
+      }
+    }
+  }
+  if (fd >= 0) ::close(fd);
+  freeaddrinfo(found);
+  return source;
+}
+
+bool is_wildcard_host(const std::string& host) {
+  return host == "0.0.0.0" || host == "*" || host == "::" || host == "[::]";
+}
 
 gtype::Result<std::unique_ptr<rt::Transport>> Network::transport(int port, rt::ZmqOptions base) const {
   const std::string host = advertise_host.empty() ? bind_host : advertise_host;

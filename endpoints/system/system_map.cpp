@@ -147,13 +147,18 @@ std::string LoopbackPorts::daemon_address(int node) const {
 
 SystemMap SystemMap::loopback(std::string data_dir, int base_port,
                               const std::map<std::string, std::string>& service_keys) {
+  return on_host("127.0.0.1", std::move(data_dir), base_port, service_keys);
+}
+
+SystemMap SystemMap::on_host(const std::string& host, std::string data_dir, int base_port,
+                             const std::map<std::string, std::string>& service_keys) {
   SystemMap map;
   map.data_dir = std::move(data_dir);
   int port = base_port;
   for (const std::string& service : service_names()) {
     auto key = service_keys.find(service);
     for (const std::string& endpoint : served_endpoints(service)) {
-      map.endpoints[endpoint] = gtype::rt::keyed_address("tcp://127.0.0.1:" + std::to_string(port++),
+      map.endpoints[endpoint] = gtype::rt::keyed_address("tcp://" + host + ":" + std::to_string(port++),
                                                          key == service_keys.end() ? "" : key->second);
     }
   }

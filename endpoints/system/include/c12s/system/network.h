@@ -20,6 +20,14 @@ namespace c12s::system {
 
 class Authority;
 
+// The address of this machine's interface that traffic to `endpoint` (tcp://HOST:PORT, keyed or
+// not) leaves from, as the kernel's routes say; "" when it cannot tell (no route, not tcp://).
+// For the host to advertise when binding every interface, and for a command on a machine of
+// its own, so that peers can answer.
+std::string source_address_towards(const std::string& endpoint);
+// Whether `host` binds every interface ("0.0.0.0", "*", "::", "[::]").
+bool is_wildcard_host(const std::string& host);
+
 struct Network {
   std::string bind_host = "127.0.0.1";  // the interface of every port ("0.0.0.0": all of them)
   std::string advertise_host;           // how peers name this host; empty: bind_host

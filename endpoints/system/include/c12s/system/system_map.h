@@ -48,6 +48,9 @@ struct SystemMap {
   // each service's public key when `service_keys` (service -> key) is not empty (CURVE).
   static SystemMap loopback(std::string data_dir, int base_port,
                             const std::map<std::string, std::string>& service_keys = {});
+  // The same layout with every service on `host` (`c12s init`: services on a host of their own).
+  static SystemMap on_host(const std::string& host, std::string data_dir, int base_port,
+                           const std::map<std::string, std::string>& service_keys = {});
   static model::Result<SystemMap> load(const std::string& path);
   // The map of `endpoints` as a peer sent them (Join's welcome; no data folder): every served
   // endpoint, none unknown, all keyed or all plaintext. `origin` names the sender in errors.
