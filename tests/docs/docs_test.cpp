@@ -186,6 +186,7 @@ const std::vector<std::string> kDocuments = {"README.md",
                                              "docs/control-plane.md",
                                              "docs/deploying.md",
                                              "docs/gtype-command.md",
+                                             "docs/security-model.md",
                                              "docs/gtype-language.md",
                                              "docs/verifier.md"};
 
