@@ -1,10 +1,14 @@
 // Processes, pipes, clock and statistics for the runtime benchmarks (bench.h), and main.
 //
 //   runtime_bench ping-pong --transport tcp|ipc [--rounds N] [--window W] [--block B] [--warmup K]
+//   runtime_bench curve [--transport tcp|ipc] [--rounds N] [--window W] [--block B] [--warmup K]
+//                       [--connects N] [--connect-ms T]
 //   runtime_bench health-check [--nodes K] [--sessions N]
 //
-// ping-pong: generated API against raw cppzmq, interleaved (ping_pong.cpp); health-check:
-// complete HealthCheck sessions per second (health_check.cpp). bench/runtime.sh runs both.
+// ping-pong: generated API against raw cppzmq, interleaved (ping_pong.cpp); curve: generated API
+// over CURVE against plaintext, interleaved, and fresh sessions of each (curve.cpp);
+// health-check: complete HealthCheck sessions per second (health_check.cpp). bench/runtime.sh
+// runs them all.
 //
 // Each prints one line of key=value pairs on standard output (bench/runtime.sh reads them), or
 // says what went wrong on standard error and exits 1.
@@ -169,10 +173,13 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   signal(SIGPIPE, SIG_IGN);
   if (!args.empty() && args[0] == "ping-pong") return bench::ping_pong(args);
+  if (!args.empty() && args[0] == "curve") return bench::curve(args);
   if (!args.empty() && args[0] == "health-check") return bench::health_check(args);
   std::fprintf(stderr,
                "usage: runtime_bench ping-pong --transport tcp|ipc [--rounds N] [--window W] [--block B] "
                "[--warmup K]\n"
+               "       runtime_bench curve [--transport tcp|ipc] [--rounds N] [--window W] [--block B] "
+               "[--warmup K] [--connects N] [--connect-ms T]\n"
                "       runtime_bench health-check [--nodes K] [--sessions N]\n");
   return 2;
 }

@@ -47,6 +47,7 @@ long option(const std::vector<std::string>& args, const std::string& name, long 
 
 // Subcommands (main.cpp dispatches).
 int ping_pong(const std::vector<std::string>& args);     // ping_pong.cpp
+int curve(const std::vector<std::string>& args);         // curve.cpp
 int health_check(const std::vector<std::string>& args);  // health_check.cpp
 
 }  // namespace bench

@@ -37,17 +37,29 @@
 // what the runtime does too).
 //
 // Output, one line: per side p50_us, p99_us (W = 1) and rt_per_s (round trips over the time
-// its blocks took), then rtt_p50_ratio (median over pairs of gen block p50 / raw block p50,
-// W = 1) and throughput_ratio (median over pairs of gen rate / raw rate).
+// its blocks took), then rtt_p50_ratio and rtt_p99_ratio (median over pairs of gen block
+// p50 / raw block p50, the same for p99; W = 1) and throughput_ratio (median over pairs of gen
+// rate / raw rate).
+//
+// The generated server and client take the transport's options, and the interleaving of two
+// clients is shared (ping_pong.h): curve.cpp compares the generated API over CURVE with the same
+// over plaintext in the same way.
+#include "ping_pong.h"
+
+#include <poll.h>
+
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include <atomic>
 #include <cinttypes>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 #include <unordered_map>
 
 #include <bench_ping_pong/client.h>
@@ -61,41 +73,26 @@ namespace {
 namespace rt = gtype::rt;
 namespace pp = gtype_gen::bench_ping_pong;
 
-constexpr int kTimeoutMs = 5000;  // receive timeout, as the runtime's default
-constexpr int kStartupMs = 20000;
-
-struct Config {
-  std::string transport;
-  long rounds = 0;  // measured round trips per side
-  long window = 1;
-  long block = 0;
-  long warmup = 0;
-};
-
-// One implementation's client: runs round trips on demand, W sessions at once.
-class Client {
- public:
-  virtual ~Client() = default;
-  // Opens the W sessions (W > 1: sends their first pings).
-  virtual std::string open() = 0;
-  // Runs n more round trips; with W = 1, appends each one's time (ns) to `rtt`.
-  virtual std::string run(long n, std::vector<double>& rtt) = 0;
-  // Ends every session with bye.
-  virtual std::string close() = 0;
-};
+using Config = PingPongConfig;
 
 // ============================================================================ generated API
 
-// What the generated server's sessions share: how many are over (it stops once all are) and
-// how many failed. Only the thread that runs serve() touches it.
+// What the generated server's sessions share: how many are over and how many failed. It stops
+// once all are over: how many there are in all is told by the parent (expect(), from another
+// thread), since only the parent knows when it has opened its last one.
 struct GenServerTally {
-  long sessions;
   std::atomic<bool>& stop;
-  long over = 0;
-  int failures = 0;
+  std::atomic<long> sessions{LONG_MAX};
+  std::atomic<long> over{0};
+  int failures = 0;  // the serve() thread's only
 
   void done() {
-    if (++over == sessions) stop = true;
+    if (++over >= sessions) stop = true;
+  }
+  // Both this and done() check after their own update: whichever comes last sees both.
+  void expect(long total) {
+    sessions = total;
+    if (over >= sessions) stop = true;
   }
 };
 
@@ -120,29 +117,36 @@ class GenServer final : public pp::server::Handler {
   std::int64_t last_ = 0;
 };
 
-int gen_server(const Config& config, int out) {
-  auto role = pp::server::Role::bind(address_for(config.transport, "server"), rt::Directory());
-  if (!role) {
-    std::fprintf(stderr, "gen server: %s\n", role.error().message().c_str());
-    return 1;
+// Waits for the parent's line on `in` with the number of sessions in all, and tells `tally`;
+// stops the server if the parent is gone. Returns once `stop` is set.
+void watch_parent(int in, GenServerTally& tally) {
+  pollfd item{in, POLLIN, 0};
+  while (!tally.stop) {
+    if (poll(&item, 1, 100) <= 0) continue;  // wakes to see whether the server stopped
+    if (const std::optional<std::string> line = read_line(in, kTimeoutMs)) {
+      tally.expect(std::atol(line->c_str()));
+    } else {
+      tally.stop = true;  // the parent is gone
+    }
+    return;
   }
-  write_line(out, role->address());
-  std::atomic<bool> stop{false};
-  GenServerTally tally{config.window, stop};
-  const auto factory = [&](const rt::SessionInfo& session) {
-    return std::make_unique<GenServer>(session.id, tally);
-  };
-  if (gtype::Status served = role->serve(factory, stop); !served) {
-    std::fprintf(stderr, "gen server: %s\n", served.message().c_str());
-    return 1;
-  }
-  return tally.failures == 0 ? 0 : 1;
 }
 
-pp::client::Role bind_gen_client(const Config& config, const std::string& server) {
+pp::server::Role bind_gen_server(const Config& config, const rt::ZmqOptions& options) {
+  auto transport = rt::make_zmq_transport(address_for(config.transport, "server"), options);
+  if (!transport) throw std::runtime_error(transport.error().message());
+  auto role = pp::server::Role::create(rt::Directory(), std::move(*transport));
+  if (!role) throw std::runtime_error(role.error().message());
+  return std::move(*role);
+}
+
+pp::client::Role bind_gen_client(const Config& config, const std::string& server,
+                                 const rt::ZmqOptions& options) {
   rt::Directory directory;
   directory.set("server", server);
-  auto role = pp::client::Role::bind(address_for(config.transport, "client"), directory);
+  auto transport = rt::make_zmq_transport(address_for(config.transport, "client"), options);
+  if (!transport) throw std::runtime_error("gen client: " + transport.error().message());
+  auto role = pp::client::Role::create(directory, std::move(*transport));
   if (!role) throw std::runtime_error("gen client: " + role.error().message());
   return std::move(*role);
 }
@@ -150,7 +154,8 @@ pp::client::Role bind_gen_client(const Config& config, const std::string& server
 // W = 1: one session, state channels.
 class GenChannels final : public Client {
  public:
-  GenChannels(const Config& config, const std::string& server) : role_(bind_gen_client(config, server)) {}
+  GenChannels(const Config& config, const std::string& server, const rt::ZmqOptions& options)
+      : role_(bind_gen_client(config, server, options)) {}
 
   std::string open() override {
     auto s0 = role_.start();
@@ -227,7 +232,8 @@ class GenSession final : public pp::client::Handler {
 // returns once a block's round trips are done (the pings then in flight carry on in the next).
 class GenServed final : public Client {
  public:
-  GenServed(const Config& config, const std::string& server) : role_(bind_gen_client(config, server)) {
+  GenServed(const Config& config, const std::string& server, const rt::ZmqOptions& options)
+      : role_(bind_gen_client(config, server, options)) {
     shared_.window = config.window;
   }
 
@@ -589,24 +595,119 @@ class RawClient final : public Client {
   RawFrame frame_;
 };
 
-double median(std::vector<double> values) { return quantile(values, 0.5); }
+// The rate (round trips per second) and, with W = 1, the p50 and p99 of one measured block of
+// `side`, whose round trips are those from `first` on.
+void record_block(Side& side, long n, std::int64_t ns, std::size_t first) {
+  side.ns += ns;
+  side.block_rate.push_back(static_cast<double>(n) * 1e9 / static_cast<double>(ns));
+  if (side.rtt.size() == first) return;
+  std::vector<double> block(side.rtt.begin() + static_cast<std::ptrdiff_t>(first), side.rtt.end());
+  side.block_p99.push_back(quantile(block, 0.99));
+  side.block_p50.push_back(quantile(block, 0.50));
+}
+
+// The median over pairs of blocks of a's figure over b's.
+double paired_ratio(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> ratios;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) ratios.push_back(a[i] / b[i]);
+  return median(std::move(ratios));
+}
 
 }  // namespace
 
-int ping_pong(const std::vector<std::string>& args) {
-  Config config;
+double median(std::vector<double> values) { return quantile(values, 0.5); }
+
+bool read_ping_pong_config(const std::vector<std::string>& args, PingPongConfig& config) {
   config.transport = option(args, "--transport", std::string("tcp"));
   config.window = option(args, "--window", 1L);
   config.rounds = option(args, "--rounds", 20000L);
   config.block = option(args, "--block", config.window == 1 ? 500L : 5000L);
   config.warmup = option(args, "--warmup", config.window == 1 ? 2000L : 20000L);
-  if ((config.transport != "tcp" && config.transport != "ipc") || config.rounds < 1 || config.window < 1 ||
-      config.block < 1 || config.warmup < 0) {
+  return (config.transport == "tcp" || config.transport == "ipc") && config.rounds >= 1 &&
+         config.window >= 1 && config.block >= 1 && config.warmup >= 0;
+}
+
+int gen_server(const PingPongConfig& config, const rt::ZmqOptions& options, int in, int out) {
+  try {
+    pp::server::Role role = bind_gen_server(config, options);
+    write_line(out, role.address());
+    std::atomic<bool> stop{false};
+    GenServerTally tally{stop};
+    std::thread watcher([&] { watch_parent(in, tally); });
+    const auto factory = [&](const rt::SessionInfo& session) {
+      return std::make_unique<GenServer>(session.id, tally);
+    };
+    gtype::Status served = role.serve(factory, stop);
+    stop = true;
+    watcher.join();
+    if (!served) throw std::runtime_error(served.message());
+    return tally.failures == 0 ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "gen server: %s\n", e.what());
+    return 1;
+  }
+}
+
+bool tell_sessions(int to, long sessions) { return write_line(to, std::to_string(sessions)); }
+
+std::unique_ptr<Client> gen_client(const PingPongConfig& config, const std::string& server,
+                                   const rt::ZmqOptions& options) {
+  if (config.window == 1) return std::make_unique<GenChannels>(config, server, options);
+  return std::make_unique<GenServed>(config, server, options);
+}
+
+std::string interleave(const PingPongConfig& config, Side (&sides)[2]) {
+  for (Side& side : sides) {
+    std::vector<double> ignored;
+    std::string error = side.client->open();
+    if (error.empty()) error = side.client->run(config.warmup, ignored);
+    if (!error.empty()) return std::string(side.name) + " client: " + error;
+  }
+  for (long done = 0, pair = 0; done < config.rounds; done += config.block, ++pair) {
+    const long n = std::min(config.block, config.rounds - done);
+    for (int k = 0; k < 2; ++k) {
+      Side& side = sides[(pair + k) % 2];
+      const std::size_t first = side.rtt.size();
+      const std::int64_t start = now_ns();
+      if (std::string error = side.client->run(n, side.rtt); !error.empty()) {
+        return std::string(side.name) + " client: " + error;
+      }
+      record_block(side, n, now_ns() - start, first);
+    }
+  }
+  for (Side& side : sides) {
+    if (std::string error = side.client->close(); !error.empty())
+      return std::string(side.name) + " client: " + error;
+  }
+  return "";
+}
+
+void print_comparison(const PingPongConfig& config, Side (&sides)[2], const std::string& prefix) {
+  for (Side& side : sides) {
+    std::printf(" %s_rt_per_s=%.0f", side.name,
+                static_cast<double>(config.rounds) * 1e9 / static_cast<double>(side.ns));
+    if (!side.rtt.empty()) {
+      std::printf(" %s_p50_us=%.2f %s_p99_us=%.2f", side.name, quantile(side.rtt, 0.50) / 1e3, side.name,
+                  quantile(side.rtt, 0.99) / 1e3);
+    }
+  }
+  if (!sides[0].block_p50.empty()) {
+    std::printf(" %srtt_p50_ratio=%.3f %srtt_p99_ratio=%.3f", prefix.c_str(),
+                paired_ratio(sides[0].block_p50, sides[1].block_p50), prefix.c_str(),
+                paired_ratio(sides[0].block_p99, sides[1].block_p99));
+  }
+  std::printf(" %sthroughput_ratio=%.3f", prefix.c_str(),
+              paired_ratio(sides[0].block_rate, sides[1].block_rate));
+}
+
+int ping_pong(const std::vector<std::string>& args) {
+  Config config;
+  if (!read_ping_pong_config(args, config)) {
     std::fprintf(stderr, "runtime_bench ping-pong: bad options\n");
     return 2;
   }
 
-  Child gen = spawn([&](int, int out) { return gen_server(config, out); });
+  Child gen = spawn([&](int in, int out) { return gen_server(config, rt::ZmqOptions{}, in, out); });
   Child raw = spawn([&](int, int out) { return raw_server(config, out); });
   const std::optional<std::string> gen_address = read_line(gen.from, kStartupMs);
   const std::optional<std::string> raw_address = read_line(raw.from, kStartupMs);
@@ -618,54 +719,17 @@ int ping_pong(const std::vector<std::string>& args) {
   };
   if (!gen_address || !raw_address) return give_up("a server did not start");
 
-  struct Side {
-    const char* name;
-    std::unique_ptr<Client> client;
-    std::vector<double> rtt;
-    std::int64_t ns = 0;  // time its measured blocks took
-    std::vector<double> block_p50;
-    std::vector<double> block_rate;
-  };
   Side sides[2];
   try {
-    if (config.window == 1) {
-      sides[0] = Side{"gen", std::make_unique<GenChannels>(config, *gen_address), {}, 0, {}, {}};
-    } else {
-      sides[0] = Side{"gen", std::make_unique<GenServed>(config, *gen_address), {}, 0, {}, {}};
-    }
-    sides[1] = Side{"raw", std::make_unique<RawClient>(config, *raw_address), {}, 0, {}, {}};
+    sides[0].name = "gen";
+    sides[0].client = gen_client(config, *gen_address, rt::ZmqOptions{});
+    sides[1].name = "raw";
+    sides[1].client = std::make_unique<RawClient>(config, *raw_address);
   } catch (const std::exception& e) {
     return give_up(e.what());
   }
-  for (Side& side : sides) {
-    std::vector<double> ignored;
-    std::string error = side.client->open();
-    if (error.empty()) error = side.client->run(config.warmup, ignored);
-    if (!error.empty()) return give_up(std::string(side.name) + " client: " + error);
-  }
-  for (long done = 0, pair = 0; done < config.rounds; done += config.block, ++pair) {
-    const long n = std::min(config.block, config.rounds - done);
-    for (int k = 0; k < 2; ++k) {
-      Side& side = sides[(pair + k) % 2];
-      const std::size_t first = side.rtt.size();
-      const std::int64_t start = now_ns();
-      if (std::string error = side.client->run(n, side.rtt); !error.empty()) {
-        return give_up(std::string(side.name) + " client: " + error);
-      }
-      const std::int64_t ns = now_ns() - start;
-      side.ns += ns;
-      side.block_rate.push_back(static_cast<double>(n) * 1e9 / static_cast<double>(ns));
-      if (side.rtt.size() > first) {
-        std::vector<double> block(side.rtt.begin() + static_cast<std::ptrdiff_t>(first), side.rtt.end());
-        side.block_p50.push_back(median(std::move(block)));
-      }
-    }
-  }
-  for (Side& side : sides) {
-    if (std::string error = side.client->close(); !error.empty()) {
-      return give_up(std::string(side.name) + " client: " + error);
-    }
-  }
+  if (std::string error = interleave(config, sides); !error.empty()) return give_up(error);
+  tell_sessions(gen.to, config.window);
   for (Child* child : {&gen, &raw}) {
     if (int code = wait_child(*child); code != 0)
       return give_up("a server exited with " + std::to_string(code));
@@ -674,22 +738,8 @@ int ping_pong(const std::vector<std::string>& args) {
 
   std::printf("transport=%s window=%ld round_trips=%ld block=%ld", config.transport.c_str(), config.window,
               config.rounds, config.block);
-  for (Side& side : sides) {
-    std::printf(" %s_rt_per_s=%.0f", side.name,
-                static_cast<double>(config.rounds) * 1e9 / static_cast<double>(side.ns));
-    if (!side.rtt.empty()) {
-      std::printf(" %s_p50_us=%.2f %s_p99_us=%.2f", side.name, quantile(side.rtt, 0.50) / 1e3, side.name,
-                  quantile(side.rtt, 0.99) / 1e3);
-    }
-  }
-  std::vector<double> rtt_ratios;
-  std::vector<double> rate_ratios;
-  for (std::size_t i = 0; i < sides[0].block_rate.size(); ++i) {
-    rate_ratios.push_back(sides[0].block_rate[i] / sides[1].block_rate[i]);
-    if (i < sides[0].block_p50.size()) rtt_ratios.push_back(sides[0].block_p50[i] / sides[1].block_p50[i]);
-  }
-  if (!rtt_ratios.empty()) std::printf(" rtt_p50_ratio=%.3f", median(rtt_ratios));
-  std::printf(" throughput_ratio=%.3f\n", median(rate_ratios));
+  print_comparison(config, sides, "");
+  std::printf("\n");
   return 0;
 }
 
