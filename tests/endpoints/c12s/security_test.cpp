@@ -194,6 +194,27 @@ TEST_F(Security, DaemonsSpeakOnlyForThemselves) {
   stop(up);
 }
 
+TEST_F(Security, InitMakesAKeyedMapAndKeepsItsKeys) {
+  Output made = run({"init", "--host", "10.9.8.7", "--data", "control", "--port", "9100"});
+  ASSERT_EQ(made.exit, 0) << made.err;
+  EXPECT_NE(made.out.find("c12s daemon --config daemon.yaml --join tcp://10.9.8.7:9113#"), std::string::npos)
+      << made.out;
+  auto map = c12s::system::SystemMap::load((dir_ / "control" / "system.yaml").string());
+  ASSERT_TRUE(map.ok()) << map.error().message();
+  EXPECT_TRUE(map->curve());
+  EXPECT_EQ(map->endpoints.at("HealthCheck/log").rfind("tcp://10.9.8.7:9100#", 0), 0u);
+  for (const char* key : {"service-nodes.key", "service-scheduler.key", "admin.key", "admitted"})
+    EXPECT_EQ(mode_of_file(dir_ / "control" / "keys" / key), 0600) << key;
+  EXPECT_EQ(mode_of_file(dir_ / "control" / "keys"), 0700);
+  // Again: the same keys, so the same map.
+  ASSERT_EQ(run({"init", "--host", "10.9.8.7", "--data", "control", "--port", "9100"}).exit, 0);
+  auto again = c12s::system::SystemMap::load((dir_ / "control" / "system.yaml").string());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->endpoints, map->endpoints);
+  Output no_host = run({"init"});
+  EXPECT_NE(no_host.exit, 0);
+}
+
 TEST_F(Security, RegistrationSaysWhatIsWrong) {
   // A plaintext system admits anyone: registering would change nothing.
   Process up({"up", "--plaintext", "--nodes", "0", "--port", std::to_string(base_port())}, dir_);
