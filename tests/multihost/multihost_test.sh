@@ -421,59 +421,9 @@ if [ $HAVE_SQLITE -eq 1 ]; then
   done
 fi
 
-cat >"$WORK/client/four.yaml" <<'EOF'
-constellations:
-  version: v1
-  kind: Topology
-  metadata:
-    taskName: experiment
-    queue: default
-  payload:
-    name: experiment
-    selector:
-      labels:
-        os: linux
-    topology:
-      region1:
-        cluster1: {node-1: , node-2: , node-3: }
-        cluster2: {node-4: , node-5: , node-6: }
-      region2:
-        cluster3: {node-7: , node-8: , node-9: }
-        cluster4: {node-10: , node-11: , node-12: }
-EOF
-cat >"$WORK/client/reordered.yaml" <<'EOF'
-constellations:
-  version: v1
-  kind: Topology
-  payload:
-    name: experiment
-    selector:
-      labels:
-        os: linux
-    topology:
-      region2:
-        cluster4: {node-12: , node-10: , node-11: }
-        cluster3: {node-9: , node-7: , node-8: }
-      region1:
-        cluster2: {node-6: , node-5: , node-4: }
-        cluster1: {node-2: , node-3: , node-1: }
-EOF
-cat >"$WORK/client/three.yaml" <<'EOF'
-constellations:
-  version: v1
-  kind: Topology
-  payload:
-    name: experiment
-    selector:
-      labels:
-        os: linux
-    topology:
-      region1:
-        cluster1: {node-1: , node-2: , node-3: , node-4: }
-        cluster2: {node-5: , node-6: , node-7: , node-8: }
-      region2:
-        cluster3: {node-9: , node-10: , node-11: , node-12: }
-EOF
+# The experiment's topologies, as the scenario test has them (tests/data/experiment/).
+cp "$(dirname "$0")/../data/experiment/"{four,reordered,three}.yaml "$WORK/client/" ||
+  fail "cannot copy the experiment's topologies"
 RELEVANT+=("$LOGS/services/push.log" "$LOGS/services/scheduler.log" "$LOGS/host-a/node-4.log")
 c12s_admin mutate -f "$WORK/client/four.yaml"
 [ "$RC" -eq 0 ] && [[ "$OUT" =~ task\ ([0-9a-f]{16}):\ topology\ experiment\ formed ]] ||
