@@ -11,6 +11,7 @@
 
 #include "c12s/model/selector.h"
 #include "c12s/system/identity.h"
+#include "c12s/system/log.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"
 
@@ -82,13 +83,15 @@ int up_command(const UpOptions& options);
 // `queues`: the queue service's listing 5.5 file, or empty. `flags`: its --key, --bind
 // (an interface: tcp://0.0.0.0 or 0.0.0.0; the ports are the system map's) and --insecure.
 int service_command(const std::string& name, const std::string& system, const std::string& queues,
-                    system::NetworkFlags flags);
+                    system::NetworkFlags flags, system::LogOptions log);
 // `listen`: tcp://INTERFACE:PORT where it takes formations (port 0: any); `flags`: its --key,
 // --advertise (the host its peers reach it at) and --insecure. `formation_file`: where the
 // daemon keeps a formation it took (empty: nowhere).
 // `system`: the system map's file, or empty to ask the system's entry: `join`, or the
 // configuration's flusher (protocols/join.gtype).
+// `log`: how it logs (--log-level, --log-format; the process name is set here).
 int daemon_command(const std::string& config, const std::string& system, const std::string& join,
-                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file);
+                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file,
+                   system::LogOptions log);
 
 }  // namespace c12s::cli

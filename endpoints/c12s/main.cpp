@@ -149,7 +149,19 @@ int main(int argc, char** argv) {
                       "DATA/keys/service-NAME.key)");
   service->add_flag("--insecure", network.insecure,
                     "allow plaintext beyond loopback (anyone may speak any role)");
+  c12s::system::LogOptions log;
+  std::string log_level = "info", log_format = "text";
+  auto add_log_options = [&](CLI::App* command) {
+    command->add_option("--log-level", log_level, "the least level logged: debug, info, warn or error")
+        ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+        ->capture_default_str();
+    command->add_option("--log-format", log_format, "text (one line per event) or json (one object per line)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+  };
+  add_log_options(service);
   CLI::App* daemon = app.add_subcommand("daemon", "run a node daemon (c12s up starts them)");
+  add_log_options(daemon);
   daemon->add_option("--config", config, "the daemon's configuration (listing 5.2)")->required();
   std::string join;
   daemon->add_option("--system", system_file, "the system map (or --join)");
@@ -188,7 +200,10 @@ int main(int argc, char** argv) {
   if (user_add->parsed()) return user_add_command(client, principal_name, admin, out_file);
   if (user_remove->parsed())
     return principal_remove_command(client, (admin ? "admin:" : "user:") + principal_name);
-  if (service->parsed()) return service_command(name, system_file, queues, network);
-  if (daemon->parsed()) return daemon_command(config, system_file, join, listen, network, formation_file);
+  (void)c12s::system::parse_log_level(log_level, &log.level);  // checked above
+  log.json = log_format == "json";
+  if (service->parsed()) return service_command(name, system_file, queues, network, log);
+  if (daemon->parsed())
+    return daemon_command(config, system_file, join, listen, network, formation_file, log);
   return 2;
 }

@@ -7,6 +7,7 @@
 #include "c12s/model/queue_config.h"
 #include "c12s/services/services.h"
 #include "c12s/system/host.h"
+#include "c12s/system/log.h"
 #include "commands.h"
 
 namespace c12s::cli {
@@ -30,7 +31,9 @@ std::string interface_of(const std::string& address) {
 }  // namespace
 
 int service_command(const std::string& name, const std::string& system_path, const std::string& queues,
-                    system::NetworkFlags flags) {
+                    system::NetworkFlags flags, system::LogOptions log) {
+  log.process = "c12s service " + name;
+  system::configure_log(log);
   model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
   if (!map.ok()) {
     std::fputs(map.error().message().c_str(), stderr);
@@ -80,7 +83,7 @@ int service_command(const std::string& name, const std::string& system_path, con
     return 2;
   }
   if (!status.ok()) {
-    std::fprintf(stderr, "c12s service %s: %s\n", name.c_str(), status.message().c_str());
+    system::log_error(status.message());
     return 1;
   }
   return 0;
@@ -116,8 +119,7 @@ std::optional<system::SystemMap> daemon_system(const std::string& system_path, c
     gtype::Result<system::SystemMap> map =
         services::join_system(*network, entry, config, std::chrono::milliseconds(3000));
     if (map.ok()) return *map;
-    std::fprintf(stderr, "c12s daemon %s: cannot join the system at %s: %s\n", config.node_id.c_str(),
-                 entry.c_str(), map.error().message().c_str());
+    system::log_warn("cannot join the system at " + entry + ": " + map.error().message());
     if (map.error().code() == gtype::StatusCode::kRejected ||
         map.error().code() == gtype::StatusCode::kInvalidInput)
       return std::nullopt;
@@ -127,12 +129,15 @@ std::optional<system::SystemMap> daemon_system(const std::string& system_path, c
 }
 
 int daemon_command(const std::string& config_path, const std::string& system_path, const std::string& join,
-                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file) {
+                   const std::string& listen, system::NetworkFlags flags, const std::string& formation_file,
+                   system::LogOptions log) {
   model::Result<model::DaemonConfig> config = model::load_daemon_config(config_path);
   if (!config.ok()) {
     std::fputs(config.error().message().c_str(), stderr);
     return 2;
   }
+  log.process = "c12s daemon " + config->node_id;
+  system::configure_log(log);
   const std::size_t colon = listen.rfind(':');
   const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
   flags.bind_host = colon == std::string::npos ? "" : interface_of(listen.substr(0, colon));
@@ -165,7 +170,7 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;
   gtype::Status status = services::run_daemon(options, system::stop_on_signals());
   if (!status.ok()) {
-    std::fprintf(stderr, "c12s daemon %s: %s\n", config->node_id.c_str(), status.message().c_str());
+    system::log_error(status.message());
     return 1;
   }
   return 0;

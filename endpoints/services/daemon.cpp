@@ -32,6 +32,7 @@
 #include "c12s/services/convert.h"
 #include "c12s/services/services.h"
 #include "c12s/system/authority.h"
+#include "c12s/system/log.h"
 #include "gtype/gen/support.h"
 #include "serving.h"
 #include "swim.h"
@@ -189,8 +190,7 @@ gtype::Status health_checks(Node& node, const std::atomic<bool>& stop) {
     if (start.ok()) {
       gtype::Result<hc::End> sent = std::move(*start).connect_health_check(report_of(node));
       if (!sent.ok()) {
-        std::fprintf(stderr, "c12s daemon %s: health check not taken: %s\n",
-                     node.options.config.node_id.c_str(), sent.error().message().c_str());
+        system::log_warn("health check not taken: " + sent.error().message());
       }
     }
     while (!stop.load() && std::chrono::steady_clock::now() < next)
@@ -239,8 +239,7 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
   if (!options.formation_file.empty()) {
     gtype::Result<std::optional<sorts::NodeFormation>> read = kept_formation(options.formation_file);
     if (!read.ok()) {
-      std::fprintf(stderr, "c12s daemon %s: %s; starting outside any cluster\n",
-                   options.config.node_id.c_str(), read.error().message().c_str());
+      system::log_warn(read.error().message() + "; starting outside any cluster");
     } else {
       kept = *read;
     }
@@ -257,8 +256,8 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
   const swim::ChangeSink sink = [events](const swim::Change& change) { events->post(change); };
   gtype::Result<Endpoints> bound = bind_endpoints(options, kept_address, sink);
   if (!bound.ok() && !kept_address.empty()) {
-    std::fprintf(stderr, "c12s daemon %s: cannot listen at %s again (%s); its peers will not reach it\n",
-                 options.config.node_id.c_str(), kept_address.c_str(), bound.error().message().c_str());
+    system::log_warn("cannot listen at " + kept_address + " again (" + bound.error().message() +
+                     "); its peers will not reach it");
     bound = bind_endpoints(options, "", sink);
   }
   if (!bound.ok()) return bound.error();
@@ -274,9 +273,9 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
     admit_members(node, std::nullopt, *kept);
     node.formed = kept;
     node.swim->form(*kept);
-    std::fprintf(stderr, "c12s daemon %s: back in cluster %s/%s/%s (kept in %s), at %s\n",
-                 options.config.node_id.c_str(), kept->topology.c_str(), kept->region.c_str(),
-                 kept->cluster.c_str(), options.formation_file.c_str(), node.address.c_str());
+    system::log_info("back in cluster " + kept->topology + "/" + kept->region + "/" + kept->cluster +
+                         " (kept in " + options.formation_file + "), at " + node.address,
+                     {{"topology", kept->topology}, {"region", kept->region}, {"cluster", kept->cluster}});
   }
   node.swim->add_to(host);
   host.add("SWIM events", [&](const std::atomic<bool>& s) { return events->run(s); });

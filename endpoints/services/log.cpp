@@ -66,7 +66,7 @@ struct Log {
     std::lock_guard lock(mutex);
     if (gtype::Status status = append(std::move(task), level, std::move(labels), std::move(message));
         !status.ok())
-      std::fprintf(stderr, "c12s log: cannot record: %s\n", status.to_string().c_str());
+      system::log_error("cannot record: " + status.to_string());
   }
 };
 

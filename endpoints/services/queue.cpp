@@ -100,7 +100,7 @@ class GiveTask final : public dq::Handler {
     store::Statement remove;
     gtype::Status s = queues_.db->prepare("DELETE FROM queued WHERE seq = ?1", &remove);
     if (s.ok()) s = remove.bind_int(1, given_->seq).run();
-    if (!s.ok()) std::fprintf(stderr, "c12s queue: cannot remove a done task: %s\n", s.to_string().c_str());
+    if (!s.ok()) system::log_error("cannot remove a done task: " + s.to_string());
     given_.reset();
   }
   // The scheduler did not say it was done: the task waits again, first of its queue.

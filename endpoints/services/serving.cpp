@@ -1,19 +1,14 @@
 // What every service shares (serving.h): the refusal line.
 #include "serving.h"
 
-#include <cstdio>
-#include <ctime>
+#include "c12s/system/log.h"
 
 namespace c12s::services {
 
 void log_refusal(const std::string& service, const std::string& who, const std::string& what) {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char when[32];
-  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  std::fprintf(stderr, "%s c12s service %s: refused %s: %s\n", when, service.c_str(),
-               who.empty() ? "an unauthenticated peer" : who.c_str(), what.c_str());
+  const std::string principal = who.empty() ? "an unauthenticated peer" : who;
+  system::log_warn("refused " + principal + ": " + what,
+                   {{"event", "refused"}, {"service", service}, {"who", principal}});
 }
 
 }  // namespace c12s::services

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "c12s/system/host.h"
+#include "c12s/system/log.h"
 #include "c12s/system/network.h"
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"

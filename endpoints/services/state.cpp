@@ -40,6 +40,7 @@
 #include "c12s/services/services.h"
 #include "c12s/store/state_store.h"
 #include "c12s/store/task_store.h"
+#include "c12s/system/log.h"
 #include "reporter.h"
 #include "serving.h"
 
@@ -110,7 +111,7 @@ gtype::Status watch(State& state, const system::SystemMap& map, const std::atomi
           "", alive ? "info" : "warning",
           {{"service", "state"}, {"node", node}, {"health", alive ? "alive" : "dead"}},
           "node " + node + (alive ? " is alive again" : " is dead: no health check within its lease"));
-      if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.message().c_str());
+      if (!logged.ok()) system::log_error("cannot log: " + logged.message());
     }
     for (int i = 0; i < 10 && !stop.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -239,7 +240,7 @@ gtype::Status log_task(Reporter& reporter, const std::string& task, const char* 
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     logged = reporter.record(task, level, labels, message);
   }
-  if (!logged.ok()) std::fprintf(stderr, "c12s state: cannot log: %s\n", logged.message().c_str());
+  if (!logged.ok()) system::log_error("cannot log: " + logged.message(), {{"task", task}});
   return logged;
 }
 
@@ -261,7 +262,7 @@ bool advance(State& state, Reporter& reporter, const std::string& task, const st
       s = state.tasks->advance(task, store::TaskState::kInProgress, now_millis());
     if (s.ok()) s = state.tasks->advance(task, to, now_millis(), message);
     if (!s.ok()) {
-      std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
+      system::log_error("task " + task + ": " + s.to_string(), {{"task", task}});
       return false;
     }
   }
@@ -288,8 +289,9 @@ class Settler {
   bool settle(State& state, Reporter& reporter, const std::string& task, const std::string& why) {
     gtype::Result<rl::AfterRelease::Branch> answer = ask(task, why);
     if (!answer.ok()) {
-      std::fprintf(stderr, "c12s state: task %s stays unfinished, the nodes service did not settle it: %s\n",
-                   task.c_str(), answer.error().message().c_str());
+      system::log_warn("task " + task + " stays unfinished, the nodes service did not settle it: " +
+                           answer.error().message(),
+                       {{"task", task}});
       return false;
     }
     if (auto* formed = std::get_if<rl::AfterRelease::Formed>(&*answer))
@@ -308,8 +310,8 @@ class Settler {
       std::lock_guard lock(state.mutex);
       gtype::Status s = state.topologies->commit_staged(ids.task.id, &topology);
       if (!s.ok() && !s.is_not_found()) {  // not found: committed before
-        std::fprintf(stderr, "c12s state: task %s: cannot store its desired state: %s\n", ids.task.id.c_str(),
-                     s.to_string().c_str());
+        system::log_error("task " + ids.task.id + ": cannot store its desired state: " + s.to_string(),
+                          {{"task", ids.task.id}});
         return false;
       }
       for (const std::string& id : ids.ids) state.last_active[id] = now_millis();  // a fresh lease
@@ -326,7 +328,7 @@ class Settler {
       store::Task record;
       if (state.tasks->get(task, &record).ok()) topology = record.topology;
       if (gtype::Status s = state.topologies->drop_staged(task); !s.ok()) {
-        std::fprintf(stderr, "c12s state: task %s: %s\n", task.c_str(), s.to_string().c_str());
+        system::log_error("task " + task + ": " + s.to_string(), {{"task", task}});
         return false;
       }
     }

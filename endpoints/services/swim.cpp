@@ -299,8 +299,7 @@ class Link {
   void cannot_bind(const gtype::Status& error) {
     if (bind_failed_) return;
     bind_failed_ = true;
-    std::fprintf(stderr, "c12s daemon %s: SWIM: cannot reach %s: %s\n", self_.c_str(), peer_.c_str(),
-                 error.message().c_str());
+    system::log_warn("SWIM: cannot reach " + peer_ + ": " + error.message(), {{"member", peer_}});
   }
 
   Group& group_;
@@ -355,8 +354,7 @@ Group::Group(system::Network network, std::string self, const std::string& daemo
         at == formation.member_addresses.end() ? std::nullopt : derive_addresses(at->second);
     if (!addresses) {
       // Unreachable: it will be suspected and declared dead, which is what the others see too.
-      std::fprintf(stderr, "c12s daemon %s: SWIM: no usable address for member %s of %s\n", self_.c_str(),
-                   id.c_str(), cluster_.c_str());
+      system::log_warn("SWIM: no usable address for member " + id + " of " + cluster_, {{"member", id}});
       continue;
     }
     std::string name = "swim";
@@ -799,12 +797,14 @@ gtype::Status EventLog::run(const std::atomic<bool>& stop) {
       std::swap(dropped, dropped_);
     }
     if (dropped > 0) {
-      std::fprintf(stderr, "c12s daemon %s: SWIM: %zu membership changes were not logged (backlog full)\n",
-                   node_.c_str(), dropped);
+      system::log_warn("SWIM: " + std::to_string(dropped) +
+                       " membership changes were not logged (backlog full)");
     }
     for (const Change& change : changes) {
       const std::string message = describe(change);
-      std::fprintf(stderr, "c12s daemon %s: SWIM: %s\n", node_.c_str(), message.c_str());
+      system::log_event(
+          change.kind == ms::EventKind::kAlive ? system::LogLevel::kInfo : system::LogLevel::kWarn,
+          "SWIM: " + message, {{"member", change.member}, {"swim", change_label(change.kind)}});
       // Once stopping, a log service that is away must not hold the daemon up.
       if (log_address_.empty() || stop.load()) continue;
       const bool bad = change.kind != ms::EventKind::kAlive;
@@ -815,8 +815,7 @@ gtype::Status EventLog::run(const std::atomic<bool>& stop) {
                                               {"swim", change_label(change.kind)}},
                                              message);
       if (!logged.ok()) {
-        std::fprintf(stderr, "c12s daemon %s: SWIM: cannot log: %s\n", node_.c_str(),
-                     logged.message().c_str());
+        system::log_warn("SWIM: cannot log: " + logged.message());
       }
     }
   }

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "c12s/system/log.h"
 #include "gtype/regular_file.h"
 
 namespace c12s::system {
@@ -148,8 +149,6 @@ bool may_play(std::string_view protocol, std::string_view role, std::string_view
   return !who.empty() && who == principal;
 }
 
-Authority::Authority(std::string process) : process_(std::move(process)) {}
-
 void Authority::admit_key(const std::string& principal, const std::string& key) {
   std::lock_guard lock(mutex_);
   told_[key] = principal;
@@ -191,8 +190,7 @@ void Authority::reload_if_changed() {
   if (current == file_stamp_) return;
   gtype::Result<std::vector<AdmittedKey>> keys = load_admitted(file_);
   if (!keys.ok()) {
-    std::fprintf(stderr, "%s: keeping the admitted keys read before: %s\n", process_.c_str(),
-                 keys.error().message().c_str());
+    log_error("keeping the admitted keys read before: " + keys.error().message());
     file_stamp_ = current;  // reported once per change
     return;
   }
@@ -218,8 +216,6 @@ std::optional<std::string> Authority::admit(std::string_view key) {
   return known();
 }
 
-void Authority::refused(const std::string& why) {
-  std::fprintf(stderr, "%s: refused: %s\n", process_.c_str(), why.c_str());
-}
+void Authority::refused(const std::string& why) { log_warn("refused: " + why, {{"event", "refused"}}); }
 
 }  // namespace c12s::system

@@ -23,7 +23,7 @@ gtype::Result<Network> curve_network(const SystemMap& map, const std::string& pr
   network.bind_host = flags.bind_host;
   network.advertise_host = flags.advertise_host;
   network.keys = *keys;
-  network.authority = std::make_shared<Authority>(process);
+  network.authority = std::make_shared<Authority>();
   network.authority->admit_services(map);
   return network;
 }
@@ -113,7 +113,7 @@ gtype::Result<Network> join_network(const std::string& entry, const std::string&
   network.bind_host = flags.bind_host;
   network.advertise_host = flags.advertise_host;
   network.keys = *keys;
-  network.authority = std::make_shared<Authority>("c12s daemon " + node_id);
+  network.authority = std::make_shared<Authority>();
   network.authority->admit_key("service:nodes", key);
   return network;
 }

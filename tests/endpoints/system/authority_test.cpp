@@ -105,7 +105,7 @@ TEST(MayPlay, EachRoleItsPlayers) {
 TEST(Authority, AdmitsWhatItIsToldAndWhatTheFileSays) {
   TempDir dir;
   const std::string told = key(), filed = key(), later = key();
-  Authority authority("test");
+  Authority authority;
   authority.admit_key("node:node-1", told);
   ASSERT_TRUE(save_admitted(dir / "admitted", {{"user:alice", filed}}).ok());
   ASSERT_TRUE(authority.watch_file(dir / "admitted").ok());
@@ -134,7 +134,7 @@ TEST(Authority, AdmitsTheServicesOfAKeyedMap) {
   const SystemMap map = SystemMap::loopback("/data", 7400, keys);
   EXPECT_TRUE(map.curve());
   EXPECT_EQ(rt::split_keyed_address(map.endpoints.at("HealthCheck/nodes")).key, keys["nodes"]);
-  Authority authority("test");
+  Authority authority;
   authority.admit_services(map);
   EXPECT_EQ(authority.admit(keys["state"]), "service:state");
   EXPECT_EQ(authority.admit(keys["scheduler"]), std::nullopt);  // it serves nothing: the file admits it

@@ -47,9 +47,6 @@ bool may_play(std::string_view protocol, std::string_view role, std::string_view
 
 class Authority final : public gtype::rt::KeyAuthority {
  public:
-  // `process` names this process in the lines refusals print ("c12s service nodes").
-  explicit Authority(std::string process);
-
   // Each may be called from any thread.
   void admit_key(const std::string& principal, const std::string& key);
   void forget(const std::string& principal);
@@ -61,13 +58,12 @@ class Authority final : public gtype::rt::KeyAuthority {
   gtype::Status watch_file(const std::string& path);
 
   std::optional<std::string> admit(std::string_view key) override;
-  // One line on standard error: "c12s service nodes: refused: WHY".
+  // A log line (system/log.h): "refused: WHY".
   void refused(const std::string& why) override;
 
  private:
   void reload_if_changed();  // requires mutex_
 
-  const std::string process_;
   std::mutex mutex_;
   std::map<std::string, std::string> told_;   // key -> principal, from admit_key/admit_services
   std::map<std::string, std::string> filed_;  // key -> principal, from the watched file
