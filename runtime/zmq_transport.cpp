@@ -108,15 +108,6 @@ zmq::context_t& shared_context() {
 
 bool is_inproc(const std::string& address) { return address.rfind("inproc://", 0) == 0; }
 
-// Whether a tcp:// endpoint binds loopback only (anything but tcp:// is not on a network).
-bool is_loopback(const std::string& endpoint) {
-  if (endpoint.rfind("tcp://", 0) != 0) return true;
-  std::string host = endpoint.substr(
-      6, endpoint.rfind(':') == std::string::npos ? std::string::npos : endpoint.rfind(':') - 6);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 std::atomic<std::uint64_t> monitor_count{0};
 
 using Clock = std::chrono::steady_clock;
@@ -297,7 +288,7 @@ class ZmqTransport final : public Transport {
     };
     if (!options_.curve) {
       if (!given.key.empty()) return refuse("the address has a key (#...): binding it needs CURVE");
-      if (!options_.plaintext_beyond_loopback && !is_loopback(given.endpoint))
+      if (!options_.plaintext_beyond_loopback && !is_loopback_address(given.endpoint))
         return refuse("plaintext beyond loopback lets anyone who reaches the port speak any role; use CURVE");
       return Status();
     }
@@ -720,6 +711,15 @@ class ZmqTransport final : public Transport {
 };
 
 }  // namespace
+
+bool is_loopback_address(const std::string& address) {
+  const std::string endpoint = split_keyed_address(address).endpoint;
+  if (endpoint.rfind("tcp://", 0) != 0) return true;
+  std::string host = endpoint.substr(
+      6, endpoint.rfind(':') == std::string::npos ? std::string::npos : endpoint.rfind(':') - 6);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
 
 Result<std::unique_ptr<Transport>> make_zmq_transport(const std::string& address, ZmqOptions options) {
   auto transport = std::make_unique<ZmqTransport>(options);

@@ -52,10 +52,6 @@ NetworkFlags placed(NetworkFlags flags, const std::string& peer) {
   return flags;
 }
 
-bool is_loopback_host(const std::string& host) {
-  return host == "localhost" || host == "[::1]" || host.rfind("127.", 0) == 0;
-}
-
 bool exists(const std::string& path) {
   std::error_code ec;
   return !path.empty() && std::filesystem::exists(path, ec);
@@ -136,8 +132,7 @@ gtype::Result<Network> command_network(const SystemMap& map, const std::string& 
   // leave from, so that the services can reach it; next to them, on loopback.
   NetworkFlags flags;
   auto entry = map.endpoints.find("Join/entry");
-  if (entry != map.endpoints.end() && !host_of(entry->second).empty() &&
-      !is_loopback_host(host_of(entry->second))) {
+  if (entry != map.endpoints.end() && !rt::is_loopback_address(entry->second)) {
     if (std::string source = source_address_towards(entry->second); !source.empty()) flags.bind_host = source;
   }
   if (!map.curve()) return plaintext_network(flags);

@@ -85,6 +85,10 @@ struct ZmqOptions {
   bool plaintext_beyond_loopback = false;
 };
 
+// Whether `address` (keyed or not) stays on this machine: tcp:// on a loopback host, or not
+// tcp:// at all (ipc://, inproc://).
+bool is_loopback_address(const std::string& address);
+
 // Binds `address` (for tcp://host:0 the transport's address() is the port actually bound;
 // with CURVE it is keyed, see curve.h). kConfig when the options forbid it (plaintext beyond
 // loopback, CURVE on inproc://, a key that is not the transport's).
