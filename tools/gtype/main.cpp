@@ -4,15 +4,14 @@
 // Each subcommand lives in its own file (commands.h); this file only reads the command line.
 #include <CLI/CLI.hpp>
 
-#include <cctype>
 #include <charconv>
-#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 #include "commands.h"
+#include "gtype/command_line.h"
 #include "gtype/large_stack.h"
 #include "gtype/verify.h"
 
@@ -41,6 +40,24 @@ CLI::Validator whole_number(std::uint64_t most) {
 
 namespace {
 
+// What `man gtype` says beyond the command line's texts (docs/gtype-command.md has the rest).
+gtype::command_line::ManualText manual() {
+  return {
+      "1",
+      {{"0",
+        "fine: every file well-formed and projectable; the output printed; every protocol verified; "
+        "--help, --version"},
+       {"1", "errors in the protocols (syntax, well-formedness, projection); for verify, also a violation"},
+       {"2",
+        "usage or I/O: an unknown command or option, a missing or bad argument, a file that cannot be "
+        "read, a --protocol or --role naming nothing"},
+       {"3",
+        "verify only: no violation and no error, but something inconclusive (the queue bound or the "
+        "state limit was reached)"}},
+      "the .gtype language and this command: docs/gtype-language.md and docs/gtype-command.md of the "
+      "project"};
+}
+
 int run_gtype(int argc, char** argv) {
   CLI::App app{"gtype: check, project and verify multiparty session types with explicit connections",
                "gtype"};
@@ -63,11 +80,11 @@ int run_gtype(int argc, char** argv) {
   CLI::App* verify = app.add_subcommand("verify", "model-check every protocol and local system of the FILEs");
   verify->add_option("FILE", verify_arguments.files, "a .gtype file")->required();
   verify->add_option("--protocol", verify_arguments.protocol, "only this protocol or local system");
-  verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue (default 1)")
+  verify->add_option("--bound", verify_arguments.bound, "capacity K of every queue")
       ->check(whole_number(gtype::kMaxBound));
   verify
       ->add_option("--max-states", verify_arguments.max_states,
-                   "stop, inconclusive, beyond this many configurations (default 50000000)")
+                   "stop, inconclusive, beyond this many configurations")
       ->check(whole_number(gtype::kMaxStatesLimit));
   verify->add_option("--max-memory", verify_arguments.max_memory,
                      "stop, inconclusive, before the search uses more memory than this: bytes, or with "
@@ -78,10 +95,10 @@ int run_gtype(int argc, char** argv) {
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
   verify->add_option("--liveness", verify_arguments.liveness,
-                     "fair (default): a role that can act is not starved for ever; strong (Scribble's): a "
+                     "fair: a role that can act is not starved for ever; strong (Scribble's): a "
                      "role that some schedule starves for ever is a role-progress violation");
   verify->add_option("--trace-format", verify_arguments.trace_format,
-                     "how text output shows traces: text (default) or mermaid");
+                     "how text output shows traces: text or mermaid");
 
   gtype::cli::GenArguments gen_arguments;
   CLI::App* gen = app.add_subcommand("gen", "write C++ endpoint code for every role of the FILEs' protocols");
@@ -106,7 +123,7 @@ int run_gtype(int argc, char** argv) {
   CLI::App* diagram = app.add_subcommand("diagram", "print the sequence diagram of a global protocol");
   diagram->add_option("FILE", diagram_file, "a .gtype file")->required();
   diagram->add_option("--protocol", diagram_protocol, "the global protocol")->required();
-  diagram->add_option("--format", diagram_format, "mermaid (default) or svg");
+  diagram->add_option("--format", diagram_format, "mermaid or svg");
 
   std::string promela_file;
   std::string promela_protocol;
@@ -115,7 +132,7 @@ int run_gtype(int argc, char** argv) {
       app.add_subcommand("promela", "print a Promela model of one protocol or local system, for SPIN");
   promela->add_option("FILE", promela_file, "a .gtype file")->required();
   promela->add_option("--protocol", promela_protocol, "the protocol or local system")->required();
-  promela->add_option("--bound", promela_bound, "capacity K of every queue (default 1)")
+  promela->add_option("--bound", promela_bound, "capacity K of every queue")
       ->check(whole_number(gtype::kMaxBound));
 
   // Every command that reads .gtype files looks for dotted imports in these folders too, and
@@ -133,39 +150,9 @@ int run_gtype(int argc, char** argv) {
                       "(symbolic links followed)");
   }
 
-  // Errors on the command line read like the others: "gtype: ...".
-  app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    std::string message = e.what();
-    if (message.size() > 1 && std::islower(static_cast<unsigned char>(message[1]))) {
-      message[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(message[0])));
-    }
-    return "gtype: " + message + "\nRun 'gtype --help' for more information.\n";
-  });
-  // CLI11 would only say that a subcommand is required: name the commands.
-  const bool no_command = argc == 1;
-  if (no_command ||
-      (argv[1][0] != '-' &&
-       app.get_subcommands([&](CLI::App* command) { return command->get_name() == argv[1]; }).empty())) {
-    std::cerr << "gtype: "
-              << (no_command ? std::string("a command is required")
-                             : "unknown command '" + std::string(argv[1]) + "'")
-              << "; the commands are: ";
-    const char* separator = "";
-    for (const CLI::App* command : app.get_subcommands({})) {
-      std::cerr << separator << command->get_name();
-      separator = ", ";
-    }
-    std::cerr << "\nRun 'gtype --help' for more information.\n";
-    return kUsage;
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return kUsage;
-  }
+  // --version, --help with defaults, "did you mean", `gtype completion`, the manual page; usage
+  // errors exit with kUsage (gtype/command_line.h).
+  if (std::optional<int> done = gtype::command_line::parse(app, argc, argv, manual())) return *done;
   if (check->parsed()) return gtype::cli::run_check(load, check_files);
   if (project->parsed()) return gtype::cli::run_project(load, project_file, protocol_name, role_name);
   if (verify->parsed()) return gtype::cli::run_verify(load, verify_arguments);
