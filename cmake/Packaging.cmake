@@ -1,10 +1,12 @@
 # `cpack -G DEB` in the build folder: the Debian packages (docs/deploying.md, "Packages and units").
 #
-#   c12s-common   /usr/bin/c12s, /etc/c12s/system.yaml, /etc/default/c12s; its postinst creates
-#                 the system user c12s and /var/lib/c12s (0700)
+#   c12s-common   /usr/bin/c12s (with its bash completion and manual page), /etc/c12s/system.yaml,
+#                 /etc/default/c12s; its postinst creates the system user c12s and /var/lib/c12s
+#                 (0700)
 #   c12s-daemon   a node's daemon: c12s-daemon.service and /etc/c12s/daemon.yaml
 #   c12s-control  the services: c12s-service@.service, its instances' start order, c12s.target
-#   gtype         the toolchain: gtype, the runtime's headers and libraries, the CMake package
+#   gtype         the toolchain: gtype (with its bash completion and manual page), the runtime's
+#                 headers and libraries, the CMake package
 #
 # Why c12s-common: both c12s packages run one binary, as one user, on one system map. dpkg lets a
 # file belong to one package only, so without it one of the two would own /usr/bin/c12s and the
@@ -44,8 +46,36 @@ if(C12S_DPKG_SHLIBDEPS AND C12S_FILE_COMMAND)
   set(c12s_libraries "")
   set(gtype_libraries "")
 else()
-  set(c12s_libraries ", libc6, libgcc-s1, libstdc++6, libssl3, libsqlite3-0, libyaml-cpp0.7, libzmq5")
+  set(c12s_libraries
+      ", libc6, libgcc-s1, libstdc++6, libssl3, libsqlite3-0, libyaml-cpp0.7, libzmq5, libcpp-httplib0.11")
   set(gtype_libraries ", libc6, libgcc-s1, libstdc++6, libantlr4-runtime4.9")
+endif()
+
+# Each command's bash completion and manual page, generated at build time from its own command
+# line (support/command_line.cpp: `COMMAND completion bash`, `COMMAND --man-page`), so that they
+# never disagree with --help; installed (with the command's component) where Debian looks:
+# /usr/share/bash-completion/completions/COMMAND and /usr/share/man/man1/COMMAND.1.gz (gzip -9n,
+# reproducible). scripts/package-test.sh checks both in the installed packages.
+function(c12s_shell_files command component)
+  set(completion ${PROJECT_BINARY_DIR}/share/bash-completion/completions/${command})
+  set(manual ${PROJECT_BINARY_DIR}/share/man/man1/${command}.1.gz)
+  add_custom_command(
+    OUTPUT ${completion} ${manual}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/share/bash-completion/completions
+            ${PROJECT_BINARY_DIR}/share/man/man1
+    COMMAND sh -c "\"$1\" completion bash >\"$2\" && \"$1\" --man-page | gzip -9n >\"$3\"" sh
+            $<TARGET_FILE:${command}> ${completion} ${manual}
+    DEPENDS ${command}
+    COMMENT "Generating the bash completion and manual page of ${command}"
+    VERBATIM)
+  add_custom_target(${command}_shell_files ALL DEPENDS ${completion} ${manual})
+  install(FILES ${completion} DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
+          COMPONENT ${component})
+  install(FILES ${manual} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT ${component})
+endfunction()
+c12s_shell_files(gtype gtype)
+if(TARGET c12s)
+  c12s_shell_files(c12s c12s_common)
 endif()
 
 set(CPACK_COMPONENTS_ALL gtype)

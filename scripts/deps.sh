@@ -9,6 +9,8 @@ packages=(
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev librapidcheck-dev
   libyaml-cpp-dev libsqlite3-dev libssl-dev
+  libcpp-httplib-dev  # c12s dashboard: the HTTP server
+  chromium  # the dashboard's browser test (headless)
   spin bc
   iproute2 sqlite3  # the multi-host test: network namespaces (ip netns), the nodes registry read
   clang libclang-rt-14-dev  # the fuzz targets: libFuzzer and the sanitizers

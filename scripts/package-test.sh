@@ -5,8 +5,9 @@
 #   2. what each package holds; dpkg -i of all four (missing dependencies named);
 #   3. the installed files, conffiles, the user c12s, /var/lib/c12s 0700, which units are enabled,
 #      that c12s.target starts the services `c12s service --help` names, in order;
-#      systemd-analyze verify and security of the units, where that tool exists; gtype, and
-#      find_package(gtype) from /usr;
+#      systemd-analyze verify and security of the units, where that tool exists; the bash
+#      completions (sourced, one completion tried) and manual pages (man -l) of both commands;
+#      gtype, and find_package(gtype) from /usr;
 #   4. the units' ExecStart= lines run by hand, since a container has no systemd: as their User=,
 #      with their UMask=, WorkingDirectory= and EnvironmentFile=; the services, then the daemon;
 #      the system answers query (the daemon's node), mutate (forms a topology on it), list, logs;
@@ -84,10 +85,10 @@ ok "$(cd "$work/packages" && echo *.deb)"
 # ---------------------------------------------------------------------------------------- 2.
 step "package contents"
 declare -A must_hold=(
-  [c12s-common]="./usr/bin/c12s ./etc/c12s/system.yaml ./etc/default/c12s"
+  [c12s-common]="./usr/bin/c12s ./etc/c12s/system.yaml ./etc/default/c12s ./usr/share/bash-completion/completions/c12s ./usr/share/man/man1/c12s.1.gz"
   [c12s-daemon]="./lib/systemd/system/c12s-daemon.service ./etc/c12s/daemon.yaml"
   [c12s-control]="./lib/systemd/system/c12s-service@.service ./lib/systemd/system/c12s.target"
-  [gtype]="./usr/bin/gtype ./usr/lib/cmake/gtype/gtypeConfig.cmake ./usr/lib/libgtype_runtime.a ./usr/include/gtype/rt/endpoint.h"
+  [gtype]="./usr/bin/gtype ./usr/lib/cmake/gtype/gtypeConfig.cmake ./usr/lib/libgtype_runtime.a ./usr/include/gtype/rt/endpoint.h ./usr/share/bash-completion/completions/gtype ./usr/share/man/man1/gtype.1.gz"
 )
 for deb in "${debs[@]}"; do
   package=$(dpkg-deb -f "$deb" Package)
@@ -174,6 +175,22 @@ else
   echo "   (no systemd-analyze: units not verified)"
 fi
 
+# Each command's completion and manual page (generated at build time from its command line):
+# bash takes the script and completes a command; man renders the page, which names the command.
+for command in c12s gtype; do
+  completion=/usr/share/bash-completion/completions/$command
+  expect_mode "$completion" "root:root 644"
+  expect_mode "/usr/share/man/man1/$command.1.gz" "root:root 644"
+  registered=$(bash -c "source '$completion' && complete -p $command" 2>&1) ||
+    fail "bash does not take $completion: $registered"
+  offered=$(bash -c "source '$completion' && COMP_WORDS=($command --vers); COMP_CWORD=1; _$command; echo \"\${COMPREPLY[*]}\"" 2>&1)
+  [ "$offered" = --version ] || fail "$completion completes '$command --vers' to '$offered', not '--version'"
+  manual=$(MANWIDTH=80 timeout 60 man -l "/usr/share/man/man1/$command.1.gz" 2>&1 | col -b) ||
+    fail "man -l /usr/share/man/man1/$command.1.gz failed: $manual"
+  grep -Eq "^[[:space:]]*$command[[:space:]]+-[[:space:]]" <<<"$manual" || fail "man $command has no NAME line: $(head -5 <<<"$manual")"
+  ok "$registered; man $command: $(grep -c . <<<"$manual") lines"
+done
+
 timeout 60 /usr/bin/gtype verify "$root/protocols/health_check.gtype" >"$work/gtype.log" 2>&1 ||
   { cat "$work/gtype.log"; fail "the installed gtype does not verify protocols/health_check.gtype"; }
 ok "$(head -1 "$work/gtype.log")"
@@ -185,7 +202,7 @@ fi
 
 # ---------------------------------------------------------------------------------------- 4.
 step "the units' commands, by hand"
-# The shipped map puts the services on 127.0.0.1:7400-7423 and the daemon on 7424-7426. If
+# The shipped map puts the services on 127.0.0.1:7400-7427 and the daemon on 7428-7430. If
 # something here listens there, a copy moved to free ports is used instead.
 listening() { timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 shift_ports() {  # adds $1 to every port of tcp://127.0.0.1:PORT on standard input
@@ -326,6 +343,8 @@ for package in "${packages[@]}"; do
   [ -z "$state" ] || [ "$state" = not-installed ] || fail "$package is still $state"
 done
 left=$(ls -d /usr/bin/c12s /usr/bin/gtype /etc/c12s /etc/default/c12s /var/lib/c12s /usr/lib/cmake/gtype \
+  /usr/share/bash-completion/completions/c12s /usr/share/bash-completion/completions/gtype \
+  /usr/share/man/man1/c12s.1.gz /usr/share/man/man1/gtype.1.gz \
   /usr/include/gtype /usr/lib/libgtype_runtime.a $units/c12s* /etc/systemd/system/c12s* \
   $wants/c12s* 2>/dev/null || true)
 left+=$(find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked -name '*c12s*' 2>/dev/null || true)

@@ -15,14 +15,25 @@
 #include "c12s/system/system_map.h"
 #include "gtype/rt/endpoint.h"
 
+namespace CLI {
+class App;
+}
+
 namespace c12s::cli {
 
 struct ClientOptions {
   std::string system;  // the system map; empty: $C12S_SYSTEM, else ./c12s-data/system.yaml
   bool json = false;
-  int timeout_ms = 5000;  // for each answer
-  std::string key;        // --key: the user's key pair (CURVE systems; see system/identity.h)
+  int timeout_ms = 5000;   // for each answer
+  std::string key;         // --key: the user's key pair (CURVE systems; see system/identity.h)
+  std::string command;     // the subcommand run ("logs get"), for messages: parse_command_line
+  bool first_look = true;  // client_of checks that the system answers (the dashboard starts regardless)
 };
+
+// Parses the command line of `app` by the conventions both commands follow (gtype/command_line.h:
+// --version, exit 2 on a usage error, "did you mean", `c12s completion`, the manual page) and
+// sets client.command. The exit code when the program is done, nullopt when a subcommand is to run.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv, ClientOptions& client);
 
 // What every user command starts from: the running system's map, and the options of the
 // endpoint its session runs on (its --timeout).
@@ -45,6 +56,8 @@ int mutate_command(const ClientOptions& options, const std::string& file, bool w
 int logs_get_command(const ClientOptions& options, const std::string& task);
 int logs_list_command(const ClientOptions& options, const std::string& selector, unsigned limit);
 int list_command(const ClientOptions& options, const std::string& selector, bool detail);
+int nodes_command(const ClientOptions& options, const std::string& selector);
+int delete_command(const ClientOptions& options, const std::string& topology);
 
 // Keys (keys_command.cpp): a key pair in FILE and FILE.pub; registering nodes and users in
 // the system's admitted-keys file (`principal`: node:ID, user:NAME, admin:NAME).

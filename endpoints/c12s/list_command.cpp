@@ -1,5 +1,7 @@
 // c12s list [--detail] [--selector k=v,...]: a ListDetail session (`list_brief`, or `list` for
-// the detailed view of every formed cluster and its nodes).
+// the detailed view of every formed cluster and its nodes). list_brief() and list_detail() run
+// the session and return the output sort (sessions.h; the dashboard uses them too);
+// list_command() prints it.
 #include <list_detail/user.h>
 
 #include <cstdio>
@@ -7,6 +9,7 @@
 #include "c12s/model/selector.h"
 #include "commands.h"
 #include "output.h"
+#include "sessions.h"
 
 namespace c12s::cli {
 namespace {
@@ -20,9 +23,13 @@ out::TopologyRow topology_row(const sorts::TopologyBrief& brief) {
   return row;
 }
 
-int print_brief(const ClientOptions& options, const sorts::ListBriefView& view) {
-  out::ListOutput output{kOutputSchema, {}};
-  for (const sorts::TopologyBrief& brief : view.topologies) output.topologies.push_back(topology_row(brief));
+sorts::ListRequest request_of(const model::Selector& selector) {
+  sorts::ListRequest request;
+  request.selector = selector;
+  return request;
+}
+
+int print_brief(const ClientOptions& options, const out::ListOutput& output) {
   if (options.json) return print_json(output);
   if (output.topologies.empty()) {
     std::printf("no topology\n");
@@ -32,13 +39,7 @@ int print_brief(const ClientOptions& options, const sorts::ListBriefView& view) 
   return 0;
 }
 
-int print_detail(const ClientOptions& options, const sorts::ListDetailView& view) {
-  out::ListDetailOutput output{kOutputSchema, {}};
-  for (const sorts::ClusterDetail& detail : view.clusters) {
-    out::ClusterRow& cluster = output.clusters.emplace_back();
-    cluster = out::ClusterRow{detail.topology, detail.region, detail.cluster, {}};
-    for (const sorts::NodeStatus& node : detail.nodes) cluster.nodes.push_back(node_row(node));
-  }
+int print_detail(const ClientOptions& options, const out::ListDetailOutput& output) {
   if (options.json) return print_json(output);
   if (output.clusters.empty()) {
     std::printf("no cluster\n");
@@ -54,31 +55,41 @@ int print_detail(const ClientOptions& options, const sorts::ListDetailView& view
 
 }  // namespace
 
+gtype::Result<out::ListOutput> list_brief(const Client& client, const model::Selector& selector) {
+  const sorts::ListRequest request = request_of(selector);
+  gtype::Result<sorts::ListBriefView> view = ask_once<sorts::ListBriefView, ld::Role>(
+      client, "ListDetail", [&](ld::Start s0) { return std::move(s0).connect_list_brief(request); });
+  if (!view.ok()) return view.error();
+  out::ListOutput output{kOutputSchema, {}};
+  for (const sorts::TopologyBrief& brief : view->topologies) output.topologies.push_back(topology_row(brief));
+  return output;
+}
+
+gtype::Result<out::ListDetailOutput> list_detail(const Client& client, const model::Selector& selector) {
+  const sorts::ListRequest request = request_of(selector);
+  gtype::Result<sorts::ListDetailView> view = ask_once<sorts::ListDetailView, ld::Role>(
+      client, "ListDetail", [&](ld::Start s0) { return std::move(s0).connect_list(request); });
+  if (!view.ok()) return view.error();
+  out::ListDetailOutput output{kOutputSchema, {}};
+  for (const sorts::ClusterDetail& detail : view->clusters) {
+    out::ClusterRow& cluster = output.clusters.emplace_back();
+    cluster = out::ClusterRow{detail.topology, detail.region, detail.cluster, {}};
+    for (const sorts::NodeStatus& node : detail.nodes) cluster.nodes.push_back(node_row(node));
+  }
+  return output;
+}
+
 int list_command(const ClientOptions& options, const std::string& selector_text, bool detail) {
   std::optional<model::Selector> selector = selector_arg(selector_text);
   if (!selector) return 2;
   std::optional<Client> client = client_of(options);
   if (!client) return 1;
-  auto fail = [](const gtype::Status& e) { return failure("list", e); };
-  auto role =
-      client->network.bind<ld::Role>("ListDetail", 0, client->map.directory("ListDetail"), client->endpoint);
-  if (!role.ok()) return fail(role.error());
-  auto s0 = role->start();
-  if (!s0.ok()) return fail(s0.error());
-  sorts::ListRequest request;
-  request.selector = *selector;
   if (detail) {
-    auto s1 = std::move(*s0).connect_list(request);
-    if (!s1.ok()) return fail(s1.error());
-    auto result = std::move(*s1).receive();
-    if (!result.ok()) return fail(result.error());
-    return print_detail(options, result->value);
+    gtype::Result<out::ListDetailOutput> output = list_detail(*client, *selector);
+    return output.ok() ? print_detail(options, *output) : failure("list", output.error());
   }
-  auto s2 = std::move(*s0).connect_list_brief(request);
-  if (!s2.ok()) return fail(s2.error());
-  auto result = std::move(*s2).receive();
-  if (!result.ok()) return fail(result.error());
-  return print_brief(options, result->value);
+  gtype::Result<out::ListOutput> output = list_brief(*client, *selector);
+  return output.ok() ? print_brief(options, *output) : failure("list", output.error());
 }
 
 }  // namespace c12s::cli

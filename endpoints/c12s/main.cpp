@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "commands.h"
+#include "dashboard.h"
 
 int main(int argc, char** argv) {
   // What this process creates, and the processes `c12s up` starts (this same binary), is its
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
         "your CURVE secret key file, for a system whose addresses are keyed (default: $C12S_KEY, "
         "else ~/.config/c12s/user.key, else the system's keys/admin.key)");
     command->add_option("--timeout", client.timeout_ms, "milliseconds to wait for each answer")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 3'600'000).description(""));  // its bounds are in its message
     // What the system answers may hold anything a process that reached a service put there.
     command->footer(
         "Text from the system (names, labels, log messages) is printed with its control characters "
@@ -58,6 +59,17 @@ int main(int argc, char** argv) {
   list->add_option("--selector", selector, "only topologies with these labels (k=v,k2=v2)");
   add_client_options(list);
 
+  std::string topology;
+  CLI::App* delete_cmd = app.add_subcommand(
+      "delete", "delete a topology: its nodes back to the pool, their daemons out of their clusters");
+  delete_cmd->add_option("TOPOLOGY", topology, "the topology's name")->required();
+  add_client_options(delete_cmd);
+
+  CLI::App* nodes = app.add_subcommand(
+      "nodes", "every registered node: status, health, last health check, cluster (an admin's view)");
+  nodes->add_option("--selector", selector, "only nodes whose labels include these (k=v,k2=v2)");
+  add_client_options(nodes);
+
   CLI::App* logs = app.add_subcommand("logs", "read the log service");
   logs->require_subcommand(1);
   std::string task;
@@ -69,6 +81,18 @@ int main(int argc, char** argv) {
   logs_list->add_option("--selector", selector, "labels as k=v,k2=v2 (e.g. service=nodes)")->required();
   logs_list->add_option("--limit", limit, "at most this many, the newest (0: all)");
   add_client_options(logs_list);
+
+  DashboardOptions dashboard_options;
+  CLI::App* dashboard = app.add_subcommand(
+      "dashboard", "serve a web page of the system: topologies, node health, task logs, protocols");
+  dashboard->add_option("--listen", dashboard_options.listen, "HOST:PORT to serve at (port 0: any free one)")
+      ->capture_default_str();
+  dashboard->add_flag("--allow-remote", dashboard_options.allow_remote,
+                      "listen beyond loopback: the page has no authentication of its own, whoever reaches "
+                      "the port acts as you");
+  add_client_options(dashboard);
+  dashboard->remove_option(dashboard->get_option("--json"));  // it serves JSON and HTML, prints neither
+  dashboard->footer("Text from the system is put in the page as text, never as HTML.");
 
   // Keys and registration: run where the system's data is (keys_command.cpp).
   std::string key_file, principal_name, out_file;
@@ -108,7 +132,7 @@ int main(int argc, char** argv) {
       ->required();
   init->add_option("--data", init_options.data, "where the services keep their data and keys")
       ->capture_default_str();
-  init->add_option("--port", init_options.port, "the services' first port (they take 24)")
+  init->add_option("--port", init_options.port, "the services' first port (they take 28)")
       ->capture_default_str();
   init->add_option("--out", init_options.out, "where the map goes (default: DATA/system.yaml)");
 
@@ -119,7 +143,7 @@ int main(int argc, char** argv) {
   up->add_option("--nodes", up_options.nodes, "node daemons to start (node-1 ... node-N)");
   up->add_option("--data", up_options.data, "where the services keep their data and logs");
   up->add_option("--port", up_options.port,
-                 "BASE: every port up listens on (127.0.0.1) is in BASE ... BASE+23+3N: the services' from "
+                 "BASE: every port up listens on (127.0.0.1) is in BASE ... BASE+27+3N: the services' from "
                  "BASE, then 3 per node daemon (formations, SWIM ping, SWIM ping-req); all must be free, and "
                  "best outside the kernel's ephemeral ports (/proc/sys/net/ipv4/ip_local_port_range, "
                  "usually 32768-60999)");
@@ -186,12 +210,16 @@ int main(int argc, char** argv) {
   daemon->add_option("--formation-file", formation_file,
                      "where it keeps the formation it took, across restarts");
 
-  CLI11_PARSE(app, argc, argv);
+  // Every subcommand above gets --help with defaults, "did you mean" and exit 2 on a usage error.
+  if (std::optional<int> done = parse_command_line(app, argc, argv, client)) return *done;
   if (query->parsed()) return query_command(client, selector, subset);
   if (mutate->parsed()) return mutate_command(client, file, !no_wait);
   if (list->parsed()) return list_command(client, selector, detail);
+  if (delete_cmd->parsed()) return delete_command(client, topology);
+  if (nodes->parsed()) return nodes_command(client, selector);
   if (logs_get->parsed()) return logs_get_command(client, task);
   if (logs_list->parsed()) return logs_list_command(client, selector, limit);
+  if (dashboard->parsed()) return dashboard_command(client, dashboard_options);
   if (up->parsed()) return up_command(up_options);
   if (key_new->parsed()) return key_new_command(key_file);
   if (init->parsed()) return init_command(init_options);

@@ -127,7 +127,10 @@ std::string cell_text(double value) {
   std::snprintf(text, sizeof text, "%g", value);
   return text;
 }
-std::string cell_text(const std::map<std::string, std::string>& labels) { return labels_text(labels); }
+// An empty map is "-", as a missing optional: an empty cell would shift the columns after it.
+std::string cell_text(const std::map<std::string, std::string>& labels) {
+  return labels.empty() ? "-" : labels_text(labels);
+}
 
 std::string column_name(const std::string& field) {
   std::string name = field;
@@ -142,21 +145,40 @@ std::string indented(const std::string& text, const std::string& indent) {
   return out;
 }
 
+std::string utc_text(std::int64_t seconds) {
+  const auto time = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  gmtime_r(&time, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+out::FreeNodeRow free_node_row(const sorts::NodeStatus& node) {
+  return out::FreeNodeRow{node.id, node.name, node.status, node.labels};
+}
+
 out::NodeRow node_row(const sorts::NodeStatus& node) {
-  return out::NodeRow{node.id, node.name, node.status, node.labels};
+  return out::NodeRow{node.id,   node.name,  node.status, node.health, utc_text(node.last_seen),
+                      node.swim, node.labels};
+}
+
+out::NodesRow nodes_row(const sorts::NodeStatus& node) {
+  std::optional<std::string> cluster;
+  if (node.topology && node.region && node.cluster)
+    cluster = *node.topology + "/" + *node.region + "/" + *node.cluster;
+  return out::NodesRow{node.id, node.name,  node.status, node.health, utc_text(node.last_seen),
+                       cluster, node.labels};
 }
 
 namespace {
 
+// utc_text with milliseconds: "2026-12-07T23:50:01.123Z".
 std::string time_text(std::int64_t millis) {
-  const std::time_t seconds = static_cast<std::time_t>(millis / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  char with_millis[40];
-  std::snprintf(with_millis, sizeof with_millis, "%s.%03dZ", text, static_cast<int>(millis % 1000));
-  return with_millis;
+  std::string text = utc_text(millis / 1000);
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis % 1000));
+  return text.substr(0, text.size() - 1) + fraction;
 }
 
 }  // namespace

@@ -78,7 +78,12 @@ std::string rows_table(const std::vector<Row>& rows) {
   return table(cells);
 }
 
-out::NodeRow node_row(const sorts::NodeStatus& node);
+// Unix `seconds` as UTC, ISO 8601: "2026-12-07T23:50:01Z".
+std::string utc_text(std::int64_t seconds);
+
+out::FreeNodeRow free_node_row(const sorts::NodeStatus& node);  // query
+out::NodeRow node_row(const sorts::NodeStatus& node);           // list --detail
+out::NodesRow nodes_row(const sorts::NodeStatus& node);         // nodes
 
 // One line of `c12s logs` (without its newline): time (UTC, ms), level, task ("-" for none),
 // labels, message; every text printable.

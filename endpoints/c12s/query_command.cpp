@@ -34,7 +34,7 @@ int query_command(const ClientOptions& options, const std::string& selector_text
   if (auto end = std::move(resp->next).send_quit(); !end.ok()) return fail(end.error());
 
   out::QueryOutput output{kOutputSchema, {}};
-  for (const sorts::NodeStatus& node : nodes.nodes) output.nodes.push_back(node_row(node));
+  for (const sorts::NodeStatus& node : nodes.nodes) output.nodes.push_back(free_node_row(node));
   if (options.json) return print_json(output);
   if (output.nodes.empty()) {
     std::printf("no free node matches %s\n", model::format_selector(*selector).c_str());

@@ -1,17 +1,17 @@
 // c12s up [--nodes N] [--data DIR] [--port BASE]: the whole system on this machine.
 //
-// Writes DIR/system.yaml (every service endpoint on 127.0.0.1, ports from BASE on) and a
+// Writes DIR/system.yaml (every service endpoint on 127.0.0.1, ports from BASE on), a
 // daemon configuration per node (DIR/nodes/node-i.yaml, listing 5.2, with labels of a
-// Raspberry Pi, or of a BeagleBone for every fourth node), starts every service and N node
-// daemons as processes of their own (this same binary: `c12s service NAME`, `c12s daemon`),
-// their output in DIR/logs/, waits until every node has registered, and says how to use the
-// system. Every port it listens on is in BASE ... BASE + 23 + 3N (system::LoopbackPorts): the
-// daemons' too, and it checks first that each is free, since one taken by another socket (the
-// kernel hands out ephemeral ports, by default 32768-60999, to any client) would otherwise be
-// found only by the process that binds it. On SIGINT or SIGTERM it stops the daemons, then the
-// services (SIGTERM, then SIGKILL after 5 s), and returns 0. A process that exits before the
-// system is up (one that cannot bind its address exits at once, saying which) stops everything
-// and `up` returns 1 at once, naming it and quoting its last words. Once up, a service that
+// Raspberry Pi, or of a BeagleBone for every fourth node) and an example topology of those
+// nodes for `c12s mutate -f` (DIR/topology.example.yaml, listing 5.4, rewritten at each start), starts every
+// service and N node daemons as processes of their own (this same binary: `c12s service NAME`, `c12s
+// daemon`), their output in DIR/logs/, waits until every node has registered, and says how to use the system.
+// Every port it listens on is in BASE ... BASE + 23 + 3N (system::LoopbackPorts): the daemons' too, and it
+// checks first that each is free, since one taken by another socket (the kernel hands out ephemeral ports, by
+// default 32768-60999, to any client) would otherwise be found only by the process that binds it. On SIGINT
+// or SIGTERM it stops the daemons, then the services (SIGTERM, then SIGKILL after 5 s), and returns 0. A
+// process that exits before the system is up (one that cannot bind its address exits at once, saying which)
+// stops everything and `up` returns 1 at once, naming it and quoting its last words. Once up, a service that
 // exits does the same; a node daemon that exits is reported, and the system goes on without it
 // (the state service declares it dead). The children die with `up` should it be killed
 // (PR_SET_PDEATHSIG). DIR and its folders are 0700 and every file it writes 0600
@@ -28,6 +28,7 @@
 #include <logs_query/user.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -112,6 +113,35 @@ std::string node_config(int i, const std::string& entry) {
   std::string out = "# The daemon of " + id;
   out.append(" (listing 5.2), written by `c12s up`.\n").append(yaml.c_str()).append("\n");
   return out;
+}
+
+// An example topology of the nodes `up` starts (listing 5.4): one region, clusters of up to
+// three nodes, in order. It is rewritten at every start, since it depends on --nodes: the
+// comment at its top says so, and to copy it before editing it.
+std::string example_topology(int nodes) {
+  std::string clusters;
+  for (int first = 1; first <= nodes; first += 3) {
+    clusters += "        cluster" + std::to_string(first / 3 + 1) + ": {";
+    for (int i = first; i <= std::min(nodes, first + 2); ++i)
+      clusters += (i == first ? "node-" : ", node-") + std::to_string(i) + ": ";
+    clusters += "}\n";
+  }
+  return "# An example topology (listing 5.4) of the " + std::to_string(nodes) +
+         " nodes `c12s up` started, for `c12s mutate -f`.\n"
+         "# `c12s up` rewrites this file at every start (it depends on --nodes): edit a copy.\n"
+         "constellations:\n"
+         "  version: v1\n"
+         "  kind: Topology\n"
+         "  metadata:\n"
+         "    taskName: example\n"
+         "  payload:\n"
+         "    name: example\n"
+         "    selector:\n"
+         "      labels:\n"
+         "        os: linux\n"
+         "    topology:\n"
+         "      region1:\n" +
+         clusters;
 }
 
 // How many nodes the log has seen register, or -1 when it cannot be asked yet.
@@ -251,6 +281,19 @@ bool private_file(const fs::path& path, const std::string& text) {
   return written.ok();
 }
 
+// Writes the example topology into `data` (none for no nodes: an old one would name nodes that
+// are not there); its path, or "" when there is none.
+std::optional<fs::path> write_example_topology(const fs::path& data, int nodes) {
+  const fs::path path = data / "topology.example.yaml";
+  if (nodes == 0) {
+    std::error_code ignored;
+    fs::remove(path, ignored);
+    return fs::path();
+  }
+  if (!private_file(path, example_topology(nodes))) return std::nullopt;
+  return path;
+}
+
 void stop_all(std::vector<Child>& children) {
   // Daemons first, then the services in the reverse of their start order.
   for (auto it = children.rbegin(); it != children.rend(); ++it) {
@@ -300,6 +343,8 @@ int up_command(const UpOptions& options) {
   if (!ports_usable(map, ports)) return 1;
   const fs::path system_file = data / "system.yaml";
   if (!private_file(system_file, map.to_yaml())) return 1;
+  const std::optional<fs::path> example = write_example_topology(data, options.nodes);
+  if (!example) return 1;
   const std::atomic<bool>& stop = system::stop_on_signals();  // before the children: no signal lost
 
   const std::string self = self_path();
@@ -375,12 +420,15 @@ int up_command(const UpOptions& options) {
         "node-%d) on "
         "127.0.0.1.\n"
         "In another terminal, in this directory (or with C12S_SYSTEM=%s):\n"
-        "  %s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n"
-        "  %s mutate -f topology.yaml\n"
+        "  %s query --selector os=linux,arch=arm,model=rpi,memory=2GB,storage=16GB,cpu=1GHz,cores=2\n",
+        options.nodes, options.nodes, system_file.c_str(), c12s);
+    // The example topology names the nodes started: with none, there is nothing to form.
+    if (!example->empty()) std::printf("  %s mutate -f %s\n", c12s, example->c_str());
+    std::printf(
         "  %s list\n"
         "  %s logs list --selector service=nodes\n"
         "Ctrl-C stops everything.\n",
-        options.nodes, options.nodes, system_file.c_str(), c12s, c12s, c12s, c12s);
+        c12s, c12s);
     std::fflush(stdout);
   }
 

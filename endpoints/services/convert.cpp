@@ -30,8 +30,30 @@ gtype::Status open_store(const system::SystemMap& map, const char* service,
   return store::Database::open((dir / (std::string(service) + ".db")).string(), out);
 }
 
-sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease) {
+ClusterViews::ClusterViews(const std::vector<store::NodeRecord>& all, store::Time now) {
+  std::map<std::string, const store::NodeRecord*> by_id;
+  for (const store::NodeRecord& record : all) by_id[record.id] = &record;
+  for (const store::NodeRecord& viewer : all) {
+    if (!viewer.cluster) continue;
+    for (const auto& [seen, state] : viewer.swim) {
+      auto member = by_id.find(seen);
+      if (member == by_id.end() || member->second->cluster != viewer.cluster) continue;
+      views_[seen][viewer.id] = state;
+      if (viewer.live(now) && state != "alive") suspected_.insert(seen);
+    }
+  }
+}
+
+std::map<std::string, std::string> ClusterViews::of(const std::string& id) const {
+  auto found = views_.find(id);
+  return found == views_.end() ? std::map<std::string, std::string>{} : found->second;
+}
+
+sorts::NodeStatus to_sort(const store::NodeRecord& record, std::chrono::milliseconds lease, store::Time now,
+                          const ClusterViews& views) {
   sorts::NodeStatus out;
+  out.health = !record.live(now) ? "dead" : views.suspected(record.id) ? "suspect" : "alive";
+  out.swim = views.of(record.id);
   out.id = record.id;
   out.name = record.name;
   out.labels = std::map<std::string, std::string>(record.labels.begin(), record.labels.end());
@@ -59,7 +81,9 @@ std::vector<std::string> node_ids(const sorts::TopologySpec& topology) {
 }
 
 sorts::ListDetailView detail_view(const std::vector<store::NodeRecord>& nodes,
-                                  const sorts::MetricsQuery& query, std::chrono::milliseconds lease) {
+                                  const sorts::MetricsQuery& query, std::chrono::milliseconds lease,
+                                  store::Time now) {
+  const ClusterViews views(nodes, now);
   const std::set<std::string> wanted(query.nodes.begin(), query.nodes.end());
   const std::set<std::string> metrics(query.metrics.begin(), query.metrics.end());
   std::map<store::ClusterPath, sorts::ClusterDetail> clusters;  // ordered: deterministic output
@@ -69,7 +93,7 @@ sorts::ListDetailView detail_view(const std::vector<store::NodeRecord>& nodes,
     detail.topology = node.cluster->topology;
     detail.region = node.cluster->region;
     detail.cluster = node.cluster->cluster;
-    detail.nodes.push_back(to_sort(node, lease));
+    detail.nodes.push_back(to_sort(node, lease, now, views));
     const std::int64_t seen =
         std::chrono::floor<std::chrono::seconds>(node.lease_deadline - lease).time_since_epoch().count();
     for (const auto& [name, value] : node.metrics) {

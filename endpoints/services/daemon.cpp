@@ -10,11 +10,12 @@
 // message on standard error; the daemon tries again at the next interval.
 //
 // A formation is kept in DaemonOptions::formation_file before it is acknowledged, and taken up
-// again when the daemon restarts. A formation is taken unless the node is in a cluster of another topology
-// (then it is refused, saying which); a new state of its own topology may move it to another cluster, and
-// SWIM starts again with the new cluster's members. SWIM's endpoints listen at addresses
-// derived from the formation address (the next two ports), which is all its peers know of it.
-// Not here: keeping the formation across a restart of the daemon.
+// again when the daemon restarts; a leave (the topology was deleted, or its new state left the
+// node out) forgets it and stops SWIM. A formation is taken unless the node is in a cluster of another
+// topology (then it is refused, saying which); a new state of its own topology may move it to another
+// cluster, and SWIM starts again with the new cluster's members. SWIM's endpoints listen at addresses derived
+// from the formation address (the next two ports), which is all its peers know of it. Not here: keeping the
+// formation across a restart of the daemon.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -100,15 +101,20 @@ gtype::Result<std::optional<sorts::NodeFormation>> kept_formation(const std::str
   return std::optional<sorts::NodeFormation>(std::get<0>(*formation));
 }
 
+// The members of `formation` are admitted no longer (CURVE).
+void forget_members(Node& node, const sorts::NodeFormation& formation) {
+  system::Authority* authority = node.options.network.authority.get();
+  if (authority == nullptr) return;
+  for (const auto& [member, address] : formation.member_addresses) authority->forget("node:" + member);
+}
+
 // With CURVE, the members of its cluster are the nodes a daemon admits (SWIM): those of
 // `formation` from now on, by the keys their addresses carry, instead of those of `before`.
 void admit_members(Node& node, const std::optional<sorts::NodeFormation>& before,
                    const sorts::NodeFormation& formation) {
   system::Authority* authority = node.options.network.authority.get();
   if (authority == nullptr) return;
-  if (before) {
-    for (const auto& [member, address] : before->member_addresses) authority->forget("node:" + member);
-  }
+  if (before) forget_members(node, *before);
   for (const auto& [member, address] : formation.member_addresses) {
     const std::string key = rt::split_keyed_address(address).key;
     if (member != node.options.config.node_id && !key.empty()) authority->admit_key("node:" + member, key);
@@ -140,6 +146,20 @@ class FormationPushNode final : public fp::Handler {
     node_.formed = formation;
     node_.swim->form(formation);
   }
+  // Leaves the cluster `leave.task` formed it into; in any other formation (or none) it stays
+  // where it is: the leave is late, and a later task placed it. Either way it has left.
+  void on_leave(const sorts::NodeLeave& leave) override {
+    std::lock_guard lock(node_.mutex);
+    auto& current = node_.formed;
+    if (!current || current->task != leave.task) return;
+    system::log_info("left cluster " + current->topology + "/" + current->region + "/" + current->cluster +
+                         " (task " + leave.task + " no longer holds this node)",
+                     {{"task", leave.task}});
+    if (!node_.options.formation_file.empty()) std::remove(node_.options.formation_file.c_str());
+    forget_members(node_, *current);
+    current.reset();
+    node_.swim->leave();
+  }
   gtype::Result<fp::AfterForm::Choice> choose_ack_or_refuse() override {
     if (refusal_.empty()) return fp::AfterForm::Choice(fp::AfterForm::Ack{});
     return fp::AfterForm::Choice(fp::AfterForm::Refuse{refusal_});
@@ -169,6 +189,10 @@ sorts::NodeReport report_of(Node& node) {
     report.topology = node.formed->topology;
     report.region = node.formed->region;
     report.cluster = node.formed->cluster;
+    // Its SWIM view of the others, so that the system can show who suspects whom.
+    for (const membership::MemberView& member : node.swim->members()) {
+      if (member.id != config.node_id) report.swim[member.id] = membership::state_name(member.state);
+    }
   }
   report.sent_at =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())

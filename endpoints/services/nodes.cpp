@@ -1,6 +1,6 @@
 // The nodes service: the registry of edge nodes (Algorithm 1) and free-node lookup
 // (Algorithm 2), serving its role in HealthCheck, ClusterFormation, IdempotencyCheck,
-// ListDetail and Formation.
+// ListDetail, Formation, Release, Join, NodeList and Deletion.
 //
 // Every session object reads and writes the registry (store/node_registry.h) under one mutex:
 // each served role runs on its own thread. What a session learnt before its next callback (a
@@ -15,11 +15,13 @@
 #include <set>
 
 #include <cluster_formation/nodes.h>
+#include <deletion/nodes.h>
 #include <formation/nodes.h>
 #include <health_check/nodes.h>
 #include <idempotency_check/nodes.h>
 #include <join/entry.h>
 #include <list_detail/nodes.h>
+#include <node_list/nodes.h>
 #include <release/nodes.h>
 
 #include "c12s/services/convert.h"
@@ -40,6 +42,8 @@ namespace ld = gtype_gen::list_detail::nodes;
 namespace fm = gtype_gen::formation::nodes;
 namespace rl = gtype_gen::release::nodes;
 namespace jn = gtype_gen::join::entry;
+namespace nl = gtype_gen::node_list::nodes;
+namespace dl = gtype_gen::deletion::nodes;
 
 // The registry and what guards it.
 struct Registry {
@@ -59,22 +63,47 @@ gtype::Status reserve(Registry& registry, const sorts::NodeIds& ids) {
   return registry.nodes->reserve(ids.task.id, ids.ids, now_millis(), topology);
 }
 
+// The daemons of `topology`'s nodes in `all` that a task other than `keep` uses: those that
+// must leave their clusters once that task releases them (dead ones only named: nobody answers).
+sorts::Leaving leaving_of(const std::vector<store::NodeRecord>& all, const std::string& topology,
+                          const std::string& keep, const sorts::TaskId& task, store::Time now) {
+  sorts::Leaving leaving{task, {}, {}};
+  for (const store::NodeRecord& node : all) {
+    if (!node.cluster || node.cluster->topology != topology || node.task == keep) continue;
+    if (!node.live(now)) {
+      leaving.dead.push_back(node.id);
+      continue;
+    }
+    leaving.leaves.push_back(sorts::NodeLeave{node.id, node.address, topology, node.task});
+  }
+  return leaving;
+}
+
+// Frees every node the tasks of `leaving` used (the registry's release, per task). Requires a
+// transaction.
+gtype::Status release_leaving(Registry& registry, const std::vector<store::NodeRecord>& all,
+                              const std::string& topology, const std::string& keep) {
+  std::set<std::string> tasks;
+  for (const store::NodeRecord& node : all) {
+    if (node.cluster && node.cluster->topology == topology && node.task != keep) tasks.insert(node.task);
+  }
+  for (const std::string& task : tasks) {
+    if (gtype::Status s = registry.nodes->release(task); !s.ok()) return s;
+  }
+  return gtype::Status::success();
+}
+
 // The commit of a formation: its nodes are used in their clusters, and the nodes of the
-// topology's earlier tasks that the new state leaves out are free; one transaction.
-gtype::Status commit(Registry& registry, const std::string& task, const std::string& topology,
-                     const std::map<std::string, store::ClusterPath>& clusters) {
+// topology's earlier tasks that the new state leaves out are free (*dropped: their daemons,
+// to be told to leave); one transaction.
+gtype::Status commit(Registry& registry, const sorts::TaskId& task, const std::string& topology,
+                     const std::map<std::string, store::ClusterPath>& clusters, sorts::Leaving* dropped) {
   return registry.db->transaction([&]() -> gtype::Status {
-    if (gtype::Status s = registry.nodes->mark_used(task, clusters); !s.ok()) return s;
+    if (gtype::Status s = registry.nodes->mark_used(task.id, clusters); !s.ok()) return s;
     std::vector<store::NodeRecord> all;
     if (gtype::Status s = registry.nodes->all(&all); !s.ok()) return s;
-    std::set<std::string> earlier;
-    for (const store::NodeRecord& node : all) {
-      if (node.cluster && node.cluster->topology == topology && node.task != task) earlier.insert(node.task);
-    }
-    for (const std::string& old : earlier) {
-      if (gtype::Status s = registry.nodes->release(old); !s.ok()) return s;
-    }
-    return gtype::Status::success();
+    *dropped = leaving_of(all, topology, task.id, task, now_millis());
+    return release_leaving(registry, all, topology, task.id);
   });
 }
 
@@ -116,7 +145,7 @@ class HealthCheckNodes final : public hc::Handler {
     store::NodeRecord record;
     if (beat.ok()) beat = registry_.nodes->get(report.id, &record);
     if (!beat.ok()) return fail("health check of " + report.id + ": " + beat.to_string());
-    status_ = to_sort(record, registry_.options.lease);
+    status_ = to_sort(record, registry_.options.lease, now);
   }
   gtype::Result<hc::AfterHealthCheck::Choice> choose_active_or_free() override {
     if (status_.status != "used") return hc::AfterHealthCheck::Choice(hc::AfterHealthCheck::Free{status_});
@@ -140,13 +169,14 @@ class ClusterFormationNodes final : public cf::Handler {
   void on_query(const sorts::Selector& selector) override {
     std::lock_guard lock(registry_.mutex);
     std::vector<store::NodeRecord> found;
+    const store::Time now = now_millis();
     gtype::Status status = registry_.nodes->free_nodes(
-        selector, selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match,
-        now_millis(), &found);
+        selector, selector.subset.value_or(false) ? model::MatchMode::kSubset : registry_.options.match, now,
+        &found);
     if (!status.ok()) return fail("query: " + status.to_string());
     result_.nodes.clear();
     for (const store::NodeRecord& record : found)
-      result_.nodes.push_back(to_sort(record, registry_.options.lease));
+      result_.nodes.push_back(to_sort(record, registry_.options.lease, now));
   }
   gtype::Result<sorts::NodeList> choose_resp() override { return result_; }
   void on_ids(const sorts::NodeIds& ids) override {
@@ -199,7 +229,7 @@ class ListDetailNodes final : public ld::Handler {
     std::vector<store::NodeRecord> all;
     gtype::Status status = registry_.nodes->all(&all);
     if (!status.ok()) return fail("list: " + status.to_string());
-    view_ = detail_view(all, query, registry_.options.lease);
+    view_ = detail_view(all, query, registry_.options.lease, now_millis());
   }
   gtype::Result<sorts::ListDetailView> choose_result() override { return view_; }
 
@@ -234,10 +264,11 @@ class FormationNodes final : public fm::Handler {
       ids.ids.push_back(f.node);
       ids.topology = f.topology;
     }
-    gtype::Status used = commit(registry_, update.task.id, ids.topology.value_or(""), clusters);
+    gtype::Status used = commit(registry_, update.task, ids.topology.value_or(""), clusters, &dropped_);
     if (!used.ok()) return fail("formation " + update.task.id + ": " + used.to_string());
     formed_ = std::move(ids);
   }
+  gtype::Result<sorts::Leaving> choose_dropped() override { return dropped_; }
   gtype::Result<sorts::NodeIds> choose_succ() override { return formed_; }
   void on_release(const sorts::TaskFailure& failure) override {
     std::lock_guard lock(registry_.mutex);
@@ -253,6 +284,7 @@ class FormationNodes final : public fm::Handler {
   Registry& registry_;
   sorts::NodeAddresses addresses_;
   sorts::NodeIds formed_;
+  sorts::Leaving dropped_;
   sorts::TaskFailure failure_;
 };
 
@@ -294,6 +326,54 @@ class ReleaseNodes final : public rl::Handler {
  private:
   Registry& registry_;
   rl::AfterRelease::Choice answer_;
+};
+
+// ---------------------------------------------------------------- NodeList: every node
+
+class NodeListNodes final : public nl::Handler {
+ public:
+  explicit NodeListNodes(Registry& registry) : registry_(registry) {}
+  void on_list(const sorts::Selector& selector) override {
+    std::lock_guard lock(registry_.mutex);
+    std::vector<store::NodeRecord> all;
+    if (gtype::Status s = registry_.nodes->all(&all); !s.ok()) return fail("nodes: " + s.to_string());
+    const store::Time now = now_millis();
+    const ClusterViews views(all, now);
+    const std::vector<store::NodeRecord> wanted = model::filter_nodes(
+        all, selector, model::MatchMode::kSubset, [](const store::NodeRecord& node) { return node.labels; });
+    for (const store::NodeRecord& record : wanted)
+      list_.nodes.push_back(to_sort(record, registry_.options.lease, now, views));
+  }
+  gtype::Result<sorts::NodeList> choose_nodes() override { return list_; }
+
+ private:
+  Registry& registry_;
+  sorts::NodeList list_;
+};
+
+// ---------------------------------------------------------------- Deletion: back to the pool
+
+// Frees every node a deleted topology uses, in one transaction, and says whose daemons must
+// leave their clusters. The state service holds the topology's task lock meanwhile, so no
+// formation of it runs.
+class DeletionNodes final : public dl::Handler {
+ public:
+  explicit DeletionNodes(Registry& registry) : registry_(registry) {}
+  void on_release(const sorts::TopologyRelease& release) override {
+    std::lock_guard lock(registry_.mutex);
+    gtype::Status s = registry_.db->transaction([&]() -> gtype::Status {
+      std::vector<store::NodeRecord> all;
+      if (gtype::Status s = registry_.nodes->all(&all); !s.ok()) return s;
+      leaving_ = leaving_of(all, release.topology, "", release.task, now_millis());
+      return release_leaving(registry_, all, release.topology, "");
+    });
+    if (!s.ok()) fail("deleting topology " + release.topology + ": " + s.to_string());
+  }
+  gtype::Result<sorts::Leaving> choose_released() override { return leaving_; }
+
+ private:
+  Registry& registry_;
+  sorts::Leaving leaving_;
 };
 
 // ---------------------------------------------------------------- Join: the system's entry
@@ -349,6 +429,10 @@ gtype::Status run_nodes(const system::SystemMap& map, const system::Network& net
                        per_session([&] { return std::make_unique<FormationNodes>(registry); }));
   served.add<rl::Role>(host, map, network, "Release", "nodes",
                        per_session([&] { return std::make_unique<ReleaseNodes>(registry); }));
+  served.add<nl::Role>(host, map, network, "NodeList", "nodes",
+                       per_session([&] { return std::make_unique<NodeListNodes>(registry); }));
+  served.add<dl::Role>(host, map, network, "Deletion", "nodes",
+                       per_session([&] { return std::make_unique<DeletionNodes>(registry); }));
   served.add<jn::Role>(host, map, network, "Join", "entry", [&](const rt::SessionInfo& session) {
     return std::make_unique<JoinEntry>(map, principal_of(session, "node"));
   });

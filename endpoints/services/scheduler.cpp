@@ -44,7 +44,8 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
         update.formations.push_back(
             sorts::NodeFormation{node.id, node.id, node.name.empty() ? node.id : node.name,
                                  model::effective_labels(spec.spec, region, cluster, node), spec.spec.name,
-                                 region.name, cluster.name, members, std::map<std::string, std::string>()});
+                                 region.name, cluster.name, members, std::map<std::string, std::string>(),
+                                 std::nullopt});
       }
     }
   }

@@ -717,6 +717,14 @@ void Node::form(const sorts::NodeFormation& formation) {
   formed_.notify_all();
 }
 
+void Node::leave() {
+  std::lock_guard lock(mutex_);
+  wanted_.reset();
+  running_.reset();  // a formation of the same group afterwards starts it again
+  leaving_ = true;
+  formed_.notify_all();
+}
+
 void Node::add_to(system::Host& host) {
   host.add("SwimPing/target", [this](const std::atomic<bool>& stop) {
     return served_->ping->serve(
@@ -742,7 +750,14 @@ std::shared_ptr<Group> Node::current() const {
 gtype::Status Node::run_groups(const std::atomic<bool>& stop) {
   std::unique_lock lock(mutex_);
   while (!stop.load()) {
-    formed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return wanted_.has_value(); });
+    formed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return wanted_ || leaving_; });
+    if (std::exchange(leaving_, false)) {
+      std::shared_ptr<Group> left = std::exchange(group_, nullptr);
+      lock.unlock();
+      if (left) left->stop();
+      lock.lock();
+      continue;
+    }
     if (!wanted_) continue;
     sorts::NodeFormation formation = std::move(*wanted_);
     wanted_.reset();

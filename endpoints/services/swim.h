@@ -109,6 +109,9 @@ class Node {
   // Runs SWIM with the formation's members from now on: starts it, or restarts it when the
   // member ids or addresses changed. Does not block: run() does the work.
   void form(const sorts::NodeFormation& formation);
+  // Stops running SWIM: the daemon left its cluster (FormationPush `leave`). Its pings are
+  // answered as a non-member's from then on (a bare ack). Does not block.
+  void leave();
 
   // Adds to `host` the loops that serve SwimPing/target and SwimPingReq/helper and the one
   // that (re)starts groups, each until the host stops.
@@ -138,6 +141,7 @@ class Node {
   std::condition_variable formed_;
   std::optional<sorts::NodeFormation> wanted_;  // the formation to run next, if it changed
   std::optional<sorts::NodeFormation> running_;
+  bool leaving_ = false;  // leave() asked to stop the running group
   std::shared_ptr<Group> group_;
   std::uint64_t generation_ = 0;  // groups started so far
 };

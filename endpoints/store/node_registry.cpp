@@ -1,5 +1,5 @@
-// The node registry over three tables: nodes (one row per node id, with its status, lease and
-// holder), node_labels and node_metrics (the last health check's, replaced by each one).
+// The node registry over four tables: nodes (one row per node id, with its status, lease and
+// holder), node_labels, node_metrics and node_swim (the last health check's, replaced by each one).
 // Every operation that reads more than one row or writes runs in one transaction, so it sees
 // and leaves a consistent registry; the CHECK constraints hold the invariants of the header
 // even against a bug here.
@@ -49,6 +49,15 @@ CREATE TABLE node_metrics (
     // A used node that a re-formation of its topology will take over when it commits: until
     // then it stays in its cluster, so that a failed re-formation leaves the topology formed.
     "ALTER TABLE nodes ADD COLUMN next_task TEXT",
+    // How a node's SWIM sees the other members of its cluster, as of its last health check.
+    R"sql(
+CREATE TABLE node_swim (
+  node_id TEXT NOT NULL REFERENCES nodes (id) ON DELETE CASCADE,
+  member TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('alive', 'suspect', 'dead')),
+  PRIMARY KEY (node_id, member)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 
 NodeStatus status_from_text(const std::string& text) {
@@ -162,6 +171,12 @@ Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::
     return Status::rejected("the lease of node " + model::quote(report.id) +
                             " must be longer than zero, not " + std::to_string(lease.count()) + " ms");
   }
+  for (const auto& [member, state] : report.swim) {
+    if (state != "alive" && state != "suspect" && state != "dead") {
+      return Status::rejected("node " + model::quote(report.id) + " reports member " + model::quote(member) +
+                              " as " + model::quote(state) + ", not alive, suspect or dead");
+    }
+  }
   for (const auto& [name, value] : report.metrics) {
     if (!std::isfinite(value)) {  // SQLite would store NaN as NULL
       return Status::rejected("metric " + model::quote(name) + " of node " + model::quote(report.id) +
@@ -196,6 +211,9 @@ Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::
     s = write.run();
     if (!s.ok()) return s;
     s = replace_children(db_, "node_labels", report.id, report.labels,
+                         [](Statement& st, const std::string& value) { st.bind_text(3, value); });
+    if (!s.ok()) return s;
+    s = replace_children(db_, "node_swim", report.id, report.swim,
                          [](Statement& st, const std::string& value) { st.bind_text(3, value); });
     if (!s.ok()) return s;
     return replace_children(db_, "node_metrics", report.id, report.metrics,
@@ -237,12 +255,15 @@ Status NodeRegistry::load(std::string_view where, const std::function<void(State
       }
       records.push_back(std::move(record));
     }
-    // Labels and metrics of the same nodes, in the same order: walk both lists together.
-    for (const bool labels : {true, false}) {
+    // Labels, metrics and SWIM views of the same nodes, in the same order: walk the lists together.
+    enum Child { kLabels, kMetrics, kSwim };
+    for (const Child child : {kLabels, kMetrics, kSwim}) {
+      static constexpr const char* kSelect[] = {"SELECT c.node_id, c.key, c.value FROM node_labels c",
+                                                "SELECT c.node_id, c.name, c.value FROM node_metrics c",
+                                                "SELECT c.node_id, c.member, c.state FROM node_swim c"};
       Statement children;
-      s = db_->prepare(std::string(labels ? "SELECT c.node_id, c.key, c.value FROM node_labels c"
-                                          : "SELECT c.node_id, c.name, c.value FROM node_metrics c") +
-                           " JOIN nodes n ON n.id = c.node_id WHERE " + condition + " ORDER BY c.node_id, 2",
+      s = db_->prepare(std::string(kSelect[child]) + " JOIN nodes n ON n.id = c.node_id WHERE " + condition +
+                           " ORDER BY c.node_id, 2",
                        &children);
       if (!s.ok()) return s;
       bind(children);
@@ -254,11 +275,9 @@ Status NodeRegistry::load(std::string_view where, const std::function<void(State
         const std::string id = children.column_text(0);
         while (record != records.end() && record->id < id) ++record;
         if (record == records.end() || record->id != id) continue;  // cannot happen: same condition
-        if (labels) {
-          record->labels[children.column_text(1)] = children.column_text(2);
-        } else {
-          record->metrics[children.column_text(1)] = children.column_double(2);
-        }
+        if (child == kLabels) record->labels[children.column_text(1)] = children.column_text(2);
+        if (child == kMetrics) record->metrics[children.column_text(1)] = children.column_double(2);
+        if (child == kSwim) record->swim[children.column_text(1)] = children.column_text(2);
       }
     }
     return Status::success();

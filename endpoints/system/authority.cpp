@@ -29,6 +29,8 @@ const std::map<std::string, std::string, std::less<>>& unserved_players() {
       {"IdempotencyCheck/user", "user"},
       {"ListDetail/user", "user"},
       {"LogsQuery/user", "user"},
+      {"Deletion/user", "user"},
+      {"NodeList/user", "admin"},  // every node, whoever's topology it is in: the operator's view
       {"HealthCheck/node", "node"},
       {"FormationPush/node", "node"},
       {"SwimPing/prober", "node"},
@@ -144,6 +146,7 @@ bool may_play(std::string_view protocol, std::string_view role, std::string_view
   const std::string who = player(std::string(protocol) + "/" + std::string(role));
   const std::string_view kind = kind_of(principal);
   if (who == "user") return kind == "user" || kind == "admin";
+  if (who == "admin") return kind == "admin";
   if (who == "node") return kind == "node";
   if (who == "reporter") return kind == "service" || kind == "node";
   return !who.empty() && who == principal;

@@ -32,13 +32,14 @@ const std::map<std::string, std::vector<std::string>>& table() {
         "TaskLog/log", "LogsQuery/log"}},
       {"nodes",
        {"HealthCheck/nodes", "ClusterFormation/nodes", "IdempotencyCheck/nodes", "ListDetail/nodes",
-        "Formation/nodes", "Release/nodes", "Join/entry"}},
-      {"push", {"Formation/pool"}},
+        "Formation/nodes", "Release/nodes", "Join/entry", "NodeList/nodes", "Deletion/nodes"}},
+      {"push", {"Formation/pool", "Deletion/pool"}},
       {"queue", {"IdempotencyCheck/sched", "Dequeue/queue"}},
       {"scheduler", {}},  // it only starts sessions (Dequeue, Formation)
       {"state",
        {"HealthCheck/state", "ClusterFormation/state", "IdempotencyCheck/service",
-        "IdempotencyCheck/istorage", "IdempotencyCheck/mstorage", "ListDetail/state", "Formation/state"}},
+        "IdempotencyCheck/istorage", "IdempotencyCheck/mstorage", "ListDetail/state", "Formation/state",
+        "Deletion/state"}},
   };
   return served;
 }

@@ -206,7 +206,8 @@ sorts::FormationUpdate formation() {
             "eu",
             "c1",
             {"c1-n1", "c1-n2"},
-            {{"c1-n1", "tcp://10.0.0.1:7400"}, {"c1-n2", "tcp://10.0.0.2:7400"}}}}};
+            {{"c1-n1", "tcp://10.0.0.1:7400"}, {"c1-n2", "tcp://10.0.0.2:7400"}},
+            std::nullopt}}};
 }
 sorts::ListRequest list_request() { return {selector(0), "edge", std::nullopt, "c1"}; }
 sorts::MetricsQuery metrics_query() { return {{"n1", "n2"}, {"cpu"}, 1700000000, 1700003600}; }

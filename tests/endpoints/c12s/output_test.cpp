@@ -115,11 +115,23 @@ TEST(LogLine, EveryFieldOfARecordIsPrintable) {
 
 // Columns line up on characters, not bytes: 'é' is one column.
 TEST(Tables, CellsAndLabelsArePrintable) {
-  const std::vector<out::NodeRow> rows{{"node-1\x1b]0;owned\x07", "n\u00e9", "free", {{"os", "linux\r"}}}};
+  const std::vector<out::NodeRow> rows{{"node-1\x1b]0;owned\x07",
+                                        "n\u00e9",
+                                        "used",
+                                        "suspect",
+                                        "2023-11-14T22:13:20Z",
+                                        {{"node-2\x1b", "suspect"}},
+                                        {{"os", "linux\r"}}}};
   EXPECT_EQ(rows_table(rows),
-            "ID                    NAME  STATUS  LABELS\n"
-            "node-1\\e]0;owned\\x07  n\u00e9    free    os=linux\\r\n");
+            "ID                    NAME  STATUS  HEALTH   LAST CHECK            SWIM              LABELS\n"
+            "node-1\\e]0;owned\\x07  n\u00e9    used    suspect  2023-11-14T22:13:20Z  node-2\\e=suspect  "
+            "os=linux\\r\n");
   EXPECT_EQ(labels_text({{"a\tb", "\u0085"}}), "a\\tb=\\u{85}");
+}
+
+TEST(Times, UtcTextIsIso8601ToTheSecond) {
+  EXPECT_EQ(utc_text(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(utc_text(1700000000), "2023-11-14T22:13:20Z");
 }
 
 TEST(JsonOutput, NoControlCharacterIsWrittenRawAndTheValueReadsBack) {

@@ -7,8 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -99,6 +102,19 @@ inline Output wait_until_up(Process& up) {
          up.read_some(output, std::chrono::milliseconds(200))) {
   }
   return output;
+}
+
+// The pid of a c12s process whose command line has `needle`, or -1.
+inline pid_t find_process(const std::string& needle) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+    if (cmdline.find(needle) != std::string::npos && cmdline.find(C12S_BINARY) == 0) return std::stoi(name);
+  }
+  return -1;
 }
 
 // The first port of a test's system, from its process id, below the kernel's ephemeral range

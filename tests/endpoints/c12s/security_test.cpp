@@ -133,6 +133,19 @@ TEST_F(Security, UsersSeeAndChangeTheirOwnTopologiesOnly) {
   Output bob_nodes = as("bob.key", {"logs", "list", "--selector", "service=nodes"});
   EXPECT_EQ(bob_nodes.out.find("node-1"), std::string::npos) << bob_nodes.out;
 
+  // Deleting is the owner's too (issue 13); every node is the operator's view.
+  Output bob_deletes = as("bob.key", {"delete", "mine"});
+  EXPECT_EQ(bob_deletes.exit, 1) << bob_deletes.out;
+  EXPECT_NE(bob_deletes.err.find("topology 'mine' belongs to user:alice"), std::string::npos)
+      << bob_deletes.err;
+  EXPECT_TRUE(logged("state", "refused user:bob: deleting topology mine"));
+  EXPECT_NE(run({"list"}).out.find("mine"), std::string::npos);
+  Output bob_lists_nodes = as("bob.key", {"nodes", "--timeout", "1500"});
+  EXPECT_EQ(bob_lists_nodes.exit, 1) << bob_lists_nodes.out;
+  EXPECT_EQ(bob_lists_nodes.out.find("node-1"), std::string::npos) << bob_lists_nodes.out;
+  EXPECT_NE(bob_lists_nodes.err.find("c12s nodes: "), std::string::npos) << bob_lists_nodes.err;
+  EXPECT_NE(run({"nodes"}).out.find("node-1"), std::string::npos);  // the admin's
+
   // A removed user is refused at the connection (once the services read the file again).
   ASSERT_EQ(run({"user", "remove", "bob"}).exit, 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));

@@ -102,6 +102,35 @@ TEST_F(NodeRegistryTest, BadHealthChecksAreRejected) {
   EXPECT_TRUE(all.empty());
 }
 
+// A health check's SWIM view (issue 13) is kept like its labels: replaced by the next one.
+TEST_F(NodeRegistryTest, AHealthCheckKeepsItsSwimViewUntilTheNext) {
+  NodeReport first = report("n1");
+  first.swim = {{"n2", "alive"}, {"n3", "suspect"}};
+  ASSERT_TRUE(IsOk(registry_->heartbeat(first, at(100), kLease)));
+  beat("n2", 100);
+  EXPECT_EQ(record("n1").swim, (std::map<std::string, std::string>{{"n2", "alive"}, {"n3", "suspect"}}));
+  EXPECT_TRUE(record("n2").swim.empty());
+  NodeReport second = report("n1");
+  second.swim = {{"n3", "dead"}};
+  ASSERT_TRUE(IsOk(registry_->heartbeat(second, at(200), kLease)));
+  std::vector<NodeRecord> all;
+  ASSERT_TRUE(IsOk(registry_->all(&all)));
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].swim, (std::map<std::string, std::string>{{"n3", "dead"}}));
+  EXPECT_TRUE(all[1].swim.empty());
+}
+
+TEST_F(NodeRegistryTest, ASwimStateOtherThanAliveSuspectOrDeadIsRejected) {
+  NodeReport odd = report("n1");
+  odd.swim = {{"n2", "zombie"}};
+  Status s = registry_->heartbeat(odd, at(0), kLease);
+  EXPECT_EQ(s.code(), gtype::StatusCode::kRejected);
+  EXPECT_EQ(s.message(), "node 'n1' reports member 'n2' as 'zombie', not alive, suspect or dead");
+  std::vector<NodeRecord> all;
+  ASSERT_TRUE(IsOk(registry_->all(&all)));
+  EXPECT_TRUE(all.empty());
+}
+
 TEST_F(NodeRegistryTest, GetOfAnUnknownNodeIsNotFound) {
   NodeRecord out;
   const Status s = registry_->get("ghost", &out);
@@ -240,8 +269,9 @@ TEST_F(NodeRegistryTest, AReformationTakesNodesOverOnlyWhenItCommits) {
   ASSERT_TRUE(IsOk(registry_->holding("t2", &holding)));
   EXPECT_EQ(holding, (TaskHolding{1, 0, 1}));
   // Another task of the topology cannot take b over as well.
-  EXPECT_EQ(registry_->reserve("t3", {"b"}, at(0), "topo").message(),
-            "node 'b' is not free: it is used in cluster 'topo/r/c1' by task 't1', to be taken over by task 't2'");
+  EXPECT_EQ(
+      registry_->reserve("t3", {"b"}, at(0), "topo").message(),
+      "node 'b' is not free: it is used in cluster 'topo/r/c1' by task 't1', to be taken over by task 't2'");
 
   // t2 fails: t1's formation is untouched.
   std::vector<std::string> released;

@@ -66,10 +66,11 @@ TEST(LoopbackPorts, EveryPortUpListensOnIsInTheRangeOnce) {
   std::vector<int> range(static_cast<std::size_t>(ports.last() - ports.first() + 1));
   std::iota(range.begin(), range.end(), ports.first());
   EXPECT_EQ(used, range);
-  EXPECT_EQ(LoopbackPorts::service_ports(), 24);  // Join/entry is the 24th (issue 12)
-  EXPECT_EQ(ports.last(), 7400 + 24 + 15 - 1);
-  EXPECT_EQ(ports.daemon_address(1), "tcp://127.0.0.1:7424");
-  EXPECT_EQ((LoopbackPorts{9000, 0}.last()), 9023);
+  // Join/entry is the 24th (issue 12); NodeList and Deletion (issue 13) take four more.
+  EXPECT_EQ(LoopbackPorts::service_ports(), 28);
+  EXPECT_EQ(ports.last(), 7400 + 28 + 15 - 1);
+  EXPECT_EQ(ports.daemon_address(1), "tcp://127.0.0.1:7428");
+  EXPECT_EQ((LoopbackPorts{9000, 0}.last()), 9027);
 }
 
 TEST(SystemMap, RoundTripsThroughYaml) {

@@ -74,6 +74,9 @@ struct NodeRecord {
   std::string address;
   model::Labels labels;  // as of the last health check
   Metrics metrics;       // as of the last health check
+  // As of the last health check: how its SWIM sees each other member of its cluster (member id
+  // -> "alive", "suspect" or "dead"); empty while it is in no cluster.
+  std::map<std::string, std::string> swim;
   NodeStatus status = NodeStatus::kFree;
   Time lease_deadline;                 // live while now < lease_deadline
   std::string task;                    // the task that reserved or used it; empty iff free
@@ -91,7 +94,8 @@ class NodeRegistry {
   static Status open(Database* db, std::unique_ptr<NodeRegistry>* out);
 
   // Algorithm 1: records a health check, renewing the lease to now + lease and replacing the
-  // node's name, address, labels and metrics. *status (if given) is the node's status after.
+  // node's name, address, labels, metrics and SWIM view (each state alive, suspect or dead).
+  // *status (if given) is the node's status after.
   Status heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
                    NodeStatus* status = nullptr);
 

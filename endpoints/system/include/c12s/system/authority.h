@@ -8,7 +8,8 @@
 //    with `c12s node add` / `c12s user add`), read again whenever it changes;
 //  - what it is told (a daemon: the members of its cluster, from their keyed addresses).
 // may_play() then says which roles a principal may play: a daemon plays a node's roles, the
-// command plays `user`, each service its own roles. What a role may say for itself (a daemon
+// command plays `user` (NodeList's only as an admin: every node, the operator's view), each
+// service its own roles. What a role may say for itself (a daemon
 // reports health only for its own node id) is checked by the service that serves it.
 #pragma once
 
