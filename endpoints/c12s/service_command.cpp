@@ -90,15 +90,16 @@ int service_command(const std::string& name, const std::string& system_path, con
 }
 
 // The system map a daemon runs with: the file `system_path`, or else what the entry (`join`,
-// else the configuration's flusher when it is a tcp:// address) tells it, asked again every
+// else the configuration's flusher when it is a tcp:// address) tells it (with the task whose
+// formation holds the node), asked again every
 // 2 s while it cannot be reached (the control plane may start after the nodes). Nullopt once
 // it printed why not (a wrong file, no entry, a refusal, a stop signal).
-std::optional<system::SystemMap> daemon_system(const std::string& system_path, const std::string& join,
-                                               const model::DaemonConfig& config,
-                                               const system::NetworkFlags& flags) {
+std::optional<services::Joined> daemon_system(const std::string& system_path, const std::string& join,
+                                              const model::DaemonConfig& config,
+                                              const system::NetworkFlags& flags) {
   if (!system_path.empty()) {
     model::Result<system::SystemMap> map = system::SystemMap::load(system_path);
-    if (map.ok()) return *map;
+    if (map.ok()) return services::Joined{*map, ""};
     std::fputs(map.error().message().c_str(), stderr);
     return std::nullopt;
   }
@@ -116,7 +117,7 @@ std::optional<system::SystemMap> daemon_system(const std::string& system_path, c
   }
   const std::atomic<bool>& stop = system::stop_on_signals();
   while (!stop.load()) {
-    gtype::Result<system::SystemMap> map =
+    gtype::Result<services::Joined> map =
         services::join_system(*network, entry, config, std::chrono::milliseconds(3000));
     if (map.ok()) return *map;
     system::log_warn("cannot join the system at " + entry + ": " + map.error().message());
@@ -149,8 +150,9 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   }
   if (!flags.advertise_host.empty() && flags.advertise_host.rfind("tcp://", 0) == 0)
     flags.advertise_host = flags.advertise_host.substr(6);
-  std::optional<system::SystemMap> map = daemon_system(system_path, join, *config, flags);
-  if (!map) return 2;
+  std::optional<services::Joined> joined = daemon_system(system_path, join, *config, flags);
+  if (!joined) return 2;
+  const system::SystemMap* map = &joined->map;
   model::Result<std::string> nodes = map->address("HealthCheck", "nodes");
   if (!nodes.ok()) {
     std::fputs(nodes.error().message().c_str(), stderr);
@@ -167,6 +169,7 @@ int daemon_command(const std::string& config_path, const std::string& system_pat
   options.network = *network;
   options.listen = listen;
   options.formation_file = formation_file;
+  if (system_path.empty()) options.held_by = joined->held_by;  // the entry said
   if (model::Result<std::string> log = map->address("TaskLog", "log"); log.ok()) options.log_address = *log;
   gtype::Status status = services::run_daemon(options, system::stop_on_signals());
   if (!status.ok()) {

@@ -254,6 +254,13 @@ gtype::Result<Endpoints> bind_endpoints(const DaemonOptions& options, const std:
   return gtype::Status(last.code(), "SWIM: " + last.message());
 }
 
+// Whether the entry said the node is no longer where `kept` puts it: in no cluster, or in
+// another task's (a formation kept before tasks were named counts as the entry's).
+bool stale(const sorts::NodeFormation& kept, const DaemonOptions& options) {
+  if (!options.held_by) return false;  // not joined: nobody said
+  return options.held_by->empty() || (kept.task && *kept.task != *options.held_by);
+}
+
 }  // namespace
 
 gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& stop) {
@@ -267,6 +274,14 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
     } else {
       kept = *read;
     }
+  }
+  if (kept && stale(*kept, options)) {
+    system::log_info("forgot the formation kept in " + options.formation_file + " (cluster " +
+                     kept->topology + "/" + kept->region + "/" + kept->cluster +
+                     "): the system holds this node " +
+                     (options.held_by->empty() ? "in no cluster" : "in task " + *options.held_by + "'s"));
+    std::remove(options.formation_file.c_str());
+    kept.reset();
   }
   std::string kept_address;  // where its peers know it
   if (kept) {

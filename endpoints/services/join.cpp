@@ -12,9 +12,8 @@ namespace sorts = gtype_gen::sorts::c12s::sorts;
 
 }  // namespace
 
-gtype::Result<system::SystemMap> join_system(const system::Network& network, const std::string& entry,
-                                             const model::DaemonConfig& config,
-                                             std::chrono::milliseconds timeout) {
+gtype::Result<Joined> join_system(const system::Network& network, const std::string& entry,
+                                  const model::DaemonConfig& config, std::chrono::milliseconds timeout) {
   rt::Directory directory;
   directory.set("entry", entry);
   rt::EndpointOptions options;
@@ -33,7 +32,10 @@ gtype::Result<system::SystemMap> join_system(const system::Network& network, con
                          "the entry at " + entry + " refused: " + refused->value};
   }
   const auto& welcome = std::get<jn::AfterJoin::Welcome>(*answer);
-  return system::SystemMap::from_endpoints(welcome.value.endpoints, "the entry at " + entry);
+  model::Result<system::SystemMap> map =
+      system::SystemMap::from_endpoints(welcome.value.endpoints, "the entry at " + entry);
+  if (!map.ok()) return map.error();
+  return Joined{std::move(*map), welcome.value.held_by};
 }
 
 }  // namespace c12s::services

@@ -378,31 +378,41 @@ class DeletionNodes final : public dl::Handler {
 
 // ---------------------------------------------------------------- Join: the system's entry
 
-// Tells a joining daemon where every endpoint is: the system map it was started with. With
-// CURVE, a daemon joins as itself only (its principal is node:ID of the id it gives).
+// Tells a joining daemon where every endpoint is: the system map it was started with, and which
+// task's formation holds it (so that it drops a formation it kept of another). With CURVE, a
+// daemon joins as itself only (its principal is node:ID of the id it gives).
 class JoinEntry final : public jn::Handler {
  public:
-  JoinEntry(const system::SystemMap& map, std::string principal)
-      : map_(map), principal_(std::move(principal)) {}
+  JoinEntry(const system::SystemMap& map, Registry& registry, std::string principal)
+      : map_(map), registry_(registry), principal_(std::move(principal)) {}
   void on_join(const sorts::JoinRequest& request) override {
     if (!principal_.empty() && principal_ != "node:" + request.node) {
       log_refusal("nodes", principal_, "joining as node " + request.node);
       refusal_ = principal_ + " may join as itself only, not as node " + request.node;
-    } else if (request.version != kApiVersion) {
+      return;
+    }
+    if (request.version != kApiVersion) {
       refusal_ =
           "this system speaks API version " + std::string(kApiVersion) + ", not '" + request.version + "'";
+      return;
     }
+    std::lock_guard lock(registry_.mutex);
+    store::NodeRecord record;
+    if (registry_.nodes->get(request.node, &record).ok() && record.status == store::NodeStatus::kUsed)
+      held_by_ = record.task;
   }
   gtype::Result<jn::AfterJoin::Choice> choose_welcome_or_refused() override {
     if (!refusal_.empty()) return jn::AfterJoin::Choice(jn::AfterJoin::Refused{refusal_});
-    return jn::AfterJoin::Choice(jn::AfterJoin::Welcome{sorts::SystemEndpoints{map_.endpoints}});
+    return jn::AfterJoin::Choice(jn::AfterJoin::Welcome{sorts::SystemEndpoints{map_.endpoints, held_by_}});
   }
 
  private:
   static constexpr const char* kApiVersion = "v1";  // listing 5.2's `version`
   const system::SystemMap& map_;
+  Registry& registry_;
   const std::string principal_;
   std::string refusal_;  // "" welcome
+  std::string held_by_;  // the task whose formation holds the node ("" none)
 };
 
 }  // namespace
@@ -434,7 +444,7 @@ gtype::Status run_nodes(const system::SystemMap& map, const system::Network& net
   served.add<dl::Role>(host, map, network, "Deletion", "nodes",
                        per_session([&] { return std::make_unique<DeletionNodes>(registry); }));
   served.add<jn::Role>(host, map, network, "Join", "entry", [&](const rt::SessionInfo& session) {
-    return std::make_unique<JoinEntry>(map, principal_of(session, "node"));
+    return std::make_unique<JoinEntry>(map, registry, principal_of(session, "node"));
   });
   if (!served.status().ok()) return served.status();
   return host.run(stop);

@@ -41,11 +41,10 @@ sorts::FormationUpdate formation_of(const sorts::ScheduleSpec& spec) {
       for (const sorts::NodeSpec& node : cluster.nodes) members.push_back(node.id);
       for (const sorts::NodeSpec& node : cluster.nodes) {
         // The members' addresses are the push service's to fill in: it asks the nodes service.
-        update.formations.push_back(
-            sorts::NodeFormation{node.id, node.id, node.name.empty() ? node.id : node.name,
-                                 model::effective_labels(spec.spec, region, cluster, node), spec.spec.name,
-                                 region.name, cluster.name, members, std::map<std::string, std::string>(),
-                                 std::nullopt});
+        update.formations.push_back(sorts::NodeFormation{
+            node.id, node.id, node.name.empty() ? node.id : node.name,
+            model::effective_labels(spec.spec, region, cluster, node), spec.spec.name, region.name,
+            cluster.name, members, std::map<std::string, std::string>(), std::nullopt});
       }
     }
   }

@@ -23,6 +23,15 @@ std::string edge_topology(const std::string& clusters) {
          clusters;
 }
 
+// The arguments `pid` was started with, after the program.
+std::vector<std::string> arguments_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
+  std::vector<std::string> args;
+  for (std::string arg; std::getline(in, arg, '\0');) args.push_back(arg);
+  if (!args.empty()) args.erase(args.begin());
+  return args;
+}
+
 class Operator : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -94,6 +103,7 @@ TEST_F(Operator, HealthInEveryListingNodesAndDelete) {
   // node-3 dies: its health is dead once its lease (6 s) ran out, and its peers' SWIM say so.
   const pid_t node3 = find_process((dir_ / "c12s-data" / "nodes" / "node-3.yaml").string());
   ASSERT_GT(node3, 0);
+  const std::vector<std::string> node3_args = arguments_of(node3);
   ASSERT_EQ(kill(node3, SIGKILL), 0);
   detail = detail_until(
       [](const out::ListDetailOutput& d) {
@@ -140,6 +150,21 @@ TEST_F(Operator, HealthInEveryListingNodesAndDelete) {
   EXPECT_EQ(after.nodes[2].status, "free");
   EXPECT_EQ(after.nodes[3].status, "free");
   EXPECT_EQ(after.nodes[3].cluster, std::nullopt);
+
+  // node-3's daemon, not told (it was dead), comes back: the entry says the system holds it in
+  // no cluster, so it drops the formation it kept and is free, in no cluster, alive.
+  ASSERT_TRUE(fs::exists(formation_file(3)));
+  Process node3_again(node3_args, dir_);
+  out::NodesOutput back;
+  for (const auto end = Clock::now() + std::chrono::seconds(15); Clock::now() < end;) {
+    back = read_output<out::NodesOutput>(run({"nodes", "--json"}).out);
+    if (back.nodes.size() == 4 && back.nodes[2].health == "alive") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_EQ(back.nodes.size(), 4u);
+  EXPECT_EQ(back.nodes[2].health, "alive");
+  EXPECT_EQ(back.nodes[2].status, "free");
+  EXPECT_FALSE(fs::exists(formation_file(3))) << "node-3 kept a formation the system no longer holds it in";
 
   // Delete: the nodes go back to the pool, their daemons leave, the task is logged.
   const Output deleted = run({"delete", "--json", "edge"});

@@ -75,6 +75,10 @@ struct DaemonOptions {
   // Where a formation the daemon took is kept, so that a restarted daemon is still in its
   // cluster (at the address its peers know); empty: not kept.
   std::string formation_file;
+  // Set when the daemon joined through the system's entry: the task whose formation the
+  // registry holds the node in ("" none). A kept formation of another task is stale and is
+  // dropped at start (the node left that cluster while the daemon was away, and was not told).
+  std::optional<std::string> held_by;
   SwimOptions swim;
 };
 
@@ -99,8 +103,11 @@ gtype::Status run_daemon(const DaemonOptions& options, const std::atomic<bool>& 
 // A daemon that knows the system by its entry only (Join/entry, the nodes service's; keyed with
 // CURVE) asks it for the system's endpoints, as node `config.node_id`, over `network` (which
 // must admit the entry's key). kRejected when the entry refuses, saying why.
-gtype::Result<system::SystemMap> join_system(const system::Network& network, const std::string& entry,
-                                             const model::DaemonConfig& config,
-                                             std::chrono::milliseconds timeout);
+struct Joined {
+  system::SystemMap map;
+  std::string held_by;  // the task whose formation holds the node, per the registry ("" none)
+};
+gtype::Result<Joined> join_system(const system::Network& network, const std::string& entry,
+                                  const model::DaemonConfig& config, std::chrono::milliseconds timeout);
 
 }  // namespace c12s::services
