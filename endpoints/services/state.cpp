@@ -1,6 +1,7 @@
 // The state service: the desired state of topologies (store/state_store.h), the user's entry
 // to queries and lists, and the watcher of formed clusters' nodes. It serves `state` in
-// HealthCheck, ClusterFormation, ListDetail, IdempotencyCheck, Formation and Deletion.
+// HealthCheck, ClusterFormation, ListDetail, IdempotencyCheck, Formation and Deletion (whose
+// sessions deletion.cpp handles, on the State of state_internal.h).
 //
 // HealthCheck tells it of every used node's health check (`active`); a watcher declares a
 // formed node dead when none came within the lease, and alive again when one does, and
@@ -28,7 +29,6 @@
 #include <thread>
 
 #include <cluster_formation/state.h>
-#include <deletion/state.h>
 #include <formation/state.h>
 #include <health_check/state.h>
 #include <idempotency_check/istorage.h>
@@ -45,6 +45,7 @@
 #include "c12s/system/log.h"
 #include "reporter.h"
 #include "serving.h"
+#include "state_internal.h"
 
 namespace c12s::services {
 namespace {
@@ -58,18 +59,6 @@ namespace ist = gtype_gen::idempotency_check::istorage;
 namespace mst = gtype_gen::idempotency_check::mstorage;
 namespace fm = gtype_gen::formation::state;
 namespace rl = gtype_gen::release::state;
-namespace dl = gtype_gen::deletion::state;
-
-struct State {
-  std::mutex mutex;
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<store::StateStore> topologies;
-  std::unique_ptr<store::TaskStore> tasks;
-  std::map<std::string, store::Time> last_active;  // formed nodes: their last health check
-  store::Time started;
-  StateOptions options;
-  system::Network network;  // for the roles it starts sessions from (TaskLog, Release)
-};
 
 class HealthCheckState final : public hc::Handler {
  public:
@@ -161,25 +150,6 @@ sorts::TopologyBrief to_sort(const store::TopologyBrief& brief) {
 }
 
 // ListDetail: Algorithm 6. A session keeps the view it answers with; the log hears it first.
-// Users see and change their own topologies only (with CURVE): a topology is its first
-// mutator's; an admin sees and changes every one. Without CURVE (no principal) all are everyone's.
-bool is_admin(const std::string& principal) { return principal.rfind("admin:", 0) == 0; }
-
-// Requires state.mutex.
-bool sees(State& state, const std::string& principal, const std::string& topology) {
-  if (principal.empty() || is_admin(principal)) return true;
-  std::string owner;
-  return state.topologies->owner_of(topology, &owner).ok() && owner == principal;
-}
-
-// The owner of `topology` as a label of its task's records ({} when it has none), so that the
-// log service shows a user the records of their own tasks. Requires state.mutex.
-std::map<std::string, std::string> owner_label(State& state, const std::string& topology) {
-  std::string owner;
-  if (!state.topologies->owner_of(topology, &owner).ok()) return {};
-  return {{"owner", owner}};
-}
-
 class ListDetailState final : public ld::Handler {
  public:
   ListDetailState(State& state, std::string principal) : state_(state), principal_(std::move(principal)) {}
@@ -231,54 +201,6 @@ class ListDetailState final : public ld::Handler {
 };
 
 // ---------------------------------------------------------------- mutation (IdempotencyCheck)
-
-// Logs a task's record, trying again for a while: the log may be restarting, and the
-// record of a task's outcome is what `c12s mutate` waits for.
-gtype::Status log_task(Reporter& reporter, const std::string& task, const char* level,
-                       const std::map<std::string, std::string>& labels, const std::string& message) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
-  gtype::Status logged = reporter.record(task, level, labels, message);
-  for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up;
-       ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    logged = reporter.record(task, level, labels, message);
-  }
-  if (!logged.ok()) system::log_error("cannot log: " + logged.message(), {{"task", task}});
-  return logged;
-}
-
-// Moves a task on and logs it; requires the state's mutex not to be held (logging waits).
-// `shown` replaces the state's name in the log (EXISTS: created by an earlier task). A task
-// already in state `to` is left as it is (a formation carried out twice), and nothing is
-// logged of a move the store refused. False unless the task is in state `to` afterwards.
-bool advance(State& state, Reporter& reporter, const std::string& task, const std::string& topology,
-             store::TaskState to, const std::string& message, const char* shown = nullptr) {
-  {
-    std::lock_guard lock(state.mutex);
-    gtype::Status s = gtype::Status::success();
-    store::Task current;
-    if (state.tasks->get(task, &current).ok() && current.state == to) return true;
-    // A task done at once (the topology exists, or the nodes cannot be reserved) passes IN
-    // PROGRESS on its way: the store knows no shorter path.
-    if (to != store::TaskState::kInProgress && state.tasks->get(task, &current).ok() &&
-        current.state == store::TaskState::kPending)
-      s = state.tasks->advance(task, store::TaskState::kInProgress, now_millis());
-    if (s.ok()) s = state.tasks->advance(task, to, now_millis(), message);
-    if (!s.ok()) {
-      system::log_error("task " + task + ": " + s.to_string(), {{"task", task}});
-      return false;
-    }
-  }
-  const bool failed = to == store::TaskState::kFailed;
-  std::map<std::string, std::string> labels{
-      {"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}};
-  {
-    std::lock_guard lock(state.mutex);
-    labels.merge(owner_label(state, topology));
-  }
-  (void)log_task(reporter, task, failed ? "error" : "info", labels, message);
-  return true;
-}
 
 // Settles a task that did not finish on its own with the nodes service (Release): if its
 // formation committed there, its staged desired state is stored and it is CREATED; else its
@@ -553,98 +475,71 @@ class FormationState final : public fm::Handler {
   sorts::TaskFailure failure_;
 };
 
-// ---------------------------------------------------------------- Deletion
+}  // namespace
 
-// A deletion's session: its id is the task's id. An absent topology is a task too (ABSENT:
-// nothing changed), so deleting twice is harmless and says so; another user's is refused
-// before any task exists. The task holds the topology's semantic lock (TaskStore) from the
-// request to the answer, so no mutation of it runs meanwhile. Once the nodes service freed
-// the nodes, the desired state and fingerprint go; the daemons are told after that, and one
-// that cannot be told is named in the task's message (it runs its old cluster's SWIM until it
-// restarts: see docs/control-plane.md).
-class DeletionState final : public dl::Handler {
-  using Answer = dl::AfterDelete;
+// ---------------------------------------------------------------- shared (state_internal.h)
 
- public:
-  DeletionState(State& state, const system::SystemMap& map, std::string principal)
-      : state_(state), reporter_(state.network, map.directory("TaskLog")), principal_(std::move(principal)) {}
+bool is_admin(const std::string& principal) { return principal.rfind("admin:", 0) == 0; }
 
-  void on_delete(const sorts::DeleteRequest& request) override {
-    result_ = sorts::DeleteResult{task(), request.topology, "ABSENT", "", {}};
-    std::lock_guard lock(state_.mutex);
-    std::string fingerprint, owner;
-    const bool exists = state_.topologies->fingerprint_of(request.topology, &fingerprint).ok();
-    if (exists && !sees(state_, principal_, request.topology)) {
-      (void)state_.topologies->owner_of(request.topology, &owner);
-      refusal_ = "topology '" + request.topology + "' belongs to " + (owner.empty() ? "the operator" : owner);
-      log_refusal("state", principal_, "deleting topology " + request.topology + ": " + refusal_);
-      return;
-    }
-    gtype::Status s = state_.tasks->create(task(), "delete", request.topology, now_millis());
-    if (!s.ok()) return fail("cannot start the task: " + s.to_string());
-    created_ = true;
-    exists_ = exists;
-  }
-  gtype::Result<Answer::Choice> choose_release_or_absent_or_refused() override {
-    if (!refusal_.empty()) return Answer::Choice(Answer::Refused{refusal_});
-    if (exists_) return Answer::Choice(Answer::Release{sorts::TopologyRelease{{task()}, result_.topology}});
-    finish(store::TaskState::kCreated, "ABSENT",
-           "topology " + result_.topology + " does not exist: nothing to delete");
-    return Answer::Choice(Answer::Absent{result_});
-  }
-  void on_released(const sorts::Leaving& leaving) override {
-    leaving_ = leaving;
-    std::lock_guard lock(state_.mutex);
-    gtype::Status s = state_.topologies->remove(result_.topology);
-    if (!s.ok() && !s.is_not_found()) return fail("cannot remove the desired state: " + s.to_string());
-    removed_ = true;
-    for (const sorts::NodeLeave& leave : leaving.leaves) state_.last_active.erase(leave.node);
-    for (const std::string& id : leaving.dead) state_.last_active.erase(id);
-  }
-  gtype::Result<sorts::Leaving> choose_leave() override { return leaving_; }
-  void on_left(const sorts::LeaveReport& report) override {
-    result_.nodes = report.left;
-    for (const auto& [id, why] : report.unreached) result_.nodes.push_back(id);
-    std::sort(result_.nodes.begin(), result_.nodes.end());
-    std::string message = "topology " + result_.topology +
-                          " deleted: " + std::to_string(result_.nodes.size()) + " nodes back in the pool";
-    for (std::size_t i = 0; i < result_.nodes.size(); ++i)
-      message += (i == 0 ? " (" : ", ") + result_.nodes[i];
-    if (!result_.nodes.empty()) message += ")";
-    for (const auto& [id, why] : report.unreached) message += "; " + id + " not told to leave: " + why;
-    finish(store::TaskState::kCreated, "DELETED", message);
-  }
-  gtype::Result<sorts::DeleteResult> choose_deleted() override { return result_; }
-  void failed(const gtype::Status& error) override {
-    if (!created_ || finished_) return;
-    const std::string why = std::string(gtype::status_code_name(error.code())) + ": " + error.message();
-    if (removed_) {  // the deletion took place; only telling the daemons failed
-      finish(store::TaskState::kCreated, "DELETED",
-             "topology " + result_.topology + " deleted; telling its daemons to leave failed: " + why);
-    } else {
-      finish(store::TaskState::kFailed, nullptr, "topology " + result_.topology + " not deleted: " + why);
-    }
-  }
+bool sees(State& state, const std::string& principal, const std::string& topology) {
+  if (principal.empty() || is_admin(principal)) return true;
+  std::string owner;
+  return state.topologies->owner_of(topology, &owner).ok() && owner == principal;
+}
 
- private:
-  std::string task() const { return task_id(session()); }
-  void finish(store::TaskState to, const char* shown, const std::string& message) {
-    finished_ = true;
-    result_.message = message;
-    if (shown != nullptr) result_.state = shown;
-    (void)advance(state_, reporter_, task(), result_.topology, to, message, shown);
-  }
+std::map<std::string, std::string> owner_label(State& state, const std::string& topology) {
+  std::string owner;
+  if (!state.topologies->owner_of(topology, &owner).ok()) return {};
+  return {{"owner", owner}};
+}
 
-  State& state_;
-  Reporter reporter_;
-  const std::string principal_;  // the user's (empty: plaintext)
-  sorts::DeleteResult result_;
-  sorts::Leaving leaving_;
-  std::string refusal_;  // "" the user may delete the topology
-  bool created_ = false, exists_ = false, removed_ = false, finished_ = false;
-};
+namespace {
+
+// Logs a task's record, trying again for a while: the log may be restarting, and the
+// record of a task's outcome is what `c12s mutate` waits for.
+gtype::Status log_task(Reporter& reporter, const std::string& task, const char* level,
+                       const std::map<std::string, std::string>& labels, const std::string& message) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(4);
+  gtype::Status logged = reporter.record(task, level, labels, message);
+  for (int attempt = 1; !logged.ok() && attempt < 10 && std::chrono::steady_clock::now() < give_up;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    logged = reporter.record(task, level, labels, message);
+  }
+  if (!logged.ok()) system::log_error("cannot log: " + logged.message(), {{"task", task}});
+  return logged;
+}
 
 }  // namespace
+
+bool advance(State& state, Reporter& reporter, const std::string& task, const std::string& topology,
+             store::TaskState to, const std::string& message, const char* shown) {
+  {
+    std::lock_guard lock(state.mutex);
+    gtype::Status s = gtype::Status::success();
+    store::Task current;
+    if (state.tasks->get(task, &current).ok() && current.state == to) return true;
+    // A task done at once (the topology exists, or the nodes cannot be reserved) passes IN
+    // PROGRESS on its way: the store knows no shorter path.
+    if (to != store::TaskState::kInProgress && state.tasks->get(task, &current).ok() &&
+        current.state == store::TaskState::kPending)
+      s = state.tasks->advance(task, store::TaskState::kInProgress, now_millis());
+    if (s.ok()) s = state.tasks->advance(task, to, now_millis(), message);
+    if (!s.ok()) {
+      system::log_error("task " + task + ": " + s.to_string(), {{"task", task}});
+      return false;
+    }
+  }
+  const bool failed = to == store::TaskState::kFailed;
+  std::map<std::string, std::string> labels{
+      {"service", "state"}, {"state", shown ? shown : store::task_state_name(to)}, {"topology", topology}};
+  {
+    std::lock_guard lock(state.mutex);
+    labels.merge(owner_label(state, topology));
+  }
+  (void)log_task(reporter, task, failed ? "error" : "info", labels, message);
+  return true;
+}
 
 gtype::Status run_state(const system::SystemMap& map, const system::Network& network,
                         const StateOptions& options, const std::atomic<bool>& stop) {
@@ -674,9 +569,7 @@ gtype::Status run_state(const system::SystemMap& map, const system::Network& net
                         per_session([&] { return std::make_unique<MainStorage>(state); }));
   served.add<fm::Role>(host, map, network, "Formation", "state",
                        per_session([&] { return std::make_unique<FormationState>(state, map); }));
-  served.add<dl::Role>(host, map, network, "Deletion", "state", [&](const rt::SessionInfo& session) {
-    return std::make_unique<DeletionState>(state, map, principal_of(session, "user"));
-  });
+  serve_deletion(served, host, map, network, state);
   if (!served.status().ok()) return served.status();
   host.add("watcher",
            [&](const std::atomic<bool>& stop_watching) { return watch(state, map, stop_watching); });
