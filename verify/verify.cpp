@@ -222,7 +222,13 @@ class Search {
     const std::size_t width = layout_.size();
     std::vector<std::uint8_t> batch;  // the successors of one configuration, packed
     std::vector<std::uint64_t> hashes;
+    std::uint32_t depth = 0, level_end = 1;  // breadth first: level `depth` ends before level_end
     for (std::uint32_t index = 0; index < store_.size() && !memory_limited_; ++index) {
+      if (index == level_end) {
+        ++depth;
+        level_end = store_.size();
+      }
+      if ((index & 1023) == 0 && options_.progress) report_progress(result, depth);
       std::memcpy(current_.data(), store_.get(index), width);
       observations.clear();
       bool bound_hit = false;
@@ -263,6 +269,21 @@ class Search {
       for (Observation& o : observations) found_.emplace(FoundKey{o.kind, o.roles}, Found{index, o.detail});
     }
     if (record) row_starts_.push_back(targets_.size());
+  }
+
+  // Calls options_.progress when progress_every has passed since the last call (or the start).
+  void report_progress(const VerifyResult& result, std::uint32_t depth) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_progress_) return;
+    next_progress_ = now + options_.progress_every;
+    SearchProgress progress;
+    progress.states = store_.size();
+    progress.transitions = result.transitions;
+    progress.depth = depth;
+    progress.seconds = std::chrono::duration<double>(now - started_).count();
+    progress.memory_bytes = store_.memory_bytes() + row_starts_.capacity() * sizeof(std::size_t) +
+                            targets_.capacity() * sizeof(std::uint32_t);
+    options_.progress(progress);
   }
 
   // Fair progress: in each bottom strongly connected component with a cycle, every role that is
@@ -443,6 +464,8 @@ class Search {
   bool memory_limited_ = false;  // ... because of --max-memory
   bool out_of_memory_ = false;   // ... or because memory ran out (or --max-memory)
   bool bound_hit_ = false;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point next_progress_ = started_ + options_.progress_every;
   std::size_t graph_bytes_ = 0;          // memory of the state graph at its peak (progress only)
   std::vector<std::size_t> row_starts_;  // the state graph: successors of configuration i are
   std::vector<std::uint32_t> targets_;   // targets_[row_starts_[i] .. row_starts_[i + 1])
@@ -450,6 +473,28 @@ class Search {
 
 }  // namespace
 }  // namespace verifier
+
+namespace {
+
+// 1234567 -> "1,234,567": a progress line is read at a glance.
+std::string grouped(std::uint64_t value) {
+  std::string digits = std::to_string(value), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string progress_text(const SearchProgress& progress) {
+  const auto rate = progress.seconds > 0 ? static_cast<std::uint64_t>(progress.states / progress.seconds) : 0;
+  return "depth " + std::to_string(progress.depth) + ", " + grouped(progress.states) + " states, " +
+         grouped(progress.transitions) + " transitions, " + grouped(rate) + " states/s, " +
+         grouped(progress.memory_bytes >> 20) + " MiB, " +
+         std::to_string(static_cast<std::uint64_t>(progress.seconds)) + " s";
+}
 
 std::uint64_t default_max_memory() {
   const long pages = sysconf(_SC_PHYS_PAGES);

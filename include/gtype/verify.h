@@ -8,7 +8,9 @@
 // Where only the queue bound or the state limit stops the search, the verdict is inconclusive.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,18 @@ inline constexpr std::uint32_t kMaxBound = 65535;
 // may use by default, leaving room for the rest of the machine.
 std::uint64_t default_max_memory();
 
+// How far a search has got, for a progress line (gtype verify on a terminal).
+struct SearchProgress {
+  std::uint64_t states = 0;        // configurations stored so far
+  std::uint64_t transitions = 0;   // transitions taken so far
+  std::uint32_t depth = 0;         // the breadth-first level being expanded
+  double seconds = 0;              // since the search started
+  std::uint64_t memory_bytes = 0;  // what the search holds (stored configurations, state graph)
+};
+// One line, like pan's "Depth= States=": "depth 12, 1,070,000 states, 3,210,000 transitions,
+// 350,000 states/s, 84 MiB, 3 s".
+std::string progress_text(const SearchProgress& progress);
+
 struct VerifyOptions {
   std::uint32_t bound = 1;                // capacity K of every queue, 1 .. kMaxBound
   std::uint64_t max_states = 50'000'000;  // stop (inconclusive) beyond this many configurations
@@ -73,6 +87,10 @@ struct VerifyOptions {
   // How role-progress is read: kFair (the default), in the bottom strongly connected components;
   // kStrong (Scribble's), in any reachable cycle, so a role some schedule starves is reported.
   enum class Liveness { kFair, kStrong } liveness_kind = Liveness::kFair;
+  // Called every `progress_every` (at most) while configurations are explored, never when
+  // empty; it runs on the search's thread and does not change the result.
+  std::function<void(const SearchProgress&)> progress;
+  std::chrono::milliseconds progress_every{1000};
 };
 
 struct VerifyResult {

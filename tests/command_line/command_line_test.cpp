@@ -207,5 +207,32 @@ TEST(GtypeCommand, FollowsTheConventions) {
             "complete -o default -F _gtype gtype\n");
 }
 
+// On a terminal (a pseudo-terminal from script(1)), `gtype verify` shows a progress line every
+// second on standard error and clears it before the verdict; --quiet shows none (issue 14).
+// Off a terminal it never shows one: the golden tests capture standard error.
+TEST(GtypeCommand, VerifyShowsAProgressLineOnATerminalOnly) {
+  if (bash("command -v script >/dev/null && echo yes\n") != "yes\n") GTEST_SKIP() << "no script(1) here";
+  // A hub and 13 workers: about 1.6 million configurations, over a second to explore.
+  std::string model = "local system Fanout {\nhub : ";
+  for (int i = 1; i <= 13; ++i) model += "w" + std::to_string(i) + "!task().";
+  for (int i = 1; i <= 13; ++i) model += "w" + std::to_string(i) + "?result().";
+  model += "end;\n";
+  for (int i = 1; i <= 13; ++i) model += "w" + std::to_string(i) + " : hub?task().hub!result().end;\n";
+  model += "}\n";
+  const std::string file = testing::TempDir() + "progress_fanout.gtype";
+  std::ofstream(file) << model;
+  auto on_terminal = [&](const std::string& flags) {
+    return bash("script -qec \"'" + std::string(GTYPE_BINARY) + "' verify '" + file + "' --no-timing " +
+                flags + "\" /dev/null\n");
+  };
+  const std::string shown = on_terminal("");
+  EXPECT_NE(shown.find(" states/s, "), std::string::npos) << shown;
+  EXPECT_NE(shown.find("\r\x1b[K" + file + ": Fanout: verified"), std::string::npos)
+      << shown;  // cleared first
+  const std::string quiet = on_terminal("--quiet");
+  EXPECT_EQ(quiet.find("states/s"), std::string::npos) << quiet;
+  EXPECT_NE(quiet.find(": Fanout: verified"), std::string::npos) << quiet;
+}
+
 }  // namespace
 }  // namespace gtype::command_line

@@ -1410,3 +1410,55 @@ TEST(VerifyReference, AgreesWithAPlainImplementationOnRandomAutomata) {
   std::cout << "compared " << compared << " systems: " << with_violations << " with violations, "
             << with_progress << " with progress violations, " << inconclusive << " inconclusive\n";
 }
+
+namespace {
+
+// A hub that sends a task to each of `workers` workers, then gathers their results (the
+// benchmark's fanout-n): about 3^n configurations, enough for several progress reports.
+std::string fanout(int workers) {
+  std::ostringstream text;
+  text << "local system Fanout {\nhub : ";
+  for (int i = 1; i <= workers; ++i) text << 'w' << i << "!task().";
+  for (int i = 1; i <= workers; ++i) text << 'w' << i << "?result().";
+  text << "end;\n";
+  for (int i = 1; i <= workers; ++i) text << 'w' << i << " : hub?task().hub!result().end;\n";
+  text << "}\n";
+  return text.str();
+}
+
+}  // namespace
+
+// The progress line's callback (issue 14): called while the search runs, with counts that only
+// grow, and it changes nothing of the result.
+TEST(VerifyProgress, ReportsGrowingCountsAndChangesNothing) {
+  const gtype::AutomatonSystem system = load_one(fanout(8));
+  std::vector<gtype::SearchProgress> seen;
+  VerifyOptions options;
+  options.progress = [&seen](const gtype::SearchProgress& progress) { seen.push_back(progress); };
+  options.progress_every = std::chrono::milliseconds(0);  // at every check: every 1024 configurations
+  const VerifyResult with = gtype::verify_system(system, options);
+  const VerifyResult without = verify(system);
+  expect_same(with, without);
+  ASSERT_GE(seen.size(), 2u);
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    EXPECT_GE(seen[i].states, seen[i - 1].states);
+    EXPECT_GE(seen[i].transitions, seen[i - 1].transitions);
+    EXPECT_GE(seen[i].depth, seen[i - 1].depth);
+    EXPECT_GE(seen[i].seconds, seen[i - 1].seconds);
+  }
+  EXPECT_LE(seen.back().states, with.states);
+  EXPECT_GT(seen.back().depth, 0u);
+  EXPECT_GT(seen.back().memory_bytes, 0u);
+}
+
+TEST(VerifyProgress, TextIsOneLineWithGroupedDigits) {
+  gtype::SearchProgress progress;
+  progress.states = 1234567;
+  progress.transitions = 9876543;
+  progress.depth = 12;
+  progress.seconds = 2.5;
+  progress.memory_bytes = 84ull << 20;
+  EXPECT_EQ(gtype::progress_text(progress),
+            "depth 12, 1,234,567 states, 9,876,543 transitions, 493,826 states/s, 84 MiB, 2 s");
+  EXPECT_EQ(gtype::progress_text({}), "depth 0, 0 states, 0 transitions, 0 states/s, 0 MiB, 0 s");
+}

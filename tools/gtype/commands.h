@@ -25,6 +25,7 @@ struct VerifyArguments {
   bool progress = true;
   std::string liveness = "fair";  // or "strong": how role-progress is read (VerifyOptions)
   bool timing = true;             // false: leave times out, so the output is the same on every run
+  bool quiet = false;             // no progress line on a terminal's standard error
   std::string trace_format = "text";
 };
 int run_verify(const LoadOptions& load, const VerifyArguments& arguments);

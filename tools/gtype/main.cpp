@@ -92,6 +92,9 @@ int run_gtype(int argc, char** argv) {
   verify->add_flag("--json", verify_arguments.json, "one JSON object per line, per protocol or local system");
   verify->add_flag("!--no-timing", verify_arguments.timing,
                    "leave times out of the output, so that it is the same on every run");
+  verify->add_flag("--quiet", verify_arguments.quiet,
+                   "no progress line (on a terminal, standard error shows the search's states, transitions, "
+                   "depth, rate and memory every second)");
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
   verify->add_option("--liveness", verify_arguments.liveness,

@@ -1,11 +1,15 @@
 // `gtype verify FILE… [--protocol P] [--bound K] [--max-states N] [--max-memory SIZE] [--json]
 // [--trace-format F]`
+#include <unistd.h>
+
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -165,6 +169,15 @@ int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
     options.max_memory = *bytes;
   }
   options.liveness = arguments.progress;
+  // A progress line, every second, on a terminal only: scripts, --json and pipes never see it.
+  bool line_shown = false;
+  if (!arguments.json && !arguments.quiet && ::isatty(STDERR_FILENO) == 1) {
+    options.progress = [&line_shown](const SearchProgress& progress) {
+      std::fprintf(stderr, "\r\x1b[K%s", progress_text(progress).c_str());
+      std::fflush(stderr);
+      line_shown = true;
+    };
+  }
   options.liveness_kind = arguments.liveness == "strong" ? gtype::VerifyOptions::Liveness::kStrong
                                                          : gtype::VerifyOptions::Liveness::kFair;
   bool violation = false, inconclusive = false, failed = false;
@@ -203,6 +216,7 @@ int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
     }
     for (const AutomatonSystem* system : selected) {
       const VerifyResult result = verify_system(*system, options);
+      if (std::exchange(line_shown, false)) std::fputs("\r\x1b[K", stderr);  // cleared at the end
       if (arguments.json) {
         print_json(file, *system, result, arguments.timing);
       } else {
