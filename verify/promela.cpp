@@ -16,7 +16,11 @@
 //     pair, and a role reaching its end state clears all its pairs; the effects come in the
 //     order the explorer applies them;
 //   * a watchdog: when no step is possible (SPIN's `timeout`), every role has ended or is idle
-//     (still in its initial state, which only accepts, never left).
+//     (still in its initial state, which only accepts, never left);
+//   * each role's process declares `xr` for the channels it reads (it alone receives from them
+//     and polls them), so that SPIN's partial-order reduction may take its receives as local;
+//     nobody else tests a channel but with nfull, which SPIN allows with xr. (`xs` cannot be
+//     declared: the receiver's poll counts as a write.) Not with excuse_explained.
 // As `gtype verify` does, the watchdog excuses a stuck configuration where some role waits to
 // send into a full queue (the verdict is then `inconclusive`, the bound reached, never deadlock).
 // Not encoded: the other violation kinds (reception-error, unconnected, connection-error,
@@ -323,23 +327,35 @@ class PromelaWriter {
     }
     out_ << ")\n\n";
 
-    // explorer_inl.h's `any_full`: a send that is connected but finds its queue full.
+    // explorer_inl.h's `any_full`: a send that is connected but finds its queue full. Read only at
+    // timeout, when no step is possible: a connected send that cannot go has a full queue, so the
+    // queue itself is not tested (any test of a channel but nfull breaks its xr assertion).
     std::vector<std::string> waiting;
     for (std::uint32_t r = 0; r < roles_; ++r) {
       const Automaton& m = system_.machines[r];
       for (std::uint32_t s = 0; s < m.states.size(); ++s) {
         for (const Transition& t : m.states[s].out) {
-          if (t.kind != ActionKind::kSend) continue;
-          waiting.push_back(
-              conjunction({at(r, s), connected(r, t.peer),
-                           "len(" + *queue_var(r, t.peer) + ") == " + std::to_string(options_.bound)}));
+          if (t.kind == ActionKind::kSend) waiting.push_back(conjunction({at(r, s), connected(r, t.peer)}));
         }
       }
     }
     waiting = distinct(waiting);
-    out_ << "/* some role waits to send into a full queue: the bound, not the protocol, stops it */\n"
+    out_ << "/* (at timeout) some role waits to send into a full queue: the bound, not the protocol, stops "
+            "it */\n"
          << disjunction_macro("BOUND_REACHED", waiting) << '\n';
     if (options_.excuse_explained) explained_macro();
+  }
+
+  // The channels `r` reads from, which no other process receives from or polls: SPIN's
+  // partial-order reduction may then treat its receives as local. Not with the oracle tests'
+  // EXPLAINED, which tests queues from the watchdog.
+  std::string exclusive_reads(std::uint32_t r) const {
+    if (options_.excuse_explained) return {};
+    std::string channels;
+    for (std::size_t q = 0; q < queues_.size(); ++q) {
+      if (queues_[q].second == r) channels += (channels.empty() ? "" : ", ") + queue_var_[q];
+    }
+    return channels.empty() ? std::string() : "  xr " + channels + ";  /* the only reader */\n";
   }
 
   // Semantics::expand's observations that make observe_terminal report no deadlock and no
@@ -429,7 +445,7 @@ class PromelaWriter {
            << " */\n}\n\n";
       return;
     }
-    out_ << "end:\n  do\n" << body.str() << "  od\n}\n\n";
+    out_ << exclusive_reads(r) << "end:\n  do\n" << body.str() << "  od\n}\n\n";
   }
 
   // Writes the options of one transition (a connect has one per state of the peer that accepts

@@ -2,17 +2,15 @@
 // strongly connected components, then shortest traces for what was found.
 //
 // Checks every kind of the contract's table. Traces are shortest because configurations are
-// numbered in breadth-first order and each keeps the one it was first reached from. Progress
+// numbered in breadth-first order and each keeps the one it was first reached from; with
+// partial-order reduction (reduction.h, on unless --no-reduction), shortest within the reduced
+// graph, whose verdicts are those of the full one. Progress reads the graph again from the stored
+// configurations (components.h) rather than storing its edges. Progress
 // assumes fair scheduling by default: a role or a message that could move forever but never
 // does in a bottom component is reported; with strong liveness (starvation.cpp), a role that
 // some cycle starves is reported instead, eventual reception staying the fair one. Not checked: anything
 // beyond the queue bound, the state limit or the memory limit (the verdict is then inconclusive, unless a
 // violation was already found; progress is not checked at all when the search stopped for memory).
-#include <boost/graph/compressed_sparse_row_graph.hpp>
-#include <boost/graph/strong_components.hpp>
-#include <boost/iterator/iterator_facade.hpp>
-#include <boost/property_map/property_map.hpp>
-
 #include <unistd.h>
 #include <cassert>
 
@@ -21,9 +19,12 @@
 #include <fstream>
 #include <map>
 #include <new>
+#include <optional>
 
+#include "components.h"
 #include "explorer.h"
 #include "gtype/verify.h"
+#include "reduction.h"
 #include "starvation.h"
 #include "state_store.h"
 
@@ -92,38 +93,6 @@ struct Found {
 
 using FoundKey = std::pair<ViolationKind, std::vector<std::uint32_t>>;
 
-// The (source, target) pairs of a graph in compressed rows, in order; each iterator keeps the
-// row it is in, so walking the edges costs nothing per edge beyond reading it.
-class EdgeIterator
-    : public boost::iterator_facade<EdgeIterator, std::pair<std::uint32_t, std::uint32_t>,
-                                    boost::forward_traversal_tag, std::pair<std::uint32_t, std::uint32_t>> {
- public:
-  EdgeIterator(const std::vector<std::size_t>& rows, const std::vector<std::uint32_t>& targets,
-               std::size_t edge)
-      : rows_(&rows), targets_(&targets), edge_(edge) {
-    settle();
-  }
-
- private:
-  friend class boost::iterator_core_access;
-  void settle() {
-    while (row_ + 1 < rows_->size() && (*rows_)[row_ + 1] <= edge_) ++row_;
-  }
-  void increment() {
-    ++edge_;
-    settle();
-  }
-  bool equal(const EdgeIterator& other) const { return edge_ == other.edge_; }
-  std::pair<std::uint32_t, std::uint32_t> dereference() const {
-    return {static_cast<std::uint32_t>(row_), (*targets_)[edge_]};
-  }
-
-  const std::vector<std::size_t>* rows_;
-  const std::vector<std::uint32_t>* targets_;
-  std::size_t edge_;
-  std::size_t row_ = 0;
-};
-
 // "512 MiB", "4 GiB", "1500 bytes": the largest unit that divides the size.
 std::string size_text(std::uint64_t bytes) {
   static const char* const kUnits[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
@@ -144,7 +113,11 @@ class Search {
         semantics_(system, layout_),
         store_(layout_.size()),
         scratch_(layout_.size() + 8),
-        current_(layout_.size() + 8) {}
+        current_(layout_.size() + 8) {
+    // Strong liveness reads every cycle, which the reduction does not keep (reduction.h).
+    const bool strong = options.liveness && options.liveness_kind == VerifyOptions::Liveness::kStrong;
+    if (options.reduction && !strong) reduction_.emplace(system, semantics_);
+  }
 
   VerifyResult run() {
     const auto start = std::chrono::steady_clock::now();
@@ -157,8 +130,6 @@ class Search {
       if (options_.liveness && !truncated_ && !out_of_memory_) check_progress();
     } catch (const std::bad_alloc&) {
       out_of_memory_ = true;
-      targets_ = {};
-      row_starts_ = {};
     }
     for (const auto& [key, found] : found_) result.violations.push_back(violation(key, found));
     // Shortest first, then by kind: the order a reader wants, and a deterministic one.
@@ -166,6 +137,7 @@ class Search {
                      [](const Violation& a, const Violation& b) { return a.trace.size() < b.trace.size(); });
     result.states = store_.size();
     result.bytes_per_state = store_.size() == 0 ? 0 : (store_.memory_bytes() + graph_bytes_) / store_.size();
+    result.reduced = reduction_.has_value();
     if (!result.violations.empty()) {
       result.verdict = Verdict::kViolation;
     } else if (out_of_memory_ || truncated_ || bound_hit_) {
@@ -177,6 +149,10 @@ class Search {
   }
 
  private:
+  // What checking progress holds per configuration at most (components.h): its number, three
+  // bits, and its share of the stacks when all are on them. Counted up front by the memory limit.
+  static constexpr std::size_t kProgressBytesPerState = 4 + 1 + sizeof(std::uint32_t) * 5;
+
   std::string inconclusive_reason() const {
     if (memory_limited_) {
       return "memory limit of " + size_text(options_.max_memory) + " reached" +
@@ -190,15 +166,12 @@ class Search {
   }
 
   // Whether storing one more configuration keeps the search within --max-memory, counting what
-  // checking progress will need on top of the state graph (its Boost copy, the components).
+  // checking progress will need on top of the stored configurations.
   bool within_memory(std::size_t batch_bytes) const {
     std::uint64_t bytes =
         store_.allocated_bytes() + store_.bytes_for_next_insert() + batch_bytes + 2 * layout_.size();
-    if (options_.liveness) {
-      bytes +=
-          2 * (targets_.capacity() * sizeof(std::uint32_t) + row_starts_.capacity() * sizeof(std::size_t));
-      bytes += static_cast<std::uint64_t>(store_.size()) * 16 + targets_.size() * sizeof(std::uint32_t);
-    }
+    if (reduction_) bytes += reduction_->memory_bytes();
+    if (options_.liveness) bytes += static_cast<std::uint64_t>(store_.size() + 1) * kProgressBytesPerState;
     return bytes <= options_.max_memory;
   }
 
@@ -206,6 +179,62 @@ class Search {
     truncated_ = true;
     memory_limited_ = true;
     out_of_memory_ = true;
+  }
+
+  // The steps the search takes from configuration `index`, into batch_ (the successors, packed)
+  // and steps_: every step, or with reduction the steps of the first role that may stand for all
+  // (reduction.h) and passes the cycle proviso. The same configurations give the same steps
+  // whenever this is called, during the search or after it, so the passes after the search
+  // recompute the graph instead of storing it. `exploring`: during the search (observations,
+  // the memory limit).
+  void steps_from(std::uint32_t index, std::vector<Observation>* observations, bool* bound_hit,
+                  bool exploring) {
+    const std::size_t width = layout_.size();
+    std::memcpy(current_.data(), store_.get(index), width);
+    batch_.clear();
+    steps_.clear();
+    semantics_.expand(
+        current_.data(), scratch_.data(),
+        [&](const std::uint8_t* next, const Step& step) {
+          if (exploring && batch_.size() + width > batch_.capacity() &&
+              !within_memory(2 * (batch_.size() + width))) {
+            stop_for_memory();
+            return;
+          }
+          batch_.insert(batch_.end(), next, next + width);
+          steps_.push_back(step);
+        },
+        observations, bound_hit);
+    if (!reduction_ || steps_.size() <= 1) return;
+    reduction_->candidates(current_.data(), candidates_);
+    for (std::uint32_t role : candidates_) {
+      if (keep_only(role, index)) return;
+    }
+  }
+
+  // The cycle proviso: keeps only `role`'s steps, unless one of them leads to a configuration
+  // numbered `index` or lower (expanded already, in breadth-first order: a cycle may close there).
+  // Every cycle has a step to a configuration numbered no higher than its source, so every cycle
+  // of the reduced graph has a configuration where every step is taken.
+  bool keep_only(std::uint32_t role, std::uint32_t index) {
+    const std::size_t width = layout_.size();
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      if (steps_[i].role != role) continue;
+      const std::uint32_t stored = store_.find(batch_.data() + i * width);
+      if (stored != StateStore::kNone && stored <= index) return false;
+    }
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < steps_.size(); ++i) {
+      if (steps_[i].role != role) continue;
+      if (kept != i) {
+        std::memmove(batch_.data() + kept * width, batch_.data() + i * width, width);
+        steps_[kept] = steps_[i];
+      }
+      ++kept;
+    }
+    batch_.resize(kept * width);
+    steps_.resize(kept);
+    return true;
   }
 
   void explore(VerifyResult& result) {
@@ -216,11 +245,7 @@ class Search {
     semantics_.initial(scratch_.data());
     store_.insert(scratch_.data(), StateStore::kNone);
     std::vector<Observation> observations;
-    // The state graph in compressed rows, for progress: configurations are expanded in index
-    // order, so the successors of each are appended right after those of the one before.
-    const bool record = options_.liveness;
     const std::size_t width = layout_.size();
-    std::vector<std::uint8_t> batch;  // the successors of one configuration, packed
     std::vector<std::uint64_t> hashes;
     std::uint32_t depth = 0, level_end = 1;  // breadth first: level `depth` ends before level_end
     for (std::uint32_t index = 0; index < store_.size() && !memory_limited_; ++index) {
@@ -229,46 +254,33 @@ class Search {
         level_end = store_.size();
       }
       if ((index & 1023) == 0 && options_.progress) report_progress(result, depth);
-      std::memcpy(current_.data(), store_.get(index), width);
       observations.clear();
       bool bound_hit = false;
-      if (record) row_starts_.push_back(targets_.size());
-      batch.clear();
-      result.transitions += semantics_.expand(
-          current_.data(), scratch_.data(),
-          [&](const std::uint8_t* next, const Step&) {
-            if (batch.size() + width > batch.capacity() && !within_memory(2 * (batch.size() + width))) {
-              stop_for_memory();
-              return;
-            }
-            batch.insert(batch.end(), next, next + width);
-          },
-          &observations, &bound_hit);
+      steps_from(index, &observations, &bound_hit, true);
+      result.transitions += steps_.size();
       // Hash every successor and prefetch its slot before looking any up (see StateStore).
-      const std::size_t successors = width == 0 ? 0 : batch.size() / width;
+      const std::size_t successors = steps_.size();
       hashes.resize(successors);
       for (std::size_t i = 0; i < successors; ++i) {
-        hashes[i] = store_.hash(batch.data() + i * width);
+        hashes[i] = store_.hash(batch_.data() + i * width);
         store_.prefetch(hashes[i]);
       }
       for (std::size_t i = 0; i < successors; ++i) store_.prefetch_stored(hashes[i]);
       for (std::size_t i = 0; i < successors && !truncated_; ++i) {
-        const std::uint8_t* next = batch.data() + i * width;
+        const std::uint8_t* next = batch_.data() + i * width;
         if (store_.size() >= max_states_ && store_.find(next) == StateStore::kNone) {
           truncated_ = true;
           break;
         }
-        if (!within_memory(batch.capacity()) && store_.find(next) == StateStore::kNone) {
+        if (!within_memory(batch_.capacity()) && store_.find(next) == StateStore::kNone) {
           stop_for_memory();
           break;
         }
-        const std::uint32_t target = store_.insert_hashed(next, hashes[i], index).first;
-        if (record) targets_.push_back(target);
+        store_.insert_hashed(next, hashes[i], index);
       }
       bound_hit_ = bound_hit_ || bound_hit;
       for (Observation& o : observations) found_.emplace(FoundKey{o.kind, o.roles}, Found{index, o.detail});
     }
-    if (record) row_starts_.push_back(targets_.size());
   }
 
   // Calls options_.progress when progress_every has passed since the last call (or the start).
@@ -281,40 +293,25 @@ class Search {
     progress.transitions = result.transitions;
     progress.depth = depth;
     progress.seconds = std::chrono::duration<double>(now - started_).count();
-    progress.memory_bytes = store_.memory_bytes() + row_starts_.capacity() * sizeof(std::size_t) +
-                            targets_.capacity() * sizeof(std::uint32_t);
+    progress.memory_bytes = store_.memory_bytes();
     options_.progress(progress);
+  }
+
+  // The stored numbers of the successors steps_from gives (all stored: the search is complete).
+  void successor_indices(std::uint32_t index, std::vector<std::uint32_t>& out) {
+    steps_from(index, nullptr, nullptr, false);
+    out.clear();
+    for (std::size_t i = 0; i < steps_.size(); ++i)
+      out.push_back(store_.find(batch_.data() + i * layout_.size()));
   }
 
   // Fair progress: in each bottom strongly connected component with a cycle, every role that is
   // in the session must act and every queued message must be received.
   void check_progress() {
-    // 32-bit vertices (edges are counted in 64 bits): less memory than the defaults.
-    using Graph = boost::compressed_sparse_row_graph<boost::directedS, boost::no_property, boost::no_property,
-                                                     boost::no_property, std::uint32_t, std::uint64_t>;
-    const std::uint32_t vertices = store_.size();
-    Graph graph(boost::edges_are_sorted, EdgeIterator(row_starts_, targets_, 0),
-                EdgeIterator(row_starts_, targets_, targets_.size()), vertices, targets_.size());
-    std::vector<std::uint32_t> component(vertices);
-    const auto count = boost::strong_components(
-        graph, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, graph)));
-    std::vector<bool> bottom(count, true), has_cycle(count, false);
-    for (std::uint32_t from = 0; from < vertices; ++from) {
-      for (std::size_t e = row_starts_[from]; e < row_starts_[from + 1]; ++e) {
-        if (component[from] != component[targets_[e]]) {
-          bottom[component[from]] = false;
-        } else {
-          has_cycle[component[from]] = true;
-        }
-      }
-    }
-    // The graph, its Boost copy and the component numbers were all alive here: the peak.
-    graph_bytes_ = row_starts_.capacity() * sizeof(std::size_t) +
-                   targets_.capacity() * sizeof(std::uint32_t) +
-                   (static_cast<std::size_t>(vertices) + 1) * sizeof(std::uint64_t) +
-                   targets_.size() * sizeof(std::uint32_t) + component.capacity() * sizeof(std::uint32_t);
-    targets_ = {};
-    row_starts_ = {};
+    const Components components = strong_components(
+        store_.size(), [&](std::uint32_t v, std::vector<std::uint32_t>& out) { successor_indices(v, out); });
+    graph_bytes_ = components.peak_bytes;
+    const std::vector<std::uint32_t>& component = components.of;
 
     struct Activity {
       std::uint32_t first = StateStore::kNone;  // lowest index: reached first
@@ -322,9 +319,10 @@ class Search {
     };
     std::map<std::uint32_t, Activity> activity;
     const std::uint32_t roles = layout_.roles();
+    std::vector<std::uint32_t> targets;
     for (std::uint32_t index = 0; index < store_.size(); ++index) {
       const std::uint32_t comp = component[index];
-      if (!bottom[comp] || !has_cycle[comp]) continue;
+      if (!components.bottom[comp] || !components.has_cycle[comp]) continue;
       Activity& a = activity[comp];
       if (a.first == StateStore::kNone) {
         a.first = index;
@@ -333,7 +331,7 @@ class Search {
         a.queued.assign(layout_.queue_count(), false);
         a.received.assign(layout_.queue_count(), false);
       }
-      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      successor_indices(index, targets);
       const std::uint8_t* c = current_.data();
       for (std::uint32_t r = 0; r < roles; ++r) {
         if (!semantics_.ended(c, r) && !semantics_.idle(c, r)) a.present[r] = true;
@@ -341,28 +339,27 @@ class Search {
       for (std::uint32_t q = 0; q < layout_.queue_count(); ++q) {
         if (layout_.head(c, static_cast<std::int32_t>(q)) != 0) a.queued[q] = true;
       }
-      semantics_.expand(
-          c, scratch_.data(),
-          [&](const std::uint8_t* next, const Step& step) {
-            if (component[store_.find(next)] != comp) return;
-            a.acted[step.role] = true;
-            if (step.partner >= 0) a.acted[static_cast<std::uint32_t>(step.partner)] = true;
-            const Transition& t =
-                system_.machines[step.role].states[layout_.state(c, step.role)].out[step.transition];
-            if (t.kind == ActionKind::kReceive) {
-              a.received[static_cast<std::uint32_t>(layout_.queue(t.peer, step.role))] = true;
-            }
-          },
-          nullptr, nullptr);
+      for (std::size_t i = 0; i < steps_.size(); ++i) {
+        if (component[targets[i]] != comp) continue;
+        const Step& step = steps_[i];
+        a.acted[step.role] = true;
+        if (step.partner >= 0) a.acted[static_cast<std::uint32_t>(step.partner)] = true;
+        const Transition& t =
+            system_.machines[step.role].states[layout_.state(c, step.role)].out[step.transition];
+        if (t.kind == ActionKind::kReceive) {
+          a.received[static_cast<std::uint32_t>(layout_.queue(t.peer, step.role))] = true;
+        }
+      }
     }
     // Earliest reached component first: where several bottom components show the same violation,
     // the trace goes to the one breadth-first search reached first, so it is a shortest one.
     std::vector<const Activity*> by_first;
+    by_first.reserve(activity.size());
     for (const auto& entry : activity) by_first.push_back(&entry.second);
     std::sort(by_first.begin(), by_first.end(),
               [](const Activity* x, const Activity* y) { return x->first < y->first; });
     const bool strong = options_.liveness_kind == VerifyOptions::Liveness::kStrong;
-    if (strong) check_starvation(component, has_cycle);
+    if (strong) check_starvation(component, components.has_cycle);
     for (const Activity* each : by_first) {
       const Activity& a = *each;
       for (std::uint32_t r = 0; r < roles && !strong; ++r) {
@@ -389,26 +386,24 @@ class Search {
   void check_starvation(const std::vector<std::uint32_t>& component, const std::vector<bool>& has_cycle) {
     const std::uint32_t roles = layout_.roles();
     CycleStates states;
-    std::vector<CycleStep> steps;
+    std::vector<CycleStep> cycle_steps;
+    std::vector<std::uint32_t> targets;
     for (std::uint32_t index = 0; index < store_.size(); ++index) {
       if (!has_cycle[component[index]]) continue;
       states.configs.push_back(index);
-      std::memcpy(current_.data(), store_.get(index), layout_.size());
+      successor_indices(index, targets);
       const std::uint8_t* c = current_.data();
       for (std::uint32_t r = 0; r < roles; ++r)
         states.present.push_back(!semantics_.ended(c, r) && !semantics_.idle(c, r));
-      semantics_.expand(
-          c, scratch_.data(),
-          [&](const std::uint8_t* next, const Step& step) {
-            const std::uint32_t to = store_.find(next);
-            if (component[to] != component[index]) return;
-            const std::uint32_t partner =
-                step.partner >= 0 ? static_cast<std::uint32_t>(step.partner) : step.role;
-            steps.push_back({index, to, step.role, partner});
-          },
-          nullptr, nullptr);
+      for (std::size_t i = 0; i < steps_.size(); ++i) {
+        if (component[targets[i]] != component[index]) continue;
+        const Step& step = steps_[i];
+        const std::uint32_t partner =
+            step.partner >= 0 ? static_cast<std::uint32_t>(step.partner) : step.role;
+        cycle_steps.push_back({index, targets[i], step.role, partner});
+      }
     }
-    const std::vector<std::uint32_t> starved = starved_roles(roles, states, steps);
+    const std::vector<std::uint32_t> starved = starved_roles(roles, states, cycle_steps);
     for (std::uint32_t r = 0; r < roles; ++r) {
       if (starved[r] == kNotStarved) continue;
       found_.emplace(FoundKey{ViolationKind::kRoleProgress, {r}},
@@ -455,8 +450,12 @@ class Search {
   const VerifyOptions& options_;
   Layout layout_;
   Semantics semantics_;
+  std::optional<Reduction> reduction_;  // absent with --no-reduction and with strong liveness
   StateStore store_;
   std::vector<std::uint8_t> scratch_, current_;
+  std::vector<std::uint8_t> batch_;  // steps_from: the successors, packed
+  std::vector<Step> steps_;          // ... and the step to each
+  std::vector<std::uint32_t> candidates_;
   std::map<FoundKey, Found> found_;  // first (shortest) configuration of each kind and roles
   // 32-bit state numbers: the search stops (inconclusive) before they run out.
   const std::uint64_t max_states_ = std::min<std::uint64_t>(options_.max_states, StateStore::kNone - 1);
@@ -466,9 +465,7 @@ class Search {
   bool bound_hit_ = false;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point next_progress_ = started_ + options_.progress_every;
-  std::size_t graph_bytes_ = 0;          // memory of the state graph at its peak (progress only)
-  std::vector<std::size_t> row_starts_;  // the state graph: successors of configuration i are
-  std::vector<std::uint32_t> targets_;   // targets_[row_starts_[i] .. row_starts_[i + 1])
+  std::size_t graph_bytes_ = 0;  // what checking progress held at most (components.h)
 };
 
 }  // namespace
@@ -489,7 +486,9 @@ std::string grouped(std::uint64_t value) {
 }  // namespace
 
 std::string progress_text(const SearchProgress& progress) {
-  const auto rate = progress.seconds > 0 ? static_cast<std::uint64_t>(progress.states / progress.seconds) : 0;
+  const auto rate = progress.seconds > 0
+                        ? static_cast<std::uint64_t>(static_cast<double>(progress.states) / progress.seconds)
+                        : 0;
   return "depth " + std::to_string(progress.depth) + ", " + grouped(progress.states) + " states, " +
          grouped(progress.transitions) + " transitions, " + grouped(rate) + " states/s, " +
          grouped(progress.memory_bytes >> 20) + " MiB, " +

@@ -87,6 +87,10 @@ struct VerifyOptions {
   // How role-progress is read: kFair (the default), in the bottom strongly connected components;
   // kStrong (Scribble's), in any reachable cycle, so a role some schedule starves is reported.
   enum class Liveness { kFair, kStrong } liveness_kind = Liveness::kFair;
+  // Partial-order reduction: where one role's steps commute with everything the others can do,
+  // follow them alone (verify/reduction.h). Verdicts and the kinds of violations found do not
+  // change; traces are shortest within the reduced graph. Not applied with strong liveness.
+  bool reduction = true;
   // Called every `progress_every` (at most) while configurations are explored, never when
   // empty; it runs on the search's thread and does not change the result.
   std::function<void(const SearchProgress&)> progress;
@@ -100,6 +104,7 @@ struct VerifyResult {
   double seconds = 0;
   std::uint32_t bound = 1;
   std::size_t bytes_per_state = 0;  // memory of the search divided by the states it stored
+  bool reduced = false;             // partial-order reduction was applied
   std::string inconclusive_reason;  // when inconclusive: the bound, the state limit or the memory
   std::vector<Violation> violations;
 };

@@ -22,6 +22,8 @@
 //   * the plain model (what `gtype promela` prints), only when the first passed (otherwise it
 //     fails too, on the same configuration):  SPIN(plain) fails  =>  definite or explains. The
 //     random tests skip it where gtype reports one of the four (it could not contradict gtype).
+// gtype's answer is the same with partial-order reduction (the default) and without it, or the
+// test fails: so SPIN checks the reduced search as well as the full one.
 // A SPIN "invalid end state" is always a bug of the model (roles block at `end:` labels and
 // the watchdog ends), and so is an error count other than 0 or 1.
 //
@@ -223,6 +225,16 @@ Comparison compare(const AutomatonSystem& system, std::uint32_t bound, const fs:
   options.liveness = false;  // only safety is compared
   const gtype::VerifyResult result = gtype::verify_system(system, options);
   c.gtype_summary = summary(result);
+  // The same answer with and without partial-order reduction (the default is with), so SPIN
+  // checks both.
+  options.reduction = false;
+  const gtype::VerifyResult unreduced = gtype::verify_system(system, options);
+  if (summary(unreduced) != c.gtype_summary) {
+    c.failure = "partial-order reduction changes gtype's answer: " + c.gtype_summary + " with, " +
+                summary(unreduced) + " without\nbound " + std::to_string(bound) + "\n" + describe(system) +
+                describe(result) + describe(unreduced);
+    return c;
+  }
   c.definite = reports(result, ViolationKind::kDeadlock) || reports(result, ViolationKind::kUnfinishedRole);
   c.explains = reports(result, ViolationKind::kUnconnected) ||
                reports(result, ViolationKind::kReceptionError) ||

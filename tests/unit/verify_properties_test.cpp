@@ -14,7 +14,10 @@
 //     configuration that shows the violation (for the kinds seen in one configuration);
 //   * SafetyDoesNotDependOnProgressOrShrinkWithTheBound: the progress checks add violations but
 //     change nothing else; every safety violation found with queues of capacity 1 is found with
-//     capacity 2 as well, by a trace no longer (a run with capacity 1 is a run with capacity 2).
+//     capacity 2 as well, by a trace no longer (a run with capacity 1 is a run with capacity 2;
+//     without reduction, whose traces are shortest within a graph that depends on the bound);
+//   * ReductionKeepsVerdictsAndViolations: partial-order reduction changes the number of
+//     configurations only, never the verdict or the kinds and roles of the violations;
 //
 // Protocols whose automata would be too big for a quick test (a role with more than 65536
 // states: the automata unfold the projection's shared continuations) are skipped and tagged.
@@ -166,11 +169,12 @@ std::string show(const AutomatonSystem& system) {
 }
 
 VerifyResult verify(const AutomatonSystem& system, std::uint32_t bound, std::uint64_t max_states,
-                    bool liveness = true) {
+                    bool liveness = true, bool reduction = true) {
   VerifyOptions options;
   options.bound = bound;
   options.max_states = max_states;
   options.liveness = liveness;
+  options.reduction = reduction;
   return gtype::verify_system(system, options);
 }
 
@@ -530,9 +534,10 @@ RC_GTEST_PROP(VerifyProperties, SafetyDoesNotDependOnProgressOrShrinkWithTheBoun
   for (const Subject& subject : load_subjects(random)) {
     if (!subject.system) continue;
     const AutomatonSystem& system = *subject.system;
-    const VerifyResult one = verify(system, 1, kSmallStateLimit);
-    const VerifyResult one_safety = verify(system, 1, kSmallStateLimit, false);
-    const VerifyResult two = verify(system, 2, kSmallStateLimit);
+    // Without reduction: shortest traces among all executions, comparable across bounds.
+    const VerifyResult one = verify(system, 1, kSmallStateLimit, true, false);
+    const VerifyResult one_safety = verify(system, 1, kSmallStateLimit, false, false);
+    const VerifyResult two = verify(system, 2, kSmallStateLimit, true, false);
     const std::string context =
         show(system) + "with progress:\n" + show(one) + "without:\n" + show(one_safety);
     // Without the progress checks: the same search, the same safety violations.
@@ -571,6 +576,64 @@ RC_GTEST_PROP(VerifyProperties, SafetyDoesNotDependOnProgressOrShrinkWithTheBoun
   }
 }
 
+// The automata of a random local system file (random_local_system.h). Fails the property when
+// the file is not well-formed.
+std::vector<AutomatonSystem> random_local_systems() {
+  const std::string text = gtype_test::random_local_system_text();
+  Loaded loaded(text);
+  if (!loaded.fine()) RC_FAIL("not well-formed:\n" + loaded.rendered_diagnostics() + "in:\n" + text);
+  std::vector<AutomatonSystem> out;
+  for (const gtype::LocalSystem& local : loaded.file().local_systems) {
+    std::vector<gtype::RoleType> roles;
+    for (const gtype::LocalRole& role : local.roles) roles.push_back({role.role.text, role.type});
+    out.push_back(gtype::build_automata(local.name.text, local.explicit_connections, roles));
+  }
+  return out;
+}
+
+// Partial-order reduction (verify/reduction.h) changes how many configurations are stored, never
+// the verdict, the reason of an inconclusive one or which violations there are (kind and roles);
+// the reduced search stores no more configurations, and its traces replay. Random protocols of
+// both generators and random local systems (connects, accepts, disconnects, loops), bounds 1 and 2.
+// `replay`: check the reduced traces with check_shape's replay, which is written for projected
+// protocols (on hand-written local systems it reads an idle role in a wait cycle differently).
+// Adds to `seen` whether reduction stored fewer configurations, and the verdicts.
+void check_reduction(const AutomatonSystem& system, bool replay, std::set<std::string>& seen) {
+  for (std::uint32_t bound : {1u, 2u}) {
+    const VerifyResult full = verify(system, bound, kSmallStateLimit, true, false);
+    const VerifyResult reduced = verify(system, bound, kSmallStateLimit, true, true);
+    const std::string context = show(system) + "full:\n" + show(full) + "reduced:\n" + show(reduced);
+    if (state_limit_reached(full, kSmallStateLimit) || state_limit_reached(reduced, kSmallStateLimit)) {
+      seen.insert("state limit");
+      continue;
+    }
+    if (!reduced.reduced || full.reduced) RC_FAIL("the option was not applied:\n" + context);
+    if (reduced.states > full.states) RC_FAIL("more configurations with reduction:\n" + context);
+    auto keys = [](const VerifyResult& r) {
+      std::set<std::pair<ViolationKind, std::vector<std::string>>> out;
+      for (const Violation& v : r.violations) out.insert({v.kind, v.roles});
+      return out;
+    };
+    if (full.verdict != reduced.verdict || full.inconclusive_reason != reduced.inconclusive_reason ||
+        keys(full) != keys(reduced))
+      RC_FAIL("the verdicts differ:\n" + context);
+    if (replay) check_shape(system, reduced, bound, kSmallStateLimit);
+    seen.insert(reduced.states < full.states ? "fewer configurations" : "as many configurations");
+    seen.insert(gtype::verdict_name(full.verdict));
+  }
+}
+
+RC_GTEST_PROP(VerifyProperties, ReductionKeepsVerdictsAndViolations, ()) {
+  std::set<std::string> seen;
+  for (const AutomatonSystem& system : random_local_systems()) check_reduction(system, false, seen);
+  const RandomFile random =
+      *rc::gen::oneOf(gtype_test::random_file(), rc::gen::scale(kScale, gtype_test::random_safe_file()));
+  for (const Subject& subject : load_subjects(random)) {
+    if (subject.system) check_reduction(*subject.system, true, seen);
+  }
+  for (const std::string& each : seen) RC_TAG(each);
+}
+
 // Strong liveness (Scribble's) reads role-progress on every reachable cycle, fair liveness only on
 // the bottom components: every role the fair check finds starved, the strong one finds too;
 // safety and eventual reception do not change. Random local systems, where loops that starve
@@ -578,6 +641,7 @@ RC_GTEST_PROP(VerifyProperties, SafetyDoesNotDependOnProgressOrShrinkWithTheBoun
 void check_strong_against_fair(const AutomatonSystem& system) {
   VerifyOptions options;
   options.max_states = kSmallStateLimit;
+  options.reduction = false;  // as strong liveness always is: the same graph for both
   const VerifyResult fair = gtype::verify_system(system, options);
   options.liveness_kind = VerifyOptions::Liveness::kStrong;
   const VerifyResult strong = gtype::verify_system(system, options);
@@ -605,14 +669,7 @@ void check_strong_against_fair(const AutomatonSystem& system) {
 }
 
 RC_GTEST_PROP(VerifyProperties, StrongLivenessFindsWhatFairLivenessFinds, ()) {
-  const std::string text = gtype_test::random_local_system_text();
-  Loaded loaded(text);
-  if (!loaded.fine()) RC_FAIL("not well-formed:\n" + loaded.rendered_diagnostics() + "in:\n" + text);
-  for (const gtype::LocalSystem& local : loaded.file().local_systems) {
-    std::vector<gtype::RoleType> roles;
-    for (const gtype::LocalRole& role : local.roles) roles.push_back({role.role.text, role.type});
-    check_strong_against_fair(gtype::build_automata(local.name.text, local.explicit_connections, roles));
-  }
+  for (const AutomatonSystem& system : random_local_systems()) check_strong_against_fair(system);
   for (const Subject& subject : load_subjects(*gtype_test::random_file())) {
     if (subject.system) check_strong_against_fair(*subject.system);
   }

@@ -122,9 +122,12 @@ gtype::AutomatonSystem load_one(const std::string& text) {
   return std::move(systems.front());
 }
 
+// Without partial-order reduction: these tests pin the contract's semantics, with its counts and
+// shortest traces among all executions (reduction has tests of its own, VerifyReduction).
 VerifyResult verify(const gtype::AutomatonSystem& system, std::uint32_t bound = 1) {
   VerifyOptions options;
   options.bound = bound;
+  options.reduction = false;
   return gtype::verify_system(system, options);
 }
 
@@ -669,6 +672,7 @@ TEST(VerifyInconclusive, StateLimit) {
   expect_verified(full);
 
   VerifyOptions options;
+  options.reduction = false;  // the same graph as `full`
   options.max_states = full.states - 1;
   const VerifyResult cut = gtype::verify_system(systems.front(), options);
   EXPECT_EQ(cut.verdict, Verdict::kInconclusive) << show(cut);
@@ -1434,6 +1438,7 @@ TEST(VerifyProgress, ReportsGrowingCountsAndChangesNothing) {
   const gtype::AutomatonSystem system = load_one(fanout(8));
   std::vector<gtype::SearchProgress> seen;
   VerifyOptions options;
+  options.reduction = false;  // as verify() has it: thousands of configurations, not dozens
   options.progress = [&seen](const gtype::SearchProgress& progress) { seen.push_back(progress); };
   options.progress_every = std::chrono::milliseconds(0);  // at every check: every 1024 configurations
   const VerifyResult with = gtype::verify_system(system, options);
@@ -1461,4 +1466,95 @@ TEST(VerifyProgress, TextIsOneLineWithGroupedDigits) {
   EXPECT_EQ(gtype::progress_text(progress),
             "depth 12, 1,234,567 states, 9,876,543 transitions, 493,826 states/s, 84 MiB, 2 s");
   EXPECT_EQ(gtype::progress_text({}), "depth 0, 0 states, 0 transitions, 0 states/s, 0 MiB, 0 s");
+}
+
+// ------------------------------------------------------------------------------ reduction
+
+// Partial-order reduction (verify/reduction.h), on by default: the issue's yardstick, fanout-16
+// (2^16 interleavings of the workers without it), in fewer than 10,000 configurations, verified.
+TEST(VerifyReduction, FanoutSixteenStoresFewerThanTenThousandConfigurations) {
+  VerifyOptions options;
+  const VerifyResult r = gtype::verify_system(load_one(fanout(16)), options);
+  expect_verified(r);
+  EXPECT_TRUE(r.reduced);
+  EXPECT_LT(r.states, 10000u) << show(r);
+}
+
+TEST(VerifyReduction, KeepsTheVerdictWithFewerConfigurations) {
+  const gtype::AutomatonSystem system = load_one(fanout(8));
+  VerifyOptions options;
+  const VerifyResult reduced = gtype::verify_system(system, options);
+  const VerifyResult full = verify(system);
+  expect_verified(reduced);
+  expect_verified(full);
+  EXPECT_FALSE(full.reduced);
+  EXPECT_LT(reduced.states * 10, full.states) << show(reduced) << show(full);
+}
+
+// Where a peer may end before a role's send (b ends without waiting for a), the send is not taken
+// alone: the interleavings where b ends first show the unconnected send, and the orphan message
+// where it goes first.
+TEST(VerifyReduction, AnEndingPeerKeepsEveryInterleaving) {
+  VerifyOptions options;
+  const VerifyResult r = gtype::verify_system(load_one(R"(local system S {
+                                                           a : b!x().end;
+                                                           b : c!y().end;
+                                                           c : b?y().end;
+                                                         })"),
+                                              options);
+  std::set<ViolationKind> kinds;
+  for (const Violation& v : r.violations) kinds.insert(v.kind);
+  EXPECT_EQ(kinds, (std::set<ViolationKind>{ViolationKind::kUnconnected, ViolationKind::kOrphanMessage}))
+      << show(r);
+}
+
+// A role's last step (it ends) is taken alone only when nobody can still send to it: here c may
+// still send to b, so b's end is explored in every order, and the unconnected send is found.
+TEST(VerifyReduction, AnEndWhileOthersMaySendKeepsEveryInterleaving) {
+  VerifyOptions options;
+  const VerifyResult r = gtype::verify_system(load_one(R"(local system S {
+                                                           a : b!x().end;
+                                                           b : a?x().end;
+                                                           c : b!z().end;
+                                                         })"),
+                                              options);
+  const VerifyResult full = verify(load_one(R"(local system S {
+                                                a : b!x().end;
+                                                b : a?x().end;
+                                                c : b!z().end;
+                                              })"));
+  ASSERT_EQ(r.violations.size(), full.violations.size()) << show(r) << show(full);
+  for (std::size_t i = 0; i < r.violations.size(); ++i) {
+    EXPECT_EQ(r.violations[i].kind, full.violations[i].kind);
+    EXPECT_EQ(r.violations[i].roles, full.violations[i].roles);
+  }
+  EXPECT_EQ(r.verdict, Verdict::kViolation);
+}
+
+// Progress in a reduced graph: the message to c is never received while a and b loop; found with
+// reduction as without, by a trace that is shortest within the reduced graph (longer here).
+TEST(VerifyReduction, ProgressViolationsAreKept) {
+  const char* text = R"(local system S {
+                          a : c!m().mu t.b!x().t;
+                          b : mu t.a?x().t;
+                          c : end;
+                        })";
+  VerifyOptions options;
+  const VerifyResult reduced = gtype::verify_system(load_one(text), options);
+  const VerifyResult full = verify(load_one(text));
+  ASSERT_EQ(reduced.verdict, Verdict::kViolation) << show(reduced);
+  std::set<std::pair<ViolationKind, std::vector<std::string>>> with, without;
+  for (const Violation& v : reduced.violations) with.insert({v.kind, v.roles});
+  for (const Violation& v : full.violations) without.insert({v.kind, v.roles});
+  EXPECT_EQ(with, without) << show(reduced) << show(full);
+  EXPECT_LE(reduced.states, full.states);
+}
+
+// Strong liveness reads every cycle, which reduction does not keep: it is never reduced.
+TEST(VerifyReduction, StrongLivenessIsNotReduced) {
+  VerifyOptions options;
+  options.liveness_kind = VerifyOptions::Liveness::kStrong;
+  const VerifyResult r = gtype::verify_system(load_one(fanout(4)), options);
+  EXPECT_FALSE(r.reduced);
+  EXPECT_EQ(r.states, verify(load_one(fanout(4))).states);
 }

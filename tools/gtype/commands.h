@@ -23,6 +23,7 @@ struct VerifyArguments {
   std::optional<std::string> max_memory;  // a size such as 512M or 4G; default: default_max_memory()
   bool json = false;
   bool progress = true;
+  bool reduction = true;          // partial-order reduction (VerifyOptions::reduction)
   std::string liveness = "fair";  // or "strong": how role-progress is read (VerifyOptions)
   bool timing = true;             // false: leave times out, so the output is the same on every run
   bool quiet = false;             // no progress line on a terminal's standard error

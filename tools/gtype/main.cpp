@@ -97,6 +97,9 @@ int run_gtype(int argc, char** argv) {
                    "depth, rate and memory every second)");
   verify->add_flag("!--no-progress", verify_arguments.progress,
                    "check safety only, not role-progress and eventual-reception");
+  verify->add_flag("!--no-reduction", verify_arguments.reduction,
+                   "explore every interleaving (no partial-order reduction): more configurations, the "
+                   "same verdicts, traces shortest among all executions");
   verify->add_option("--liveness", verify_arguments.liveness,
                      "fair: a role that can act is not starved for ever; strong (Scribble's): a "
                      "role that some schedule starves for ever is a role-progress violation");

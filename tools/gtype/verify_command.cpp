@@ -169,6 +169,7 @@ int run_verify(const LoadOptions& load, const VerifyArguments& arguments) {
     options.max_memory = *bytes;
   }
   options.liveness = arguments.progress;
+  options.reduction = arguments.reduction;
   // A progress line, every second, on a terminal only: scripts, --json and pipes never see it.
   bool line_shown = false;
   if (!arguments.json && !arguments.quiet && ::isatty(STDERR_FILENO) == 1) {
