@@ -14,6 +14,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "c12s/system/network.h"
 #include "commands.h"
 #include "gtype/command_line.h"
 #include "gtype/rt/curve.h"
@@ -53,14 +54,12 @@ int start_connect(const std::string& address) {
     }
     return fd;
   }
-  const std::size_t colon = address.rfind(':');
-  if (address.rfind("tcp://", 0) != 0 || colon == std::string::npos || colon < 6) return -1;
-  std::string host = address.substr(6, colon - 6);
-  if (host.size() > 1 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::optional<c12s::system::TcpAddress> tcp = c12s::system::split_tcp_address(address);
+  if (!tcp) return -1;
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* found = nullptr;
-  if (getaddrinfo(host.c_str(), address.substr(colon + 1).c_str(), &hints, &found) != 0) return -1;
+  if (getaddrinfo(tcp->bare_host().c_str(), tcp->port.c_str(), &hints, &found) != 0) return -1;
   const int fd = socket(found->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd >= 0 && connect(fd, found->ai_addr, found->ai_addrlen) != 0 && errno != EINPROGRESS) {
     close(fd);

@@ -36,12 +36,10 @@ Network plaintext_network(const NetworkFlags& flags) {
   return network;
 }
 
-// HOST of tcp://HOST:PORT (keyed or not); "" for anything else.
+// HOST of tcp://HOST:PORT (keyed or not), as written; "" for anything else.
 std::string host_of(const std::string& address) {
-  const std::string endpoint = rt::split_keyed_address(address).endpoint;
-  if (endpoint.rfind("tcp://", 0) != 0) return "";
-  const std::size_t colon = endpoint.rfind(':');
-  return colon <= 6 ? "" : endpoint.substr(6, colon - 6);
+  const std::optional<TcpAddress> tcp = split_tcp_address(address);
+  return tcp ? tcp->host : "";
 }
 
 // `flags` with the host to advertise filled in when they bind every interface and name none:

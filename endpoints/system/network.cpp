@@ -18,12 +18,24 @@ bool is_tcp(const std::string& address) { return address.rfind("tcp://", 0) == 0
 
 }  // namespace
 
+std::string TcpAddress::bare_host() const {
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') return host.substr(1, host.size() - 2);
+  return host;
+}
+
+std::optional<TcpAddress> split_tcp_address(const std::string& address) {
+  const std::string endpoint = rt::split_keyed_address(address).endpoint;
+  constexpr std::size_t kScheme = 6;  // "tcp://"
+  if (!is_tcp(endpoint)) return std::nullopt;
+  const std::size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos || colon <= kScheme || colon + 1 == endpoint.size()) return std::nullopt;
+  return TcpAddress{endpoint.substr(kScheme, colon - kScheme), endpoint.substr(colon + 1)};
+}
+
 std::string source_address_towards(const std::string& endpoint) {
-  const std::string address = rt::split_keyed_address(endpoint).endpoint;
-  if (!is_tcp(address)) return "";
-  const std::size_t colon = address.rfind(':');
-  std::string host = address.substr(6, colon == std::string::npos ? std::string::npos : colon - 6);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::optional<TcpAddress> address = split_tcp_address(endpoint);
+  if (!address) return "";
+  const std::string host = address->bare_host();
   addrinfo hints{};
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* found = nullptr;

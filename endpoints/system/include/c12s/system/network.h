@@ -20,6 +20,17 @@ namespace c12s::system {
 
 class Authority;
 
+// The parts of tcp://HOST:PORT (a keyed address's endpoint too). `host` as written, an IPv6
+// address in brackets, so that "tcp://" + host + ":" + port names it again.
+struct TcpAddress {
+  std::string host;
+  std::string port;
+  // `host` without the brackets of an IPv6 address: what getaddrinfo() reads.
+  std::string bare_host() const;
+};
+// nullopt for anything but tcp://HOST:PORT with a host and a port.
+std::optional<TcpAddress> split_tcp_address(const std::string& address);
+
 // The address of this machine's interface that traffic to `endpoint` (tcp://HOST:PORT, keyed or
 // not) leaves from, as the kernel's routes say; "" when it cannot tell (no route, not tcp://).
 // For the host to advertise when binding every interface, and for a command on a machine of
