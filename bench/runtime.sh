@@ -16,8 +16,13 @@
 #                    ping in flight (a session's pings are sequential: the protocol alternates);
 #                    the client answers every pong with that session's next ping (generated
 #                    client: W session objects in serve(); raw client: frames in arrival order).
-#     Warm-up round trips are not measured. Each is run REPS times; the figures below are medians
-#     over the runs.
+#     Warm-up round trips are not measured. Each is run REPS times, idle and loaded; the figures
+#     below are medians over the runs.
+#       idle:        nothing else of this script runs;
+#       loaded:      this script keeps a busy loop running on the machine's last CPU (pinned with
+#                    taskset where there is one; bounded by `timeout`, killed when the loaded runs
+#                    of a rep are over and on exit), so that the benchmark's threads share the
+#                    other core(s) and wake up next to a CPU that is never idle.
 # (b) Complete HealthCheck sessions per second (protocols/health_check.gtype) over TCP: nodes,
 #     state and log serve every session, K node processes open sessions back to back; a session
 #     counts once every role it involves has reached its end (median of REPS runs).
@@ -38,10 +43,11 @@
 # idle virtual CPU costs tens of microseconds) than when other work keeps the CPUs busy; the
 # fixed costs of either side weigh less then, and the ratios move towards 1.
 #
-# The last seven lines (the first two: the worse of tcp and ipc; the last four: medians of the
-# REPS runs, tcp):
+# The last eight lines (the first three: the worst of the four cases tcp and ipc, idle and
+# loaded, each a median of the REPS runs; the last four: medians of the REPS runs, tcp, idle):
 #   rtt_p50_ratio=               generated p50 round trip over raw p50 (lower is better)
 #   throughput_ratio=            generated pipelined round trips/s over raw (higher is better)
+#   rtt_p99_ratio=               generated p99 round trip over raw p99 (lower is better)
 #   healthcheck_sessions_per_s=  complete HealthCheck sessions per second
 #   curve_rtt_p50_ratio=         CURVE p50 round trip over plaintext p50 (lower is better)
 #   curve_rtt_p99_ratio=         CURVE p99 round trip over plaintext p99 (lower is better)
@@ -50,9 +56,10 @@
 #                                (lower is better)
 #
 # A quick run: --reps 1 --rounds 2000 --tput-rounds 20000 --connects 20 --hc-sessions 2000.
+# --load-s bounds each busy loop's life (the loaded runs of one rep must fit in it).
 #
 # Usage: bench/runtime.sh [--bin PATH] [--reps N] [--rounds N] [--tput-rounds N] [--window W]
-#                         [--connects C] [--hc-sessions N] [--hc-nodes K]
+#                         [--connects C] [--hc-sessions N] [--hc-nodes K] [--load-s S]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin="$here/../build/bin/runtime_bench"
@@ -63,6 +70,7 @@ window=16
 connects=50         # fresh sessions per side per CURVE latency run
 hc_sessions=10000
 hc_nodes=4
+load_s=120          # at most this long per busy loop (one per rep)
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin=$2; shift 2 ;;
@@ -73,7 +81,8 @@ while [ $# -gt 0 ]; do
     --connects) connects=$2; shift 2 ;;
     --hc-sessions) hc_sessions=$2; shift 2 ;;
     --hc-nodes) hc_nodes=$2; shift 2 ;;
-    *) echo "usage: $0 [--bin PATH] [--reps N] [--rounds N] [--tput-rounds N] [--window W] [--connects C] [--hc-sessions N] [--hc-nodes K]" >&2
+    --load-s) load_s=$2; shift 2 ;;
+    *) echo "usage: $0 [--bin PATH] [--reps N] [--rounds N] [--tput-rounds N] [--window W] [--connects C] [--hc-sessions N] [--hc-nodes K] [--load-s S]" >&2
        exit 2 ;;
   esac
 done
@@ -81,7 +90,23 @@ done
 [ -x "$bin" ] || { echo "runtime.sh: $bin not found (build the project: target runtime_bench)" >&2; exit 2; }
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+load_pid=""
+# The busy loop of the loaded runs: on the last CPU, pinned when taskset is there.
+load_cpu=$(($(nproc) - 1))
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "$load_cpu"); fi
+start_load() {
+  timeout "$load_s" "${pin[@]}" bash -c 'while :; do :; done' &
+  load_pid=$!
+  sleep 0.2  # scheduled and spinning before the first measured block
+}
+stop_load() {
+  [ -n "$load_pid" ] || return 0
+  kill "$load_pid" 2>/dev/null || true
+  wait "$load_pid" 2>/dev/null || true
+  load_pid=""
+}
+trap 'stop_load; rm -rf "$work"' EXIT
 
 # field NAME LINE: the value of NAME=... in a line of key=value pairs.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -100,20 +125,30 @@ run() {
   echo "$out"
 }
 
-echo "runtime.sh: $reps runs of each; latency: $rounds round trips per side, one session;" \
+echo "runtime.sh: $reps runs of each (ping-pong idle and loaded); latency: $rounds round trips per side, one session;" \
   "throughput: $tput_rounds round trips per side, window $window; CURVE: the same, and $connects fresh sessions per side;" \
   "HealthCheck: $hc_sessions sessions, $hc_nodes node processes"
 start=$(date +%s)
-for rep in $(seq 1 "$reps"); do
+# ping_pong LOAD: one latency and one throughput run of each transport, into $work/*.LOAD.*
+ping_pong() {
+  local transport line f
   for transport in tcp ipc; do
     line=$(run ping-pong --transport "$transport" --rounds "$rounds")
-    for f in gen_p50_us gen_p99_us gen_rt_per_s raw_p50_us raw_p99_us raw_rt_per_s rtt_p50_ratio throughput_ratio; do
+    for f in gen_p50_us gen_p99_us gen_rt_per_s raw_p50_us raw_p99_us raw_rt_per_s rtt_p50_ratio throughput_ratio \
+      rtt_p99_ratio; do
       printf "%s " "$(field $f "$line")"
-    done >>"$work/lat.$transport"
-    echo >>"$work/lat.$transport"
+    done >>"$work/lat.$1.$transport"
+    echo >>"$work/lat.$1.$transport"
     line=$(run ping-pong --transport "$transport" --rounds "$tput_rounds" --window "$window")
-    echo "$(field gen_rt_per_s "$line") $(field raw_rt_per_s "$line") $(field throughput_ratio "$line")" >>"$work/tput.$transport"
+    echo "$(field gen_rt_per_s "$line") $(field raw_rt_per_s "$line") $(field throughput_ratio "$line")" \
+      >>"$work/tput.$1.$transport"
   done
+}
+for rep in $(seq 1 "$reps"); do
+  ping_pong idle
+  start_load
+  ping_pong loaded
+  stop_load
   line=$(run curve --transport tcp --rounds "$rounds" --connects "$connects")
   for f in curve_p50_us curve_p99_us curve_rt_per_s plain_p50_us plain_p99_us plain_rt_per_s \
     curve_rtt_p50_ratio curve_rtt_p99_ratio curve_throughput_ratio curve_connect_us plain_connect_us curve_connect_ratio; do
@@ -126,20 +161,45 @@ for rep in $(seq 1 "$reps"); do
   field sessions_per_s "$line" >>"$work/hc"
 done
 
-printf "\nmedians of %d runs       | %8s %8s %9s | %12s\n" "$reps" p50_us p99_us b2b_rt/s "rt/s (W=$window)"
-worst_rtt="" worst_tput=""
+# lat.*'s columns: gen p50, p99, b2b rt/s; the same for raw; the ratios of p50, b2b rt/s, p99.
+# tput.*'s: gen, raw rt/s; ratio.
+printf "\n%-23s| %-40s | %-40s\n" "medians of $reps runs" idle "loaded (busy loop on CPU $load_cpu)"
+printf "%-23s" ""
+for load in idle loaded; do printf "| %8s %8s %9s %12s " p50_us p99_us b2b_rt/s "rt/s (W=$window)"; done
+echo
+worst_rtt="" worst_tput="" worst_p99=""
+worse() {  # worse CURRENT VALUE max|min: the worse of the two
+  if [ -z "$1" ] || awk -v a="$2" -v b="$1" -v m="$3" 'BEGIN { exit !(m == "max" ? a > b : a < b) }'; then echo "$2"; else echo "$1"; fi
+}
 for transport in tcp ipc; do
-  lat="$work/lat.$transport" tput="$work/tput.$transport"
-  printf "%-5s gen               | %8.2f %8.2f %9.0f | %12.0f\n" "$transport" \
-    "$(median "$lat" 1)" "$(median "$lat" 2)" "$(median "$lat" 3)" "$(median "$tput" 1)"
-  printf "%-5s raw               | %8.2f %8.2f %9.0f | %12.0f\n" "$transport" \
-    "$(median "$lat" 4)" "$(median "$lat" 5)" "$(median "$lat" 6)" "$(median "$tput" 2)"
-  rtt=$(median "$lat" 7)
-  tput_ratio=$(median "$tput" 3)
-  printf "%-5s gen/raw (paired)  | %8.3f %8s %9.3f | %12.3f   runs: p50 %s| throughput %s\n" "$transport" \
-    "$rtt" "" "$(median "$lat" 8)" "$tput_ratio" "$(awk '{ printf "%.2f ", $7 }' "$lat")" "$(awk '{ printf "%.2f ", $3 }' "$tput")"
-  if [ -z "$worst_rtt" ] || awk -v a="$rtt" -v b="$worst_rtt" 'BEGIN { exit !(a > b) }'; then worst_rtt=$rtt; fi
-  if [ -z "$worst_tput" ] || awk -v a="$tput_ratio" -v b="$worst_tput" 'BEGIN { exit !(a < b) }'; then worst_tput=$tput_ratio; fi
+  for side in gen:0 raw:3; do
+    name=${side%:*} at=${side#*:}
+    printf "%-5s %-17s" "$transport" "$name"
+    for load in idle loaded; do
+      lat="$work/lat.$load.$transport" tput="$work/tput.$load.$transport"
+      printf "| %8.2f %8.2f %9.0f %12.0f " "$(median "$lat" $((at + 1)))" "$(median "$lat" $((at + 2)))" \
+        "$(median "$lat" $((at + 3)))" "$(median "$tput" $((at == 0 ? 1 : 2)))"
+    done
+    echo
+  done
+  printf "%-5s %-17s" "$transport" "gen/raw (paired)"
+  for load in idle loaded; do
+    lat="$work/lat.$load.$transport" tput="$work/tput.$load.$transport"
+    rtt=$(median "$lat" 7) p99=$(median "$lat" 9) tput_ratio=$(median "$tput" 3)
+    printf "| %8.3f %8.3f %9.3f %12.3f " "$rtt" "$p99" "$(median "$lat" 8)" "$tput_ratio"
+    worst_rtt=$(worse "$worst_rtt" "$rtt" max)
+    worst_p99=$(worse "$worst_p99" "$p99" max)
+    worst_tput=$(worse "$worst_tput" "$tput_ratio" min)
+  done
+  echo
+done
+for transport in tcp ipc; do
+  for load in idle loaded; do
+    lat="$work/lat.$load.$transport" tput="$work/tput.$load.$transport"
+    printf "  runs, %s %-6s: p50 %s| p99 %s| throughput %s\n" "$transport" "$load" \
+      "$(awk '{ printf "%.2f ", $7 }' "$lat")" "$(awk '{ printf "%.2f ", $9 }' "$lat")" \
+      "$(awk '{ printf "%.2f ", $3 }' "$tput")"
+  done
 done
 # curve.lat's columns: curve p50, p99, b2b rt/s; the same for plain; the ratios of p50, p99 and
 # b2b rt/s; curve and plain connect_us; connect ratio. curve.tput's: curve, plain rt/s; ratio.
@@ -161,6 +221,7 @@ echo "HealthCheck over tcp, $hc_nodes node processes, $hc_sessions sessions a ru
 echo "($(($(date +%s) - start)) s)"
 printf "rtt_p50_ratio=%.3f\n" "$worst_rtt"
 printf "throughput_ratio=%.3f\n" "$worst_tput"
+printf "rtt_p99_ratio=%.3f\n" "$worst_p99"
 printf "healthcheck_sessions_per_s=%.0f\n" "$hc"
 printf "curve_rtt_p50_ratio=%.3f\n" "$curve_rtt"
 printf "curve_rtt_p99_ratio=%.3f\n" "$curve_p99"

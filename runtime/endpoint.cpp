@@ -405,8 +405,12 @@ Status Endpoint::serve(SessionDriver& driver, const std::atomic<bool>& stop) {
     impl.touched.clear();  // a sweep visits them all
     for (SessionId id : ids) visit(id, driver);
     if (stop.load()) break;
-    const Clock::time_point wake = impl.touched.empty() ? sweep : Clock::now();
-    if (Status pumped = impl.pump(wake); !pumped.ok()) return pumped;
+    // Sessions touched meanwhile are visited without waiting (a past time point: no clock).
+    const Clock::time_point wake = impl.touched.empty() ? sweep : Clock::time_point();
+    // One event at a time, its session visited right after: a frame is answered as soon as
+    // it is checked, not once every frame that came with it is (the transport has read them
+    // all from ZeroMQ already, so this costs no system call).
+    if (Status pumped = impl.pump(wake, 1); !pumped.ok()) return pumped;
   }
   return Status();
 }
@@ -424,9 +428,8 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       driver.ended(id);
       return;
     }
-    const auto now = Clock::now();
     if (session->pending) {
-      if (now < session->pending->deadline) return;
+      if (Clock::now() < session->pending->deadline) return;
       impl.fail(*session, StatusCode::kTimeout,
                 "role " + std::string(impl.index.role_name(session->pending->peer)) +
                     " did not accept the connection within " + millis(impl.options.connect_timeout));
@@ -452,7 +455,7 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       continue;
     }
     if (took == Impl::Take::kNothing) {
-      if (now - session->since < impl.options.receive_timeout) return;
+      if (Clock::now() - session->since < impl.options.receive_timeout) return;
       impl.fail(*session, StatusCode::kTimeout,
                 "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
                     std::string(impl.index.self_name()) + " at state " + impl.index.state_name(state) +

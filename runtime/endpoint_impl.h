@@ -80,9 +80,10 @@ struct Endpoint::Impl {
   std::string lost_detail(const Session& session, std::uint16_t peer) const;
   // Counts a rejected frame and tells options.on_reject.
   void reject(std::uint64_t Counters::*counter, std::string message);
-  // Takes transport events until one arrives or `deadline`, then those already there.
-  // kTimeout is not an error here; a transport that fails (kClosed) is.
-  Status pump(Clock::time_point deadline);
+  // Takes transport events until one arrives or `deadline`, then those already there, at most
+  // `most` in all. kTimeout is not an error here; a transport that fails (kClosed) is.
+  static constexpr int kMostPerPump = 1025;  // the rest wait: a flood cannot hold the caller
+  Status pump(Clock::time_point deadline, int most = kMostPerPump);
 
   // --- endpoint.cpp: the role's actions -------------------------------------------------------
   Session& open(SessionId id);

@@ -21,12 +21,15 @@ void Endpoint::Impl::reject(std::uint64_t Counters::*counter, std::string messag
   if (options.on_reject) options.on_reject(Status{StatusCode::kProtocolViolation, std::move(message)});
 }
 
-Status Endpoint::Impl::pump(Clock::time_point deadline) {
-  auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-  Result<TransportEvent> event = transport->next(std::max(left, std::chrono::milliseconds(0)));
-  for (int taken = 0; event.ok(); ++taken) {
+Status Endpoint::Impl::pump(Clock::time_point deadline, int most) {
+  std::chrono::milliseconds left{0};  // the clock only when it may wait (see serve())
+  if (!transport->queued())
+    left = std::max(std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()), left);
+  Result<TransportEvent> event = transport->next(left);
+  for (int taken = 1; event.ok(); ++taken) {
     on_event(*event);
-    if (taken == 1024 || !transport->queued()) break;  // the rest on the next pump
+    // The rest on the next pump; but a session an ack ended waits for all that came with it.
+    if ((taken >= most && (acked_to_end.empty() || taken >= kMostPerPump)) || !transport->queued()) break;
     event = transport->next(std::chrono::milliseconds(0));
   }
   // A session that an accept brought to its end ends only now, after the frames that came with

@@ -55,12 +55,15 @@
 // handshake ends the link as a broken connection does. Refusals are told to the authority.
 //
 // Not thread-safe (one thread drives a transport), as ZeroMQ sockets are not.
+#include <poll.h>
+
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -250,14 +253,15 @@ class ZmqTransport final : public Transport {
   }
 
   Result<TransportEvent> next(std::chrono::milliseconds timeout) override {
-    const Clock::time_point deadline = Clock::now() + timeout;
+    // The clock only when it must wait: serve() takes one event at a time from those queued.
+    const Clock::time_point deadline = events_.empty() ? Clock::now() + timeout : Clock::time_point();
     while (events_.empty()) {
       // Wake up for a suspected loss's deadline too, or it would wait for the next frame.
       Clock::time_point until = deadline;
       for (const auto& [address, latest] : suspected_) until = std::min(until, latest);
       auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now());
       if (Status polled = poll(std::max(left, std::chrono::milliseconds(0))); !polled.ok()) return polled;
-      if (!events_.empty() || Clock::now() >= deadline) break;
+      if (!events_.empty() || timeout.count() == 0 || Clock::now() >= deadline) break;
     }
     if (events_.empty()) return Status{StatusCode::kTimeout, "no frame"};
     TransportEvent event = std::move(events_.front());
@@ -443,35 +447,53 @@ class ZmqTransport final : public Transport {
   //     those of connections just reported closed;
   //  4. the losses whose peers can have no frames left in flight.
   //
-  // zmq_poll says which of them have something: reading one that has nothing costs a system
-  // call in ZeroMQ (it checks its mailbox), so only those are read. Without a poll (frames left
-  // from the last read, see backlog_) the ROUTER is read at once, the monitors once a
-  // millisecond: skipping them never reorders a loss before frames, since a peer is suspected
-  // only in step 1, and the step 2 that follows records the connections that may still carry
-  // its frames.
+  // The wait says which of them have something: reading one that has nothing costs a system
+  // call in ZeroMQ (it checks its mailbox), so only those are read. Without a wait (frames left
+  // from the last read, see backlog_; or no time to wait, when the ROUTER alone is asked) the
+  // ROUTER is read at once, the monitors once a millisecond: skipping them never reorders a
+  // loss before frames, since a peer is suspected only in step 1, and the step 2 that follows
+  // records the connections that may still carry its frames.
   Status poll(std::chrono::milliseconds timeout) {
-    if (poll_items_.empty()) {
-      poll_items_ = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-      if (zap_) poll_items_.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
-      for (auto& [address, link] : links_) poll_items_.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
-    }
-    const bool polled = !backlog_;
-    if (polled) {
-      try {
-        zmq::poll(poll_items_, timeout);
-      } catch (const zmq::error_t& e) {
-        if (e.num() == EINTR) return Status();  // a signal (say, SIGCHLD): the caller polls again
-        return Status{StatusCode::kTransport, std::string("poll failed: ") + e.what()};
+    // Without a wait (the endpoint drains the transport so before each action and receive),
+    // the ROUTER alone is asked (ZMQ_EVENTS: one system call in ZeroMQ); the monitors and the
+    // ZAP handler are then read on the monitors' period, as with a backlog.
+    bool polled = false;
+    bool router_ready = true;  // a backlog is read at once
+    try {
+      if (poll_items_.empty()) {
+        poll_items_ = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
+        if (zap_) poll_items_.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
+        for (auto& [address, link] : links_)
+          poll_items_.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
+        poll_fds_.clear();
+        for (const zmq_pollitem_t& item : poll_items_) {
+          zmq::socket_ref socket(zmq::from_handle, item.socket);
+          poll_fds_.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
+        }
+        quiet_.assign(poll_items_.size(), false);
       }
+      if (!backlog_ && timeout.count() == 0) {
+        router_ready = ask(0);
+      } else if (!backlog_) {
+        if (!wait(timeout)) return Status();  // a signal (say, SIGCHLD): the caller polls again
+        polled = true;
+        router_ready = (poll_items_[0].revents & ZMQ_POLLIN) != 0;
+      }
+    } catch (const zmq::error_t& e) {
+      poll_items_.clear();  // rebuilt, whole, by the next poll
+      if (e.num() == EINTR) return Status();
+      return Status{StatusCode::kTransport, std::string("poll failed: ") + e.what()};
     }
     const Clock::time_point now = Clock::now();
     const bool monitors = polled || now - monitors_read_ >= kMonitorPeriod;
     auto ready = [&](std::size_t item) { return !polled || (poll_items_[item].revents & ZMQ_POLLIN) != 0; };
     // Read before any link is dropped: dropping one clears poll_items_.
-    const bool router_ready = ready(0);
     const bool router_monitor_ready = ready(1);
-    // Handshakes wait for the ZAP handler's answers: they are given at once, monitors or not.
-    if (zap_ && ready(kZapItem)) answer_zap_requests();
+    // Handshakes wait for the ZAP handler's answers: given as soon as a poll sees a request.
+    if (zap_ && (polled ? ready(kZapItem) : monitors)) {
+      answer_zap_requests();
+      quiet_[kZapItem] = false;  // replying takes commands too, and it may stop before the end
+    }
     if (monitors) {
       monitors_read_ = now;
       read_link_monitors(ready);
@@ -482,14 +504,50 @@ class ZmqTransport final : public Transport {
       }
     }
     // While a loss is suspected, "drained" must be seen after the monitors were read (step 3
-    // after 2): frames that came in since zmq_poll looked may be from a connection reported
-    // closed just now. Otherwise a ROUTER that zmq_poll found empty need not be read.
+    // after 2): frames that came in since the wait looked may be from a connection reported
+    // closed just now. Otherwise a ROUTER that the wait found empty need not be read.
     const bool drained =
         (!router_ready && suspected_.empty()) || receive_frames(suspected_.empty() ? kFramesPerPoll : -1);
     backlog_ = !drained;
     if (drained) closed_since_drained_.clear();
     report_losses(drained);
     return Status();
+  }
+
+  // Whether poll item `item`'s socket has a message (ZMQ_EVENTS, which first takes the commands
+  // its descriptor signals), remembering in quiet_ when it has none.
+  bool ask(std::size_t item) {
+    zmq::socket_ref socket(zmq::from_handle, poll_items_[item].socket);
+    const bool readable = (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
+    quiet_[item] = !readable;
+    poll_items_[item].revents = readable ? ZMQ_POLLIN : 0;
+    return readable;
+  }
+
+  // zmq_poll over poll_items_ for at most `timeout`, setting their revents, without its cost
+  // per socket: zmq_poll asks every socket (a system call each) before and after it waits.
+  // A socket that ZeroMQ last found empty (quiet_: asked without a message, or read to the
+  // end) has its commands taken and its pipes marked empty, so that anything new for it
+  // signals its descriptor (ZMQ_FD's contract): it need not be asked before waiting, and
+  // after only if its descriptor is signalled. The others (new sockets, or ones found ready
+  // and perhaps not read to the end) are asked first, as zmq_poll does. False on a signal.
+  bool wait(std::chrono::milliseconds timeout) {
+    bool any = false;
+    for (std::size_t i = 0; i < poll_items_.size(); ++i) {
+      poll_items_[i].revents = 0;
+      if (!quiet_[i]) any |= ask(i);
+    }
+    if (any) return true;
+    const auto ms = static_cast<int>(std::min<std::chrono::milliseconds::rep>(timeout.count(), INT_MAX));
+    const int ready = ::poll(poll_fds_.data(), poll_fds_.size(), ms);
+    if (ready < 0) {
+      if (errno == EINTR) return false;
+      throw zmq::error_t();
+    }
+    for (std::size_t i = 0; i < poll_items_.size() && ready > 0; ++i) {
+      if (poll_fds_[i].revents != 0) ask(i);
+    }
+    return true;
   }
 
   // Takes the events of a link's monitor. A failed handshake (the peer is not who the address
@@ -553,7 +611,11 @@ class ZmqTransport final : public Transport {
       std::vector<zmq::message_t>& parts = parts_;
       parts.clear();
       try {
-        if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) return true;
+        if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
+          // Read to the end: it needs no asking before the next wait (see wait).
+          if (!quiet_.empty()) quiet_[0] = true;
+          return true;
+        }
       } catch (const zmq::error_t&) {
         return true;
       }
@@ -694,6 +756,8 @@ class ZmqTransport final : public Transport {
   std::map<std::string, std::string> admitted_;         // key -> principal, as the authority said
   std::map<std::string, std::unique_ptr<Link>> links_;  // by remote address
   std::vector<zmq_pollitem_t> poll_items_;              // ROUTER, its monitor, links_'s; empty: rebuild
+  std::vector<pollfd> poll_fds_;                        // their ZMQ_FD descriptors, in the same order
+  std::vector<bool> quiet_;                             // of each: ZeroMQ last found it empty (see wait)
   std::vector<zmq::message_t> parts_;                   // receive_frames' buffer, reused
   Clock::time_point monitors_read_;                     // when poll last read the monitors
   Clock::time_point reaped_;                            // when poll last dropped unreached links
