@@ -93,6 +93,20 @@ struct UpOptions {
   bool plaintext = false;        // no CURVE keys (loopback only, for local development)
 };
 int up_command(const UpOptions& options);
+
+// c12s bench-nodes (bench_nodes_command.cpp): N simulated daemons health-checking the system.
+struct BenchNodesOptions {
+  int nodes = 1000;
+  int processes = 4;     // simulator processes
+  int transports = 25;  // HealthCheck endpoints per simulator process
+  int interval_ms = 1000;
+  int lease_ms = 6000;  // the nodes service's (NodesOptions::lease)
+  int warmup_s = 10;
+  int window_s = 20;
+  std::uint64_t seed = 1;
+  std::vector<std::string> pids;  // NAME=PID of the services to measure
+};
+int bench_nodes_command(const ClientOptions& client, const BenchNodesOptions& options);
 // `queues`: the queue service's listing 5.5 file, or empty. `flags`: its --key, --bind
 // (an interface: tcp://0.0.0.0 or 0.0.0.0; the ports are the system map's) and --insecure.
 int service_command(const std::string& name, const std::string& system, const std::string& queues,

@@ -153,6 +153,38 @@ int main(int argc, char** argv) {
   up->add_option("--queues", up_options.queues, "the queue service's queues and token buckets (listing 5.5)")
       ->check(CLI::ExistingFile);
 
+  BenchNodesOptions bench;
+  CLI::App* bench_nodes = app.add_subcommand(
+      "bench-nodes",
+      "simulate N node daemons health-checking a running system, and measure it (bench/nodes.sh)");
+  bench_nodes->add_option("--nodes", bench.nodes, "simulated daemons")
+      ->check(CLI::Range(1, 20000))
+      ->capture_default_str();
+  bench_nodes->add_option("--processes", bench.processes, "simulator processes")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  bench_nodes->add_option("--transports", bench.transports, "HealthCheck endpoints per simulator process")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  bench_nodes->add_option("--interval-ms", bench.interval_ms, "each daemon's health-check interval")
+      ->check(CLI::Range(10, 60000))
+      ->capture_default_str();
+  bench_nodes->add_option("--lease-ms", bench.lease_ms, "the nodes service's lease")
+      ->check(CLI::Range(1, 3'600'000))
+      ->capture_default_str();
+  bench_nodes->add_option("--warmup", bench.warmup_s, "seconds of checks before the window")
+      ->check(CLI::Range(0, 600))
+      ->capture_default_str();
+  bench_nodes->add_option("--window", bench.window_s, "seconds measured")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  bench_nodes->add_option("--seed", bench.seed, "draws each daemon's phase in the interval")
+      ->capture_default_str();
+  bench_nodes->add_option("--pid", bench.pids,
+                          "NAME=PID of a service to measure (CPU, peak RSS); repeatable");
+  bench_nodes->add_option("--system", client.system,
+                          "the system map (default: $C12S_SYSTEM, else c12s-data/system.yaml)");
+
   std::string name, system_file, config, queues, listen = "tcp://127.0.0.1:0";
   c12s::system::NetworkFlags network;
   CLI::App* service = app.add_subcommand("service", "run one service of the system (c12s up starts them)");
@@ -221,6 +253,7 @@ int main(int argc, char** argv) {
   if (logs_list->parsed()) return logs_list_command(client, selector, limit);
   if (dashboard->parsed()) return dashboard_command(client, dashboard_options);
   if (up->parsed()) return up_command(up_options);
+  if (bench_nodes->parsed()) return bench_nodes_command(client, bench);
   if (key_new->parsed()) return key_new_command(key_file);
   if (init->parsed()) return init_command(init_options);
   if (node_add->parsed()) return node_add_command(client, principal_name, key_file);

@@ -7,12 +7,18 @@
 // node's status, a query's result) is a member of its object. A registry error fails the
 // session that caused it (its peers learn why); it never stops the service.
 //
+// Health checks are soft state, committed in groups (kGroupCommit): see Registry below and
+// docs/control-plane.md, "At scale". The HealthCheck endpoint keeps a link per daemon
+// (health_check_links).
+//
 // Not here: the lease length and the match mode (NodesOptions), node liveness inside formed
 // clusters (the state service and SWIM decide), metric history (only the last health check's
 // metrics are kept).
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include <cluster_formation/nodes.h>
 #include <deletion/nodes.h>
@@ -28,6 +34,7 @@
 #include "c12s/services/services.h"
 #include "c12s/store/database.h"
 #include "c12s/store/node_registry.h"
+#include "c12s/system/log.h"
 #include "serving.h"
 
 namespace c12s::services {
@@ -45,13 +52,72 @@ namespace jn = gtype_gen::join::entry;
 namespace nl = gtype_gen::node_list::nodes;
 namespace dl = gtype_gen::deletion::nodes;
 
+// Health checks are soft state: they are committed in groups (Database::begin/commit), at most
+// kGroupCommit after they were taken, and a group's commit does not wait for the disk. A kill
+// of the service loses the checks of the open group at most; a power loss, those since the log
+// was last synced. Either only makes their leases look older, until each node's next check.
+// Every other operation commits the group before its own transaction, which syncs the log
+// (synchronous=FULL), so reservations, formations and releases stay durable when they are
+// acknowledged (the checks before them with them), and they see every check taken before them.
+constexpr std::chrono::milliseconds kGroupCommit{100};
+
+// Links (ZmqOptions::max_links) the HealthCheck endpoint may hold: it answers every daemon at
+// the daemon's own address, so it needs one per daemon (the runtime's most). ZMTP heartbeats
+// on them are slower than the default, since each link costs two a period and no HealthCheck
+// session lasts long enough to need a hung peer found in 1.5 s.
+gtype::rt::ZmqOptions health_check_links() {
+  gtype::rt::ZmqOptions zmq;
+  zmq.max_links = 20000;
+  zmq.heartbeat_interval = std::chrono::milliseconds(1000);
+  zmq.peer_timeout = std::chrono::milliseconds(3000);
+  return zmq;
+}
+
 // The registry and what guards it.
 struct Registry {
   std::mutex mutex;
   std::unique_ptr<store::Database> db;
   std::unique_ptr<store::NodeRegistry> nodes;
   NodesOptions options;
+  std::optional<std::chrono::steady_clock::time_point> group_since;  // the open group's first check
+
+  // Commits the open group of health checks, if any; requires the mutex. A failure is only said:
+  // the checks of the group are lost, as a crash would lose them.
+  void commit_checks() {
+    if (!group_since) return;
+    group_since.reset();
+    if (gtype::Status s = db->commit(); !s.ok())
+      system::log_error("health checks not committed (their leases look older): " + s.to_string());
+  }
+  // Opens a group for the next health check unless one is open (committing one that is due);
+  // requires the mutex. Should none open, the check commits on its own, as before groups.
+  void join_group() {
+    const auto now = std::chrono::steady_clock::now();
+    if (group_since && now - *group_since >= kGroupCommit) commit_checks();
+    if (!group_since && db->begin().ok()) group_since = now;
+  }
+  // The mutex, with the health checks taken so far committed: what every operation but a health
+  // check starts with, so that its own transaction is outermost (durable when it returns).
+  std::unique_lock<std::mutex> settled() {
+    std::unique_lock lock(mutex);
+    commit_checks();
+    return lock;
+  }
 };
+
+// Commits the open group of health checks every kGroupCommit, so that a check is durable that
+// soon even when no other comes after it.
+gtype::Status commit_checks_periodically(Registry& registry, const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    std::this_thread::sleep_for(kGroupCommit / 2);
+    std::lock_guard lock(registry.mutex);
+    if (registry.group_since && std::chrono::steady_clock::now() - *registry.group_since >= kGroupCommit)
+      registry.commit_checks();
+  }
+  std::lock_guard lock(registry.mutex);
+  registry.commit_checks();
+  return gtype::Status();
+}
 
 // Reserves `ids` for `task`, all or none. When the task forms `topology` again (the thesis's
 // recreation: a full new state), the nodes its earlier task uses count as free: they stay in
@@ -139,11 +205,10 @@ class HealthCheckNodes final : public hc::Handler {
       return fail("the address " + report.address + " is not keyed with " + principal_ + "'s own key");
     }
     std::lock_guard lock(registry_.mutex);
+    registry_.join_group();
     const store::Time now = now_millis();
-    store::NodeStatus status{};
-    gtype::Status beat = registry_.nodes->heartbeat(report, now, registry_.options.lease, &status);
     store::NodeRecord record;
-    if (beat.ok()) beat = registry_.nodes->get(report.id, &record);
+    gtype::Status beat = registry_.nodes->heartbeat(report, now, registry_.options.lease, nullptr, &record);
     if (!beat.ok()) return fail("health check of " + report.id + ": " + beat.to_string());
     status_ = to_sort(record, registry_.options.lease, now);
   }
@@ -167,7 +232,7 @@ class ClusterFormationNodes final : public cf::Handler {
   explicit ClusterFormationNodes(Registry& registry) : registry_(registry) {}
 
   void on_query(const sorts::Selector& selector) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     std::vector<store::NodeRecord> found;
     const store::Time now = now_millis();
     gtype::Status status = registry_.nodes->free_nodes(
@@ -180,7 +245,7 @@ class ClusterFormationNodes final : public cf::Handler {
   }
   gtype::Result<sorts::NodeList> choose_resp() override { return result_; }
   void on_ids(const sorts::NodeIds& ids) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     gtype::Status reserved = reserve(registry_, ids);
     not_reserved_ = reserved.ok() ? std::string() : reserved.to_string();
   }
@@ -209,7 +274,7 @@ class IdempotencyCheckNodes final : public ic::Handler {
   // G3 has no answer but rsrvd(): nodes that cannot all be reserved fail the session, which
   // the service learns as an abort naming the node.
   void on_ids(const sorts::NodeIds& ids) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     gtype::Status reserved = reserve(registry_, ids);
     if (!reserved.ok()) fail("cannot reserve the nodes: " + reserved.to_string());
   }
@@ -225,7 +290,7 @@ class ListDetailNodes final : public ld::Handler {
   explicit ListDetailNodes(Registry& registry) : registry_(registry) {}
 
   void on_query(const sorts::MetricsQuery& query) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     std::vector<store::NodeRecord> all;
     gtype::Status status = registry_.nodes->all(&all);
     if (!status.ok()) return fail("list: " + status.to_string());
@@ -245,7 +310,7 @@ class FormationNodes final : public fm::Handler {
   explicit FormationNodes(Registry& registry) : registry_(registry) {}
 
   void on_where(const sorts::NodeIds& ids) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     for (const std::string& id : ids.ids) {
       store::NodeRecord record;
       gtype::Status s = registry_.nodes->get(id, &record);
@@ -256,7 +321,7 @@ class FormationNodes final : public fm::Handler {
   }
   gtype::Result<sorts::NodeAddresses> choose_addresses() override { return addresses_; }
   void on_nids(const sorts::FormationUpdate& update) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     std::map<std::string, store::ClusterPath> clusters;
     sorts::NodeIds ids{update.task, {}, std::nullopt};
     for (const sorts::NodeFormation& f : update.formations) {
@@ -271,7 +336,7 @@ class FormationNodes final : public fm::Handler {
   gtype::Result<sorts::Leaving> choose_dropped() override { return dropped_; }
   gtype::Result<sorts::NodeIds> choose_succ() override { return formed_; }
   void on_release(const sorts::TaskFailure& failure) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     std::vector<std::string> released;
     gtype::Status status = registry_.nodes->release(failure.task.id, &released);
     failure_ = failure;
@@ -297,7 +362,7 @@ class ReleaseNodes final : public rl::Handler {
  public:
   explicit ReleaseNodes(Registry& registry) : registry_(registry) {}
   void on_release(const sorts::TaskFailure& failure) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     store::TaskHolding holding;
     gtype::Status status = registry_.nodes->holding(failure.task.id, &holding);
     if (status.ok() && holding.used > 0) {
@@ -334,7 +399,7 @@ class NodeListNodes final : public nl::Handler {
  public:
   explicit NodeListNodes(Registry& registry) : registry_(registry) {}
   void on_list(const sorts::Selector& selector) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     std::vector<store::NodeRecord> all;
     if (gtype::Status s = registry_.nodes->all(&all); !s.ok()) return fail("nodes: " + s.to_string());
     const store::Time now = now_millis();
@@ -360,7 +425,7 @@ class DeletionNodes final : public dl::Handler {
  public:
   explicit DeletionNodes(Registry& registry) : registry_(registry) {}
   void on_release(const sorts::TopologyRelease& release) override {
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     gtype::Status s = registry_.db->transaction([&]() -> gtype::Status {
       std::vector<store::NodeRecord> all;
       if (gtype::Status s = registry_.nodes->all(&all); !s.ok()) return s;
@@ -396,7 +461,7 @@ class JoinEntry final : public jn::Handler {
           "this system speaks API version " + std::string(kApiVersion) + ", not '" + request.version + "'";
       return;
     }
-    std::lock_guard lock(registry_.mutex);
+    const auto lock = registry_.settled();
     store::NodeRecord record;
     if (registry_.nodes->get(request.node, &record).ok() && record.status == store::NodeStatus::kUsed)
       held_by_ = record.task;
@@ -426,9 +491,10 @@ gtype::Status run_nodes(const system::SystemMap& map, const system::Network& net
 
   system::Host host;
   Served served;
-  served.add<hc::Role>(host, map, network, "HealthCheck", "nodes", [&](const rt::SessionInfo& session) {
-    return std::make_unique<HealthCheckNodes>(registry, session);
-  });
+  served.add<hc::Role>(
+      host, map, network, "HealthCheck", "nodes",
+      [&](const rt::SessionInfo& session) { return std::make_unique<HealthCheckNodes>(registry, session); },
+      health_check_links());
   served.add<cf::Role>(host, map, network, "ClusterFormation", "nodes",
                        per_session([&] { return std::make_unique<ClusterFormationNodes>(registry); }));
   served.add<ic::Role>(host, map, network, "IdempotencyCheck", "nodes",
@@ -447,6 +513,8 @@ gtype::Status run_nodes(const system::SystemMap& map, const system::Network& net
     return std::make_unique<JoinEntry>(map, registry, principal_of(session, "node"));
   });
   if (!served.status().ok()) return served.status();
+  host.add("health check commits",
+           [&](const std::atomic<bool>& s) { return commit_checks_periodically(registry, s); });
   return host.run(stop);
 }
 

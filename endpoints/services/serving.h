@@ -46,16 +46,18 @@ class Served {
   // Binds Role at the map's address of protocol/role (on `network`) and adds its serve loop to
   // `host`, which
   // runs every session through an object from `factory`, on the loop's thread.
+  // `zmq`: the transport's options (its links, heartbeats), when not the defaults.
   template <typename Role>
   void add(system::Host& host, const system::SystemMap& map, const system::Network& network,
-           const char* protocol, const char* role, typename Role::Factory factory) {
+           const char* protocol, const char* role, typename Role::Factory factory,
+           const gtype::rt::ZmqOptions& zmq = {}) {
     if (!status_.ok()) return;
     model::Result<std::string> address = map.address(protocol, role);
     if (!address.ok()) {
       status_ = address.error();
       return;
     }
-    gtype::Result<Role> bound = network.bind_at<Role>(protocol, *address, map.directory(protocol));
+    gtype::Result<Role> bound = network.bind_at<Role>(protocol, *address, map.directory(protocol), {}, zmq);
     if (!bound.ok()) {
       status_ = bound.error();
       return;

@@ -294,6 +294,23 @@ Status Database::transaction(const std::function<Status()>& body) {
   return s;
 }
 
+// SQLite refuses to change `synchronous` inside a transaction: it is set around the group.
+Status Database::begin() {
+  if (in_transaction()) return Status::success();
+  Status s = execute("PRAGMA synchronous=NORMAL");
+  if (s.ok()) s = execute("BEGIN IMMEDIATE");
+  if (!s.ok()) (void)execute("PRAGMA synchronous=FULL");
+  return s;
+}
+
+Status Database::commit() {
+  if (!in_transaction()) return Status::success();
+  Status s = execute("COMMIT");
+  if (!s.ok() && in_transaction()) (void)execute("ROLLBACK");
+  Status full = execute("PRAGMA synchronous=FULL");  // every other commit waits for the disk
+  return s.ok() ? full : s;
+}
+
 Status Database::schema_version(std::string_view component, int* version) {
   *version = 0;
   Status s = execute(kSchemaVersionTable);

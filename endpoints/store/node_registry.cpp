@@ -94,49 +94,71 @@ struct Holding {
   }
 };
 
-// The holding of node `id`; *found is false if it is not registered.
-Status read_holding(Database* db, std::string_view id, bool* found, Holding* out) {
-  Statement read;
-  Status s = db->prepare(
-      "SELECT status, lease_deadline_ms, task, topology, region, cluster, next_task FROM nodes WHERE id = ?1",
-      &read);
-  if (!s.ok()) return s;
+constexpr std::string_view kReadHolding =
+    "SELECT status, lease_deadline_ms, task, topology, region, cluster, next_task FROM nodes WHERE id = ?1";
+
+// The holding of node `id`, by `read` (kReadHolding prepared); *found is false if it is not
+// registered. `read` is reset after, so that it holds no read open.
+Status read_holding(Statement& read, std::string_view id, bool* found, Holding* out) {
   read.bind_text(1, id);
-  s = read.step(found);
-  if (!s.ok() || !*found) return s;
-  out->status = status_from_text(read.column_text(0));
-  out->lease_deadline_ms = read.column_int(1);
-  out->task = read.column_text(2);
-  out->cluster = ClusterPath{read.column_text(3), read.column_text(4), read.column_text(5)};
-  out->next_task = read.column_text(6);
-  return Status::success();
+  Status s = read.step(found);
+  if (s.ok() && *found) {
+    out->status = status_from_text(read.column_text(0));
+    out->lease_deadline_ms = read.column_int(1);
+    out->task = read.column_text(2);
+    out->cluster = ClusterPath{read.column_text(3), read.column_text(4), read.column_text(5)};
+    out->next_task = read.column_text(6);
+  }
+  read.reset();
+  return s;
 }
 
 Status not_registered(std::string_view id) {
   return Status::rejected("node " + model::quote(id) + " is not registered");
 }
 
-// Replaces the rows of `table` (node_labels or node_metrics) of node `id`.
+// Whether the rows of node `id` that `read` (SELECT * FROM table WHERE node_id = ?1 ORDER BY 2)
+// gives are `values` (texts): a health check that brings the same labels writes none.
+template <typename Map>
+Status same_children(Statement& read, std::string_view id, const Map& values, bool* same) {
+  read.bind_text(1, id);
+  *same = true;
+  auto value = values.begin();
+  for (bool row = true;;) {
+    Status s = read.step(&row);
+    if (!s.ok() || !row) {
+      *same = *same && value == values.end();
+      read.reset();
+      return s;
+    }
+    if (value == values.end() || read.column_text(1) != value->first ||
+        read.column_text(2) != value->second) {
+      *same = false;
+      read.reset();
+      return Status::success();
+    }
+    ++value;
+  }
+}
+
+// Replaces the rows of node `id` with `values`: `erase` and `insert` are the table's DELETE and
+// INSERT, prepared.
 template <typename Map, typename Bind>
-Status replace_children(Database* db, std::string_view table, std::string_view id, const Map& values,
+Status replace_children(Statement& erase, Statement& insert, std::string_view id, const Map& values,
                         Bind bind) {
-  Statement erase;
-  Status s = db->prepare("DELETE FROM " + std::string(table) + " WHERE node_id = ?1", &erase);
-  if (!s.ok()) return s;
   erase.bind_text(1, id);
-  s = erase.run();
-  if (!s.ok()) return s;
-  Statement insert;
-  s = db->prepare("INSERT INTO " + std::string(table) + " VALUES (?1, ?2, ?3)", &insert);
+  Status s = erase.run();
+  erase.reset();
   if (!s.ok()) return s;
   for (const auto& [key, value] : values) {
     insert.reset();
     insert.bind_text(1, id).bind_text(2, key);
     bind(insert, value);
     s = insert.run();
-    if (!s.ok()) return s;
+    if (!s.ok()) break;
   }
-  return Status::success();
+  insert.reset();
+  return s;
 }
 
 }  // namespace
@@ -162,7 +184,7 @@ Status NodeRegistry::open(Database* db, std::unique_ptr<NodeRegistry>* out) {
 }
 
 Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
-                               NodeStatus* status) {
+                               NodeStatus* status, NodeRecord* record) {
   if (!model::is_name(report.id)) {
     return Status::rejected("node id " + model::quote(report.id) + " is not a name of " +
                             std::string(model::kNameRule));
@@ -184,20 +206,24 @@ Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::
     }
   }
   NodeStatus after = NodeStatus::kFree;
+  Holding holding;
   Status s = db_->transaction([&]() -> Status {
     bool found = false;
-    Holding holding;
-    Status s = read_holding(db_, report.id, &found, &holding);
+    Statement* read = nullptr;
+    Status s = prepared(kReadHolding, &read);
+    if (s.ok()) s = read_holding(*read, report.id, &found, &holding);
     if (!s.ok()) return s;
-    Statement write;
+    Statement* write = nullptr;
     if (!found) {
-      s = db_->prepare(
+      holding = Holding{};
+      s = prepared(
           "INSERT INTO nodes (id, name, address, status, lease_deadline_ms) VALUES (?1, ?2, ?3, 'free', ?4)",
           &write);
     } else {
       const bool came_back = holding.lease_deadline_ms <= to_millis(now);
       after = came_back && holding.status == NodeStatus::kReserved ? NodeStatus::kFree : holding.status;
-      s = db_->prepare(
+      if (after == NodeStatus::kFree) holding.task.clear();
+      s = prepared(
           after == NodeStatus::kFree
               ? "UPDATE nodes SET name = ?2, address = ?3, lease_deadline_ms = ?4, death_reported = 0,"
                 " status = 'free', task = NULL WHERE id = ?1"
@@ -206,21 +232,76 @@ Status NodeRegistry::heartbeat(const NodeReport& report, Time now, std::chrono::
           &write);
     }
     if (!s.ok()) return s;
-    write.bind_text(1, report.id).bind_text(2, report.name).bind_text(3, report.address);
-    write.bind_int(4, to_millis(now + lease));
-    s = write.run();
+    write->bind_text(1, report.id).bind_text(2, report.name).bind_text(3, report.address);
+    write->bind_int(4, to_millis(now + lease));
+    s = write->run();
+    write->reset();
     if (!s.ok()) return s;
-    s = replace_children(db_, "node_labels", report.id, report.labels,
-                         [](Statement& st, const std::string& value) { st.bind_text(3, value); });
-    if (!s.ok()) return s;
-    s = replace_children(db_, "node_swim", report.id, report.swim,
-                         [](Statement& st, const std::string& value) { st.bind_text(3, value); });
-    if (!s.ok()) return s;
-    return replace_children(db_, "node_metrics", report.id, report.metrics,
-                            [](Statement& st, double value) { st.bind_double(3, value); });
+    s = write_children(report, found);
+    return s;
   });
-  if (s.ok() && status != nullptr) *status = after;
+  if (!s.ok()) return s;
+  if (status != nullptr) *status = after;
+  if (record != nullptr) {
+    record->id = report.id;
+    record->name = report.name;
+    record->address = report.address;
+    record->labels = model::Labels(report.labels.begin(), report.labels.end());
+    record->metrics = Metrics(report.metrics.begin(), report.metrics.end());
+    record->swim = report.swim;
+    record->status = after;
+    record->lease_deadline = now + lease;
+    record->task = holding.task;
+    record->next_task = holding.next_task;
+    record->cluster.reset();
+    if (after == NodeStatus::kUsed) record->cluster = holding.cluster;
+  }
   return s;
+}
+
+Status NodeRegistry::write_children(const NodeReport& report, bool known) {
+  // Labels and SWIM views change seldom: compared first (one read), rewritten only when they
+  // differ. Metrics change with every check.
+  struct Table {
+    const char* select;
+    const char* erase;
+    const char* insert;
+  };
+  static constexpr Table kLabels{"SELECT * FROM node_labels WHERE node_id = ?1 ORDER BY 2",
+                                 "DELETE FROM node_labels WHERE node_id = ?1",
+                                 "INSERT INTO node_labels VALUES (?1, ?2, ?3)"};
+  static constexpr Table kSwim{"SELECT * FROM node_swim WHERE node_id = ?1 ORDER BY 2",
+                               "DELETE FROM node_swim WHERE node_id = ?1",
+                               "INSERT INTO node_swim VALUES (?1, ?2, ?3)"};
+  const auto bind_text = [](Statement& st, const std::string& value) { st.bind_text(3, value); };
+  for (const auto& [table, values] : {std::pair{&kLabels, &report.labels}, std::pair{&kSwim, &report.swim}}) {
+    Statement *select = nullptr, *erase = nullptr, *insert = nullptr;
+    Status s = prepared(table->select, &select);
+    if (s.ok()) s = prepared(table->erase, &erase);
+    if (s.ok()) s = prepared(table->insert, &insert);
+    bool same = false;
+    if (s.ok() && known) s = same_children(*select, report.id, *values, &same);
+    if (s.ok() && !same) s = replace_children(*erase, *insert, report.id, *values, bind_text);
+    if (!s.ok()) return s;
+  }
+  Statement *erase = nullptr, *insert = nullptr;
+  Status s = prepared("DELETE FROM node_metrics WHERE node_id = ?1", &erase);
+  if (s.ok()) s = prepared("INSERT INTO node_metrics VALUES (?1, ?2, ?3)", &insert);
+  if (!s.ok()) return s;
+  return replace_children(*erase, *insert, report.id, report.metrics,
+                          [](Statement& st, double value) { st.bind_double(3, value); });
+}
+
+Status NodeRegistry::prepared(std::string_view sql, Statement** out) {
+  auto found = statements_.find(sql);
+  if (found == statements_.end()) {
+    Statement statement;
+    if (Status s = db_->prepare(sql, &statement); !s.ok()) return s;
+    found = statements_.emplace(std::string(sql), std::move(statement)).first;
+  }
+  found->second.reset();
+  *out = &found->second;
+  return Status::success();
 }
 
 Status NodeRegistry::load(std::string_view where, const std::function<void(Statement&)>& bind,
@@ -309,7 +390,9 @@ Status NodeRegistry::reserve(std::string_view task, const std::vector<std::strin
       if (!seen.insert(id).second) return Status::rejected("node " + model::quote(id) + " is given twice");
       bool found = false;
       Holding holding;
-      Status s = read_holding(db_, id, &found, &holding);
+      Statement* read = nullptr;
+      Status s = prepared(kReadHolding, &read);
+      if (s.ok()) s = read_holding(*read, id, &found, &holding);
       if (!s.ok()) return s;
       if (!found) return not_registered(id);
       if (holding.lease_deadline_ms <= to_millis(now)) {
@@ -397,7 +480,9 @@ Status NodeRegistry::mark_used(std::string_view task, const std::map<std::string
     for (const auto& [id, path] : clusters) {
       bool found = false;
       Holding holding;
-      s = read_holding(db_, id, &found, &holding);
+      Statement* read = nullptr;
+      s = prepared(kReadHolding, &read);
+      if (s.ok()) s = read_holding(*read, id, &found, &holding);
       if (!s.ok()) return s;
       if (!found) return not_registered(id);
       const bool taken_over = holding.next_task == task;

@@ -90,6 +90,30 @@ TEST_F(C12sCli, CompletionScriptCompletesCommandsAndOptions) {
   EXPECT_EQ(out, "complete -o default -F _c12s c12s\nlist\n--detail\n");
 }
 
+// bench-nodes (bench/nodes.sh's): a count out of range, a --pid that is not NAME=PID and a missing
+// system map are usage errors, said before anything is started.
+TEST_F(C12sCli, BenchNodesArgumentErrorsExitTwo) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"bench-nodes", "--nodes", "0"},
+                                             {"bench-nodes", "--nodes", "20001"},
+                                             {"bench-nodes", "--window", "0"},
+                                             {"bench-nodes", "--interval-ms", "x"},
+                                             {"bench-nodes", "--processes", "0"}}) {
+    Output out = run(args);
+    EXPECT_EQ(out.exit, 2) << out.err;
+    EXPECT_NE(out.err.find(kHint), std::string::npos) << out.err;
+  }
+  for (const char* pid : {"nodes", "=12", "nodes=", "nodes=12x", "nodes=-1"}) {
+    Output out = run({"bench-nodes", "--pid", pid});
+    EXPECT_EQ(out.exit, 2) << out.err;
+    EXPECT_EQ(out.err,
+              "c12s bench-nodes: --pid takes NAME=PID (nodes=1234), not '" + std::string(pid) + "'\n");
+  }
+  Output no_map = run({"bench-nodes", "--system", "none.yaml"});
+  EXPECT_EQ(no_map.exit, 2) << no_map.err;
+  EXPECT_NE(no_map.err.find("none.yaml"), std::string::npos) << no_map.err;
+}
+
 // Nothing listens at the map's addresses: said within a second, not after the 5 s connect timeout.
 TEST_F(C12sCli, ASystemThatIsDownIsReportedAtOnce) {
   const int port = base_port(29);

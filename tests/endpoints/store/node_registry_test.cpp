@@ -360,3 +360,51 @@ TEST(NodeStatusName, NamesEachStatus) {
 
 }  // namespace
 }  // namespace c12s::store
+
+namespace c12s::store {
+namespace {
+
+// The nodes service's group commit: health checks inside Database::begin() are seen by the
+// registry at once and reach the file only at commit(); the record a check gives back is the
+// one the registry then holds, and labels a check repeats stay as they were.
+TEST_F(NodeRegistryTest, HealthChecksInAGroupReachTheFileAtItsCommit) {
+  // Another connection to the file, reading as the bench does (a plain read takes no lock).
+  std::unique_ptr<Database> other = testing::open_database(dir_.file("nodes.db"));
+  ASSERT_NE(other, nullptr);
+  auto stored = [&](const std::string& id) {
+    Statement count;
+    EXPECT_TRUE(IsOk(other->prepare("SELECT count(*) FROM nodes WHERE id = ?1", &count)));
+    count.bind_text(1, id);
+    bool row = false;
+    EXPECT_TRUE(IsOk(count.step(&row)));
+    return row && count.column_int(0) == 1;
+  };
+  beat("n1", 0);
+  ASSERT_TRUE(IsOk(registry_->reserve("t1", {"n1"}, at(10))));
+  ASSERT_TRUE(IsOk(db_->begin()));
+  NodeRecord after;
+  NodeReport second = report("n1", {{"os", "linux"}, {"arch", "arm"}});
+  ASSERT_TRUE(IsOk(registry_->heartbeat(second, at(100), kLease, nullptr, &after)));
+  ASSERT_TRUE(IsOk(registry_->heartbeat(report("n2"), at(200), kLease)));
+  EXPECT_EQ(after, record("n1"));
+  EXPECT_EQ(after.status, NodeStatus::kReserved);
+  EXPECT_EQ(after.task, "t1");
+  EXPECT_TRUE(stored("n1"));
+  EXPECT_FALSE(stored("n2"));  // not committed yet
+  ASSERT_TRUE(IsOk(db_->commit()));
+  EXPECT_TRUE(stored("n2"));
+
+  NodeRecord again;  // the same labels again: kept
+  ASSERT_TRUE(IsOk(registry_->heartbeat(second, at(300), kLease, nullptr, &again)));
+  EXPECT_EQ(record("n1").labels, (model::Labels{{"arch", "arm"}, {"os", "linux"}}));
+  EXPECT_EQ(again, record("n1"));
+  EXPECT_TRUE(IsOk(db_->commit()));  // none open: nothing to do
+  Statement synchronous;             // a group's commit does not wait for the disk; every other does
+  ASSERT_TRUE(IsOk(db_->prepare("PRAGMA synchronous", &synchronous)));
+  bool row = false;
+  ASSERT_TRUE(IsOk(synchronous.step(&row)));
+  EXPECT_EQ(synchronous.column_int(0), 2);  // FULL
+}
+
+}  // namespace
+}  // namespace c12s::store

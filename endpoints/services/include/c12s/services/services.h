@@ -2,7 +2,8 @@
 // roles it plays, see docs/control-plane.md) until `stop` is set, and returns why it stopped.
 //
 // Each keeps its data under <map.data_dir>/<service>/ (SQLite, WAL): what it acknowledged
-// survives a kill. Errors a peer causes fail that peer's session only; a returned error means
+// survives a kill, but for the nodes service's health checks, soft state committed in groups
+// within 100 ms of being taken (nodes.cpp). Errors a peer causes fail that peer's session only; a returned error means
 // the service cannot go on (its data cannot be opened, an address cannot be bound).
 #pragma once
 

@@ -109,6 +109,17 @@ class Database {
   Status transaction(const std::function<Status()>& body);
   bool in_transaction() const;
 
+  // Group commit, for soft state: begin() opens a transaction (BEGIN IMMEDIATE) that later
+  // writes join, their transaction()s becoming savepoints, until commit() writes them all at
+  // once. None of them is in the file before commit(), and commit() does not wait for the disk
+  // (synchronous=NORMAL for it, FULL again after): the group survives the process being killed,
+  // but a power loss only once the log is next synced, by the next commit of a transaction()
+  // (which syncs the log up to itself, the group included) or a checkpoint. begin() does
+  // nothing when a transaction is open, commit() nothing when none is; a failed commit rolls the
+  // group back.
+  Status begin();
+  Status commit();
+
   // Rows changed by the last INSERT, UPDATE or DELETE.
   std::int64_t changes() const;
 

@@ -95,9 +95,12 @@ class NodeRegistry {
 
   // Algorithm 1: records a health check, renewing the lease to now + lease and replacing the
   // node's name, address, labels, metrics and SWIM view (each state alive, suspect or dead).
-  // *status (if given) is the node's status after.
+  // *status (if given) is the node's status after; *record (if given) its record after, made
+  // from the report and what the registry holds (not read back). Labels and SWIM views equal to
+  // the stored ones are not rewritten. Inside an open Database::begin() batch it joins the batch
+  // (durable at its commit), else it commits on its own.
   Status heartbeat(const NodeReport& report, Time now, std::chrono::milliseconds lease,
-                   NodeStatus* status = nullptr);
+                   NodeStatus* status = nullptr, NodeRecord* record = nullptr);
 
   // The live free nodes whose labels the selector matches (match.h), ordered by id.
   Status free_nodes(const model::Selector& selector, model::MatchMode mode, Time now,
@@ -136,8 +139,14 @@ class NodeRegistry {
   // `bind` binds its parameters.
   Status load(std::string_view where, const std::function<void(Statement&)>& bind,
               std::vector<NodeRecord>* out);
+  // Writes a health check's labels, SWIM view and metrics (`known`: the node had rows before).
+  Status write_children(const NodeReport& report, bool known);
+  // The statement of `sql`, prepared once and kept (a health check runs a dozen: preparing
+  // them each time cost more than running them), reset and ready to bind.
+  Status prepared(std::string_view sql, Statement** out);
 
   Database* db_;
+  std::map<std::string, Statement, std::less<>> statements_;
 };
 
 }  // namespace c12s::store
