@@ -97,7 +97,7 @@ int up_command(const UpOptions& options);
 // c12s bench-nodes (bench_nodes_command.cpp): N simulated daemons health-checking the system.
 struct BenchNodesOptions {
   int nodes = 1000;
-  int processes = 4;     // simulator processes
+  int processes = 4;    // simulator processes
   int transports = 25;  // HealthCheck endpoints per simulator process
   int interval_ms = 1000;
   int lease_ms = 6000;  // the nodes service's (NodesOptions::lease)

@@ -3,8 +3,9 @@
 //
 // Each keeps its data under <map.data_dir>/<service>/ (SQLite, WAL): what it acknowledged
 // survives a kill, but for the nodes service's health checks, soft state committed in groups
-// within 100 ms of being taken (nodes.cpp). Errors a peer causes fail that peer's session only; a returned error means
-// the service cannot go on (its data cannot be opened, an address cannot be bound).
+// within 100 ms of being taken (nodes.cpp). Errors a peer causes fail that peer's session
+// only; a returned error means the service cannot go on (its data cannot be opened, an address
+// cannot be bound).
 #pragma once
 
 #include <atomic>
