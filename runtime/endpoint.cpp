@@ -1,8 +1,9 @@
 // The endpoint: sessions of one role, the role's actions, and the public API (endpoint.h).
 //
 // Blocking calls drain the transport first (so an abort or a lost peer is seen before acting),
-// then act or wait, pumping the transport until their deadline. serve() drives every open
-// session in turn and pumps the transport between rounds (at most kServePoll when idle).
+// then act or wait, pumping the transport until their deadline. serve() drives the sessions
+// something happened to, and those whose timeout is due (Impl::deadlines), and pumps the
+// transport between rounds (until the next deadline, at most kServePoll, when idle).
 // Only the public calls erase sessions (report/close); the arrival stage never does, so a
 // Session& stays valid across pump(). Consumption stage, in take(): the head of each queue the
 // current state reads from must fit one of its transitions, else the session fails.
@@ -17,6 +18,12 @@ constexpr std::chrono::milliseconds kServePoll{50};
 
 std::string millis(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
 
+// `t + d`, or about the latest time point when that would overflow (a timeout of "forever").
+Clock::time_point later(Clock::time_point t, std::chrono::milliseconds d) {
+  const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::time_point::max() - t);
+  return d >= room ? Clock::time_point::max() - Clock::duration(1) : t + d;
+}
+
 }  // namespace
 
 Endpoint::Impl::Impl(const RoleSpec& spec, Directory directory_, std::unique_ptr<Transport> transport_,
@@ -25,7 +32,10 @@ Endpoint::Impl::Impl(const RoleSpec& spec, Directory directory_, std::unique_ptr
       directory(std::move(directory_)),
       transport(std::move(transport_)),
       options(std::move(options_)),
-      random(options.seed != 0 ? options.seed : std::random_device{}()) {}
+      random(options.seed != 0 ? options.seed : std::random_device{}()) {
+  for (std::uint16_t p = 0; p < index.spec().role_count; ++p)
+    role_addresses.push_back(directory.address(index.role_name(p)));
+}
 
 Session& Endpoint::Impl::open(SessionId id) {
   Session& session = sessions[id];
@@ -33,7 +43,7 @@ Session& Endpoint::Impl::open(SessionId id) {
   session.since = Clock::now();
   session.peers.resize(index.spec().role_count);
   for (std::uint16_t p = 0; p < index.spec().role_count; ++p) {  // peers has role_count links
-    if (auto address = directory.address(index.role_name(p))) session.peers[p].address = *address;
+    if (role_addresses[p]) session.peers[p].address = *role_addresses[p];
   }
   touch(session);
   return session;
@@ -105,7 +115,10 @@ void Endpoint::Impl::finish(Session& session) {
 }
 
 void Endpoint::Impl::close(SessionId id) {
-  sessions.erase(id);
+  if (auto it = sessions.find(id); it != sessions.end()) {
+    if (it->second.due != Clock::time_point::max()) deadlines.erase({it->second.due, id});
+    sessions.erase(it);
+  }
   if (closed.insert(id).second) closed_order.push_back(id);
   while (closed_order.size() > kClosedMemory) {
     closed.erase(closed_order.front());
@@ -388,25 +401,41 @@ void Endpoint::abandon(SessionId id, const std::string& reason) {
 
 Status Endpoint::serve(SessionDriver& driver, const std::atomic<bool>& stop) {
   Impl& impl = *impl_;
-  Clock::time_point sweep = Clock::now();  // next visit of every session, for its timeouts
+  // The first round visits every session (some may have been opened before serve()); later
+  // ones those touched and those whose timeout is due: a round costs what happened in it.
+  bool first = true;
   std::vector<SessionId> ids;
   while (!stop.load()) {
     impl.fresh.clear();
     ids.clear();
-    if (Clock::now() >= sweep) {
+    if (first) {
       for (auto& [id, session] : impl.sessions) ids.push_back(id);
-      sweep = Clock::now() + kServePoll;
+      first = false;
     } else {
       ids.swap(impl.touched);
+    }
+    if (!impl.deadlines.empty()) {
+      const Clock::time_point now = Clock::now();
+      while (!impl.deadlines.empty() && impl.deadlines.begin()->first <= now) {
+        const SessionId id = impl.deadlines.begin()->second;
+        impl.deadlines.erase(impl.deadlines.begin());
+        if (Session* session = impl.find(id)) session->due = Clock::time_point::max();
+        ids.push_back(id);  // visit() puts it back if it still waits
+      }
     }
     for (SessionId id : ids) {
       if (Session* session = impl.find(id)) session->touched = false;
     }
-    impl.touched.clear();  // a sweep visits them all
+    impl.touched.clear();  // all in ids
     for (SessionId id : ids) visit(id, driver);
     if (stop.load()) break;
-    // Sessions touched meanwhile are visited without waiting (a past time point: no clock).
-    const Clock::time_point wake = impl.touched.empty() ? sweep : Clock::time_point();
+    // Sessions touched meanwhile are visited without waiting (a past time point: no clock);
+    // else the pump waits for the first deadline, but no longer than kServePoll (to see `stop`).
+    Clock::time_point wake;
+    if (impl.touched.empty()) {
+      wake = Clock::now() + kServePoll;
+      if (!impl.deadlines.empty()) wake = std::min(wake, impl.deadlines.begin()->first);
+    }
     // One event at a time, its session visited right after: a frame is answered as soon as
     // it is checked, not once every frame that came with it is (the transport has read them
     // all from ZeroMQ already, so this costs no system call).
@@ -429,7 +458,8 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       return;
     }
     if (session->pending) {
-      if (Clock::now() < session->pending->deadline) return;
+      if (Clock::now() < session->pending->deadline)
+        return impl.schedule(*session, session->pending->deadline);
       impl.fail(*session, StatusCode::kTimeout,
                 "role " + std::string(impl.index.role_name(session->pending->peer)) +
                     " did not accept the connection within " + millis(impl.options.connect_timeout));
@@ -455,7 +485,8 @@ void Endpoint::visit(SessionId id, SessionDriver& driver) {
       continue;
     }
     if (took == Impl::Take::kNothing) {
-      if (Clock::now() - session->since < impl.options.receive_timeout) return;
+      if (Clock::now() - session->since < impl.options.receive_timeout)
+        return impl.schedule(*session, later(session->since, impl.options.receive_timeout));
       impl.fail(*session, StatusCode::kTimeout,
                 "nothing arrived within " + millis(impl.options.receive_timeout) + ": role " +
                     std::string(impl.index.self_name()) + " at state " + impl.index.state_name(state) +

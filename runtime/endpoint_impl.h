@@ -36,9 +36,34 @@ struct Arrived {
   std::uint16_t message = kNoMessageIndex;  // meaningless for kDisconnect
 };
 
+// A FIFO of frames that allocates nothing while empty: a session has one per role, and a
+// std::deque allocates as it is constructed (two blocks each, for every session opened).
+class Inbox {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  Arrived& front() { return items_[head_]; }
+  void push_back(Arrived frame) { items_.push_back(std::move(frame)); }
+  void pop_front() {
+    if (++head_ == items_.size()) return clear();
+    if (head_ >= kCompactAt && head_ * 2 >= items_.size()) {  // a queue never emptied stays bounded
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kCompactAt = 64;
+  std::vector<Arrived> items_;
+  std::size_t head_ = 0;  // items_ before it are taken
+};
+
 // What the role knows of one peer in one session.
 struct PeerLink {
-  std::deque<Arrived> inbox;    // kMessage, kConnect and kDisconnect frames, in arrival order
+  Inbox inbox;                  // kMessage, kConnect and kDisconnect frames, in arrival order
   std::string address;          // where to send: from its frames, else from the directory
   bool learned = false;         // `address` came from its frames: later ones must come from there
   std::string principal;        // of its first frame (the address, keyed, fixes the key)
@@ -66,6 +91,8 @@ struct Session {
   std::optional<Status> failure;
   bool ended = false;
   bool touched = false;  // in Impl::touched
+  // serve(): when its visit is due for a timeout, as in Impl::deadlines (max: not there).
+  Clock::time_point due = Clock::time_point::max();
 };
 
 struct Endpoint::Impl {
@@ -104,6 +131,13 @@ struct Endpoint::Impl {
     session.touched = true;
     touched.push_back(session.id);
   }
+  // Puts the session in `deadlines` at `due` (serve() visits it then), instead of where it was.
+  void schedule(Session& session, Clock::time_point due) {
+    if (session.due == due) return;
+    if (session.due != Clock::time_point::max()) deadlines.erase({session.due, session.id});
+    session.due = due;
+    deadlines.emplace(due, session.id);
+  }
   // Forgets a session whose end or failure is being reported.
   void close(SessionId id);
   // Returns the session's failure (which must be set) and forgets the session.
@@ -116,6 +150,7 @@ struct Endpoint::Impl {
 
   SpecIndex index;
   Directory directory;
+  std::vector<std::optional<std::string>> role_addresses;  // the directory's, by role index (for open())
   std::unique_ptr<Transport> transport;
   EndpointOptions options;
   Counters counters;
@@ -124,9 +159,13 @@ struct Endpoint::Impl {
   std::deque<SessionId> fresh;          // started by a frame, not yet handed out by next_session()
   std::vector<SessionId> acked_to_end;  // at an end state by a connect ack, to finish after the pump
   // Sessions opened, or with a frame, an ack, a loss or a failure since serve() last visited
-  // them: serve() visits these, and every session only on its timeout sweeps, so that a frame
-  // costs the same with ten sessions open or ten thousand. (Ids may be of closed sessions.)
+  // them: serve() visits these, and the others only when a timeout of theirs is due
+  // (`deadlines`), so that a frame costs the same with ten sessions open or ten thousand.
+  // (Ids may be of closed sessions.)
   std::vector<SessionId> touched;
+  // Open sessions that serve() left waiting, by the time their wait times out (a connect's
+  // deadline, or the receive timeout since the state was entered); see Session::due.
+  std::set<std::pair<Clock::time_point, SessionId>> deadlines;
   std::set<SessionId> closed;
   std::deque<SessionId> closed_order;  // oldest first; `closed` keeps at most kClosedMemory ids
   static constexpr std::size_t kClosedMemory = 1 << 16;

@@ -55,7 +55,8 @@
 // handshake ends the link as a broken connection does. Refusals are told to the authority.
 //
 // Not thread-safe (one thread drives a transport), as ZeroMQ sockets are not.
-#include <poll.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
@@ -69,6 +70,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <vector>
 
 #include "gtype/rt/transport.h"
@@ -81,8 +83,11 @@ constexpr std::size_t kMaxRoutingId = 255;
 // Frames taken from the ROUTER per poll when no loss waits on them (the rest wait for the next
 // poll, so a flood from one peer cannot keep next() from returning).
 constexpr int kFramesPerPoll = 1024;
-// Between polls, monitors are read at most this often (see poll).
+// Without a wait, the descriptors of the monitors and the ZAP handler are looked at (one
+// epoll_wait, whatever the number of links) at most this often (see poll).
 constexpr std::chrono::milliseconds kMonitorPeriod{1};
+// Descriptors taken from one epoll_wait (level-triggered: the rest are seen by the next).
+constexpr int kEventsPerWait = 256;
 // Links are looked over for unreachable peers at most this often.
 constexpr std::chrono::milliseconds kReapPeriod{100};
 // ZeroMQ sockets per link (the DEALER, its monitor's PAIR and the monitor's own socket) and for
@@ -100,7 +105,12 @@ constexpr int kLinkEvents = ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEED
 // ZeroMQ asks the handler bound here, in the socket's context, to admit CURVE clients.
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 constexpr const char* kZapDomain = "gtype";
-constexpr std::size_t kZapItem = 2;  // poll item of the ZAP handler, after the ROUTER and its monitor
+// Keys of the sockets the wait watches (epoll's data): the ROUTER, its monitor, the ZAP handler,
+// then each link's monitor, numbered from kFirstLinkKey as links open (never reused).
+constexpr std::uint64_t kRouterKey = 0;
+constexpr std::uint64_t kRouterMonitorKey = 1;
+constexpr std::uint64_t kZapKey = 2;
+constexpr std::uint64_t kFirstLinkKey = 3;
 // Admitted keys remembered (a cache of the authority's answers; cleared when full).
 constexpr std::size_t kMostAdmittedKeys = 100000;
 
@@ -194,6 +204,7 @@ class ZmqTransport final : public Transport {
       close_router();
     } catch (const zmq::error_t&) {
     }
+    if (epoll_ >= 0) ::close(epoll_);
     context_.close();
   }
 
@@ -212,6 +223,11 @@ class ZmqTransport final : public Transport {
       router_monitor_ = monitor(context, router_, kRouterEvents);
       router_.bind(given.endpoint);
       address_ = keyed_address(advertised(router_.get(zmq::sockopt::last_endpoint)), own_key());
+      epoll_ = epoll_create1(EPOLL_CLOEXEC);
+      if (epoll_ < 0) throw zmq::error_t();
+      start_watching(router_, kRouterKey, fixed_[kRouterKey]);
+      start_watching(router_monitor_, kRouterMonitorKey, fixed_[kRouterMonitorKey]);
+      if (zap_) start_watching(zap_, kZapKey, fixed_[kZapKey]);
     } catch (const zmq::error_t& e) {
       close_router();
       return Status{StatusCode::kTransport, "cannot bind " + address + ": " + e.what()};
@@ -270,7 +286,19 @@ class ZmqTransport final : public Transport {
   }
 
  private:
+  // A socket the wait watches through its ZMQ_FD descriptor, registered with epoll_ (see wait).
+  struct Watched {
+    void* socket = nullptr;  // its handle; null: not watched
+    int fd = -1;
+    bool quiet = false;   // ZeroMQ last found it empty: anything new for it signals its descriptor
+    bool listed = false;  // its key is in unquiet_
+  };
+
+  struct Link;
+  using Links = std::map<std::string, std::unique_ptr<Link>>;
   struct Link {
+    std::uint64_t key = 0;  // its monitor's, in the wait
+    Watched watched;        // its monitor
     zmq::socket_t dealer;
     zmq::socket_t monitor;        // PAIR, receives the dealer's events
     bool carried_frames = false;  // send() used it: the transport's destruction flushes it
@@ -365,16 +393,18 @@ class ZmqTransport final : public Transport {
         link->dealer.set(zmq::sockopt::curve_secretkey, options_.curve->keys.secret_key);
       }
       link->monitor = monitor(context, link->dealer, kLinkEvents);
+      link->key = next_link_key_++;
+      start_watching(link->monitor, link->key, link->watched);
       link->dealer.connect(peer.endpoint);
       // Introduces the connection to the peer's ROUTER before any frame needs to (see above).
       link->dealer.send(zmq::message_t(), zmq::send_flags::dontwait);
     } catch (const zmq::error_t& e) {
+      stop_watching(link->watched);
       close(*link, /*flush=*/false);
       return Status{StatusCode::kTransport, "cannot connect to " + address + ": " + e.what()};
     }
     Link* raw = link.get();
-    links_[address] = std::move(link);
-    poll_items_.clear();
+    link_keys_[raw->key] = links_.emplace(address, std::move(link)).first;
     return raw;
   }
 
@@ -385,12 +415,12 @@ class ZmqTransport final : public Transport {
 
   // Closes a link whose peer is gone or unreachable, dropping what it holds; the peer is
   // suspected, and reported lost after its frames (see report_losses).
-  std::map<std::string, std::unique_ptr<Link>>::iterator drop_link(
-      std::map<std::string, std::unique_ptr<Link>>::iterator it) {
+  Links::iterator drop_link(Links::iterator it) {
+    stop_watching(it->second->watched);  // before its descriptor closes with the socket
+    link_keys_.erase(it->second->key);
     close(*it->second, /*flush=*/false);
     suspected_.emplace(it->first, Clock::now() + options_.loss_grace);  // the first deadline stays
     if (!it->second->failure.empty()) loss_reasons_[it->first] = it->second->failure;
-    poll_items_.clear();
     return links_.erase(it);
   }
 
@@ -398,6 +428,7 @@ class ZmqTransport final : public Transport {
   bool drop_oldest_unreached() {
     auto oldest = links_.end();
     for (auto it = links_.begin(); it != links_.end(); ++it) {
+      if (reached(it->first, *it->second)) continue;  // for good: no need to read its monitor
       read_monitor(*it->second);
       if (reached(it->first, *it->second)) continue;
       if (oldest == links_.end() || it->second->opened < oldest->second->opened) oldest = it;
@@ -442,66 +473,68 @@ class ZmqTransport final : public Transport {
   //  2. the ROUTER's monitor: connections accepted and closed. The ACCEPTED of a connection
   //     that carries a suspected peer's frames was emitted before the peer could send over it,
   //     let alone break the link read in 1 (a peer that exits closes its ROUTER only after its
-  //     frames are out; a killed one had sent them before), so it is known by now;
+  //     frames are out; a killed one had sent them before), so it is known by now: the monitor
+  //     is read whenever 1 suspected a peer, whatever the wait said of it;
   //  3. the ROUTER: every frame queued (all of them while a loss is suspected), including
   //     those of connections just reported closed;
   //  4. the losses whose peers can have no frames left in flight.
   //
   // The wait says which of them have something: reading one that has nothing costs a system
-  // call in ZeroMQ (it checks its mailbox), so only those are read. Without a wait (frames left
-  // from the last read, see backlog_; or no time to wait, when the ROUTER alone is asked) the
-  // ROUTER is read at once, the monitors once a millisecond: skipping them never reorders a
+  // call in ZeroMQ (it checks its mailbox), so only those are read, and a poll costs as much
+  // with ten links as with ten thousand. Without a wait (frames left from the last read, see
+  // backlog_; or no time to wait, when the ROUTER alone is asked) the ROUTER is read at once,
+  // and the other descriptors looked at once a millisecond: skipping them never reorders a
   // loss before frames, since a peer is suspected only in step 1, and the step 2 that follows
   // records the connections that may still carry its frames.
   Status poll(std::chrono::milliseconds timeout) {
-    // Without a wait (the endpoint drains the transport so before each action and receive),
-    // the ROUTER alone is asked (ZMQ_EVENTS: one system call in ZeroMQ); the monitors and the
-    // ZAP handler are then read on the monitors' period, as with a backlog.
-    bool polled = false;
     bool router_ready = true;  // a backlog is read at once
+    bool looked = false;       // every descriptor was looked at (epoll_wait)
+    ready_.clear();
     try {
-      if (poll_items_.empty()) {
-        poll_items_ = {{router_.handle(), 0, ZMQ_POLLIN, 0}, {router_monitor_.handle(), 0, ZMQ_POLLIN, 0}};
-        if (zap_) poll_items_.push_back({zap_.handle(), 0, ZMQ_POLLIN, 0});
-        for (auto& [address, link] : links_)
-          poll_items_.push_back({link->monitor.handle(), 0, ZMQ_POLLIN, 0});
-        poll_fds_.clear();
-        for (const zmq_pollitem_t& item : poll_items_) {
-          zmq::socket_ref socket(zmq::from_handle, item.socket);
-          poll_fds_.push_back({socket.get(zmq::sockopt::fd), POLLIN, 0});
-        }
-        quiet_.assign(poll_items_.size(), false);
-      }
-      if (!backlog_ && timeout.count() == 0) {
-        router_ready = ask(0);
+      const bool look = Clock::now() - monitors_read_ >= kMonitorPeriod;
+      if (!backlog_ && timeout.count() > 0) {
+        if (!wait(timeout, look, looked)) return Status();  // a signal (say, SIGCHLD): the caller polls again
+        router_ready = found_ready(kRouterKey);
+      } else if (look) {
+        if (!wait(std::chrono::milliseconds(0), true, looked)) return Status();
+        router_ready = backlog_ || found_ready(kRouterKey);
       } else if (!backlog_) {
-        if (!wait(timeout)) return Status();  // a signal (say, SIGCHLD): the caller polls again
-        polled = true;
-        router_ready = (poll_items_[0].revents & ZMQ_POLLIN) != 0;
+        // Without a wait (the endpoint drains the transport so before each action and
+        // receive), the ROUTER alone is asked (ZMQ_EVENTS: one system call in ZeroMQ).
+        router_ready = ask(kRouterKey, fixed_[kRouterKey]);
       }
     } catch (const zmq::error_t& e) {
-      poll_items_.clear();  // rebuilt, whole, by the next poll
       if (e.num() == EINTR) return Status();
       return Status{StatusCode::kTransport, std::string("poll failed: ") + e.what()};
     }
     const Clock::time_point now = Clock::now();
-    const bool monitors = polled || now - monitors_read_ >= kMonitorPeriod;
-    auto ready = [&](std::size_t item) { return !polled || (poll_items_[item].revents & ZMQ_POLLIN) != 0; };
-    // Read before any link is dropped: dropping one clears poll_items_.
-    const bool router_monitor_ready = ready(1);
-    // Handshakes wait for the ZAP handler's answers: given as soon as a poll sees a request.
-    if (zap_ && (polled ? ready(kZapItem) : monitors)) {
-      answer_zap_requests();
-      quiet_[kZapItem] = false;  // replying takes commands too, and it may stop before the end
-    }
-    if (monitors) {
-      monitors_read_ = now;
-      read_link_monitors(ready);
-      if (router_monitor_ready) read_router_monitor();
-      if (now - reaped_ >= kReapPeriod) {
-        reaped_ = now;
-        drop_unreached(now);
+    if (looked) monitors_read_ = now;
+    bool router_monitor_ready = false;
+    bool zap_ready = false;
+    bool suspects = false;  // step 1 suspected a peer
+    for (const std::uint64_t key : ready_) {
+      if (key == kRouterMonitorKey) router_monitor_ready = true;
+      if (key == kZapKey) zap_ready = true;
+      if (key < kFirstLinkKey) continue;
+      // 1. Links whose monitor has events (a link dropped meanwhile has none left to read).
+      auto found = link_keys_.find(key);
+      if (found == link_keys_.end()) continue;
+      Links::iterator link = found->second;
+      read_monitor(*link->second);
+      if (link->second->gone) {
+        drop_link(link);
+        suspects = true;
       }
+    }
+    // Handshakes wait for the ZAP handler's answers: given as soon as a wait sees a request.
+    if (zap_ && zap_ready) {
+      answer_zap_requests();
+      unquiet(kZapKey, fixed_[kZapKey]);  // replying takes commands too, and it may stop before the end
+    }
+    if (router_monitor_ready || suspects) read_router_monitor();  // 2.
+    if (now - reaped_ >= kReapPeriod) {
+      reaped_ = now;
+      drop_unreached(now);
     }
     // While a loss is suspected, "drained" must be seen after the monitors were read (step 3
     // after 2): frames that came in since the wait looked may be from a connection reported
@@ -514,38 +547,95 @@ class ZmqTransport final : public Transport {
     return Status();
   }
 
-  // Whether poll item `item`'s socket has a message (ZMQ_EVENTS, which first takes the commands
-  // its descriptor signals), remembering in quiet_ when it has none.
-  bool ask(std::size_t item) {
-    zmq::socket_ref socket(zmq::from_handle, poll_items_[item].socket);
+  // The watched socket of `key`; null if it is gone (a dropped link's key).
+  Watched* watched(std::uint64_t key) {
+    if (key < kFirstLinkKey) return fixed_[key].socket != nullptr ? &fixed_[key] : nullptr;
+    auto found = link_keys_.find(key);
+    return found == link_keys_.end() ? nullptr : &found->second->second->watched;
+  }
+
+  // Registers `socket`'s descriptor with the wait, under `key`; it is asked before the next wait.
+  void start_watching(zmq::socket_t& socket, std::uint64_t key, Watched& watched) {
+    watched.socket = socket.handle();
+    watched.fd = socket.get(zmq::sockopt::fd);
+    epoll_event event{};
+    event.events = EPOLLIN;  // level-triggered: a descriptor not taken from one wait comes back
+    event.data.u64 = key;
+    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, watched.fd, &event) != 0) {
+      watched.socket = nullptr;
+      watched.fd = -1;
+      throw zmq::error_t();
+    }
+    unquiet(key, watched);  // a new socket is asked first, as zmq_poll would
+  }
+
+  void stop_watching(Watched& watched) {
+    if (watched.fd >= 0 && epoll_ >= 0) (void)epoll_ctl(epoll_, EPOLL_CTL_DEL, watched.fd, nullptr);
+    watched.socket = nullptr;
+    watched.fd = -1;
+  }
+
+  // The socket may have a message: the next wait asks it first.
+  void unquiet(std::uint64_t key, Watched& watched) {
+    watched.quiet = false;
+    if (watched.listed) return;
+    watched.listed = true;
+    unquiet_.push_back(key);
+  }
+
+  bool found_ready(std::uint64_t key) const {
+    return std::find(ready_.begin(), ready_.end(), key) != ready_.end();
+  }
+
+  // Whether `key`'s socket has a message (ZMQ_EVENTS, which first takes the commands its
+  // descriptor signals): then it is in ready_, and asked again before the next wait (it may
+  // not be read to the end); else it is quiet.
+  bool ask(std::uint64_t key, Watched& watched) {
+    zmq::socket_ref socket(zmq::from_handle, watched.socket);
     const bool readable = (socket.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0;
-    quiet_[item] = !readable;
-    poll_items_[item].revents = readable ? ZMQ_POLLIN : 0;
+    if (readable) {
+      unquiet(key, watched);
+      ready_.push_back(key);
+    } else {
+      watched.quiet = true;
+    }
     return readable;
   }
 
-  // zmq_poll over poll_items_ for at most `timeout`, setting their revents, without its cost
-  // per socket: zmq_poll asks every socket (a system call each) before and after it waits.
-  // A socket that ZeroMQ last found empty (quiet_: asked without a message, or read to the
-  // end) has its commands taken and its pipes marked empty, so that anything new for it
-  // signals its descriptor (ZMQ_FD's contract): it need not be asked before waiting, and
-  // after only if its descriptor is signalled. The others (new sockets, or ones found ready
-  // and perhaps not read to the end) are asked first, as zmq_poll does. False on a signal.
-  bool wait(std::chrono::milliseconds timeout) {
-    bool any = false;
-    for (std::size_t i = 0; i < poll_items_.size(); ++i) {
-      poll_items_[i].revents = 0;
-      if (!quiet_[i]) any |= ask(i);
+  // zmq_poll's work for at most `timeout`, adding the keys of the sockets with a message to
+  // ready_, at a cost per socket that has something rather than per socket watched. A socket
+  // that ZeroMQ last found empty (quiet: asked without a message, or read to the end) has its
+  // commands taken and its pipes marked empty, so that anything new for it signals its
+  // descriptor (ZMQ_FD's contract): it need not be asked before waiting, and after only if
+  // epoll says its descriptor is signalled. The others (unquiet_: new sockets, or ones found
+  // ready and perhaps not read to the end) are asked first, as zmq_poll does; if one has a
+  // message the wait returns at once, without epoll_wait unless `look_all` (`looked` says
+  // whether it ran). False on a signal.
+  bool wait(std::chrono::milliseconds timeout, bool look_all, bool& looked) {
+    asking_.clear();
+    asking_.swap(unquiet_);
+    for (const std::uint64_t key : asking_) {
+      Watched* watched = this->watched(key);
+      if (watched == nullptr) continue;
+      watched->listed = false;
+      if (!watched->quiet) ask(key, *watched);  // quiet since listed: read to the end
     }
-    if (any) return true;
-    const auto ms = static_cast<int>(std::min<std::chrono::milliseconds::rep>(timeout.count(), INT_MAX));
-    const int ready = ::poll(poll_fds_.data(), poll_fds_.size(), ms);
-    if (ready < 0) {
+    if (!ready_.empty() && !look_all) return true;
+    const auto ms = ready_.empty()
+                        ? static_cast<int>(std::min<std::chrono::milliseconds::rep>(timeout.count(), INT_MAX))
+                        : 0;
+    epoll_event fired[kEventsPerWait];
+    const int count = epoll_wait(epoll_, fired, kEventsPerWait, ms);
+    if (count < 0) {
       if (errno == EINTR) return false;
       throw zmq::error_t();
     }
-    for (std::size_t i = 0; i < poll_items_.size() && ready > 0; ++i) {
-      if (poll_fds_[i].revents != 0) ask(i);
+    looked = true;
+    for (int i = 0; i < count; ++i) {
+      const std::uint64_t key = fired[i].data.u64;
+      Watched* watched = this->watched(key);
+      // A listed socket was asked just now (found ready, it is in ready_ already).
+      if (watched != nullptr && !watched->listed) ask(key, *watched);
     }
     return true;
   }
@@ -565,20 +655,6 @@ class ZmqTransport final : public Transport {
             "or does not speak the same mechanism)";
       }
     }
-  }
-
-  // Reads the monitors of the links whose poll item (after the ROUTER's, in links_'s order) is
-  // ready.
-  template <typename Ready>
-  void read_link_monitors(const Ready& ready) {
-    std::size_t item = zap_ ? kZapItem + 1 : kZapItem;
-    std::vector<std::string> gone;
-    for (auto it = links_.begin(); it != links_.end(); ++it, ++item) {
-      if (ready(item)) read_monitor(*it->second);
-      if (it->second->gone) gone.push_back(it->first);
-    }
-    // After the loop: `ready` reads poll_items_, which dropping a link clears.
-    for (const std::string& address : gone) drop_link(links_.find(address));
   }
 
   void read_router_monitor() {
@@ -613,7 +689,7 @@ class ZmqTransport final : public Transport {
       try {
         if (!zmq::recv_multipart(router_, std::back_inserter(parts), zmq::recv_flags::dontwait)) {
           // Read to the end: it needs no asking before the next wait (see wait).
-          if (!quiet_.empty()) quiet_[0] = true;
+          fixed_[kRouterKey].quiet = true;
           return true;
         }
       } catch (const zmq::error_t&) {
@@ -754,12 +830,16 @@ class ZmqTransport final : public Transport {
   zmq::socket_t router_monitor_;                        // PAIR, receives the router's events
   zmq::socket_t zap_;                                   // REP, the ZAP handler (CURVE only)
   std::map<std::string, std::string> admitted_;         // key -> principal, as the authority said
-  std::map<std::string, std::unique_ptr<Link>> links_;  // by remote address
-  std::vector<zmq_pollitem_t> poll_items_;              // ROUTER, its monitor, links_'s; empty: rebuild
-  std::vector<pollfd> poll_fds_;                        // their ZMQ_FD descriptors, in the same order
-  std::vector<bool> quiet_;                             // of each: ZeroMQ last found it empty (see wait)
+  Links links_;                                         // by remote address
+  std::unordered_map<std::uint64_t, Links::iterator> link_keys_;  // links_ by their monitor's key
+  std::uint64_t next_link_key_ = kFirstLinkKey;
+  int epoll_ = -1;                                      // the wait's: every watched descriptor
+  Watched fixed_[kFirstLinkKey];                        // the ROUTER, its monitor, the ZAP handler
+  std::vector<std::uint64_t> unquiet_;                  // keys to ask before waiting (see wait)
+  std::vector<std::uint64_t> asking_;                   // wait's buffer, reused
+  std::vector<std::uint64_t> ready_;                    // keys the last poll found with a message
   std::vector<zmq::message_t> parts_;                   // receive_frames' buffer, reused
-  Clock::time_point monitors_read_;                     // when poll last read the monitors
+  Clock::time_point monitors_read_;                     // when poll last looked at every descriptor
   Clock::time_point reaped_;                            // when poll last dropped unreached links
   bool backlog_ = false;               // the last read stopped at kFramesPerPoll: the ROUTER has more
   std::deque<TransportEvent> events_;  // received, not yet returned by next()
