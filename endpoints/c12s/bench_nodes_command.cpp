@@ -382,18 +382,61 @@ std::optional<std::pair<std::string, pid_t>> named_pid(const std::string& text) 
   return std::pair{text.substr(0, equals), static_cast<pid_t>(std::atol(number.c_str()))};
 }
 
-}  // namespace
-
-int bench_nodes_command(const ClientOptions& client, const BenchNodesOptions& options) {
+// The --pid options as (name, pid); nullopt (after saying why) when one is not NAME=PID.
+std::optional<std::vector<std::pair<std::string, pid_t>>> services_of(const BenchNodesOptions& options) {
   std::vector<std::pair<std::string, pid_t>> services;
   for (const std::string& text : options.pids) {
     std::optional<std::pair<std::string, pid_t>> pid = named_pid(text);
     if (!pid) {
       std::fprintf(stderr, "c12s bench-nodes: --pid takes NAME=PID (nodes=1234), not '%s'\n", text.c_str());
-      return 2;
+      return std::nullopt;
     }
     services.push_back(*pid);
   }
+  return services;
+}
+
+// CPU ticks of each service and each simulator when the measured window opened.
+struct CpuAtWindow {
+  std::vector<long> services, simulators;
+};
+
+// Samples the registry until the timeline ends, noting the CPU ticks as the window opens.
+gtype::Status watch(store::Database& db, const BenchNodesOptions& options, const Timeline& timeline,
+                    const std::vector<std::pair<std::string, pid_t>>& services,
+                    const std::vector<Child>& children, Registry& registry, CpuAtWindow* cpu) {
+  cpu->services.assign(services.size(), 0);
+  cpu->simulators.assign(children.size(), 0);
+  bool window_open = false;
+  while (wall_now() < timeline.end) {
+    if (!window_open && wall_now() >= timeline.window_start) {
+      window_open = true;
+      for (std::size_t k = 0; k < services.size(); ++k) cpu->services[k] = cpu_ticks(services[k].second);
+      for (std::size_t k = 0; k < children.size(); ++k) cpu->simulators[k] = cpu_ticks(children[k].pid);
+    }
+    if (gtype::Status sampled = sample(db, options, timeline, registry); !sampled.ok()) return sampled;
+    std::this_thread::sleep_for(std::chrono::milliseconds(kSample));
+  }
+  return gtype::Status();
+}
+
+// " nodes_cpu_pct=… nodes_rss_mb=…" for each service, over the window.
+std::string services_figures(const std::vector<std::pair<std::string, pid_t>>& services,
+                             const CpuAtWindow& cpu, Millis window_ms) {
+  std::string line;
+  for (std::size_t k = 0; k < services.size(); ++k) {
+    const auto& [name, pid] = services[k];
+    line += " " + name + "_cpu_pct=" + percent(cpu_ticks(pid) - cpu.services[k], window_ms);
+    line += " " + name + "_rss_mb=" + std::to_string(peak_rss_kb(pid) / 1024);
+  }
+  return line;
+}
+
+}  // namespace
+
+int bench_nodes_command(const ClientOptions& client, const BenchNodesOptions& options) {
+  const std::optional<std::vector<std::pair<std::string, pid_t>>> services = services_of(options);
+  if (!services) return 2;
   std::optional<system::SystemMap> map = system_map_of(client);
   if (!map) return 2;
   model::Result<std::string> nodes_address = map->address("HealthCheck", "nodes");
@@ -404,32 +447,18 @@ int bench_nodes_command(const ClientOptions& client, const BenchNodesOptions& op
   std::vector<Child> children = start_simulators(*nodes_address, options, timeline);
 
   std::unique_ptr<store::Database> db;
-  gtype::Status opened = services::open_store(*map, "nodes", &db);
+  gtype::Status sampled = services::open_store(*map, "nodes", &db);
   Registry registry{std::vector<Millis>(static_cast<std::size_t>(options.nodes), 0),
                     std::vector<Millis>(static_cast<std::size_t>(options.nodes), 0),
                     std::vector<bool>(static_cast<std::size_t>(options.nodes), false),
                     {}};
-  std::vector<long> ticks_before(services.size(), 0), sim_before(children.size(), 0);
-  bool window_open = false;
-  gtype::Status sampled = opened;
-  while (sampled.ok() && wall_now() < timeline.end) {
-    if (!window_open && wall_now() >= timeline.window_start) {
-      window_open = true;
-      for (std::size_t k = 0; k < services.size(); ++k) ticks_before[k] = cpu_ticks(services[k].second);
-      for (std::size_t k = 0; k < children.size(); ++k) sim_before[k] = cpu_ticks(children[k].pid);
-    }
-    sampled = sample(*db, options, timeline, registry);
-    std::this_thread::sleep_for(std::chrono::milliseconds(kSample));
-  }
-  std::string services_line;
-  for (std::size_t k = 0; k < services.size(); ++k) {
-    const auto& [name, pid] = services[k];
-    services_line +=
-        " " + name + "_cpu_pct=" + percent(cpu_ticks(pid) - ticks_before[k], options.window_s * 1000L);
-    services_line += " " + name + "_rss_mb=" + std::to_string(peak_rss_kb(pid) / 1024);
-  }
+  CpuAtWindow cpu;
+  if (sampled.ok()) sampled = watch(*db, options, timeline, *services, children, registry, &cpu);
+  const Millis window_ms = options.window_s * 1000L;
+  const std::string services_line = services_figures(*services, cpu, window_ms);
   long sim_ticks = 0;
-  for (std::size_t k = 0; k < children.size(); ++k) sim_ticks += cpu_ticks(children[k].pid) - sim_before[k];
+  for (std::size_t k = 0; k < children.size() && k < cpu.simulators.size(); ++k)
+    sim_ticks += cpu_ticks(children[k].pid) - cpu.simulators[k];
   long ok = 0, failed = 0;
   Millis late_p99 = -1;
   std::string error;
@@ -450,7 +479,7 @@ int bench_nodes_command(const ClientOptions& client, const BenchNodesOptions& op
       "lag_p50_ms=%" PRId64 " lag_p99_ms=%" PRId64
       " missed_leases=%ld%s sim_cpu_pct=%s sim_late_p99_ms=%" PRId64 "\n",
       options.nodes, children.size(), endpoints, options.window_s, checks, failed, samples, p50, p99, missed,
-      services_line.c_str(), percent(sim_ticks, options.window_s * 1000L).c_str(), late_p99);
+      services_line.c_str(), percent(sim_ticks, window_ms).c_str(), late_p99);
   if (!error.empty()) std::fprintf(stderr, "c12s bench-nodes: %s\n", error.c_str());
   return 0;
 }
