@@ -100,6 +100,10 @@ class Tarjan {
 
 }  // namespace
 
+std::size_t components_bytes_per_state() {
+  return sizeof(std::uint32_t) + 1 + sizeof(Frame) + sizeof(std::uint32_t);
+}
+
 Components strong_components(std::uint32_t vertices, const SuccessorsOf& successors) {
   return Tarjan(vertices, successors).run();
 }

@@ -29,4 +29,8 @@ using SuccessorsOf = std::function<void(std::uint32_t, std::vector<std::uint32_t
 
 Components strong_components(std::uint32_t vertices, const SuccessorsOf& successors);
 
+// The most the pass holds per configuration: its number, three bits (a byte, rounded up), a
+// frame of the path and a place on the stack of open ones, when all are on them at once.
+std::size_t components_bytes_per_state();
+
 }  // namespace gtype::verifier

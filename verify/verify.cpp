@@ -149,10 +149,6 @@ class Search {
   }
 
  private:
-  // What checking progress holds per configuration at most (components.h): its number, three
-  // bits, and its share of the stacks when all are on them. Counted up front by the memory limit.
-  static constexpr std::size_t kProgressBytesPerState = 4 + 1 + sizeof(std::uint32_t) * 5;
-
   std::string inconclusive_reason() const {
     if (memory_limited_) {
       return "memory limit of " + size_text(options_.max_memory) + " reached" +
@@ -171,7 +167,8 @@ class Search {
     std::uint64_t bytes =
         store_.allocated_bytes() + store_.bytes_for_next_insert() + batch_bytes + 2 * layout_.size();
     if (reduction_) bytes += reduction_->memory_bytes();
-    if (options_.liveness) bytes += static_cast<std::uint64_t>(store_.size() + 1) * kProgressBytesPerState;
+    if (options_.liveness)
+      bytes += static_cast<std::uint64_t>(store_.size() + 1) * components_bytes_per_state();
     return bytes <= options_.max_memory;
   }
 

@@ -135,21 +135,22 @@ struct Wake {
 // open loop: a check starts when due, whatever the others' sessions are waiting for. serve()
 // runs the sessions until the process's ticker sets `wake.tick` (within kTick of wake.due),
 // then the checks due are started.
-void run_endpoint(const std::string& nodes_address, std::vector<int> nodes, const BenchNodesOptions& options,
-                  const Timeline& timeline, std::uint64_t session_seed, Wake& wake, SimTally& tally) {
+void run_endpoint(const std::string& nodes_address, const std::vector<int>& nodes,
+                  const BenchNodesOptions& options, const Timeline& timeline, std::uint64_t session_seed,
+                  Wake& wake, SimTally& tally) {
   std::atomic<bool>& tick = wake.tick;
   rt::Directory directory;
   directory.set("nodes", nodes_address);
   rt::EndpointOptions endpoint;
   endpoint.connect_timeout = std::chrono::milliseconds(2000);  // the daemon's
   endpoint.seed = session_seed;
-  rt::ZmqOptions zmq;  // ZMTP heartbeats as the nodes service's HealthCheck endpoint has them
-  zmq.heartbeat_interval = std::chrono::milliseconds(1000);
-  zmq.peer_timeout = std::chrono::milliseconds(3000);
-  gtype::Result<hc::Role> role = system::Network{}.bind<hc::Role>("HealthCheck", 0, directory, endpoint, zmq);
+  // ZMTP heartbeats as the nodes service's HealthCheck endpoint has them.
+  gtype::Result<hc::Role> role =
+      system::Network{}.bind<hc::Role>("HealthCheck", 0, directory, endpoint, services::health_check_links());
   if (!role.ok()) return tally.fail("cannot bind: " + role.error().message());
   const Millis interval = options.interval_ms;
   std::vector<std::pair<Millis, int>> phases;  // (phase, node), in phase order
+  phases.reserve(nodes.size());
   for (int i : nodes) phases.emplace_back(phase_of(options.seed, i, interval), i);
   std::sort(phases.begin(), phases.end());
   std::vector<Millis> lateness;

@@ -61,18 +61,6 @@ namespace dl = gtype_gen::deletion::nodes;
 // acknowledged (the checks before them with them), and they see every check taken before them.
 constexpr std::chrono::milliseconds kGroupCommit{100};
 
-// Links (ZmqOptions::max_links) the HealthCheck endpoint may hold: it answers every daemon at
-// the daemon's own address, so it needs one per daemon (the runtime's most). ZMTP heartbeats
-// on them are slower than the default, since each link costs two a period and no HealthCheck
-// session lasts long enough to need a hung peer found in 1.5 s.
-gtype::rt::ZmqOptions health_check_links() {
-  gtype::rt::ZmqOptions zmq;
-  zmq.max_links = 20000;
-  zmq.heartbeat_interval = std::chrono::milliseconds(1000);
-  zmq.peer_timeout = std::chrono::milliseconds(3000);
-  return zmq;
-}
-
 // The registry and what guards it.
 struct Registry {
   std::mutex mutex;
@@ -481,6 +469,14 @@ class JoinEntry final : public jn::Handler {
 };
 
 }  // namespace
+
+gtype::rt::ZmqOptions health_check_links() {
+  gtype::rt::ZmqOptions zmq;
+  zmq.max_links = 20000;
+  zmq.heartbeat_interval = std::chrono::milliseconds(1000);
+  zmq.peer_timeout = std::chrono::milliseconds(3000);
+  return zmq;
+}
 
 gtype::Status run_nodes(const system::SystemMap& map, const system::Network& network,
                         const NodesOptions& options, const std::atomic<bool>& stop) {

@@ -88,6 +88,12 @@ struct DaemonOptions {
 // (both ends know it without a message).
 std::string task_id(std::uint64_t session);
 
+// The ZeroMQ settings of the nodes service's HealthCheck endpoint, which daemons' ends match: a
+// link per daemon (it answers every daemon at the daemon's own address; the runtime's most),
+// and ZMTP heartbeats slower than the default, since each link costs two a period and no
+// HealthCheck session lasts long enough to need a hung peer found in 1.5 s.
+gtype::rt::ZmqOptions health_check_links();
+
 // `network`: where and how the service's endpoints bind (system/identity.h's service_network).
 gtype::Status run_nodes(const system::SystemMap& map, const system::Network& network,
                         const NodesOptions& options, const std::atomic<bool>& stop);
